@@ -1,0 +1,41 @@
+# The two set-up commands are `make run` and `make test`; everything else here serves them.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: run test install translations browser evaluate bench db seed reindex
+
+$(STAMP): requirements.txt requirements-torch.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-torch.txt
+	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -f -d translations 2>&1 | tail -n 2
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the end-to-end tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+db: install
+	$(FLASK) db upgrade
+
+run: db
+	$(FLASK) seed --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install browser
+	$(VENV)/bin/pytest -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== The database tests again, on PostgreSQL =="; \
+	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings; \
+	fi

@@ -1,0 +1,155 @@
+"""On-disk primitives: crash-safe writes (temp file, fsync, rename, fsync dir) and a checksummed container.
+
+The container is one file: an 8-byte magic, a JSON header (format, identity, section table,
+sha256 of the payload) and the raw sections. Any truncation, foreign file or bit flip is
+reported as `IndexCorrupt` before a single byte is trusted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from .errors import IndexCorrupt
+
+TMP_PREFIX = ".tmp-"
+
+
+def fsync_dir(path: str | os.PathLike) -> None:
+    """Flush a directory entry (new or renamed files) to disk; a no-op where unsupported."""
+    try:
+        fd = os.open(os.fspath(path), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` to `path` so that readers see either the old file or the whole new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write_json(path: str | os.PathLike, obj: object) -> None:
+    """Write `obj` as UTF-8 JSON atomically."""
+    atomic_write(path, [json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")])
+
+
+def ids_checksum(ids: Iterable[str]) -> str:
+    """Return the sha256 hex digest of the sorted document ids, for comparing an index with a database."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(str(i) for i in ids):
+        digest.update(doc_id.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+MAGIC = b"MSIDX\x00\x01\n"
+CONTAINER_FORMAT = 1
+_LEN = 8
+
+
+def _as_bytes(value: bytes | np.ndarray) -> tuple[bytes | memoryview, dict]:
+    """Raw bytes of a section and the dtype/shape needed to read it back."""
+    if isinstance(value, np.ndarray):
+        arr = np.ascontiguousarray(value)
+        return memoryview(arr).cast("B"), {"dtype": arr.dtype.str, "shape": list(arr.shape)}
+    return bytes(value), {}
+
+
+def write_container(path: str | os.PathLike, header: dict, sections: dict[str, bytes | np.ndarray]) -> None:
+    """Atomically write a checksummed single-file container: magic, JSON header, named sections."""
+    blobs, specs, offset = [], [], 0
+    digest = hashlib.sha256()
+    for name, value in sections.items():
+        raw, spec = _as_bytes(value)
+        specs.append({"name": name, "offset": offset, "length": len(raw), **spec})
+        digest.update(raw)
+        blobs.append(raw)
+        offset += len(raw)
+    head = dict(header, container=CONTAINER_FORMAT, sections=specs, payload_bytes=offset,
+                payload_sha256=digest.hexdigest())
+    head_raw = json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    atomic_write(path, [MAGIC, len(head_raw).to_bytes(_LEN, "little"), head_raw, *blobs])
+
+
+def read_header(path: str | os.PathLike) -> dict:
+    """Read and return only the JSON header of a container; raises IndexCorrupt if unreadable."""
+    with open(path, "rb") as fh:
+        return _read_head(fh, os.fstat(fh.fileno()).st_size)[0]
+
+
+def _read_head(fh, size: int) -> tuple[dict, int]:
+    """Parse magic and header from an open file; returns the header and the payload offset."""
+    magic = fh.read(len(MAGIC))
+    if magic != MAGIC:
+        raise IndexCorrupt("not an index file (bad magic)")
+    raw_len = fh.read(_LEN)
+    if len(raw_len) != _LEN:
+        raise IndexCorrupt("truncated index file (no header length)")
+    head_len = int.from_bytes(raw_len, "little")
+    start = len(MAGIC) + _LEN
+    if head_len <= 0 or start + head_len > size:
+        raise IndexCorrupt("truncated index file (header)")
+    try:
+        head = json.loads(fh.read(head_len).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise IndexCorrupt(f"unreadable index header: {exc}") from None
+    if not isinstance(head, dict) or head.get("container") != CONTAINER_FORMAT:
+        raise IndexCorrupt("unsupported index container format")
+    payload = start + head_len
+    if payload + int(head.get("payload_bytes", -1)) != size:
+        raise IndexCorrupt(f"index file size {size} does not match its header (truncated or padded)")
+    return head, payload
+
+
+def read_container(path: str | os.PathLike) -> tuple[dict, dict[str, bytes | np.ndarray]]:
+    """Read a container, verify its checksum, and return (header, sections)."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            head, _ = _read_head(fh, size)
+            payload = fh.read()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise IndexCorrupt(f"cannot read index file: {exc}") from None
+    if hashlib.sha256(payload).hexdigest() != head.get("payload_sha256"):
+        raise IndexCorrupt("index file checksum mismatch (damaged)")
+    sections: dict[str, bytes | np.ndarray] = {}
+    view = memoryview(payload)
+    try:
+        for spec in head["sections"]:
+            chunk = view[spec["offset"]:spec["offset"] + spec["length"]]
+            if "dtype" in spec:
+                sections[spec["name"]] = np.frombuffer(chunk, dtype=np.dtype(spec["dtype"])).reshape(spec["shape"])
+            else:
+                sections[spec["name"]] = bytes(chunk)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorrupt(f"malformed index sections: {exc}") from None
+    return head, sections

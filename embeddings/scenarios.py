@@ -1,0 +1,90 @@
+"""Scenario-aware ranking support: scenario distributions for free text and their agreement.
+
+The taxonomy (codes with a name and description each) is passed in by the caller; this module
+never imports it. Each scenario description is encoded once as a passage. A text (or a vector
+already encoded) gets a probability distribution over scenarios: a softmax over its cosine
+similarity to each scenario vector, with a temperature suited to the backend's similarity range
+(e5 cosines crowd into roughly 0.75-0.90, so it needs a much lower temperature than USE).
+A known taxonomy code becomes a one-hot distribution. `agreement` is the Bhattacharyya
+coefficient Σ√(p·q): 1 for identical distributions, 0 for disjoint ones, √p(code) against a one-hot.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from .encoder import Encoder
+
+TEMPERATURES = {"e5": 0.01, "use": 0.05, "sentence-transformers": 0.05}
+
+Distribution = Mapping[str, float]
+
+
+class ScenarioModel:
+    """Scenario vectors for one encoder, and predictions against them."""
+
+    def __init__(self, scenarios: Mapping[str, str], encoder: Encoder, temperature: float | None = None):
+        if not scenarios:
+            raise ValueError("at least one scenario description is required")
+        self.codes: list[str] = [str(c) for c in scenarios]
+        self._index = {c: i for i, c in enumerate(self.codes)}
+        self.encoder = encoder
+        self.temperature = float(temperature or TEMPERATURES.get(encoder.backend, 0.05))
+        self.vectors = encoder.passage([str(scenarios[c]) for c in scenarios])
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._index
+
+    def predict_array(self, vectors: np.ndarray) -> np.ndarray:
+        """Return an (n, n_scenarios) array of probabilities for (n, dim) unit vectors."""
+        vecs = np.asarray(vectors, dtype=np.float32).reshape(-1, self.vectors.shape[1])
+        logits = (vecs @ self.vectors.T) / self.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        return probs / probs.sum(axis=1, keepdims=True)
+
+    def predict(self, text_or_vector: str | np.ndarray) -> dict[str, float]:
+        """Return {code: probability} for a text (encoded as a query) or an encoded vector."""
+        if isinstance(text_or_vector, str):
+            vec = self.encoder.query([text_or_vector])
+        else:
+            vec = np.asarray(text_or_vector, dtype=np.float32)
+        return self.to_dict(self.predict_array(vec)[0])
+
+    def to_dict(self, probs: np.ndarray) -> dict[str, float]:
+        """Turn a probability row into {code: probability}."""
+        return {c: float(p) for c, p in zip(self.codes, probs)}
+
+    def one_hot(self, code: str) -> dict[str, float]:
+        """Return the distribution of a known taxonomy code; raises KeyError for an unknown one."""
+        if code not in self._index:
+            raise KeyError(f"unknown scenario code {code!r}")
+        return {c: (1.0 if c == code else 0.0) for c in self.codes}
+
+    def top(self, dist: Distribution, n: int = 3) -> list[tuple[str, float]]:
+        """Return the n most probable (code, probability) pairs, ties by code."""
+        return sorted(dist.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def one_hot(code: str) -> dict[str, float]:
+    """A distribution that puts all mass on one scenario code."""
+    return {str(code): 1.0}
+
+
+def agreement(dist_a: Distribution | None, dist_b: Distribution | None) -> float:
+    """Bhattacharyya coefficient of two scenario distributions, in [0, 1] (0 if either is empty)."""
+    if not dist_a or not dist_b:
+        return 0.0
+    total_a = sum(max(v, 0.0) for v in dist_a.values())
+    total_b = sum(max(v, 0.0) for v in dist_b.values())
+    if total_a <= 0 or total_b <= 0:
+        return 0.0
+    small, large = (dist_a, dist_b) if len(dist_a) <= len(dist_b) else (dist_b, dist_a)
+    coeff = 0.0
+    for code, p in small.items():
+        q = large.get(code, 0.0)
+        if p > 0 and q > 0:
+            coeff += (p * q) ** 0.5
+    coeff /= (total_a * total_b) ** 0.5
+    return float(min(1.0, max(0.0, coeff)))

@@ -1,0 +1,94 @@
+"""The 模数共振 marketplace Flask application: create_app() reads like a table of contents."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from marketplace.config import CONFIGS, ROOT
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the marketplace application."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    configure_settings(app, test_config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, test_config: dict | None) -> None:
+    """Load the config class for MARKETPLACE_ENV, then the test overrides."""
+    name = "testing" if test_config is not None else os.environ.get("MARKETPLACE_ENV", "production")
+    app.config.from_object(CONFIGS[name])
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("MARKETPLACE_SECRET_KEY must be set outside development and tests")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        raise RuntimeError("DATABASE_URL must be set in production")
+    app.instance_path = app.config["INSTANCE_PATH"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def configure_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from marketplace.accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+
+
+def configure_blueprints(app: Flask) -> None:
+    """Register one blueprint per feature."""
+    from marketplace.accounts import bp as accounts_bp
+    from marketplace.api import bp as api_bp
+    from marketplace.cases import bp as cases_bp
+    from marketplace.catalog import bp as catalog_bp
+    from marketplace.main import bp as main_bp
+    from marketplace.needs import bp as needs_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/accounts")
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(needs_bp, url_prefix="/needs")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def configure_templates(app: Flask) -> None:
+    """Install template filters and globals (vocabulary labels, money, states)."""
+    from marketplace.templating import install
+
+    install(app)
+
+
+def configure_errors(app: Flask) -> None:
+    """Render 403/404/500 pages in the user's language, JSON under /api."""
+    from marketplace.errors import install
+
+    install(app)
+
+
+def configure_cli(app: Flask) -> None:
+    """Add the flask commands (seed, ...)."""
+    from marketplace.cli import install
+
+    install(app)

@@ -1,0 +1,6 @@
+"""Accounts: organisations, users, registration, sign-in and roles."""
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from marketplace.accounts import views  # noqa: E402,F401

@@ -1,0 +1,85 @@
+"""Organisations and their users: who may act, and for which organisation."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time (timezone-aware)."""
+    return datetime.now(timezone.utc)
+
+
+class OrgKind(str, enum.Enum):
+    """What kind of organisation a user acts for; it decides what they may do."""
+
+    ENTERPRISE = "enterprise"
+    VENDOR = "vendor"
+    CENTER = "center"
+    PLATFORM = "platform"
+
+
+class Organisation(db.Model):
+    """A company or institution: an SME, a vendor, a promotion center or the platform operator."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    city: Mapped[str] = mapped_column(String(20))
+    industry: Mapped[str | None] = mapped_column(String(40))
+    size: Mapped[str | None] = mapped_column(String(10))
+    digital_level: Mapped[int | None]
+    contact_name: Mapped[str | None] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+    @property
+    def is_enterprise(self) -> bool:
+        """Tell whether this is an SME (需求方)."""
+        return self.kind == OrgKind.ENTERPRISE.value
+
+    @property
+    def is_vendor(self) -> bool:
+        """Tell whether this is a service provider (供给方)."""
+        return self.kind == OrgKind.VENDOR.value
+
+    @property
+    def is_center(self) -> bool:
+        """Tell whether this is a promotion center (促进中心)."""
+        return self.kind == OrgKind.CENTER.value
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in; acts for exactly one organisation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:
+        """Tell flask-login whether the account may sign in."""
+        return self.is_active_flag
+
+    @property
+    def role(self) -> str:
+        """Return the role the user acts in: admin, or the kind of their organisation."""
+        return "admin" if self.is_admin else self.organisation.kind

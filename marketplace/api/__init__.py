@@ -1,0 +1,6 @@
+"""JSON API v1: read access to published listings and needs, with machine-readable errors."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from marketplace.api import views  # noqa: E402,F401

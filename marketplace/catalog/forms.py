@@ -1,0 +1,144 @@
+"""Forms for provider profiles, model cards (with evaluation rows), offerings and browsing filters."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from marketplace.forms_common import MultiCheckboxField, VocabMixin, YuanField, strip_filter
+
+
+def at_least_one(form, field):
+    """Require at least one choice in a multiple-choice field."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one."))
+
+
+class ProviderForm(VocabMixin, FlaskForm):
+    """A vendor's service-provider profile."""
+
+    vocab_fields = {"provider_type": "provider_type", "industries": "industry", "scenarios": "scenario",
+                    "cities_served": "city"}
+
+    provider_type = SelectField(_l("Provider type"), validators=[DataRequired()])
+    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
+    capabilities = TextAreaField(_l("Capabilities"), filters=[strip_filter],
+                                 validators=[DataRequired(), Length(max=5000)])
+    industries = MultiCheckboxField(_l("Industries served"), validators=[at_least_one])
+    scenarios = MultiCheckboxField(_l("Scenarios served"), validators=[at_least_one])
+    cities_served = MultiCheckboxField(_l("Cities served"), validators=[at_least_one])
+    reference_cases = TextAreaField(_l("Reference customers and projects"), filters=[strip_filter],
+                                    validators=[Optional(), Length(max=5000)])
+    certifications = StringField(_l("Certifications (comma separated)"), filters=[strip_filter],
+                                 validators=[Optional(), Length(max=500)])
+
+
+class EvaluationRow(Form):
+    """One evaluation result of a model card; an empty row is ignored."""
+
+    metric = StringField(_l("Metric"), filters=[strip_filter], validators=[Optional(), Length(max=60)])
+    value = StringField(_l("Value"), filters=[strip_filter], validators=[Optional(), Length(max=40)])
+    dataset = StringField(_l("Dataset"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
+    evaluator = StringField(_l("Evaluated by"), filters=[strip_filter], validators=[Optional(), Length(max=120)])
+    third_party = BooleanField(_l("Third-party"))
+
+    def validate_metric(self, field):
+        """A row that has anything in it needs a metric, a value and an evaluator."""
+        filled = [self.metric.data, self.value.data, self.dataset.data, self.evaluator.data]
+        if any(filled) and not (self.metric.data and self.value.data and self.evaluator.data):
+            raise ValidationError(_l("A result needs a metric, a value and who evaluated it."))
+
+
+class ModelForm(VocabMixin, FlaskForm):
+    """An industrial model card."""
+
+    vocab_fields = {"kind": "model_kind", "industries": "industry", "scenarios": "scenario",
+                    "modalities": "modality", "deployments": "deployment"}
+
+    name = StringField(_l("Model name"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("Model kind"), validators=[DataRequired()])
+    version = StringField(_l("Version"), filters=[strip_filter], validators=[DataRequired(), Length(max=30)])
+    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
+    tasks = StringField(_l("Tasks (comma separated)"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
+    industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])
+    scenarios = MultiCheckboxField(_l("Scenarios"), validators=[at_least_one])
+    modalities = MultiCheckboxField(_l("Input modalities"), validators=[at_least_one])
+    deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
+    hardware = StringField(_l("Hardware needs"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
+    licence = StringField(_l("Licence"), filters=[strip_filter], validators=[Optional(), Length(max=120)])
+    evaluations = FieldList(FormField(EvaluationRow), min_entries=3, max_entries=20)
+
+    def evaluation_rows(self) -> list[dict]:
+        """Return the filled evaluation rows as plain dicts."""
+        rows = []
+        for entry in self.evaluations.entries:
+            data = entry.form.data
+            if data.get("metric"):
+                rows.append({k: data[k] for k in ("metric", "value", "dataset", "evaluator", "third_party")})
+        return rows
+
+
+class OfferingForm(VocabMixin, FlaskForm):
+    """A model-supermarket offering."""
+
+    vocab_fields = {"pricing_plan": "plan", "industries": "industry", "scenarios": "scenario",
+                    "deployments": "deployment"}
+
+    title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)])
+    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
+    pricing_plan = SelectField(_l("Pricing plan"), validators=[DataRequired()])
+    price = YuanField(_l("Price (CNY)"), validators=[DataRequired()])
+    delivery_days = IntegerField(_l("Delivery time (days)"),
+                                 validators=[DataRequired(message=_l("Enter a whole number of days.")),
+                                             NumberRange(min=0, max=730)])
+    voucher_eligible = BooleanField(_l("Eligible for model vouchers (模型券)"))
+    deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
+    industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])
+    scenarios = MultiCheckboxField(_l("Scenarios"), validators=[at_least_one])
+    model_ids = SelectMultipleField(_l("Models behind it"), coerce=int, validators=[Optional()])
+    tags = StringField(_l("Tags (comma separated)"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
+
+    def validate_price(self, field):
+        """A price must be more than zero."""
+        if field.fen is not None and field.fen <= 0:
+            raise ValidationError(_l("The price must be more than zero."))
+
+
+class BrowseForm(VocabMixin, FlaskForm):
+    """Filters for the public list pages; read from the query string, never CSRF-checked."""
+
+    class Meta:
+        csrf = False
+
+    vocab_fields = {"industry": "industry", "scenario": "scenario", "city": "city", "deployment": "deployment",
+                    "kind": "model_kind", "plan": "plan"}
+
+    q = StringField(_l("Text"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
+    industry = SelectField(_l("Industry"), validators=[Optional()])
+    scenario = SelectField(_l("Scenario"), validators=[Optional()])
+    city = SelectField(_l("City"), validators=[Optional()])
+    deployment = SelectField(_l("Deployment"), validators=[Optional()])
+    kind = SelectField(_l("Model kind"), validators=[Optional()])
+    plan = SelectField(_l("Pricing plan"), validators=[Optional()])
+    price_min = YuanField(_l("Price from (CNY)"), validators=[Optional()])
+    price_max = YuanField(_l("Price up to (CNY)"), validators=[Optional()])
+    voucher = BooleanField(_l("Voucher-eligible only"))
+
+    def filters(self) -> dict:
+        """Return the valid filters as a dict for the browse services (invalid ones dropped)."""
+        out = {}
+        for name in ("q", "industry", "scenario", "city", "deployment", "kind", "plan"):
+            field = getattr(self, name)
+            if field.data and not field.errors:
+                out[name] = field.data
+        for name in ("price_min", "price_max"):
+            field = getattr(self, name)
+            if field.fen is not None and not field.errors:
+                out[name] = field.fen
+        if self.voucher.data:
+            out["voucher"] = True
+        return out

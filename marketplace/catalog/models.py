@@ -1,0 +1,118 @@
+"""What vendors list: provider profiles, industrial models (model cards) and supermarket offerings."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, utcnow
+from marketplace.db_types import CodeList
+from marketplace.extensions import db
+from marketplace.states import ListingState
+
+offering_model = Table(
+    "offering_model",
+    db.metadata,
+    Column("offering_id", ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_id", ForeignKey("industrial_model.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ListingMixin:
+    """Columns every listing has: owner, state, taxonomy codes and timestamps."""
+
+    state: Mapped[str] = mapped_column(String(12), default=ListingState.DRAFT.value, index=True)
+    industries: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    scenarios: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_published(self) -> bool:
+        """Tell whether the public can see this listing."""
+        return self.state == ListingState.PUBLISHED.value
+
+
+class ProviderProfile(ListingMixin, db.Model):
+    """A vendor's 服务商 profile: what it can do, for which industries, scenarios and cities."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    provider_type: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(300))
+    capabilities: Mapped[str] = mapped_column(Text)
+    cities_served: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    reference_cases: Mapped[str | None] = mapped_column(Text)
+    certifications: Mapped[str | None] = mapped_column(String(500))
+    quality_listed: Mapped[bool] = mapped_column(default=False)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def title(self) -> str:
+        """Return the name shown for this listing."""
+        return self.organisation.name
+
+
+class IndustrialModel(ListingMixin, db.Model):
+    """A 工业模型 model card: kind, tasks, modalities, deployment, licence and evaluations."""
+
+    __tablename__ = "industrial_model"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    tasks: Mapped[str | None] = mapped_column(String(300))
+    modalities: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    deployments: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    hardware: Mapped[str | None] = mapped_column(String(300))
+    licence: Mapped[str | None] = mapped_column(String(120))
+
+    organisation: Mapped[Organisation] = relationship()
+    evaluations: Mapped[list["ModelEvaluation"]] = relationship(
+        back_populates="model", cascade="all, delete-orphan", order_by="ModelEvaluation.id")
+
+    @property
+    def title(self) -> str:
+        """Return the name shown for this listing."""
+        return self.name
+
+
+class ModelEvaluation(db.Model):
+    """One row of a model card's evaluation table (工业模型评测体系)."""
+
+    __tablename__ = "model_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("industrial_model.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(String(40))
+    dataset: Mapped[str] = mapped_column(String(200))
+    evaluator: Mapped[str] = mapped_column(String(120))
+    third_party: Mapped[bool] = mapped_column(default=False)
+
+    model: Mapped[IndustrialModel] = relationship(back_populates="evaluations")
+
+
+class Offering(ListingMixin, db.Model):
+    """A 模型超市 offering an SME can buy now: plan, price in fen, delivery, voucher eligibility."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    pricing_plan: Mapped[str] = mapped_column(String(20))
+    price_fen: Mapped[int]
+    delivery_days: Mapped[int]
+    voucher_eligible: Mapped[bool] = mapped_column(default=False)
+    deployments: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    tags: Mapped[str | None] = mapped_column(String(300))
+
+    organisation: Mapped[Organisation] = relationship()
+    models: Mapped[list[IndustrialModel]] = relationship(secondary=offering_model, order_by="IndustrialModel.id")

@@ -1,0 +1,164 @@
+"""Catalogue services: create, edit and move listings through their states; browse published ones."""
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.db_types import contains_code
+from marketplace.errors import PermissionDenied
+from marketplace.extensions import db
+from marketplace.states import LISTING_TRANSITIONS, ListingState, next_state
+
+LISTING_KINDS = {"provider": ProviderProfile, "model": IndustrialModel, "offering": Offering}
+
+
+def require_vendor(user: User) -> Organisation:
+    """Return the user's vendor organisation, or refuse."""
+    if not user.is_authenticated or not user.organisation.is_vendor:
+        raise PermissionDenied()
+    return user.organisation
+
+
+def ensure_owner(listing, user: User) -> None:
+    """Refuse unless the user acts for the organisation that owns the listing (admins may moderate)."""
+    if not user.is_authenticated:
+        raise PermissionDenied()
+    if user.is_admin:
+        return
+    if listing.organisation_id != user.organisation_id:
+        raise PermissionDenied()
+
+
+def can_view(listing, user: User) -> bool:
+    """Tell whether a user may see a listing: published ones to everybody, others to the owner and admins."""
+    if listing.is_published:
+        return True
+    return bool(user.is_authenticated and (user.is_admin or listing.organisation_id == user.organisation_id))
+
+
+def transition_listing(listing, action: str, user: User):
+    """Publish or delist a listing the user owns; illegal moves raise IllegalTransition."""
+    ensure_owner(listing, user)
+    listing.state = next_state(LISTING_TRANSITIONS, action, listing.state).value
+    return listing
+
+
+def split_list(text: str | None) -> list[str]:
+    """Split a comma/、/；-separated text into trimmed items."""
+    import re
+
+    return [p.strip() for p in re.split(r"[,，、;；]", text or "") if p.strip()]
+
+
+def save_provider_profile(org: Organisation, **fields) -> ProviderProfile:
+    """Create or update the vendor's single provider profile; the caller commits."""
+    profile = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
+    if profile is None:
+        profile = ProviderProfile(organisation=org, state=ListingState.DRAFT.value)
+        db.session.add(profile)
+    for key in ("provider_type", "summary", "capabilities", "industries", "scenarios", "cities_served",
+                "reference_cases", "certifications"):
+        if key in fields:
+            setattr(profile, key, fields[key])
+    return profile
+
+
+def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: IndustrialModel | None = None):
+    """Create or update a model card with its evaluation rows; the caller commits."""
+    if model is None:
+        model = IndustrialModel(organisation=org, state=ListingState.DRAFT.value)
+        db.session.add(model)
+    for key in ("name", "kind", "version", "summary", "description", "tasks", "industries", "scenarios",
+                "modalities", "deployments", "hardware", "licence"):
+        if key in fields:
+            setattr(model, key, fields[key])
+    model.evaluations = [ModelEvaluation(**row) for row in evaluations]
+    return model
+
+
+def vendor_models(org: Organisation) -> list[IndustrialModel]:
+    """Return a vendor's own models (any state), for linking offerings."""
+    return list(db.session.scalars(select(IndustrialModel).where(IndustrialModel.organisation_id == org.id)
+                                   .order_by(IndustrialModel.name)))
+
+
+def save_offering(org: Organisation, fields: dict, model_ids: list[int], offering: Offering | None = None):
+    """Create or update an offering linked to the vendor's own models; the caller commits."""
+    own = {m.id: m for m in vendor_models(org)}
+    foreign = [i for i in model_ids if i not in own]
+    if foreign:
+        raise PermissionDenied()
+    if offering is None:
+        offering = Offering(organisation=org, state=ListingState.DRAFT.value)
+        db.session.add(offering)
+    for key in ("title", "summary", "description", "pricing_plan", "price_fen", "delivery_days",
+                "voucher_eligible", "deployments", "industries", "scenarios", "tags"):
+        if key in fields:
+            setattr(offering, key, fields[key])
+    offering.models = [own[i] for i in model_ids]
+    return offering
+
+
+def text_condition(q: str, *columns):
+    """Return a condition: every whitespace-separated word of q occurs in one of the columns."""
+    words = [w for w in q.split() if w][:8]
+    return and_(*[or_(*[c.ilike(f"%{w}%") for c in columns]) for w in words]) if words else None
+
+
+def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
+    """Return a select of published listings of one kind matching the filters, newest first."""
+    cls = LISTING_KINDS[kind]
+    stmt = select(cls)
+    if owner_id is None:
+        stmt = stmt.where(cls.state == ListingState.PUBLISHED.value)
+    else:
+        stmt = stmt.where(cls.organisation_id == owner_id)
+    if filters.get("industry"):
+        stmt = stmt.where(contains_code(cls.industries, filters["industry"]))
+    if filters.get("scenario"):
+        stmt = stmt.where(contains_code(cls.scenarios, filters["scenario"]))
+    if kind == "provider":
+        stmt = stmt.join(ProviderProfile.organisation)
+        if filters.get("city"):
+            stmt = stmt.where(contains_code(ProviderProfile.cities_served, filters["city"]))
+        if filters.get("q"):
+            stmt = stmt.where(text_condition(filters["q"], Organisation.name, ProviderProfile.summary,
+                                             ProviderProfile.capabilities))
+    else:
+        if filters.get("deployment"):
+            stmt = stmt.where(contains_code(cls.deployments, filters["deployment"]))
+        if filters.get("city"):
+            stmt = stmt.join(cls.organisation).where(Organisation.city == filters["city"])
+    if kind == "model":
+        if filters.get("kind"):
+            stmt = stmt.where(IndustrialModel.kind == filters["kind"])
+        if filters.get("q"):
+            stmt = stmt.where(text_condition(filters["q"], IndustrialModel.name, IndustrialModel.summary,
+                                             IndustrialModel.description, IndustrialModel.tasks))
+    if kind == "offering":
+        if filters.get("plan"):
+            stmt = stmt.where(Offering.pricing_plan == filters["plan"])
+        if filters.get("price_min") is not None:
+            stmt = stmt.where(Offering.price_fen >= filters["price_min"])
+        if filters.get("price_max") is not None:
+            stmt = stmt.where(Offering.price_fen <= filters["price_max"])
+        if filters.get("voucher"):
+            stmt = stmt.where(Offering.voucher_eligible.is_(True))
+        if filters.get("q"):
+            stmt = stmt.where(text_condition(filters["q"], Offering.title, Offering.summary,
+                                             Offering.description, Offering.tags))
+    return stmt.order_by(cls.updated_at.desc(), cls.id.desc())
+
+
+def provider_of(org_id: int) -> ProviderProfile | None:
+    """Return the provider profile of an organisation, if it has one."""
+    return db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org_id))
+
+
+def published_by(org_id: int, kind: str) -> list:
+    """Return an organisation's published models or offerings, for its profile page."""
+    cls = LISTING_KINDS[kind]
+    return list(db.session.scalars(select(cls).where(cls.organisation_id == org_id,
+                                                     cls.state == ListingState.PUBLISHED.value)
+                                   .order_by(cls.id)))

@@ -1,0 +1,27 @@
+"""Flask commands: thin wrappers that call services (seed, ...)."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from marketplace.extensions import db
+
+
+def install(app: Flask) -> None:
+    """Register the marketplace's commands on the app."""
+
+    @app.cli.command("seed")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+    def seed_command(if_empty: bool) -> None:
+        """Load the Guangdong demo data (organisations, listings, needs, cases)."""
+        from seed.loader import DEMO_PASSWORD, is_empty, load
+
+        if not is_empty():
+            if if_empty:
+                click.echo("Database already has data; seed skipped.")
+                return
+            raise click.ClickException("The database is not empty; seed loads into an empty database only.")
+        counts = load()
+        db.session.commit()
+        click.echo("Seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        click.echo(f"Demo password for every seeded account: {DEMO_PASSWORD}")

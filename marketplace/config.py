@@ -1,0 +1,60 @@
+"""Configuration: every key falls back to a MARKETPLACE_-prefixed environment variable.
+
+`Config` is the production shape (a secret key must come from the environment), `DevConfig` is the
+embedded default used by `make run`, and `TestConfig` is what the test suite starts from.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read MARKETPLACE_<NAME> from the environment, falling back to a default."""
+    return os.environ.get(f"MARKETPLACE_{name}", default)
+
+
+class Config:
+    """Settings shared by every environment; secrets come from the environment."""
+
+    INSTANCE_PATH = env("INSTANCE_PATH", str(ROOT / "instance"))
+    SECRET_KEY = env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    PAGE_SIZE = int(env("PAGE_SIZE", "12"))
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+class DevConfig(Config):
+    """The embedded default: SQLite in the instance folder and a development secret."""
+
+    SECRET_KEY = env("SECRET_KEY", "dev-only-not-for-production")
+    SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
+        "sqlite:///" + str(Path(Config.INSTANCE_PATH) / "marketplace.sqlite")
+    )
+
+
+class TestConfig(Config):
+    """Test settings: a throwaway database the fixtures create, fast password hashing."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    PASSWORD_METHOD = "pbkdf2:sha256:1000"
+
+
+CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

@@ -1,0 +1,42 @@
+"""Money as integer fen: parsing what people type in yuan, and formatting fen for display."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+
+def yuan_to_fen(text: str | int | Decimal | None) -> int | None:
+    """Parse an amount in yuan (at most two decimals) into integer fen; None for empty input."""
+    if text is None or str(text).strip() == "":
+        return None
+    cleaned = str(text).strip().replace(",", "").replace("，", "").replace("¥", "").replace("元", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc
+    if not value.is_finite():
+        raise ValueError("not a number")
+    fen = value * 100
+    if fen != fen.to_integral_value():
+        raise ValueError("more than two decimals")
+    return int(fen)
+
+
+def fen_to_yuan_text(fen: int | None) -> str:
+    """Render fen as a plain yuan amount for form fields, e.g. 1234500 -> '12345.00'."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def format_fen(fen: int | None, locale: str = "zh_CN") -> str:
+    """Format fen for people: ¥12,345.00, or ¥12.35万 for large Chinese amounts."""
+    if fen is None:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    if not str(locale).startswith("en") and fen >= 100_000_00 and fen % 100 == 0:
+        wan = Decimal(fen) / Decimal(1_000_000)
+        text = f"{wan:.2f}".rstrip("0").rstrip(".")
+        return f"{sign}¥{text}万"
+    return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"

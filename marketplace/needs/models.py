@@ -1,0 +1,70 @@
+"""SME scenario needs (场景需求) and their status table."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, utcnow
+from marketplace.extensions import db
+
+
+class NeedStatus(str, enum.Enum):
+    """Where a need stands: open → in talks → contracted → closed."""
+
+    OPEN = "open"
+    IN_TALKS = "in_talks"
+    CONTRACTED = "contracted"
+    CLOSED = "closed"
+
+
+class Visibility(str, enum.Enum):
+    """Who may read a need."""
+
+    PUBLIC = "public"
+    REGISTERED = "registered"
+
+
+NEED_TRANSITIONS: dict[str, dict[NeedStatus, NeedStatus]] = {
+    "start_talks": {NeedStatus.OPEN: NeedStatus.IN_TALKS},
+    "contract": {NeedStatus.IN_TALKS: NeedStatus.CONTRACTED},
+    "close": {NeedStatus.OPEN: NeedStatus.CLOSED, NeedStatus.IN_TALKS: NeedStatus.CLOSED,
+              NeedStatus.CONTRACTED: NeedStatus.CLOSED},
+    "reopen": {NeedStatus.CLOSED: NeedStatus.OPEN, NeedStatus.IN_TALKS: NeedStatus.OPEN},
+}
+
+
+class Need(db.Model):
+    """A scenario need posted by an SME: the problem, the data it has, budget, deadline and constraints."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    industry: Mapped[str] = mapped_column(String(40), index=True)
+    scenario: Mapped[str] = mapped_column(String(40), index=True)
+    pain_points: Mapped[str | None] = mapped_column(Text)
+    data_available: Mapped[str | None] = mapped_column(Text)
+    budget_min_fen: Mapped[int | None]
+    budget_max_fen: Mapped[int | None]
+    deadline: Mapped[date | None]
+    deployment: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(20), index=True)
+    visibility: Mapped[str] = mapped_column(String(12), default=Visibility.PUBLIC.value)
+    status: Mapped[str] = mapped_column(String(12), default=NeedStatus.OPEN.value, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Return the need's scenario as a list, like listings have."""
+        return [self.scenario]
+
+    @property
+    def industries(self) -> list[str]:
+        """Return the need's industry as a list, like listings have."""
+        return [self.industry]

@@ -1,0 +1,56 @@
+"""State machines: each process is a small table of states and transitions that services check."""
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class IllegalTransition(ValueError):
+    """Raised when an action is not allowed from the record's current state."""
+
+
+class ListingState(str, enum.Enum):
+    """Lifecycle of anything vendors list: profiles, models, offerings."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    DELISTED = "delisted"
+
+
+LISTING_TRANSITIONS: dict[str, dict[ListingState, ListingState]] = {
+    "publish": {ListingState.DRAFT: ListingState.PUBLISHED, ListingState.DELISTED: ListingState.PUBLISHED},
+    "delist": {ListingState.PUBLISHED: ListingState.DELISTED},
+}
+
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "delisted": _l("Delisted"),
+    "featured": _l("Featured"),
+    "open": _l("Open"),
+    "in_talks": _l("In talks"),
+    "contracted": _l("Contracted"),
+    "closed": _l("Closed"),
+}
+
+ACTION_LABELS = {
+    "publish": _l("publish"),
+    "delist": _l("delist"),
+    "close": _l("close"),
+    "reopen": _l("reopen"),
+}
+
+
+def next_state(table: dict, action: str, current):
+    """Return the state an action leads to, or raise IllegalTransition with a readable message."""
+    moves = table.get(action)
+    if moves is None:
+        raise IllegalTransition(str(_l("Unknown action.")))
+    current = type(next(iter(moves)))(current)
+    if current not in moves:
+        raise IllegalTransition(
+            str(_l("Cannot %(action)s a record that is %(state)s.",
+                   action=ACTION_LABELS.get(action, action), state=STATE_LABELS.get(current.value, current.value)))
+        )
+    return moves[current]

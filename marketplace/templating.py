@@ -1,0 +1,88 @@
+"""Template filters and globals: vocabulary labels in the current language, money, states."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from marketplace import vocab
+from marketplace.money import format_fen
+from marketplace.states import STATE_LABELS
+
+VOCABULARIES = {
+    "industry": vocab.INDUSTRIES,
+    "scenario": vocab.SCENARIOS,
+    "category": vocab.SCENARIO_CATEGORIES,
+    "city": vocab.CITIES,
+    "deployment": vocab.DEPLOYMENTS,
+    "size": vocab.ORG_SIZES,
+    "level": vocab.DIGITAL_LEVELS,
+    "model_kind": vocab.MODEL_KINDS,
+    "provider_type": vocab.PROVIDER_TYPES,
+    "plan": vocab.PRICING_PLANS,
+    "modality": vocab.MODALITIES,
+}
+
+
+def current_locale() -> str:
+    """Return the active locale as a string, e.g. 'zh_CN' or 'en'."""
+    return str(get_locale() or "zh_CN")
+
+
+def term_label(code, kind: str) -> str:
+    """Return the label of a vocabulary code in the current language ('—' when empty)."""
+    if code is None or code == "":
+        return "—"
+    term = vocab.lookup(VOCABULARIES[kind], str(code))
+    return term.label(current_locale()) if term else str(code)
+
+
+def term_labels(codes, kind: str) -> str:
+    """Return the labels of several codes joined for display."""
+    sep = ", " if current_locale().startswith("en") else "、"
+    return sep.join(term_label(c, kind) for c in (codes or [])) or "—"
+
+
+def vocab_choices(kind: str) -> list[tuple[str, str]]:
+    """Return (code, label) pairs of a vocabulary for select boxes."""
+    return [(t.code, t.label(current_locale())) for t in VOCABULARIES[kind]]
+
+
+def money(fen) -> str:
+    """Format integer fen as CNY in the current language."""
+    return format_fen(fen, current_locale())
+
+
+def state_label(state) -> str:
+    """Return the translated label of a state code."""
+    label = STATE_LABELS.get(str(state))
+    return str(label) if label is not None else str(state)
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Render plain text with line breaks as escaped paragraphs."""
+    parts = [p.strip() for p in (text or "").splitlines() if p.strip()]
+    return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
+
+
+def url_with(**changes) -> str:
+    """Return the current URL with some query parameters replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    from urllib.parse import urlencode
+
+    query = urlencode([(k, v) for k, vs in args.items() for v in vs])
+    return request.path + ("?" + query if query else "")
+
+
+def install(app: Flask) -> None:
+    """Register the filters and globals on the app."""
+    app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money,
+                                 state=state_label, paragraphs=paragraphs)
+    app.jinja_env.globals.update(vocab_choices=vocab_choices, current_locale=current_locale,
+                                 url_with=url_with, vocab=vocab)
+    app.jinja_env.add_extension("jinja2.ext.do")

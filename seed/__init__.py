@@ -1,0 +1,1 @@
+"""Realistic Guangdong demo data and its loader."""

@@ -1,0 +1,154 @@
+"""Load the demo data in seed/data/ into an empty database: organisations, listings, needs, cases.
+
+The JSON format is described in seed/data/README.md. Loading is all-or-nothing: the caller commits
+once at the end, so a failure half-way leaves the database as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from marketplace.accounts.credit_code import ALPHABET, check_character
+from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.services import hash_password
+from marketplace.cases.models import Case, CaseResult
+from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.extensions import db
+from marketplace.needs.models import Need
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_PASSWORD = "moshu-demo-2026"
+DEMO_ACCOUNTS = {
+    "admin": "admin@demo.moshu.cn",
+    "enterprise": "sme@demo.moshu.cn",
+    "vendor": "vendor@demo.moshu.cn",
+    "center": "center@demo.moshu.cn",
+}
+DIVISIONS = {
+    "guangzhou": "440100", "shaoguan": "440200", "shenzhen": "440300", "zhuhai": "440400", "shantou": "440500",
+    "foshan": "440600", "jiangmen": "440700", "zhanjiang": "440800", "maoming": "440900", "zhaoqing": "441200",
+    "huizhou": "441300", "meizhou": "441400", "shanwei": "441500", "heyuan": "441600", "yangjiang": "441700",
+    "qingyuan": "441800", "dongguan": "441900", "zhongshan": "442000", "chaozhou": "445100",
+    "jieyang": "445200", "yunfu": "445300",
+}
+EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def credit_code_for(key: str, city: str) -> str:
+    """Derive a stable, valid 统一社会信用代码 for a seed organisation from its key and city."""
+    digest = hashlib.sha256(key.encode()).digest()
+    body = "91" + DIVISIONS.get(city, "440000") + "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:9])
+    return body + check_character(body)
+
+
+def read_data(data_dir: Path = DATA_DIR) -> dict:
+    """Read and merge every seed file: supply_*.json and demand.json."""
+    merged: dict[str, list] = {k: [] for k in ("providers", "models", "offerings", "cases", "enterprises",
+                                              "needs", "centers")}
+    for path in sorted(data_dir.glob("*.json")):
+        with path.open(encoding="utf-8") as fh:
+            for key, rows in json.load(fh).items():
+                merged.setdefault(key, []).extend(rows)
+    return merged
+
+
+def is_empty() -> bool:
+    """Tell whether the database holds no organisations yet."""
+    return not db.session.scalar(select(func.count()).select_from(Organisation))
+
+
+def make_org(kind: str, row: dict, password_hash: str, email: str | None = None) -> Organisation:
+    """Create an organisation and its contact user from a seed row."""
+    org = Organisation(kind=kind, name=row["name"], credit_code=credit_code_for(row["key"], row["city"]),
+                       city=row["city"], industry=row.get("industry"), size=row.get("size"),
+                       digital_level=row.get("digital_level"), contact_name=row.get("contact_name"),
+                       phone=row.get("phone"), summary=row.get("summary"))
+    user = User(email=(email or row["email"]).lower(), name=row.get("contact_name") or row["name"],
+                password_hash=password_hash, organisation=org)
+    db.session.add_all([org, user])
+    return org
+
+
+def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD) -> dict[str, int]:
+    """Load all seed data into the (empty) database and return counts; the caller commits."""
+    data = read_data(data_dir)
+    pw = hash_password(password)
+    orgs: dict[str, Organisation] = {}
+    seen_emails: set[str] = set()
+
+    def unique_email(row: dict, role: str, index: int) -> str | None:
+        email = (row.get("email") or f"{row['key']}@seed.moshu.cn").lower()
+        if index == 0:
+            email = DEMO_ACCOUNTS[role]
+        if email in seen_emails:
+            email = f"{row['key']}@seed.moshu.cn"
+        seen_emails.add(email)
+        return email
+
+    for i, row in enumerate(data["providers"]):
+        orgs[row["key"]] = org = make_org("vendor", row, pw, unique_email(row, "vendor", i))
+        db.session.add(ProviderProfile(
+            organisation=org, provider_type=row["type"], summary=row["summary"], capabilities=row["capabilities"],
+            industries=row["industries"], scenarios=row["scenarios"], cities_served=row["cities_served"],
+            reference_cases=row.get("reference_cases"), certifications=", ".join(row.get("certifications", [])),
+            state="published", created_at=EPOCH + timedelta(hours=i)))
+    for i, row in enumerate(data["enterprises"]):
+        orgs[row["key"]] = make_org("enterprise", row, pw, unique_email(row, "enterprise", i))
+    for i, row in enumerate(data["centers"]):
+        orgs[row["key"]] = make_org("center", {**row, "industry": None}, pw, unique_email(row, "center", i))
+    admin_org = Organisation(kind="platform", name="模数共振平台运营中心", credit_code=credit_code_for("platform", "zhuhai"),
+                             city="zhuhai")
+    db.session.add_all([admin_org, User(email=DEMO_ACCOUNTS["admin"], name="平台管理员", password_hash=pw,
+                                        organisation=admin_org, is_admin=True)])
+
+    models: dict[str, IndustrialModel] = {}
+    for i, row in enumerate(data["models"]):
+        models[row["key"]] = model = IndustrialModel(
+            organisation=orgs[row["vendor"]], name=row["name"], kind=row["kind"], version=row["version"],
+            summary=row["summary"], description=row["description"], tasks=", ".join(row.get("tasks", [])),
+            industries=row["industries"], scenarios=row["scenarios"], modalities=row["modalities"],
+            deployments=row["deployments"], hardware=row.get("hardware"), licence=row.get("licence"),
+            state="published", created_at=EPOCH + timedelta(hours=2 * i), updated_at=EPOCH + timedelta(hours=2 * i),
+            evaluations=[ModelEvaluation(metric=e["metric"], value=str(e["value"]), dataset=e["dataset"],
+                                         evaluator=e["evaluator"], third_party=bool(e.get("third_party")))
+                         for e in row.get("evaluations", [])])
+        db.session.add(model)
+    offerings: dict[str, Offering] = {}
+    for i, row in enumerate(data["offerings"]):
+        offerings[row["key"]] = offering = Offering(
+            organisation=orgs[row["vendor"]], title=row["title"], summary=row["summary"],
+            description=row["description"], pricing_plan=row["pricing_plan"], price_fen=int(row["price_fen"]),
+            delivery_days=int(row["delivery_days"]), voucher_eligible=bool(row["voucher_eligible"]),
+            deployments=row["deployments"], industries=row["industries"], scenarios=row["scenarios"],
+            tags=", ".join(row.get("tags", [])), models=[models[k] for k in row.get("models", [])],
+            state="published", created_at=EPOCH + timedelta(hours=3 * i), updated_at=EPOCH + timedelta(hours=3 * i))
+        db.session.add(offering)
+    for i, row in enumerate(data["needs"]):
+        created = EPOCH + timedelta(days=i % 60, hours=i)
+        db.session.add(Need(
+            organisation=orgs[row["enterprise"]], title=row["title"], description=row["description"],
+            industry=row["industry"], scenario=row["scenario"], pain_points=row.get("pain_points"),
+            data_available=row.get("data_available"), budget_min_fen=row.get("budget_min_fen"),
+            budget_max_fen=row.get("budget_max_fen"),
+            deadline=date.fromisoformat(row["deadline"]) if row.get("deadline") else None,
+            deployment=row.get("deployment"), city=row["city"], visibility=row.get("visibility", "public"),
+            status=row.get("status", "open"), created_at=created, updated_at=created))
+    centers = [orgs[row["key"]] for row in data["centers"]]
+    for i, row in enumerate(data["cases"]):
+        center = next((c for c in centers if c.city == row.get("city")), centers[i % len(centers)])
+        db.session.add(Case(
+            center=center, vendor=orgs.get(row.get("vendor")), offering=offerings.get(row.get("offering")),
+            title=row["title"], enterprise_name=row["enterprise_name"], industry=row["industry"],
+            scenario=row["scenario"], city=row.get("city"), problem=row["problem"], solution=row["solution"],
+            investment_fen=row.get("investment_fen"), year=int(row["year"]), state=row.get("status", "published"),
+            results=[CaseResult(indicator=r["indicator"], before=Decimal(str(r["before"])),
+                                after=Decimal(str(r["after"])), unit=r["unit"]) for r in row.get("results", [])]))
+    db.session.flush()
+    return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
+            "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
+            "cases": len(data["cases"])}

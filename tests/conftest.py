@@ -1,0 +1,107 @@
+"""Shared fixtures: a migrated database per session (SQLite, or PostgreSQL with TEST_DB_BACKEND=postgres),
+emptied after every test; the app, a client and an `auth` helper that signs in as a role."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from flask_migrate import upgrade
+
+from marketplace import create_app
+from marketplace.extensions import db
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+def pytest_report_header(config):
+    """Say which database the app tests run on."""
+    return f"database backend: {os.environ.get('TEST_DB_BACKEND', 'sqlite')}"
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    """Create the test database once per session by running the migrations (never create_all)."""
+    if os.environ.get("TEST_DB_BACKEND") == "postgres":
+        uri = os.environ["TEST_DATABASE_URL"]
+    else:
+        uri = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
+    with app.app_context():
+        if uri.startswith("postgresql"):
+            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+    return uri
+
+
+def empty_tables() -> None:
+    """Delete every row so the next test starts from an empty database."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
+    """An app bound to the session database; rows are deleted after the test."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "INSTANCE_PATH": str(tmp_path / "instance")})
+    yield app
+    with app.app_context():
+        empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's flask commands."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign in and out through the real login form."""
+
+    def __init__(self, app, client):
+        """Remember the app and client to act through."""
+        self.app, self.client = app, client
+
+    def login(self, email: str, password: str = DEFAULT_PASSWORD):
+        """Post the login form."""
+        return self.client.post("/accounts/login", data={"email": email, "password": password})
+
+    def logout(self):
+        """Post the logout form."""
+        return self.client.post("/accounts/logout")
+
+    def as_role(self, role: str, **org_fields) -> SimpleNamespace:
+        """Create a user acting in a role (enterprise, vendor, center, admin) and sign in as them."""
+        with self.app.app_context():
+            user = make_user(role, **org_fields)
+            who = SimpleNamespace(user_id=user.id, org_id=user.organisation_id, email=user.email, role=role)
+        response = self.login(who.email)
+        assert response.status_code == 302, response.data[:500]
+        return who
+
+
+@pytest.fixture
+def auth(app, client):
+    """The sign-in helper."""
+    return AuthActions(app, client)
+
+
+@pytest.fixture
+def in_app(app):
+    """Run the test body inside an app context (for service-level tests that use no client)."""
+    with app.app_context():
+        yield app
+
+
+ROOT = Path(__file__).resolve().parent.parent

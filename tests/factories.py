@@ -1,0 +1,129 @@
+"""Plain data factories for tests: make_org, make_user, make_offering, make_model, make_need, make_case.
+
+Each factory adds to the session and flushes; the test (or the `commit` argument) decides when to commit.
+"""
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from marketplace.accounts.credit_code import check_character
+from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.services import hash_password
+from marketplace.cases.models import Case, CaseResult
+from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.extensions import db
+from marketplace.needs.models import Need
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def gen_credit_code(n: int | None = None) -> str:
+    """Return a valid, unique unified social credit code."""
+    n = next(_counter) if n is None else n
+    body = f"91440300{n:09d}"
+    return body + check_character(body)
+
+
+def make_org(kind: str = "enterprise", **fields) -> Organisation:
+    """Create an organisation of a kind."""
+    n = next(_counter)
+    values = dict(kind=kind, name=f"测试{kind}组织{n}", credit_code=gen_credit_code(n), city="foshan",
+                  industry="ceramics_building", size="small", digital_level=2)
+    values.update(fields)
+    org = Organisation(**values)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def make_user(role: str = "enterprise", email: str | None = None, commit: bool = True, **org_fields) -> User:
+    """Create a user acting for a new organisation of the role's kind (admin: platform)."""
+    kind = "platform" if role == "admin" else role
+    org = make_org(kind, **org_fields)
+    n = next(_counter)
+    user = User(email=email or f"{role}{n}@test.example.cn", name=f"{role} user {n}",
+                password_hash=hash_password(DEFAULT_PASSWORD), organisation=org, is_admin=(role == "admin"))
+    db.session.add(user)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return user
+
+
+def make_model(org: Organisation, commit: bool = True, **fields) -> IndustrialModel:
+    """Create an industrial model card owned by a vendor."""
+    values = dict(organisation=org, name="PCB 焊点缺陷检测模型", kind="scene_small", version="1.0",
+                  summary="SMT 焊点缺陷检测", description="检测立碑、少锡、连锡等焊点缺陷。", tasks="缺陷检测",
+                  industries=["electronics"], scenarios=["visual_inspection"], modalities=["image"],
+                  deployments=["edge"], state="published",
+                  evaluations=[ModelEvaluation(metric="漏检率", value="0.3%", dataset="SMT 产线 5 万张",
+                                               evaluator="企业自测", third_party=False)])
+    values.update(fields)
+    model = IndustrialModel(**values)
+    db.session.add(model)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return model
+
+
+def make_offering(org: Organisation, commit: bool = True, **fields) -> Offering:
+    """Create a supermarket offering owned by a vendor (published unless told otherwise)."""
+    values = dict(organisation=org, title="注塑件外观缺陷视觉检测一体机", summary="缩痕、飞边、缺料在线检测",
+                  description="面向注塑车间的视觉检测工作站，检测缩痕、飞边、缺料、黑点。", pricing_plan="one_off",
+                  price_fen=12_800_000, delivery_days=30, voucher_eligible=True, deployments=["edge"],
+                  industries=["mould_plastics"], scenarios=["visual_inspection"], tags="注塑, 视觉检测",
+                  state="published")
+    values.update(fields)
+    offering = Offering(**values)
+    db.session.add(offering)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return offering
+
+
+def make_profile(org: Organisation, commit: bool = True, **fields) -> ProviderProfile:
+    """Create a provider profile for a vendor."""
+    values = dict(organisation=org, provider_type="specialist", summary="工业视觉专业服务商",
+                  capabilities="机器视觉质检、缺陷检测模型训练与部署", industries=["electronics"],
+                  scenarios=["visual_inspection"], cities_served=["foshan", "dongguan"], state="published")
+    values.update(fields)
+    profile = ProviderProfile(**values)
+    db.session.add(profile)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return profile
+
+
+def make_need(org: Organisation, commit: bool = True, **fields) -> Need:
+    """Create a scenario need posted by an SME."""
+    values = dict(organisation=org, title="抛釉砖表面针孔检测", description="抛釉砖生产线需要自动检测针孔和色差，目前靠人工目检。",
+                  industry="ceramics_building", scenario="visual_inspection", budget_min_fen=10_000_000,
+                  budget_max_fen=30_000_000, deadline=date.today() + timedelta(days=90), deployment="private",
+                  city="foshan", visibility="public", status="open")
+    values.update(fields)
+    need = Need(**values)
+    db.session.add(need)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return need
+
+
+def make_case(center: Organisation, commit: bool = True, **fields) -> Case:
+    """Create a showcase case curated by a promotion center."""
+    values = dict(center=center, title="陶瓷砖面缺陷检测案例", enterprise_name="佛山某陶瓷企业",
+                  industry="ceramics_building", scenario="visual_inspection", city="foshan",
+                  problem="人工目检漏检率高", solution="部署视觉检测", investment_fen=50_000_000, year=2025,
+                  state="published", results=[CaseResult(indicator="漏检率", before=3.2, after=0.4, unit="%")])
+    values.update(fields)
+    case = Case(**values)
+    db.session.add(case)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return case
