@@ -39,3 +39,8 @@ test: install browser
 	  echo "== The database tests again, on PostgreSQL =="; \
 	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings; \
 	fi
+
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract --ignore-dirs=".* .venv __pycache__" -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(PY) -m marketplace.i18n_catalogues fill-english

@@ -95,6 +95,11 @@ class Encoder:
                     self._cache.popitem(last=False)
         return out
 
+    def clear_cache(self) -> None:
+        """Forget all cached query vectors."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def passage(self, texts: str | Sequence[str], batch_size: int | None = None,
                 progress: Progress | None = None) -> np.ndarray:
         """Encode documents in batches; `progress(done, total)` is called after each batch."""

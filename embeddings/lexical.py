@@ -255,15 +255,16 @@ class LexicalIndex:
         vals = np.concatenate([self._data[s:e] for s, e in zip(starts, ends)])
         if rows.size == 0:
             return []
-        uniq, inv = np.unique(rows, return_inverse=True)
-        sums = np.bincount(inv, weights=vals).astype(np.float64)
-        keep = self._alive[uniq]
+        n_rows = len(self._main_ids)
+        sums = np.bincount(rows, weights=vals, minlength=n_rows)
+        keep = self._alive & (sums > 0)
         if allowed is not None:
-            mask = np.zeros(len(self._main_ids), dtype=bool)
+            mask = np.zeros(n_rows, dtype=bool)
             allowed_rows = [self._main_rows[d] for d in allowed if d in self._main_rows]
             mask[np.asarray(allowed_rows, dtype=np.int64)] = True
-            keep &= mask[uniq]
-        uniq, sums = uniq[keep], sums[keep]
+            keep &= mask
+        uniq = np.flatnonzero(keep)
+        sums = sums[uniq]
         if len(uniq) > k:
             kth = np.partition(sums, -k)[-k]
             sel = sums >= kth

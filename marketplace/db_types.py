@@ -1,7 +1,7 @@
 """Column types shared by the models: lists of vocabulary codes stored portably."""
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, type_coerce
 from sqlalchemy.types import TypeDecorator
 
 
@@ -24,4 +24,4 @@ class CodeList(TypeDecorator):
 
 def contains_code(column, code: str):
     """Return a SQL condition: this CodeList column holds the code."""
-    return column.like(f"%,{code},%")
+    return type_coerce(column, String).like(f"%,{code},%")

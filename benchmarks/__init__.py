@@ -1,0 +1,1 @@
+"""Runnable benchmarks: one module per question, each printing its measurements and ratios."""

@@ -1,0 +1,1 @@
+"""Semantic matching for the marketplace: encoders, dense and lexical indexes, fusion, evaluation."""

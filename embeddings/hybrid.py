@@ -1,0 +1,403 @@
+"""`HybridIndex`: the one object the app talks to — dense + lexical retrieval, fused and explained.
+
+It owns a `VectorIndex` and a `LexicalIndex` kept in step under one lock, the optional scenario
+model for scenario-aware re-ranking, and the on-disk layout of a saved index:
+
+    DIRECTORY/manifest.json        {"version": N, "generation": "v0000000N", identity, ids_sha256}
+    DIRECTORY/v0000000N/vector.idx  FAISS index + id table (checksummed container)
+    DIRECTORY/v0000000N/lexical.idx BM25 segments + tokens (checksummed container)
+    DIRECTORY/v0000000N/docs.json   per-document scenario codes
+
+A save writes a complete new generation directory, then switches `manifest.json` atomically, so a
+reader sees either the old or the new index, never a mix; the previous generation is kept for
+readers still loading it. `version` only grows, so a web worker can compare `version_on_disk()`
+with its own `version` and reload.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import numpy as np
+
+from .defaults import DEFAULT_CANDIDATES, DEFAULT_SCENARIO_BOOST, DEFAULT_WEIGHTS
+from .encoder import Encoder
+from .errors import IndexCorrupt, IndexFileError, IndexMismatch
+from .fsio import TMP_PREFIX, atomic_write_json, fsync_dir, ids_checksum, write_container
+from .fusion import fuse, max_score
+from .lexical import LexicalIndex
+from .scenarios import ScenarioModel, agreement, one_hot
+from .text import tokenize
+from .vector import VectorIndex
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+NEUTRAL_AGREEMENT = 0.5
+
+
+@dataclass
+class Hit:
+    """One search result with the evidence behind its rank."""
+
+    doc_id: str
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    scenario_agreement: float | None = None
+    matched_terms: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """Return the hit as a plain dict (for JSON)."""
+        return asdict(self)
+
+
+def _item_parts(item) -> tuple[str, str, str | None]:
+    """Normalise an upsert item: (id, text), (id, text, scenario) or a dict with those keys."""
+    if isinstance(item, Mapping):
+        return str(item["id"]), str(item.get("text") or ""), item.get("scenario")
+    if len(item) == 2:
+        return str(item[0]), str(item[1] or ""), None
+    return str(item[0]), str(item[1] or ""), item[2]
+
+
+class HybridIndex:
+    """Dense + BM25 index with weighted RRF fusion, scenario re-ranking and versioned saves."""
+
+    def __init__(self, encoder: Encoder, directory: str | os.PathLike | None = None,
+                 weights: Mapping[str, float] | None = None,
+                 scenarios: Mapping[str, str] | ScenarioModel | None = None,
+                 scenario_boost: float = DEFAULT_SCENARIO_BOOST, candidates: int = DEFAULT_CANDIDATES,
+                 vector_options: Mapping | None = None, lexical_options: Mapping | None = None):
+        self.encoder = encoder
+        self.directory = Path(directory) if directory is not None else None
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.scenario_boost = float(scenario_boost)
+        self.candidates = int(candidates)
+        self._vector_options = dict(vector_options or {})
+        self._lexical_options = dict(lexical_options or {})
+        if scenarios is None or isinstance(scenarios, ScenarioModel):
+            self.scenarios = scenarios
+        else:
+            self.scenarios = ScenarioModel(scenarios, encoder)
+        self._lock = threading.RLock()
+        self._save_lock = threading.Lock()
+        self.vector = VectorIndex(encoder.dim, encoder.backend, encoder.model_id, **self._vector_options)
+        self.lexical = LexicalIndex(**self._lexical_options)
+        self._doc_scenario: dict[str, str] = {}
+        self.version = 0
+
+    # ---- editing ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.vector)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.vector
+
+    def ids(self) -> list[str]:
+        """Return the ids of all indexed documents."""
+        with self._lock:
+            return self.vector.ids()
+
+    def upsert(self, doc_id: str, text: str, scenario: str | None = None) -> None:
+        """Index or re-index one document; the next search reflects it."""
+        self.upsert_many([(doc_id, text, scenario)])
+
+    def upsert_many(self, items: Iterable, progress: Callable[[int, int], None] | None = None) -> int:
+        """Index many (id, text[, scenario]) items or dicts, encoding in batches; returns the count."""
+        parts = [_item_parts(it) for it in items]
+        if not parts:
+            return 0
+        vectors = self.encoder.passage([p[1] for p in parts], progress=progress)
+        with self._lock:
+            self.vector.add_many([p[0] for p in parts], vectors)
+            self.lexical.add_many([(p[0], p[1]) for p in parts])
+            for doc_id, _, scenario in parts:
+                if scenario:
+                    self._doc_scenario[doc_id] = str(scenario)
+                else:
+                    self._doc_scenario.pop(doc_id, None)
+        return len(parts)
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document from both indexes at once; returns False if it was not indexed."""
+        with self._lock:
+            found = self.vector.remove(doc_id)
+            found = self.lexical.remove(doc_id) or found
+            self._doc_scenario.pop(str(doc_id), None)
+            return found
+
+    def clear(self) -> None:
+        """Remove every document (the saved files are untouched)."""
+        with self._lock:
+            self.vector = VectorIndex(self.encoder.dim, self.encoder.backend, self.encoder.model_id,
+                                      **self._vector_options)
+            self.lexical = LexicalIndex(**self._lexical_options)
+            self._doc_scenario = {}
+
+    def compact(self) -> None:
+        """Fold pending edits into both indexes' main structures."""
+        with self._lock:
+            self.vector.compact()
+            self.lexical.compact()
+
+    # ---- searching -------------------------------------------------------------------------
+
+    def _query_distribution(self, scenario, vector: np.ndarray) -> dict[str, float] | None:
+        """Scenario distribution of a query: given code or distribution, else predicted."""
+        if isinstance(scenario, Mapping):
+            return {str(k): float(v) for k, v in scenario.items()}
+        if scenario:
+            return one_hot(str(scenario))
+        if self.scenarios is not None:
+            return self.scenarios.predict(vector)
+        return None
+
+    def _doc_distributions(self, doc_ids: list[str]) -> dict[str, dict[str, float] | None]:
+        """Scenario distributions of documents: their code, else predicted from their vector."""
+        out: dict[str, dict[str, float] | None] = {}
+        need = []
+        for doc_id in doc_ids:
+            code = self._doc_scenario.get(doc_id)
+            if code:
+                out[doc_id] = one_hot(code)
+            elif self.scenarios is not None:
+                need.append(doc_id)
+            else:
+                out[doc_id] = None
+        if need:
+            vecs = np.vstack([self.vector.get_vector(d) for d in need])
+            for doc_id, row in zip(need, self.scenarios.predict_array(vecs)):
+                out[doc_id] = self.scenarios.to_dict(row)
+        return out
+
+    def _rank(self, qvec: np.ndarray, terms, dense, lexical, k: int, weights, boost: float,
+              qdist) -> list[Hit]:
+        """Fuse two candidate lists, re-rank by scenario agreement and build explained hits."""
+        weights = dict(self.weights if weights is None else weights)
+        fused = fuse({"dense": [d for d, _ in dense], "lexical": [d for d, _ in lexical]}, weights)
+        if not fused:
+            return []
+        top = max_score(weights, ["dense", "lexical"]) or 1.0
+        pool = fused[:max(3 * k, 50)]
+        dists = self._doc_distributions([d for d, _ in pool]) if qdist is not None and boost else {}
+        dense_rank = {d: (i + 1, s) for i, (d, s) in enumerate(dense)}
+        lex_rank = {d: (i + 1, s) for i, (d, s) in enumerate(lexical)}
+        hits = []
+        for doc_id, raw in pool:
+            base = raw / top
+            agree = None
+            if qdist is not None and boost:
+                ddist = dists.get(doc_id)
+                agree = agreement(qdist, ddist) if ddist is not None else NEUTRAL_AGREEMENT
+                score = (1.0 - boost) * base + boost * agree
+            else:
+                score = base
+            d_rank, d_score = dense_rank.get(doc_id, (None, None))
+            l_rank, l_score = lex_rank.get(doc_id, (None, None))
+            hits.append(Hit(doc_id, float(score), d_score, l_score, d_rank, l_rank, agree))
+        hits.sort(key=lambda h: (-h.score, h.doc_id))
+        hits = hits[:k]
+        for hit in hits:
+            if hit.dense_score is None:
+                vec = self.vector.get_vector(hit.doc_id)
+                hit.dense_score = float(vec @ qvec) if vec is not None else None
+            hit.matched_terms = self.lexical.matched_terms(terms, hit.doc_id)
+        return hits
+
+    def search(self, query: str, k: int = 20, allowed: set[str] | None = None,
+               weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
+               scenario: str | Mapping[str, float] | None = None,
+               query_vector: np.ndarray | None = None) -> list[Hit]:
+        """Return the k best documents for a free-text query, optionally within `allowed` ids.
+
+        `scenario` (a taxonomy code or a distribution) overrides the predicted query scenario;
+        `scenario_boost` (0..1) is the share of the score given to scenario agreement;
+        `query_vector` skips encoding when the caller already has the query's vector.
+        """
+        if not query or not query.strip() or k <= 0:
+            return []
+        if query_vector is None:
+            qvec = self.encoder.query([query])[0]
+        else:
+            qvec = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        boost = self.scenario_boost if scenario_boost is None else float(scenario_boost)
+        qdist = self._query_distribution(scenario, qvec) if boost else None
+        n = max(self.candidates, 3 * k)
+        terms = tokenize(query)
+        with self._lock:
+            dense = self.vector.search(qvec, n, allowed)
+            lexical = self.lexical.search(terms, n, allowed)
+            return self._rank(qvec, terms, dense, lexical, k, weights, boost, qdist)
+
+    def similar(self, doc_id: str, k: int = 10, allowed: set[str] | None = None,
+                weights: Mapping[str, float] | None = None,
+                scenario_boost: float | None = None) -> list[Hit]:
+        """Return documents like a stored one (by its vector and its key terms), itself excluded."""
+        doc_id = str(doc_id)
+        boost = self.scenario_boost if scenario_boost is None else float(scenario_boost)
+        with self._lock:
+            vec = self.vector.get_vector(doc_id)
+            if vec is None:
+                raise KeyError(f"document {doc_id!r} is not indexed")
+            terms = self.lexical.key_terms(doc_id)
+            n = max(self.candidates, 3 * k) + 1
+            dense = [h for h in self.vector.search(vec, n, allowed) if h[0] != doc_id]
+            lexical = [h for h in self.lexical.search(terms, n, allowed) if h[0] != doc_id]
+            qdist = None
+            if boost:
+                qdist = self._doc_distributions([doc_id]).get(doc_id)
+            return self._rank(vec, terms, dense, lexical, k, weights, boost, qdist)
+
+    # ---- persistence -----------------------------------------------------------------------
+
+    def _require_dir(self) -> Path:
+        """The index directory; raises ValueError for an in-memory index."""
+        if self.directory is None:
+            raise ValueError("this HybridIndex has no directory")
+        return self.directory
+
+    def read_manifest(self) -> dict | None:
+        """Return the saved manifest, or None if there is none or it is unreadable."""
+        if self.directory is None:
+            return None
+        try:
+            with open(self.directory / MANIFEST, encoding="utf-8") as fh:
+                manifest = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) else None
+
+    def version_on_disk(self) -> int:
+        """Return the version of the saved index (0 if none)."""
+        manifest = self.read_manifest()
+        try:
+            return int(manifest["version"]) if manifest else 0
+        except (KeyError, TypeError, ValueError):
+            return 0
+
+    def save(self) -> int:
+        """Write a new generation and switch the manifest to it atomically; returns its version."""
+        root = self._require_dir()
+        with self._save_lock:
+            with self._lock:
+                vec_head, vec_sections = self.vector.snapshot()
+                lex_head, lex_sections = self.lexical.snapshot()
+                docs = {"scenarios": dict(self._doc_scenario)}
+                ids = self.vector.ids()
+            version = max(self.version, self.version_on_disk()) + 1
+            root.mkdir(parents=True, exist_ok=True)
+            name = f"v{version:08d}"
+            tmp = root / f"{TMP_PREFIX}{name}-{os.getpid()}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
+            write_container(tmp / "vector.idx", vec_head, vec_sections)
+            write_container(tmp / "lexical.idx", lex_head, lex_sections)
+            atomic_write_json(tmp / "docs.json", docs)
+            fsync_dir(tmp)
+            final = root / name
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(tmp, final)
+            fsync_dir(root)
+            manifest = {"format": FORMAT, "version": version, "generation": name,
+                        **self.encoder.info(), "count": len(ids), "ids_sha256": ids_checksum(ids),
+                        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            atomic_write_json(root / MANIFEST, manifest)
+            self.version = version
+            self._prune(keep={name, f"v{version - 1:08d}"})
+            return version
+
+    def _prune(self, keep: set[str]) -> None:
+        """Delete generations other than `keep`, and temp directories older than an hour."""
+        root = self._require_dir()
+        for entry in root.iterdir():
+            if not entry.is_dir():
+                continue
+            if entry.name.startswith(TMP_PREFIX):
+                if time.time() - entry.stat().st_mtime > 3600:
+                    shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith("v") and entry.name[1:].isdigit() and entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _load_generation(self, manifest: dict) -> tuple[VectorIndex, LexicalIndex, dict]:
+        """Load and cross-check the generation a manifest points to."""
+        root = self._require_dir()
+        info = self.encoder.info()
+        for key in ("backend", "model_id", "dim"):
+            if manifest.get(key) != info[key]:
+                raise IndexMismatch(f"saved index {key} is {manifest.get(key)!r}, encoder has {info[key]!r}")
+        gen = root / str(manifest.get("generation", ""))
+        if not gen.is_dir():
+            raise FileNotFoundError(f"index generation {gen.name} is missing")
+        vector = VectorIndex.load(gen / "vector.idx", **info, **self._vector_options)
+        lexical = LexicalIndex.load(gen, **self._lexical_options)
+        try:
+            with open(gen / "docs.json", encoding="utf-8") as fh:
+                docs = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"unreadable docs.json: {exc}") from None
+        vec_ids = vector.ids()
+        checksum = ids_checksum(vec_ids)
+        if checksum != manifest.get("ids_sha256") or len(vec_ids) != manifest.get("count"):
+            raise IndexCorrupt("vector index ids do not match the manifest")
+        if ids_checksum(lexical.ids()) != checksum:
+            raise IndexCorrupt("lexical and vector indexes hold different documents")
+        return vector, lexical, dict(docs.get("scenarios", {}))
+
+    def load(self) -> int:
+        """Replace the in-memory index with the saved one; returns its version.
+
+        Raises FileNotFoundError if nothing is saved, IndexMismatch if it was built with another
+        encoder, IndexCorrupt if any file is damaged or the parts disagree.
+        """
+        root = self._require_dir()
+        for attempt in range(2):
+            manifest = self.read_manifest()
+            if manifest is None:
+                if (root / MANIFEST).exists():
+                    raise IndexCorrupt("manifest.json is unreadable")
+                raise FileNotFoundError(f"no saved index in {root}")
+            try:
+                vector, lexical, scenarios = self._load_generation(manifest)
+                break
+            except FileNotFoundError:
+                if attempt:
+                    raise
+        with self._lock:
+            self.vector, self.lexical, self._doc_scenario = vector, lexical, scenarios
+            self.version = int(manifest["version"])
+        return self.version
+
+    def reload_if_newer(self) -> bool:
+        """Load the saved index if its version is newer than the one in memory."""
+        if self.version_on_disk() > self.version:
+            self.load()
+            return True
+        return False
+
+    def verify(self, expected_ids: Iterable[str]) -> bool:
+        """True if the index holds exactly `expected_ids` in both its dense and lexical parts."""
+        want = ids_checksum(expected_ids)
+        with self._lock:
+            return ids_checksum(self.vector.ids()) == want and ids_checksum(self.lexical.ids()) == want
+
+    def load_if_valid(self, expected_ids: Iterable[str] | None = None) -> bool:
+        """Load the saved index if present, intact, built by this encoder and (if given) holding
+        exactly `expected_ids`; otherwise leave the index empty and return False (rebuild then)."""
+        try:
+            self.load()
+        except (FileNotFoundError, IndexFileError):
+            self.clear()
+            return False
+        if expected_ids is not None and not self.verify(expected_ids):
+            self.clear()
+            return False
+        return True

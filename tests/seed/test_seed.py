@@ -1,0 +1,90 @@
+"""Does the demo data load completely, cover the taxonomy and give working demo accounts?"""
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from marketplace import vocab
+from marketplace.accounts.credit_code import is_valid_credit_code
+from marketplace.accounts.models import Organisation
+from marketplace.cases.models import Case
+from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+from marketplace.extensions import db
+from marketplace.needs.models import Need
+from seed.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, read_data
+
+
+def count(model) -> int:
+    """Count rows of a model."""
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_command_loads_the_promised_volumes(app, runner):
+    """`flask seed` loads at least 25 vendors, 60 models, 60 offerings, 80 needs, 20 cases, 3 centers."""
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert count(ProviderProfile) >= 25
+        assert count(IndustrialModel) >= 60
+        assert count(Offering) >= 60
+        assert count(Need) >= 80
+        assert count(Case) >= 20
+        kinds = Counter(db.session.scalars(select(Organisation.kind)))
+        assert kinds["center"] >= 3 and kinds["vendor"] >= 25 and kinds["platform"] == 1
+        assert all(is_valid_credit_code(c) for c in db.session.scalars(select(Organisation.credit_code)))
+
+
+def test_seed_needs_cover_every_scenario_and_ten_industries(app, runner):
+    """Needs span at least 10 industries and every scenario and category of the one taxonomy."""
+    runner.invoke(args=["seed"])
+    with app.app_context():
+        scenarios = set(db.session.scalars(select(Need.scenario)))
+        industries = set(db.session.scalars(select(Need.industry)))
+    assert scenarios == set(vocab.codes(vocab.SCENARIOS))
+    assert len(industries) >= 10
+    categories = {vocab.lookup(vocab.SCENARIOS, s).parent for s in scenarios}
+    assert categories == set(vocab.codes(vocab.SCENARIO_CATEGORIES))
+
+
+def test_seed_rows_use_only_vocabulary_codes_and_resolve_references():
+    """Every code in the seed files is a vocabulary code and every reference resolves."""
+    data = read_data()
+    industries, scenarios = set(vocab.codes(vocab.INDUSTRIES)), set(vocab.codes(vocab.SCENARIOS))
+    cities = set(vocab.codes(vocab.CITIES))
+    for row in data["offerings"] + data["models"]:
+        assert set(row["industries"]) <= industries and set(row["scenarios"]) <= scenarios, row["key"]
+    for row in data["needs"] + data["cases"]:
+        assert row["industry"] in industries and row["scenario"] in scenarios, row["key"]
+    for row in data["providers"] + data["enterprises"] + data["centers"]:
+        assert row["city"] in cities, row["key"]
+    offering_keys = {o["key"] for o in data["offerings"]}
+    vendor_keys = {p["key"] for p in data["providers"]}
+    for case in data["cases"]:
+        assert case["offering"] in offering_keys and case["vendor"] in vendor_keys, case["key"]
+
+
+def test_seed_texts_are_varied():
+    """No two need descriptions share their opening; texts are not one template with words swapped."""
+    data = read_data()
+    openings = Counter(n["description"][:12] for n in data["needs"])
+    assert openings.most_common(1)[0][1] <= 2
+    assert len({n["title"] for n in data["needs"]}) == len(data["needs"])
+
+
+def test_seed_refuses_a_non_empty_database_unless_asked_to_skip(app, runner):
+    """Seeding twice refuses (or skips with --if-empty) and never duplicates rows."""
+    runner.invoke(args=["seed"])
+    again = runner.invoke(args=["seed"])
+    assert again.exit_code != 0
+    skipped = runner.invoke(args=["seed", "--if-empty"])
+    assert skipped.exit_code == 0 and "skipped" in skipped.output
+    with app.app_context():
+        assert count(Offering) == len(read_data()["offerings"])
+
+
+def test_demo_accounts_sign_in_for_every_role(app, runner, client, auth):
+    """Each README demo account signs in with the demo password and reaches its workspace."""
+    runner.invoke(args=["seed"])
+    for role, email in DEMO_ACCOUNTS.items():
+        assert auth.login(email, DEMO_PASSWORD).status_code == 302, role
+        assert client.get("/dashboard").status_code == 200
+        auth.logout()
