@@ -54,6 +54,9 @@ def configure_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
+    from marketplace.matching.engine import install as install_matching
+
+    install_matching(app)
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -63,6 +66,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
     from marketplace.main import bp as main_bp
+    from marketplace.matching import bp as matching_bp
     from marketplace.needs import bp as needs_bp
 
     app.register_blueprint(main_bp)
@@ -70,6 +74,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(needs_bp, url_prefix="/needs")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(matching_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

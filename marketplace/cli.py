@@ -25,3 +25,20 @@ def install(app: Flask) -> None:
         db.session.commit()
         click.echo("Seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         click.echo(f"Demo password for every seeded account: {DEMO_PASSWORD}")
+
+    @app.cli.command("reindex")
+    def reindex_command() -> None:
+        """Rebuild the search index from the database, with a progress bar."""
+        from tqdm import tqdm
+
+        engine = app.extensions["matching"]
+        bar = tqdm(total=0, unit="doc", desc="encoding")
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        count = engine.rebuild(progress=progress)
+        bar.close()
+        click.echo(f"Indexed {count} documents into {engine.directory}")

@@ -65,6 +65,24 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
 
 
+def highlight(text: str | None, terms) -> Markup:
+    """Escape text and wrap each occurrence of the matched terms in <mark> (case-insensitive)."""
+    import re
+
+    text = text or ""
+    words = sorted({t for t in (terms or []) if t and len(t.strip()) > 0}, key=len, reverse=True)
+    if not words:
+        return Markup(escape(text))
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(str(escape(text[last:m.start()])))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        last = m.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
 def url_with(**changes) -> str:
     """Return the current URL with some query parameters replaced (None removes one)."""
     args = request.args.to_dict(flat=False)
@@ -82,7 +100,8 @@ def url_with(**changes) -> str:
 def install(app: Flask) -> None:
     """Register the filters and globals on the app."""
     app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money,
-                                 state=state_label, paragraphs=paragraphs)
+                                 state=state_label, paragraphs=paragraphs,
+                                 highlight=highlight)
     app.jinja_env.globals.update(vocab_choices=vocab_choices, current_locale=current_locale,
                                  url_with=url_with, vocab=vocab)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -74,8 +74,11 @@ def make_org(kind: str, row: dict, password_hash: str, email: str | None = None)
     return org
 
 
-def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD) -> dict[str, int]:
-    """Load all seed data into the (empty) database and return counts; the caller commits."""
+def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | None = None) -> dict[str, int]:
+    """Load all seed data into the (empty) database and return counts; the caller commits.
+
+    When `keys` is given it is filled with {seed key: record} for every listing, case and need.
+    """
     data = read_data(data_dir)
     pw = hash_password(password)
     orgs: dict[str, Organisation] = {}
@@ -90,13 +93,17 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD) -> dict[str, 
         seen_emails.add(email)
         return email
 
+    profiles: dict[str, ProviderProfile] = {}
+    cases: dict[str, Case] = {}
+    needs: dict[str, Need] = {}
     for i, row in enumerate(data["providers"]):
         orgs[row["key"]] = org = make_org("vendor", row, pw, unique_email(row, "vendor", i))
-        db.session.add(ProviderProfile(
+        profiles[row["key"]] = profile = ProviderProfile(
             organisation=org, provider_type=row["type"], summary=row["summary"], capabilities=row["capabilities"],
             industries=row["industries"], scenarios=row["scenarios"], cities_served=row["cities_served"],
             reference_cases=row.get("reference_cases"), certifications=", ".join(row.get("certifications", [])),
-            state="published", created_at=EPOCH + timedelta(hours=i)))
+            state="published", created_at=EPOCH + timedelta(hours=i))
+        db.session.add(profile)
     for i, row in enumerate(data["enterprises"]):
         orgs[row["key"]] = make_org("enterprise", row, pw, unique_email(row, "enterprise", i))
     for i, row in enumerate(data["centers"]):
@@ -130,25 +137,33 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD) -> dict[str, 
         db.session.add(offering)
     for i, row in enumerate(data["needs"]):
         created = EPOCH + timedelta(days=i % 60, hours=i)
-        db.session.add(Need(
+        needs[row["key"]] = need = Need(
             organisation=orgs[row["enterprise"]], title=row["title"], description=row["description"],
             industry=row["industry"], scenario=row["scenario"], pain_points=row.get("pain_points"),
             data_available=row.get("data_available"), budget_min_fen=row.get("budget_min_fen"),
             budget_max_fen=row.get("budget_max_fen"),
             deadline=date.fromisoformat(row["deadline"]) if row.get("deadline") else None,
             deployment=row.get("deployment"), city=row["city"], visibility=row.get("visibility", "public"),
-            status=row.get("status", "open"), created_at=created, updated_at=created))
+            status=row.get("status", "open"), created_at=created, updated_at=created)
+        db.session.add(need)
     centers = [orgs[row["key"]] for row in data["centers"]]
     for i, row in enumerate(data["cases"]):
         center = next((c for c in centers if c.city == row.get("city")), centers[i % len(centers)])
-        db.session.add(Case(
+        cases[row["key"]] = case = Case(
             center=center, vendor=orgs.get(row.get("vendor")), offering=offerings.get(row.get("offering")),
             title=row["title"], enterprise_name=row["enterprise_name"], industry=row["industry"],
             scenario=row["scenario"], city=row.get("city"), problem=row["problem"], solution=row["solution"],
             investment_fen=row.get("investment_fen"), year=int(row["year"]), state=row.get("status", "published"),
             results=[CaseResult(indicator=r["indicator"], before=Decimal(str(r["before"])),
-                                after=Decimal(str(r["after"])), unit=r["unit"]) for r in row.get("results", [])]))
+                                after=Decimal(str(r["after"])), unit=r["unit"]) for r in row.get("results", [])])
+        db.session.add(case)
     db.session.flush()
+    if keys is not None:
+        keys.update({k: v for k, v in models.items()})
+        keys.update({k: v for k, v in offerings.items()})
+        keys.update({k: v for k, v in cases.items()})
+        keys.update({k: v for k, v in needs.items()})
+        keys.update({k: profiles[k] for k in profiles})
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
             "cases": len(data["cases"])}

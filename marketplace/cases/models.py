@@ -39,6 +39,7 @@ class Case(db.Model):
     year: Mapped[int]
     state: Mapped[str] = mapped_column(String(12), default=CaseState.DRAFT.value, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     center: Mapped[Organisation] = relationship(foreign_keys=[center_id])
     vendor: Mapped[Organisation | None] = relationship(foreign_keys=[vendor_id])

@@ -1,0 +1,36 @@
+"""The search form (also used for the filters of recommendation and lead lists)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from marketplace.forms_common import VocabMixin, YuanField, strip_filter
+
+
+class SearchForm(VocabMixin, FlaskForm):
+    """Free text plus facet filters; read from the query string so a search is a shareable link."""
+
+    class Meta:
+        csrf = False
+
+    vocab_fields = {"industry": "industry", "scenario": "scenario", "city": "city", "deployment": "deployment"}
+
+    q = StringField(_l("What do you need?"), filters=[strip_filter], validators=[Optional(), Length(max=500)])
+    kind = SelectField(_l("Kind"), validators=[Optional()],
+                       choices=[("", _l("Everything")), ("offering", _l("Offerings")), ("model", _l("Models")),
+                                ("provider", _l("Providers")), ("case", _l("Cases")), ("need", _l("Needs"))])
+    industry = SelectField(_l("Industry"), validators=[Optional()])
+    scenario = SelectField(_l("Scenario"), validators=[Optional()])
+    city = SelectField(_l("City"), validators=[Optional()])
+    deployment = SelectField(_l("Deployment"), validators=[Optional()])
+    budget = YuanField(_l("Budget up to (CNY)"), validators=[Optional()])
+
+    def filters(self) -> dict:
+        """Return the valid filters as a dict for the matching services."""
+        out = {n: getattr(self, n).data for n in ("kind", "industry", "scenario", "city", "deployment")
+               if getattr(self, n).data and not getattr(self, n).errors}
+        if self.budget.fen is not None and not self.budget.errors:
+            out["budget"] = self.budget.fen
+        return out

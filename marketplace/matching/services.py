@@ -1,0 +1,229 @@
+"""Matching services: search across kinds, solutions for a need, leads for a listing, similar listings.
+
+The only place the app calls the search index (through `MatchingEngine`). Filters are applied by the
+database (which records are visible and match the facets), the ranking by the index, and every result
+carries a `Match` explanation a person can read: shared key terms, same industry / scenario / city,
+deployment and budget fit, and a relevance figure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.cases.models import Case
+from marketplace.cases.services import PUBLIC_STATES
+from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+from marketplace.db_types import contains_code
+from marketplace.extensions import db
+from marketplace.matching.documents import KINDS, LIVE_NEED_STATES, SOLUTION_KINDS, doc_id, parse_doc_id
+from marketplace.needs.models import Need, NeedStatus, Visibility
+from marketplace.states import ListingState
+
+SEARCH_KINDS = ("offering", "model", "provider", "case", "need")
+
+
+@dataclass
+class Match:
+    """One ranked record with the reasons it matched."""
+
+    kind: str
+    record: object
+    score: float
+    terms: list[str] = field(default_factory=list)
+    same_industry: bool = False
+    same_scenario: bool = False
+    same_city: bool = False
+    deployment_fit: bool | None = None
+    budget_fit: bool | None = None
+    over_budget_fen: int | None = None
+
+    @property
+    def percent(self) -> int:
+        """The relevance figure shown to people, 0–100."""
+        return max(0, min(100, round(self.score * 100)))
+
+
+def engine():
+    """Return the app's matching engine."""
+    return current_app.extensions["matching"]
+
+
+def visible_ids(kind: str, filters: dict, user: User) -> set[str]:
+    """Return the doc ids of one kind that the user may see and that pass the facet filters."""
+    cls = KINDS[kind]
+    stmt = select(cls.id)
+    if kind in ("offering", "model", "provider"):
+        stmt = stmt.where(cls.state == ListingState.PUBLISHED.value)
+        if filters.get("industry"):
+            stmt = stmt.where(contains_code(cls.industries, filters["industry"]))
+        if filters.get("scenario"):
+            stmt = stmt.where(contains_code(cls.scenarios, filters["scenario"]))
+        if filters.get("city"):
+            if kind == "provider":
+                stmt = stmt.where(contains_code(ProviderProfile.cities_served, filters["city"]))
+            else:
+                stmt = stmt.join(cls.organisation).where(Organisation.city == filters["city"])
+        if filters.get("deployment") and kind != "provider":
+            stmt = stmt.where(contains_code(cls.deployments, filters["deployment"]))
+        if filters.get("budget") is not None and kind == "offering":
+            stmt = stmt.where(Offering.price_fen <= filters["budget"])
+    elif kind == "case":
+        stmt = stmt.where(Case.state.in_(PUBLIC_STATES))
+        for name in ("industry", "scenario", "city"):
+            if filters.get(name):
+                stmt = stmt.where(getattr(Case, name) == filters[name])
+    else:
+        stmt = stmt.where(Need.status.in_(filters.get("need_states") or LIVE_NEED_STATES))
+        if not user.is_authenticated:
+            stmt = stmt.where(Need.visibility == Visibility.PUBLIC.value)
+        for name in ("industry", "scenario", "city", "deployment"):
+            if filters.get(name):
+                stmt = stmt.where(getattr(Need, name) == filters[name])
+        if filters.get("budget") is not None:
+            stmt = stmt.where(or_(Need.budget_max_fen.is_(None), Need.budget_max_fen >= filters["budget"]))
+    return {doc_id(kind, pk) for pk in db.session.scalars(stmt)}
+
+
+def load_records(hits) -> dict[str, object]:
+    """Fetch the records behind index hits, one query per kind."""
+    wanted: dict[str, list[int]] = {}
+    for hit in hits:
+        kind, pk = parse_doc_id(hit.doc_id)
+        wanted.setdefault(kind, []).append(pk)
+    records = {}
+    for kind, pks in wanted.items():
+        cls = KINDS[kind]
+        for record in db.session.scalars(select(cls).where(cls.id.in_(pks))):
+            records[doc_id(kind, record.id)] = record
+    return records
+
+
+def record_city(record) -> set[str]:
+    """Return the cities a record is in or serves."""
+    if isinstance(record, ProviderProfile):
+        return set(record.cities_served) | {record.organisation.city}
+    if isinstance(record, (Need, Case)):
+        return {record.city} if record.city else set()
+    return {record.organisation.city}
+
+
+def explain(kind: str, record, hit, context: dict) -> Match:
+    """Build the explanation of one hit relative to the context (a need, a listing or search filters)."""
+    match = Match(kind=kind, record=record, score=hit.score, terms=list(hit.matched_terms)[:8])
+    industries = set(context.get("industries") or [])
+    scenarios = set(context.get("scenarios") or [])
+    cities = set(context.get("cities") or [])
+    match.same_industry = bool(industries & set(record.industries))
+    match.same_scenario = bool(scenarios & set(record.scenarios))
+    match.same_city = bool(cities & record_city(record))
+    deployment = context.get("deployment")
+    if deployment and hasattr(record, "deployments"):
+        match.deployment_fit = deployment in (record.deployments or [])
+    elif deployment and isinstance(record, Need) and record.deployment:
+        match.deployment_fit = record.deployment == deployment
+    budget = context.get("budget")
+    if budget is not None and isinstance(record, Offering):
+        match.budget_fit = record.price_fen <= budget
+        if not match.budget_fit:
+            match.over_budget_fen = record.price_fen - budget
+    price = context.get("price")
+    if price is not None and isinstance(record, Need) and record.budget_max_fen is not None:
+        match.budget_fit = price <= record.budget_max_fen
+    return match
+
+
+def to_matches(hits, context: dict, min_score: float | None = None) -> list[Match]:
+    """Turn index hits into explained matches, dropping records that vanished meanwhile."""
+    threshold = current_app.config["MATCHING_MIN_SCORE"] if min_score is None else min_score
+    records = load_records(hits)
+    out = []
+    for hit in hits:
+        record = records.get(hit.doc_id)
+        if record is None or hit.score < threshold:
+            continue
+        out.append(explain(parse_doc_id(hit.doc_id)[0], record, hit, context))
+    return out
+
+
+def search(query: str, filters: dict, user: User, k: int = 20) -> list[Match]:
+    """Search all kinds (or the one in filters['kind']) for a free-text query, explained."""
+    kinds = [filters["kind"]] if filters.get("kind") in SEARCH_KINDS else list(SEARCH_KINDS)
+    allowed = set().union(*(visible_ids(kind, filters, user) for kind in kinds))
+    if not allowed or not query.strip():
+        return []
+    hits = engine().index().search(query, k=k, allowed=allowed)
+    context = {"industries": [filters["industry"]] if filters.get("industry") else [],
+               "scenarios": [filters["scenario"]] if filters.get("scenario") else [],
+               "cities": [filters["city"]] if filters.get("city") else
+               ([user.organisation.city] if user.is_authenticated else []),
+               "deployment": filters.get("deployment"), "budget": filters.get("budget")}
+    return to_matches(hits, context)
+
+
+def predict_scenarios(query: str, n: int = 3) -> list[tuple[str, float]]:
+    """Return the taxonomy scenarios a free-text query most likely belongs to, with probabilities."""
+    index = engine().index()
+    if index.scenarios is None or not query.strip():
+        return []
+    dist = index.scenarios.predict(query)
+    return index.scenarios.top(dist, n)
+
+
+def need_context(need: Need) -> dict:
+    """The facts of a need that explanations compare listings against."""
+    return {"industries": [need.industry], "scenarios": [need.scenario], "cities": [need.city],
+            "deployment": need.deployment, "budget": need.budget_max_fen}
+
+
+def rank_for_need(need: Need, user: User, per_kind: int = 5, filters: dict | None = None) -> dict[str, list[Match]]:
+    """Return the best offerings, models, providers and cases for a need (推荐方案), explained."""
+    filters = dict(filters or {})
+    index = engine().index()
+    source = doc_id("need", need.id)
+    result: dict[str, list[Match]] = {}
+    for kind in SOLUTION_KINDS:
+        allowed = visible_ids(kind, filters, user)
+        if not allowed:
+            result[kind] = []
+            continue
+        if source in index:
+            hits = index.similar(source, k=per_kind, allowed=allowed)
+        else:
+            text = f"{need.title}\n{need.description}\n{need.pain_points or ''}"
+            hits = index.search(text, k=per_kind, allowed=allowed, scenario=need.scenario)
+        result[kind] = to_matches(hits, need_context(need))
+    return result
+
+
+def listing_context(listing) -> dict:
+    """The facts of a listing that explanations compare needs or listings against."""
+    price = listing.price_fen if isinstance(listing, Offering) else None
+    return {"industries": listing.industries, "scenarios": listing.scenarios,
+            "cities": sorted(record_city(listing)), "price": price}
+
+
+def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
+    """Return the open needs a listing answers (a vendor's leads), explained."""
+    allowed = visible_ids("need", {"need_states": (NeedStatus.OPEN.value,)}, user)
+    source = doc_id(KIND_OF[type(listing)], listing.id)
+    index = engine().index()
+    if not allowed or source not in index:
+        return []
+    return to_matches(index.similar(source, k=k, allowed=allowed), listing_context(listing))
+
+
+def similar_listings(listing, user: User, k: int = 5) -> list[Match]:
+    """Return published listings of the same kind like this one (相似方案), explained."""
+    kind = KIND_OF[type(listing)]
+    source = doc_id(kind, listing.id)
+    allowed = visible_ids(kind, {}, user) - {source}
+    index = engine().index()
+    if not allowed or source not in index:
+        return []
+    return to_matches(index.similar(source, k=k, allowed=allowed), listing_context(listing))
+
+
+KIND_OF = {Offering: "offering", IndustrialModel: "model", ProviderProfile: "provider", Case: "case", Need: "need"}

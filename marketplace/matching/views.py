@@ -1,0 +1,58 @@
+"""Matching views: the search page, a need's 推荐方案 and a listing's leads and similar listings."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from marketplace.catalog.models import IndustrialModel, Offering
+from marketplace.catalog.services import can_view
+from marketplace.extensions import db
+from marketplace.matching import bp
+from marketplace.matching.forms import SearchForm
+from marketplace.matching.services import leads_for_listing, predict_scenarios, rank_for_need, search, similar_listings
+from marketplace.needs.models import Need
+from marketplace.needs.services import can_view_need
+from marketplace.web import render_page
+
+LISTINGS = {"offering": Offering, "model": IndustrialModel}
+
+
+def filter_form() -> SearchForm:
+    """Build and validate the search/filter form from the query string."""
+    form = SearchForm(request.args)
+    form.fill_vocab()
+    form.validate()
+    return form
+
+
+@bp.route("/search")
+def search_page():
+    """Search everything with one box; results update as you type and carry their reasons."""
+    form = filter_form()
+    query = form.q.data or ""
+    matches = search(query, form.filters(), current_user) if query else []
+    predicted = predict_scenarios(query) if query and not form.scenario.data else []
+    return render_page("matching/search.html", form=form, matches=matches, query=query, predicted=predicted)
+
+
+@bp.route("/needs/<int:need_id>/solutions")
+def need_solutions(need_id: int):
+    """The 推荐方案 block of a need: ranked offerings, models, providers and cases (htmx fragment)."""
+    need = db.session.get(Need, need_id)
+    if need is None or not can_view_need(need, current_user):
+        abort(404)
+    form = filter_form()
+    ranked = rank_for_need(need, current_user, filters=form.filters())
+    return render_template("matching/_need_solutions.html", need=need, ranked=ranked, form=form)
+
+
+@bp.route("/listings/<any(offering, model):kind>/<int:listing_id>/matches")
+def listing_matches(kind: str, listing_id: int):
+    """A listing's 匹配需求 (leads, for its vendor) and 相似方案 (for everyone), as an htmx fragment."""
+    listing = db.session.get(LISTINGS[kind], listing_id)
+    if listing is None or not can_view(listing, current_user):
+        abort(404)
+    owner = current_user.is_authenticated and current_user.organisation_id == listing.organisation_id
+    leads = leads_for_listing(listing, current_user) if owner else []
+    return render_template("matching/_listing_matches.html", listing=listing, kind=kind, owner=owner,
+                           leads=leads, similar=similar_listings(listing, current_user))
