@@ -1,0 +1,96 @@
+"""Model-supermarket orders with their coded lines, and the per-enterprise 模型券 voucher ledger."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, utcnow
+from marketplace.catalog.models import Offering
+from marketplace.extensions import db
+
+
+class OrderState(str, enum.Enum):
+    """Where an order stands: placed → paid → fulfilled | refunded; a placed order may be cancelled."""
+
+    PLACED = "placed"
+    PAID = "paid"
+    FULFILLED = "fulfilled"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+
+
+ORDER_TRANSITIONS: dict[str, dict[OrderState, OrderState]] = {
+    "pay": {OrderState.PLACED: OrderState.PAID},
+    "fulfil": {OrderState.PAID: OrderState.FULFILLED},
+    "refund": {OrderState.PAID: OrderState.REFUNDED, OrderState.FULFILLED: OrderState.REFUNDED},
+    "cancel": {OrderState.PLACED: OrderState.CANCELLED},
+}
+
+
+class Order(db.Model):
+    """An SME's order of a published offering: quantity, exact amounts in fen, state and timestamps."""
+
+    __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"), index=True)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(120))
+    pricing_plan: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int]
+    unit_price_fen: Mapped[int] = mapped_column(BigInteger)
+    list_fen: Mapped[int] = mapped_column(BigInteger)
+    voucher_fen: Mapped[int] = mapped_column(BigInteger)
+    payable_fen: Mapped[int] = mapped_column(BigInteger)
+    voucher_year: Mapped[int]
+    policy_region: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(12), default=OrderState.PLACED.value, index=True)
+    refund_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
+    fulfilled_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_id])
+    vendor: Mapped[Organisation] = relationship(foreign_keys=[vendor_id])
+    offering: Mapped[Offering] = relationship()
+    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", cascade="all, delete-orphan",
+                                                    order_by="OrderLine.id")
+
+
+class OrderLine(db.Model):
+    """One coded line of an order (item, model_voucher); the lines sum to the amount payable."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(String(200))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class VoucherEntry(db.Model):
+    """An append-only row of an enterprise's yearly 模型券 ledger: grant, use or release (on refund)."""
+
+    __tablename__ = "voucher_entry"
+    __table_args__ = (UniqueConstraint("order_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    region: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order | None] = relationship()

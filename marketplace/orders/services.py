@@ -1,0 +1,218 @@
+"""Order services: quote, place (idempotently), pay, fulfil, refund, cancel; the 模型券 voucher ledger.
+
+Voucher use is reserved when an order is placed and released when it is cancelled or refunded, so the
+enterprise's remaining annual cap is always what it may still claim. The enterprise's row is locked
+while a deduction is computed, so concurrent orders cannot overdraw the cap (PostgreSQL; SQLite
+serialises writers anyway).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.catalog.models import Offering
+from marketplace.errors import PermissionDenied
+from marketplace.extensions import db
+from marketplace.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderState, VoucherEntry
+from marketplace.policy.calculators import voucher_deduction
+from marketplace.policy.rules import instrument, region_for
+from marketplace.states import next_state
+
+MAX_QUANTITY = 10_000
+
+
+def now() -> datetime:
+    """Return the current UTC time."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What an order would cost: list amount, 模型券 deduction and amount payable, all in fen."""
+
+    unit_price_fen: int
+    quantity: int
+    list_fen: int
+    voucher_fen: int
+    payable_fen: int
+    year: int
+    region: str
+    voucher_used_fen: int
+    voucher_cap_fen: int | None
+
+    @property
+    def voucher_remaining_fen(self) -> int | None:
+        """The annual cap left after this order."""
+        if self.voucher_cap_fen is None:
+            return None
+        return max(self.voucher_cap_fen - self.voucher_used_fen - self.voucher_fen, 0)
+
+
+def voucher_used(enterprise_id: int, year: int) -> int:
+    """Return the 模型券 amount an enterprise has used in a year (uses minus releases)."""
+    rows = db.session.execute(select(VoucherEntry.kind, func.coalesce(func.sum(VoucherEntry.amount_fen), 0))
+                              .where(VoucherEntry.enterprise_id == enterprise_id, VoucherEntry.year == year)
+                              .group_by(VoucherEntry.kind)).all()
+    totals = dict(rows)
+    return int(totals.get("use", 0)) - int(totals.get("release", 0))
+
+
+def voucher_summary(enterprise: Organisation, year: int) -> dict:
+    """Return the yearly voucher position: cap, used, remaining, and the rule in force."""
+    rule = instrument("model_voucher", enterprise.city, year)
+    used = voucher_used(enterprise.id, year)
+    cap = rule.annual_cap_fen if rule else None
+    return {"year": year, "rule": rule, "cap_fen": cap, "used_fen": used,
+            "remaining_fen": max(cap - used, 0) if cap is not None else None}
+
+
+def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int) -> Quote:
+    """Price an order: list amount, voucher deduction (eligible offerings only, within the annual cap), payable."""
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValueError(_("Quantity must be between 1 and %(max)s.", max=MAX_QUANTITY))
+    list_fen = offering.price_fen * quantity
+    rule = instrument("model_voucher", enterprise.city, year)
+    used = voucher_used(enterprise.id, year)
+    deduction = voucher_deduction(list_fen, used, rule) if offering.voucher_eligible else 0
+    return Quote(offering.price_fen, quantity, list_fen, deduction, list_fen - deduction, year,
+                 region_for(enterprise.city, year), used, rule.annual_cap_fen if rule else None)
+
+
+def lock_enterprise(enterprise_id: int) -> Organisation:
+    """Lock the enterprise's row for the rest of the transaction (serialises its voucher use)."""
+    return db.session.scalars(select(Organisation).where(Organisation.id == enterprise_id)
+                              .with_for_update()).one()
+
+
+def place_order(user: User, offering: Offering, quantity: int, idempotency_key: str,
+                when: datetime | None = None) -> tuple[Order, bool]:
+    """Place an order for the user's SME (the caller commits); a repeated key returns the first order.
+
+    Returns (order, created).
+    """
+    enterprise = user.organisation
+    if not enterprise.is_enterprise:
+        raise PermissionDenied()
+    if not offering.is_published:
+        raise ValueError(_("This offering is not on sale."))
+    key = (idempotency_key or "").strip()[:64]
+    if not key:
+        raise ValueError(_("The order form expired. Please reload the page."))
+    lock_enterprise(enterprise.id)
+    existing = db.session.scalar(select(Order).where(Order.buyer_id == enterprise.id,
+                                                     Order.idempotency_key == key))
+    if existing is not None:
+        return existing, False
+    when = when or now()
+    priced = quote(enterprise, offering, quantity, when.year)
+    order = Order(buyer=enterprise, vendor_id=offering.organisation_id, offering=offering, placed_by_id=user.id,
+                  idempotency_key=key, title=offering.title, pricing_plan=offering.pricing_plan,
+                  quantity=quantity, unit_price_fen=priced.unit_price_fen, list_fen=priced.list_fen,
+                  voucher_fen=priced.voucher_fen, payable_fen=priced.payable_fen, voucher_year=priced.year,
+                  policy_region=priced.region, state=OrderState.PLACED.value, created_at=when)
+    order.lines.append(OrderLine(code="item", description=f"{offering.title} × {quantity}", amount_fen=priced.list_fen))
+    if priced.voucher_fen:
+        order.lines.append(OrderLine(code="model_voucher", description="模型券抵扣", amount_fen=-priced.voucher_fen))
+        db.session.add(VoucherEntry(enterprise_id=enterprise.id, year=priced.year, region=priced.region,
+                                    kind="use", amount_fen=priced.voucher_fen, order=order, created_at=when))
+    db.session.add(order)
+    db.session.flush()
+    return order, True
+
+
+def lock_order(order_id: int) -> Order:
+    """Load an order with its row locked for this transaction."""
+    order = db.session.scalars(select(Order).where(Order.id == order_id).with_for_update()).one_or_none()
+    if order is None:
+        raise LookupError(order_id)
+    db.session.refresh(order)
+    return order
+
+
+def ensure_vendor_of(order: Order, user: User) -> None:
+    """Refuse unless the user acts for the order's vendor."""
+    if not user.is_authenticated or user.organisation_id != order.vendor_id:
+        raise PermissionDenied()
+
+
+def release_voucher(order: Order, when: datetime) -> None:
+    """Give an order's voucher amount back to the enterprise's yearly cap."""
+    if order.voucher_fen:
+        db.session.add(VoucherEntry(enterprise_id=order.buyer_id, year=order.voucher_year, region=order.policy_region,
+                                    kind="release", amount_fen=order.voucher_fen, order_id=order.id,
+                                    created_at=when))
+
+
+def mark_paid(order_id: int, user: User, when: datetime | None = None) -> Order:
+    """Record that the vendor received payment; split the revenue if an agreement covers the offering."""
+    from marketplace.resonance.services import record_revenue
+
+    order = lock_order(order_id)
+    ensure_vendor_of(order, user)
+    order.state = next_state(ORDER_TRANSITIONS, "pay", order.state).value
+    order.paid_at = when or now()
+    record_revenue(order)
+    return order
+
+
+def mark_fulfilled(order_id: int, user: User, when: datetime | None = None) -> Order:
+    """Record that the vendor delivered the order."""
+    order = lock_order(order_id)
+    ensure_vendor_of(order, user)
+    order.state = next_state(ORDER_TRANSITIONS, "fulfil", order.state).value
+    order.fulfilled_at = when or now()
+    return order
+
+
+def refund(order_id: int, user: User, reason: str, when: datetime | None = None) -> Order:
+    """Refund a paid order (vendor, with a reason): reverse the revenue split and release the voucher."""
+    from marketplace.resonance.services import reverse_revenue
+
+    if not (reason or "").strip():
+        raise ValueError(_("Give a reason for the refund."))
+    order = lock_order(order_id)
+    ensure_vendor_of(order, user)
+    order.state = next_state(ORDER_TRANSITIONS, "refund", order.state).value
+    order.refunded_at = when or now()
+    order.refund_reason = reason.strip()[:500]
+    reverse_revenue(order, order.refunded_at)
+    release_voucher(order, order.refunded_at)
+    return order
+
+
+def cancel(order_id: int, user: User, when: datetime | None = None) -> Order:
+    """Cancel a placed, unpaid order (the SME that placed it); the voucher amount is released."""
+    order = lock_order(order_id)
+    if not user.is_authenticated or user.organisation_id != order.buyer_id:
+        raise PermissionDenied()
+    order.state = next_state(ORDER_TRANSITIONS, "cancel", order.state).value
+    order.cancelled_at = when or now()
+    release_voucher(order, order.cancelled_at)
+    return order
+
+
+def can_view_order(order: Order, user: User) -> bool:
+    """The buyer, the vendor, promotion centers and admins may see an order."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or user.organisation.is_center or user.organisation_id in (order.buyer_id, order.vendor_id)
+
+
+def orders_for(org: Organisation, year: int | None = None) -> list[Order]:
+    """Return an organisation's orders, as buyer or vendor, newest first."""
+    column = Order.buyer_id if org.is_enterprise else Order.vendor_id
+    stmt = select(Order).where(column == org.id)
+    if year is not None:
+        stmt = stmt.where(Order.voucher_year == year)
+    return list(db.session.scalars(stmt.order_by(Order.created_at.desc(), Order.id.desc())))
+
+
+def voucher_ledger(enterprise_id: int, year: int) -> list[VoucherEntry]:
+    """Return an enterprise's voucher ledger rows for a year, oldest first."""
+    return list(db.session.scalars(select(VoucherEntry).where(VoucherEntry.enterprise_id == enterprise_id,
+                                                              VoucherEntry.year == year)
+                                   .order_by(VoucherEntry.created_at, VoucherEntry.id)))

@@ -1,0 +1,268 @@
+"""模数共振 services: the exact revenue split, agreements (draft, sign, amend, terminate), and ledger postings.
+
+`split_revenue` is a pure function. Everything else takes explicit arguments and leaves committing to
+the caller, so an order's payment, its ledger rows and its state change land in one transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Hashable, Mapping
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.catalog.models import Offering
+from marketplace.errors import PermissionDenied
+from marketplace.extensions import db
+from marketplace.resonance.models import (ROLE_KINDS, Agreement, AgreementParty, AgreementState, AgreementVersion,
+                                          LedgerEntry, VersionState, version_offering)
+
+TOTAL_BP = 10_000
+
+
+def _party_key(party: Hashable) -> tuple:
+    """Order party ids of mixed types deterministically (numbers before strings)."""
+    return (0, party, "") if isinstance(party, int) and not isinstance(party, bool) else (1, 0, str(party))
+
+
+def split_revenue(amount_fen: int, shares: Mapping[Hashable, int]) -> dict[Hashable, int]:
+    """Split an amount in fen by basis-point shares so the parts sum exactly to the amount.
+
+    Largest-remainder rounding: each party first gets floor(amount × share / 10,000); the fen left over
+    (fewer than the number of parties) go one each to the parties with the largest remainders. Ties are
+    broken by party id in ascending order (numbers before strings), never by the order of the mapping,
+    so the result is deterministic and independent of how the parties are listed.
+    """
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
+        raise ValueError("the amount must be a whole number of fen")
+    if amount_fen < 0:
+        raise ValueError(f"the amount must not be negative (got {amount_fen} fen)")
+    if not shares:
+        raise ValueError("there must be at least one party")
+    for party, bp in shares.items():
+        if isinstance(bp, bool) or not isinstance(bp, int):
+            raise ValueError(f"the share of {party!r} must be a whole number of basis points")
+        if bp < 0:
+            raise ValueError(f"the share of {party!r} must not be negative (got {bp})")
+    total = sum(shares.values())
+    if total != TOTAL_BP:
+        raise ValueError(f"shares must sum to exactly {TOTAL_BP} basis points (got {total})")
+    base = {p: amount_fen * bp // TOTAL_BP for p, bp in shares.items()}
+    remainders = {p: amount_fen * bp % TOTAL_BP for p, bp in shares.items()}
+    leftover = amount_fen - sum(base.values())
+    for party in sorted(shares, key=lambda p: (-remainders[p], _party_key(p)))[:leftover]:
+        base[party] += 1
+    return base
+
+
+# ---- agreements ----------------------------------------------------------------------------------
+
+
+class AgreementError(ValueError):
+    """An agreement's terms are not acceptable; `field` names the form field at fault, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        """Remember the message and the field."""
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PartyTerm:
+    """One party of proposed terms: organisation, role and share in basis points."""
+
+    organisation_id: int
+    role: str
+    share_bp: int
+
+
+def validate_terms(parties: list[PartyTerm], offering_ids: list[int]) -> tuple[list[Organisation], list[Offering]]:
+    """Check proposed terms; return the organisations and offerings, or raise AgreementError with a clear message."""
+    if len(parties) < 2:
+        raise AgreementError(_("An agreement needs at least two parties."), "parties")
+    ids = [p.organisation_id for p in parties]
+    if len(set(ids)) != len(ids):
+        raise AgreementError(_("The same organisation is listed twice."), "parties")
+    if any(p.share_bp <= 0 for p in parties):
+        raise AgreementError(_("Every party needs a share greater than zero."), "parties")
+    total = sum(p.share_bp for p in parties)
+    if total != TOTAL_BP:
+        raise AgreementError(_("Shares must add up to exactly 100%% (10,000 basis points); they add up to "
+                               "%(total)s.", total=f"{total / 100:.2f}%"), "parties")
+    orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    for p in parties:
+        org = orgs.get(p.organisation_id)
+        if org is None:
+            raise AgreementError(_("An organisation in the parties does not exist."), "parties")
+        if p.role not in ROLE_KINDS:
+            raise AgreementError(_("Unknown role."), "parties")
+        if org.kind not in ROLE_KINDS[p.role]:
+            raise AgreementError(_("%(org)s cannot take the role chosen for it.", org=org.name), "parties")
+    roles = {p.role for p in parties}
+    if "data" not in roles or "model" not in roles:
+        raise AgreementError(_("An agreement needs at least one data provider and one model developer."), "parties")
+    if not offering_ids:
+        raise AgreementError(_("Choose at least one offering the agreement covers."), "offerings")
+    offerings = list(db.session.scalars(select(Offering).where(Offering.id.in_(offering_ids))))
+    if len(offerings) != len(set(offering_ids)):
+        raise AgreementError(_("An offering in the list does not exist."), "offerings")
+    for offering in offerings:
+        if offering.organisation_id not in orgs:
+            raise AgreementError(_("“%(title)s” is not owned by a party to this agreement.", title=offering.title),
+                                 "offerings")
+    return [orgs[i] for i in ids], offerings
+
+
+def new_version(agreement: Agreement, parties: list[PartyTerm], offering_ids: list[int],
+                note: str | None, when: datetime) -> AgreementVersion:
+    """Add a version awaiting every party's signature; an older pending version is withdrawn."""
+    _orgs, offerings = validate_terms(parties, offering_ids)
+    pending = agreement.pending_version
+    if pending is not None:
+        pending.state = VersionState.WITHDRAWN.value
+    number = (agreement.versions[-1].number + 1) if agreement.versions else 1
+    version = AgreementVersion(agreement=agreement, number=number, state=VersionState.PENDING.value, note=note,
+                               created_at=when, offerings=offerings,
+                               parties=[AgreementParty(organisation_id=p.organisation_id, role=p.role,
+                                                       share_bp=p.share_bp) for p in parties])
+    db.session.add(version)
+    return version
+
+
+def draft_agreement(user: User, title: str, agent_description: str, data_description: str,
+                    parties: list[PartyTerm], offering_ids: list[int], when: datetime | None = None) -> Agreement:
+    """Draft an agreement (by a vendor or an SME that is one of its parties); the caller commits."""
+    org = user.organisation
+    if not (org.is_vendor or org.is_enterprise):
+        raise PermissionDenied()
+    if org.id not in {p.organisation_id for p in parties}:
+        raise AgreementError(_("Your organisation must be one of the parties."), "parties")
+    when = when or datetime.now(timezone.utc)
+    agreement = Agreement(title=title, agent_description=agent_description, data_description=data_description,
+                          created_by_org_id=org.id, state=AgreementState.DRAFT.value, created_at=when)
+    db.session.add(agreement)
+    new_version(agreement, parties, offering_ids, None, when)
+    db.session.flush()
+    return agreement
+
+
+def party_of(version: AgreementVersion | None, org_id: int) -> AgreementParty | None:
+    """Return an organisation's party row in a version, if it is a party."""
+    if version is None:
+        return None
+    return next((p for p in version.parties if p.organisation_id == org_id), None)
+
+
+def is_party(agreement: Agreement, org_id: int) -> bool:
+    """Tell whether an organisation is a party to any version of an agreement."""
+    return any(party_of(v, org_id) for v in agreement.versions)
+
+
+def lock_agreement(agreement_id: int) -> Agreement:
+    """Load an agreement with its row locked for this transaction."""
+    agreement = db.session.scalars(select(Agreement).where(Agreement.id == agreement_id).with_for_update()).one()
+    db.session.refresh(agreement)
+    return agreement
+
+
+def covering_agreement(offering_id: int, exclude_agreement_id: int | None = None) -> Agreement | None:
+    """Return the active agreement whose version in force covers an offering, if any."""
+    stmt = (select(Agreement).join(AgreementVersion, AgreementVersion.agreement_id == Agreement.id)
+            .join(version_offering, version_offering.c.version_id == AgreementVersion.id)
+            .where(version_offering.c.offering_id == offering_id, Agreement.state == AgreementState.ACTIVE.value,
+                   AgreementVersion.state == VersionState.ACTIVE.value))
+    if exclude_agreement_id is not None:
+        stmt = stmt.where(Agreement.id != exclude_agreement_id)
+    return db.session.scalars(stmt).first()
+
+
+def sign(agreement_id: int, user: User, when: datetime | None = None) -> AgreementVersion:
+    """Sign the pending version for the user's organisation; when all have signed it comes into force."""
+    agreement = lock_agreement(agreement_id)
+    if agreement.state == AgreementState.TERMINATED.value:
+        raise AgreementError(_("This agreement was terminated."))
+    version = agreement.pending_version
+    if version is None:
+        raise AgreementError(_("There is nothing awaiting signature."))
+    party = party_of(version, user.organisation_id)
+    if party is None:
+        raise PermissionDenied()
+    if party.signed_at is not None:
+        raise AgreementError(_("Your organisation has already signed this version."))
+    when = when or datetime.now(timezone.utc)
+    party.signed_at, party.signed_by_id = when, user.id
+    if version.fully_signed:
+        for offering in version.offerings:
+            other = covering_agreement(offering.id, exclude_agreement_id=agreement.id)
+            if other is not None:
+                raise AgreementError(_("“%(title)s” is already covered by the active agreement “%(other)s”.",
+                                       title=offering.title, other=other.title))
+        current = agreement.active_version
+        if current is not None:
+            current.state, current.superseded_at = VersionState.SUPERSEDED.value, when
+        version.state, version.activated_at = VersionState.ACTIVE.value, when
+        agreement.state = AgreementState.ACTIVE.value
+    return version
+
+
+def amend(agreement_id: int, user: User, parties: list[PartyTerm], offering_ids: list[int], note: str,
+          when: datetime | None = None) -> AgreementVersion:
+    """Propose new terms as a new version; the version in force stays in force until everyone signs."""
+    agreement = lock_agreement(agreement_id)
+    if agreement.state == AgreementState.TERMINATED.value:
+        raise AgreementError(_("This agreement was terminated."))
+    if not is_party(agreement, user.organisation_id):
+        raise PermissionDenied()
+    return new_version(agreement, parties, offering_ids, note, when or datetime.now(timezone.utc))
+
+
+def terminate(agreement_id: int, user: User, reason: str, when: datetime | None = None) -> Agreement:
+    """Terminate an agreement (a party of the version in force); later payments are no longer split."""
+    agreement = lock_agreement(agreement_id)
+    if agreement.state == AgreementState.TERMINATED.value:
+        raise AgreementError(_("This agreement was terminated."))
+    if party_of(agreement.active_version or agreement.latest_version, user.organisation_id) is None:
+        raise PermissionDenied()
+    if not (reason or "").strip():
+        raise AgreementError(_("Give a reason for the termination."), "reason")
+    when = when or datetime.now(timezone.utc)
+    agreement.state, agreement.terminated_at = AgreementState.TERMINATED.value, when
+    agreement.termination_reason = reason.strip()[:500]
+    if agreement.pending_version is not None:
+        agreement.pending_version.state = VersionState.WITHDRAWN.value
+    return agreement
+
+
+# ---- ledger ----------------------------------------------------------------------------------
+
+
+def record_revenue(order) -> list[LedgerEntry]:
+    """Split a just-paid order by the version in force now, as append-only ledger rows (once per order)."""
+    agreement = covering_agreement(order.offering_id)
+    if agreement is None:
+        return []
+    version = agreement.active_version
+    existing = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.order_id == order.id,
+                                                              LedgerEntry.kind == "revenue"))
+    if existing is not None:
+        return []
+    parts = split_revenue(order.list_fen, version.shares)
+    entries = [LedgerEntry(agreement_id=agreement.id, version_id=version.id, order_id=order.id, party_id=party,
+                           kind="revenue", share_bp=version.shares[party], amount_fen=amount,
+                           created_at=order.paid_at)
+               for party, amount in sorted(parts.items())]
+    db.session.add_all(entries)
+    return entries
+
+
+def reverse_revenue(order, when: datetime) -> list[LedgerEntry]:
+    """Post reversing rows for every revenue row of a refunded order (never editing the originals)."""
+    originals = list(db.session.scalars(select(LedgerEntry).where(LedgerEntry.order_id == order.id,
+                                                                  LedgerEntry.kind == "revenue")))
+    reversals = [LedgerEntry(agreement_id=e.agreement_id, version_id=e.version_id, order_id=e.order_id,
+                             party_id=e.party_id, kind="reversal", share_bp=e.share_bp, amount_fen=-e.amount_fen,
+                             created_at=when) for e in originals]
+    db.session.add_all(reversals)
+    return reversals

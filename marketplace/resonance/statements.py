@@ -1,0 +1,109 @@
+"""Revenue statements: each party's ledger rows for a period, by agreement and by order, with totals and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import User
+from marketplace.errors import PermissionDenied
+from marketplace.extensions import db
+from marketplace.resonance.models import Agreement, LedgerEntry
+from marketplace.resonance.services import is_party
+
+
+@dataclass
+class Statement:
+    """A party's statement for a period: rows, subtotals per agreement and per order, and the total."""
+
+    party_id: int | None
+    start: date | None
+    end: date | None
+    rows: list[LedgerEntry] = field(default_factory=list)
+    by_agreement: dict[int, int] = field(default_factory=dict)
+    by_order: dict[int, int] = field(default_factory=dict)
+    total_fen: int = 0
+    revenue_fen: int = 0
+    reversed_fen: int = 0
+
+
+def period_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """Turn an inclusive date range into UTC datetime bounds [start, end + 1 day)."""
+    low = datetime.combine(start, time.min, tzinfo=timezone.utc) if start else None
+    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc) if end else None
+    return low, high
+
+
+def can_see_statement(user: User, agreement: Agreement | None = None, party_id: int | None = None) -> bool:
+    """Parties see their own statement and their agreements; promotion centers and admins see everything."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin or user.organisation.is_center:
+        return True
+    if party_id is not None and party_id != user.organisation_id:
+        return False
+    return agreement is None or is_party(agreement, user.organisation_id)
+
+
+def statement(user: User, party_id: int | None, start: date | None = None, end: date | None = None,
+              agreement_id: int | None = None) -> Statement:
+    """Build a statement for one party (or, for centers, every party when party_id is None)."""
+    agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
+    if party_id is None and not (user.is_authenticated and (user.is_admin or user.organisation.is_center)):
+        raise PermissionDenied()
+    if not can_see_statement(user, agreement, party_id):
+        raise PermissionDenied()
+    low, high = period_bounds(start, end)
+    stmt = select(LedgerEntry)
+    if party_id is not None:
+        stmt = stmt.where(LedgerEntry.party_id == party_id)
+    if agreement_id is not None:
+        stmt = stmt.where(LedgerEntry.agreement_id == agreement_id)
+    if low is not None:
+        stmt = stmt.where(LedgerEntry.created_at >= low)
+    if high is not None:
+        stmt = stmt.where(LedgerEntry.created_at < high)
+    rows = list(db.session.scalars(stmt.order_by(LedgerEntry.created_at, LedgerEntry.id)))
+    result = Statement(party_id, start, end, rows)
+    by_agreement: dict[int, int] = defaultdict(int)
+    by_order: dict[int, int] = defaultdict(int)
+    for row in rows:
+        by_agreement[row.agreement_id] += row.amount_fen
+        by_order[row.order_id] += row.amount_fen
+        if row.kind == "revenue":
+            result.revenue_fen += row.amount_fen
+        else:
+            result.reversed_fen += row.amount_fen
+    result.by_agreement, result.by_order = dict(by_agreement), dict(by_order)
+    result.total_fen = result.revenue_fen + result.reversed_fen
+    return result
+
+
+def statement_csv(result: Statement) -> str:
+    """Render a statement as CSV (amounts in fen and in yuan, one row per ledger entry, then the total)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["entry_id", "date_utc", "agreement_id", "agreement", "version", "order_id", "party_id", "party",
+                     "kind", "share_bp", "amount_fen", "amount_yuan"])
+    for row in result.rows:
+        writer.writerow([row.id, row.created_at.strftime("%Y-%m-%d %H:%M:%S"), row.agreement_id, row.agreement.title,
+                         row.version.number, row.order_id, row.party_id, row.party.name, row.kind, row.share_bp,
+                         row.amount_fen, f"{row.amount_fen / 100:.2f}"])
+    writer.writerow(["total", "", "", "", "", "", result.party_id or "", "", "", "", result.total_fen,
+                     f"{result.total_fen / 100:.2f}"])
+    return out.getvalue()
+
+
+def agreement_totals() -> dict[int, dict[str, int]]:
+    """Return per agreement the revenue split, reversals and net total (for the promotion-center overview)."""
+    rows = db.session.execute(select(LedgerEntry.agreement_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_fen))
+                              .group_by(LedgerEntry.agreement_id, LedgerEntry.kind)).all()
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"revenue": 0, "reversal": 0, "net": 0})
+    for agreement_id, kind, amount in rows:
+        totals[agreement_id][kind] = int(amount or 0)
+        totals[agreement_id]["net"] += int(amount or 0)
+    return dict(totals)

@@ -1,0 +1,217 @@
+"""模数共振 views: agreements (draft, sign, amend, terminate), statements with CSV, demonstration selection."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organisation
+from marketplace.catalog.models import Offering
+from marketplace.errors import PermissionDenied
+from marketplace.extensions import db
+from marketplace.resonance import bp
+from marketplace.resonance.demonstrations import agreements_for_selection, select_demonstration, selections
+from marketplace.resonance.forms import AgreementForm, DemonstrationForm, StatementForm, TerminateForm
+from marketplace.resonance.models import Agreement, AgreementParty, AgreementVersion
+from marketplace.resonance.services import AgreementError, amend, draft_agreement, is_party, party_of, sign, terminate
+from marketplace.resonance.statements import agreement_totals, can_see_statement, statement, statement_csv
+from marketplace.states import ListingState
+from marketplace.web import role_required
+
+
+def agreement_or_404(agreement_id: int) -> Agreement:
+    """Return an agreement the user may see (a party, a promotion center or an admin), else 404/403."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    if not can_see_statement(current_user, agreement):
+        raise PermissionDenied()
+    return agreement
+
+
+def fill_choices(form: AgreementForm) -> None:
+    """Offer organisations that can be parties and published offerings as choices."""
+    orgs = db.session.scalars(select(Organisation).where(Organisation.kind.in_(["enterprise", "vendor", "center"]))
+                              .order_by(Organisation.kind, Organisation.name)).all()
+    kinds = {"enterprise": _("SME"), "vendor": _("Provider"), "center": _("Promotion center")}
+    choices = [("", "—")] + [(o.id, f"{o.name}（{kinds[o.kind]}）") for o in orgs]
+    for entry in form.parties.entries:
+        entry.form.organisation_id.choices = choices
+    offerings = db.session.scalars(select(Offering).join(Offering.organisation)
+                                   .where(Offering.state == ListingState.PUBLISHED.value)
+                                   .order_by(Organisation.name, Offering.title)).all()
+    form.offering_ids.choices = [(o.id, f"{o.title} — {o.organisation.name}") for o in offerings]
+
+
+def attach_error(form: AgreementForm, exc: AgreementError) -> None:
+    """Show an agreement error on the form field it belongs to."""
+    if exc.field == "offerings":
+        form.offering_ids.errors = [*form.offering_ids.errors, str(exc)]
+    elif exc.field in ("title",):
+        form.title.errors = [*form.title.errors, str(exc)]
+    else:
+        form.parties.errors = [str(exc)]
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List the agreements the organisation is party to (promotion centers and admins: all, with totals)."""
+    org = current_user.organisation
+    overview = current_user.is_admin or org.is_center
+    stmt = select(Agreement).order_by(Agreement.created_at.desc(), Agreement.id.desc())
+    if not overview:
+        stmt = stmt.where(Agreement.id.in_(select(AgreementVersion.agreement_id)
+                                           .join(AgreementParty, AgreementParty.version_id == AgreementVersion.id)
+                                           .where(AgreementParty.organisation_id == org.id)))
+    agreements = list(db.session.scalars(stmt))
+    return render_template("resonance/index.html", agreements=agreements, totals=agreement_totals(),
+                           overview=overview)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("vendor", "enterprise")
+def new():
+    """Draft an agreement; every party then signs it."""
+    form = AgreementForm()
+    fill_choices(form)
+    if request.method == "GET":
+        first = form.parties.entries[0].form
+        first.organisation_id.data = current_user.organisation_id
+        first.role.data = "model" if current_user.organisation.is_vendor else "data"
+    if form.validate_on_submit():
+        try:
+            agreement = draft_agreement(current_user, form.title.data, form.agent_description.data,
+                                        form.data_description.data, form.party_terms(), form.offering_ids.data or [])
+        except AgreementError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Agreement drafted. It comes into force when every party has signed."), "success")
+            return redirect(url_for("resonance.detail", agreement_id=agreement.id))
+    return render_template("resonance/form.html", form=form, agreement=None), (422 if form.errors else 200)
+
+
+@bp.route("/<int:agreement_id>")
+@login_required
+def detail(agreement_id: int):
+    """Show an agreement: versions with parties, shares and signatures, offerings, and the ledger total."""
+    agreement = agreement_or_404(agreement_id)
+    mine = party_of(agreement.pending_version, current_user.organisation_id)
+    return render_template("resonance/detail.html", agreement=agreement, my_pending=mine,
+                           can_act=is_party(agreement, current_user.organisation_id),
+                           totals=agreement_totals().get(agreement.id), terminate_form=TerminateForm())
+
+
+@bp.route("/<int:agreement_id>/sign", methods=["POST"])
+@login_required
+def sign_view(agreement_id: int):
+    """Sign the version awaiting signature for the user's organisation."""
+    agreement_or_404(agreement_id)
+    try:
+        version = sign(agreement_id, current_user)
+    except AgreementError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Signed. The version is now in force.") if version.state == "active"
+              else _("Signed. Waiting for the other parties."), "success")
+    return redirect(url_for("resonance.detail", agreement_id=agreement_id))
+
+
+@bp.route("/<int:agreement_id>/amend", methods=["GET", "POST"])
+@login_required
+def amend_view(agreement_id: int):
+    """Propose new terms as a new version that every party signs again."""
+    agreement = agreement_or_404(agreement_id)
+    if not is_party(agreement, current_user.organisation_id):
+        raise PermissionDenied()
+    base = agreement.latest_version
+    form = AgreementForm(obj=agreement)
+    fill_choices(form)
+    if request.method == "GET":
+        for entry, party in zip(form.parties.entries, base.parties):
+            entry.form.organisation_id.data, entry.form.role.data = party.organisation_id, party.role
+            entry.form.share.data = f"{party.share_bp / 100:g}"
+        form.offering_ids.data = [o.id for o in base.offerings]
+    if form.validate_on_submit():
+        try:
+            amend(agreement_id, current_user, form.party_terms(), form.offering_ids.data or [], form.note.data)
+        except AgreementError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Amendment proposed as a new version. The current terms stay in force until every party signs."),
+                  "success")
+            return redirect(url_for("resonance.detail", agreement_id=agreement_id))
+    return render_template("resonance/form.html", form=form, agreement=agreement), (422 if form.errors else 200)
+
+
+@bp.route("/<int:agreement_id>/terminate", methods=["POST"])
+@login_required
+def terminate_view(agreement_id: int):
+    """Terminate an agreement with a reason; later payments are not split."""
+    agreement_or_404(agreement_id)
+    form = TerminateForm()
+    try:
+        if not form.validate():
+            raise AgreementError(_("Give a reason for the termination."), "reason")
+        terminate(agreement_id, current_user, form.reason.data)
+    except AgreementError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Agreement terminated."), "success")
+    return redirect(url_for("resonance.detail", agreement_id=agreement_id))
+
+
+@bp.route("/statement")
+@login_required
+def statement_view():
+    """A party's revenue statement for a period (promotion centers: any party or all), as a page or CSV."""
+    form = StatementForm(request.args)
+    overview = current_user.is_admin or current_user.organisation.is_center
+    if not form.validate():
+        party = current_user.organisation_id
+        result = statement(current_user, None if overview else party)
+        return render_template("resonance/statement.html", form=form, result=result, overview=overview), 422
+    party = form.party.data if overview else current_user.organisation_id
+    result = statement(current_user, party, form.start.data, form.end.data, form.agreement.data)
+    if request.args.get("format") == "csv":
+        filename = f"statement-{party or 'all'}-{form.start.data or 'start'}-{form.end.data or 'now'}.csv"
+        return Response("\ufeff" + statement_csv(result), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+    agreements = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(result.by_agreement)))}
+    return render_template("resonance/statement.html", form=form, result=result, overview=overview,
+                           agreements=agreements)
+
+
+@bp.route("/demonstrations", methods=["GET", "POST"])
+def demonstrations():
+    """Demonstration cases by year (public); promotion centers select new ones here."""
+    form = None
+    if current_user.is_authenticated and current_user.organisation.is_center:
+        form = DemonstrationForm()
+        form.agreement_id.choices = [(a.id, a.title) for a in agreements_for_selection()]
+        if form.validate_on_submit():
+            try:
+                select_demonstration(form.agreement_id.data, current_user, form.year.data, form.award.fen,
+                                     form.reason.data)
+            except AgreementError as exc:
+                db.session.rollback()
+                target = {"award": form.award, "year": form.year, "reason": form.reason}.get(exc.field,
+                                                                                             form.agreement_id)
+                target.errors = [*target.errors, str(exc)]
+            else:
+                db.session.commit()
+                flash(_("Selected as a demonstration case."), "success")
+                return redirect(url_for("resonance.demonstrations"))
+    elif request.method == "POST":
+        raise PermissionDenied()
+    return render_template("resonance/demonstrations.html", form=form, selections=selections()), \
+        (422 if form is not None and form.errors else 200)

@@ -1,0 +1,172 @@
+"""Orders through the site: quotes with 模型券, idempotent placing, the vendor's payment and refund, voucher caps."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.orders.models import Order, VoucherEntry
+from marketplace.orders.services import cancel, mark_paid, place_order, refund, voucher_used
+from tests.factories import make_offering, make_user
+
+
+@pytest.fixture
+def shop(app):
+    """A vendor with a voucher-eligible and a non-eligible offering, and an SME in Zhuhai."""
+    with app.app_context():
+        vendor = make_user("vendor")
+        sme = make_user("enterprise", city="zhuhai")
+        eligible = make_offering(vendor.organisation, price_fen=12_345_67, voucher_eligible=True)
+        plain = make_offering(vendor.organisation, title="不可用券的方案", price_fen=50_000_00, voucher_eligible=False)
+        return {"vendor": vendor.id, "vendor_email": vendor.email, "sme": sme.id, "sme_email": sme.email,
+                "sme_org": sme.organisation_id, "eligible": eligible.id, "plain": plain.id}
+
+
+def user(user_id):
+    """Load a user by id."""
+    from marketplace.accounts.models import User
+
+    return db.session.get(User, user_id)
+
+
+def offering(offering_id):
+    """Load an offering by id."""
+    from marketplace.catalog.models import Offering
+
+    return db.session.get(Offering, offering_id)
+
+
+def test_quote_page_shows_voucher_deduction_and_payable(client, auth, shop):
+    """The order page shows list price, a 30% 模型券 deduction and the amount payable."""
+    auth.login(shop["sme_email"])
+    page = client.get(f"/offerings/{shop['eligible']}/order?quantity=2").get_data(as_text=True)
+    assert "¥24,691.34" in page          # 2 × 12,345.67
+    assert "¥7,407.40" in page           # floor(30%) = 740,740 fen
+    assert "¥17,283.94" in page          # payable
+
+
+def test_placing_records_coded_lines_and_voucher_use(app, client, auth, shop):
+    """A placed order has an item line and a voucher line summing to the payable amount, and a voucher ledger row."""
+    auth.login(shop["sme_email"])
+    response = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "2", "idempotency_key": "k-1"})
+    assert response.status_code == 302
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert (order.list_fen, order.voucher_fen, order.payable_fen) == (2_469_134, 740_740, 1_728_394)
+        assert sum(line.amount_fen for line in order.lines) == order.payable_fen
+        assert [line.code for line in order.lines] == ["item", "model_voucher"]
+        assert voucher_used(shop["sme_org"], order.voucher_year) == 740_740
+
+
+def test_repeated_submit_with_same_key_creates_one_order(app, client, auth, shop):
+    """Submitting the same order form twice (same idempotency key) creates exactly one order."""
+    auth.login(shop["sme_email"])
+    first = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "1", "idempotency_key": "same"})
+    second = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "1", "idempotency_key": "same"})
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+        assert db.session.scalar(select(func.count()).select_from(VoucherEntry)) == 1
+
+
+def test_non_eligible_offering_gets_no_voucher(app, in_app, shop):
+    """An offering without the 模型券 flag is paid in full."""
+    order, _ = place_order(user(shop["sme"]), offering(shop["plain"]), 1, "plain-1")
+    assert order.voucher_fen == 0 and order.payable_fen == order.list_fen == 50_000_00
+
+
+def test_bad_quantity_is_refused_with_message(client, auth, shop):
+    """A quantity of zero or text re-renders with a message and creates nothing."""
+    auth.login(shop["sme_email"])
+    for quantity in ("0", "abc", "99999999"):
+        response = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": quantity, "idempotency_key": "q"})
+        assert response.status_code == 422, quantity
+
+
+def test_vendors_and_visitors_cannot_order(client, auth, shop):
+    """Only SMEs order: visitors are sent to sign in, vendors get 403."""
+    assert client.get(f"/offerings/{shop['eligible']}/order").status_code == 302
+    auth.login(shop["vendor_email"])
+    assert client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "1", "idempotency_key": "v"}).status_code == 403
+
+
+def test_only_the_vendor_marks_paid(app, client, auth, shop):
+    """The buyer and other vendors get 403 on 'mark paid'; the vendor records it once; a second time is refused."""
+    with app.app_context():
+        order, _ = place_order(user(shop["sme"]), offering(shop["eligible"]), 1, "pay-1")
+        db.session.commit()
+        order_id = order.id
+    auth.login(shop["sme_email"])
+    assert client.post(f"/orders/{order_id}/pay").status_code == 403
+    auth.logout()
+    auth.as_role("vendor")
+    assert client.post(f"/orders/{order_id}/pay").status_code == 403
+    auth.logout()
+    auth.login(shop["vendor_email"])
+    assert client.post(f"/orders/{order_id}/pay").status_code == 302
+    again = client.post(f"/orders/{order_id}/pay", follow_redirects=True)
+    assert "flash-error" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Order, order_id).state == "paid"
+
+
+def test_refund_needs_reason_and_releases_voucher(app, client, auth, shop):
+    """A refund without a reason is refused; with one, the order is refunded and the voucher amount comes back."""
+    with app.app_context():
+        order, _ = place_order(user(shop["sme"]), offering(shop["eligible"]), 1, "refund-1")
+        mark_paid(order.id, user(shop["vendor"]))
+        db.session.commit()
+        order_id, year = order.id, order.voucher_year
+    auth.login(shop["vendor_email"])
+    client.post(f"/orders/{order_id}/refund", data={"reason": ""})
+    with app.app_context():
+        assert db.session.get(Order, order_id).state == "paid"
+    client.post(f"/orders/{order_id}/refund", data={"reason": "客户产线停产，双方协商退款"})
+    with app.app_context():
+        assert db.session.get(Order, order_id).state == "refunded"
+        assert voucher_used(shop["sme_org"], year) == 0
+
+
+def test_cancel_by_buyer_releases_voucher(app, in_app, shop):
+    """Cancelling an unpaid order gives the voucher amount back."""
+    order, _ = place_order(user(shop["sme"]), offering(shop["eligible"]), 3, "cancel-1")
+    assert voucher_used(shop["sme_org"], order.voucher_year) > 0
+    cancel(order.id, user(shop["sme"]))
+    assert voucher_used(shop["sme_org"], order.voucher_year) == 0
+
+
+def test_voucher_cap_is_never_exceeded_over_many_orders(app, in_app, shop):
+    """Forty large orders in a year: deductions stop exactly at the 1,000,000 CNY cap."""
+    sme, item = user(shop["sme"]), offering(shop["eligible"])
+    item.price_fen = 977_777_77
+    when = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    total = 0
+    for i in range(40):
+        order, _ = place_order(sme, item, 1, f"cap-{i}", when=when)
+        total += order.voucher_fen
+        assert voucher_used(sme.organisation_id, 2026) <= 100_000_000
+    assert total == 100_000_000
+    assert order.voucher_fen == 0 and order.payable_fen == order.list_fen
+
+
+def test_year_boundary_resets_the_cap(app, in_app, shop):
+    """Using the whole 2026 cap on 31 December leaves 2027's cap untouched on 1 January."""
+    sme, item = user(shop["sme"]), offering(shop["eligible"])
+    item.price_fen = 400_000_000_00
+    last = place_order(sme, item, 1, "y-2026", when=datetime(2026, 12, 31, 23, 59, tzinfo=timezone.utc))[0]
+    first = place_order(sme, item, 1, "y-2027", when=datetime(2027, 1, 1, 0, 1, tzinfo=timezone.utc))[0]
+    assert (last.voucher_year, last.voucher_fen) == (2026, 100_000_000)
+    assert (first.voucher_year, first.voucher_fen) == (2027, 100_000_000)
+
+
+def test_vouchers_page_shows_allowance_uses_and_releases(app, client, auth, shop):
+    """The SME's voucher ledger lists the allowance, each use and each release."""
+    with app.app_context():
+        order, _ = place_order(user(shop["sme"]), offering(shop["eligible"]), 1, "ledger-1")
+        cancel(order.id, user(shop["sme"]))
+        db.session.commit()
+        year = order.voucher_year
+    auth.login(shop["sme_email"])
+    page = client.get(f"/vouchers?year={year}").get_data(as_text=True)
+    assert "¥100万" in page and page.count("#") >= 2
+    assert "¥3,703.70" in page
