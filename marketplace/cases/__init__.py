@@ -1,6 +1,6 @@
-"""Cases: the public library of showcase cases (典型案例) curated by promotion centers."""
+"""Cases: promotion centers curate showcase cases (典型案例) and the quality provider directory (优质服务商目录)."""
 from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from marketplace.cases import views  # noqa: E402,F401
+from marketplace.cases import directory_views, views  # noqa: E402,F401

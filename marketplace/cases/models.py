@@ -1,16 +1,18 @@
-"""Showcase cases (典型案例) curated by promotion centers, with measured results."""
+"""Showcase cases (典型案例) curated by promotion centers, with measured results, and the decisions of
+the quality provider directory (优质服务商目录)."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import Organisation, utcnow
-from marketplace.catalog.models import Offering
+from marketplace.accounts.models import Organisation, User, utcnow
+from marketplace.catalog.models import Offering, ProviderProfile
 from marketplace.extensions import db
+from marketplace.needs.models import Need
 
 
 class CaseState(str, enum.Enum):
@@ -21,6 +23,21 @@ class CaseState(str, enum.Enum):
     FEATURED = "featured"
 
 
+CASE_TRANSITIONS: dict[str, dict[CaseState, CaseState]] = {
+    "publish": {CaseState.DRAFT: CaseState.PUBLISHED},
+    "feature": {CaseState.PUBLISHED: CaseState.FEATURED},
+    "unfeature": {CaseState.FEATURED: CaseState.PUBLISHED},
+    "unpublish": {CaseState.PUBLISHED: CaseState.DRAFT, CaseState.FEATURED: CaseState.DRAFT},
+}
+
+
+class Better(str, enum.Enum):
+    """Which way a measured indicator improves."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+
+
 class Case(db.Model):
     """A curated showcase case: who solved what for whom, and what it measurably changed."""
 
@@ -28,6 +45,7 @@ class Case(db.Model):
     center_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     offering_id: Mapped[int | None] = mapped_column(ForeignKey("offering.id"), index=True)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     enterprise_name: Mapped[str] = mapped_column(String(120))
     industry: Mapped[str] = mapped_column(String(40), index=True)
@@ -35,7 +53,7 @@ class Case(db.Model):
     city: Mapped[str | None] = mapped_column(String(20))
     problem: Mapped[str] = mapped_column(Text)
     solution: Mapped[str] = mapped_column(Text)
-    investment_fen: Mapped[int | None]
+    investment_fen: Mapped[int | None] = mapped_column(BigInteger)
     year: Mapped[int]
     state: Mapped[str] = mapped_column(String(12), default=CaseState.DRAFT.value, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -44,6 +62,7 @@ class Case(db.Model):
     center: Mapped[Organisation] = relationship(foreign_keys=[center_id])
     vendor: Mapped[Organisation | None] = relationship(foreign_keys=[vendor_id])
     offering: Mapped[Offering | None] = relationship()
+    need: Mapped[Need | None] = relationship()
     results: Mapped[list["CaseResult"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseResult.id")
 
@@ -72,8 +91,17 @@ class CaseResult(db.Model):
     before: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     after: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     unit: Mapped[str] = mapped_column(String(20))
+    better: Mapped[str | None] = mapped_column(String(6))
 
     case: Mapped[Case] = relationship(back_populates="results")
+
+    @property
+    def improvement_percent(self) -> Decimal | None:
+        """Return the relative improvement in percent (positive = better), or None without a direction."""
+        change = self.change_percent
+        if change is None or self.better not in (Better.LOWER.value, Better.HIGHER.value):
+            return None
+        return -change if self.better == Better.LOWER.value else change
 
     @property
     def change_percent(self) -> Decimal | None:
@@ -81,3 +109,55 @@ class CaseResult(db.Model):
         if not self.before:
             return None
         return ((Decimal(self.after) - Decimal(self.before)) / Decimal(self.before) * 100).quantize(Decimal("0.1"))
+
+
+class DirectoryStatus(str, enum.Enum):
+    """Whether a provider is in the quality provider directory."""
+
+    LISTED = "listed"
+    UNLISTED = "unlisted"
+
+
+DIRECTORY_TRANSITIONS: dict[str, dict[DirectoryStatus, DirectoryStatus]] = {
+    "add": {DirectoryStatus.UNLISTED: DirectoryStatus.LISTED},
+    "renew": {DirectoryStatus.LISTED: DirectoryStatus.LISTED},
+    "remove": {DirectoryStatus.LISTED: DirectoryStatus.UNLISTED},
+}
+
+
+class DirectoryDecision(db.Model):
+    """One decision of a promotion center about the quality provider directory; rows are never changed.
+
+    `ProviderProfile.quality_listed` mirrors the latest decision for that provider.
+    """
+
+    __tablename__ = "directory_decision"
+    __table_args__ = (
+        CheckConstraint("action IN ('add', 'renew', 'remove')", name="action"),
+        CheckConstraint("action = 'remove' OR review_on IS NOT NULL", name="review_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider_profile.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    review_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    provider: Mapped[ProviderProfile] = relationship()
+    center: Mapped[Organisation] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
+@event.listens_for(DirectoryDecision, "before_update")
+def _decisions_are_append_only(mapper, connection, target) -> None:
+    """Refuse to rewrite a directory decision: history is appended, never edited."""
+    raise ValueError("directory decisions are append-only")
+
+
+@event.listens_for(DirectoryDecision, "before_delete")
+def _decisions_are_never_deleted(mapper, connection, target) -> None:
+    """Refuse to delete a directory decision: history is appended, never edited."""
+    raise ValueError("directory decisions are append-only")

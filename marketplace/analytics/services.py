@@ -1,0 +1,239 @@
+"""Analytics services: supply against demand by industry × scenario, the need funnel, weak searches, vouchers.
+
+Every figure is counted from the database when asked; nothing is cached, so a report always equals
+what the database holds at that moment.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace import vocab
+from marketplace.analytics.models import SearchLog
+from marketplace.cases.models import Case
+from marketplace.cases.services import PUBLIC_STATES
+from marketplace.catalog.models import IndustrialModel, Offering
+from marketplace.events.models import EventRegistration, Meeting
+from marketplace.extensions import db
+from marketplace.needs.models import Need, NeedStatus
+from marketplace.states import ListingState
+
+LIVE_NEEDS = (NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value)
+PREFIX_WINDOW = timedelta(seconds=30)
+
+
+@dataclass
+class Cell:
+    """One industry × scenario cell of the map: open needs against published supply and cases."""
+
+    industry: str
+    scenario: str
+    needs: int = 0
+    offerings: int = 0
+    models: int = 0
+    cases: int = 0
+
+    @property
+    def supply(self) -> int:
+        """Published listings that could answer the cell's needs: offerings plus models."""
+        return self.offerings + self.models
+
+    @property
+    def gap(self) -> bool:
+        """Demand with little supply: open needs and fewer published listings than open needs."""
+        return self.needs > 0 and self.supply < self.needs
+
+    @property
+    def shortfall(self) -> int:
+        """How many more open needs than listings the cell has (0 when supply keeps up)."""
+        return max(0, self.needs - self.supply)
+
+
+@dataclass
+class Heatmap:
+    """The whole map: the industries and scenarios in taxonomy order and a cell for every pair."""
+
+    industries: list[str]
+    scenarios: list[str]
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+
+    def cell(self, industry: str, scenario: str) -> Cell:
+        """Return one cell (empty cells exist too)."""
+        return self.cells[(industry, scenario)]
+
+    @property
+    def max_needs(self) -> int:
+        """The most open needs in any cell (for the colour scale)."""
+        return max((c.needs for c in self.cells.values()), default=0)
+
+    def totals(self) -> dict[str, int]:
+        """Sum the cells: needs, offerings, models, cases (a listing counts once per pair it covers)."""
+        return {k: sum(getattr(c, k) for c in self.cells.values()) for k in ("needs", "offerings", "models", "cases")}
+
+    def gaps(self, limit: int = 10) -> list[Cell]:
+        """Return the cells where demand most outruns supply, largest shortfall first."""
+        cells = [c for c in self.cells.values() if c.gap]
+        return sorted(cells, key=lambda c: (-c.shortfall, -c.needs, c.industry, c.scenario))[:limit]
+
+
+def heatmap() -> Heatmap:
+    """Count open needs, published offerings and models, and public cases for every industry × scenario."""
+    industries = list(vocab.codes(vocab.INDUSTRIES))
+    scenarios = list(vocab.codes(vocab.SCENARIOS))
+    result = Heatmap(industries, scenarios, {(i, s): Cell(i, s) for i in industries for s in scenarios})
+    for industry, scenario, n in db.session.execute(
+            select(Need.industry, Need.scenario, func.count()).where(Need.status.in_(LIVE_NEEDS))
+            .group_by(Need.industry, Need.scenario)):
+        if (industry, scenario) in result.cells:
+            result.cells[(industry, scenario)].needs = n
+    for cls, attr in ((Offering, "offerings"), (IndustrialModel, "models")):
+        for industries_, scenarios_ in db.session.execute(select(cls.industries, cls.scenarios)
+                                                          .where(cls.state == ListingState.PUBLISHED.value)):
+            for key in {(i, s) for i in industries_ for s in scenarios_}:
+                if key in result.cells:
+                    setattr(result.cells[key], attr, getattr(result.cells[key], attr) + 1)
+    for industry, scenario, n in db.session.execute(
+            select(Case.industry, Case.scenario, func.count()).where(Case.state.in_(PUBLIC_STATES))
+            .group_by(Case.industry, Case.scenario)):
+        if (industry, scenario) in result.cells:
+            result.cells[(industry, scenario)].cases = n
+    return result
+
+
+def matched_threshold() -> float:
+    """The semantic similarity at or above which a recommendation counts as a match (configurable)."""
+    return float(current_app.config.get("ANALYTICS_MATCHED_SIMILARITY", 0.90))
+
+
+def good_search_threshold() -> float:
+    """The similarity below which a search's best result counts as nothing good (configurable)."""
+    return float(current_app.config.get("ANALYTICS_GOOD_SEARCH_SIMILARITY", 0.88))
+
+
+@dataclass
+class Funnel:
+    """The need funnel: how many needs reached each stage; `recommendations_known` says if matching was used."""
+
+    stages: list[tuple[str, int]]
+    recommendations_known: bool
+    threshold: float
+
+
+def funnel(best_similarity: dict[int, float] | None) -> Funnel:
+    """Count needs posted → matched → in talks → contracted → case; each stage includes the later ones.
+
+    - matched: in talks or later, or its best recommended offering/model has similarity ≥ the threshold
+      (`best_similarity`, from matching; None when the index is not loaded — then only later stages count);
+    - in talks: status in talks or later, or a meeting at a matchmaking event took place;
+    - contracted: status contracted, or a deal was reached at an event meeting;
+    - case: a published showcase case names the need.
+    """
+    threshold = matched_threshold()
+    statuses = dict(db.session.execute(select(Need.id, Need.status)).all())
+    case_needs = set(db.session.scalars(select(Case.need_id).where(Case.need_id.is_not(None),
+                                                                   Case.state.in_(PUBLIC_STATES))))
+    met = db.session.execute(select(EventRegistration.need_id, Meeting.held, Meeting.deal)
+                             .join(Meeting, Meeting.need_registration_id == EventRegistration.id)).all()
+    case = case_needs & set(statuses)
+    contracted = case | {n for n, s in statuses.items() if s == NeedStatus.CONTRACTED.value} \
+        | {n for n, _held, deal in met if deal}
+    talks = contracted | {n for n, s in statuses.items() if s == NeedStatus.IN_TALKS.value} \
+        | {n for n, held, _deal in met if held}
+    recommended = {n for n, score in (best_similarity or {}).items() if score >= threshold}
+    matched = talks | (recommended & set(statuses))
+    stages = [("posted", len(statuses)), ("matched", len(matched)), ("in_talks", len(talks)),
+              ("contracted", len(contracted)), ("case", len(case))]
+    return Funnel(stages=stages, recommendations_known=best_similarity is not None, threshold=threshold)
+
+
+def live_needs() -> list[Need]:
+    """Return the open and in-talks needs (the ones the index holds)."""
+    return list(db.session.scalars(select(Need).where(Need.status.in_(LIVE_NEEDS)).order_by(Need.id)))
+
+
+def record_search(query: str, filters: dict, result_count: int, best_score: float | None) -> None:
+    """Log a search from the search page with its best similarity, in its own short transaction.
+
+    The log never commits or rolls back the request's work. As-you-type searches arrive as growing
+    prefixes ("SMT", "SMT AOI", ...): a query that extends the previous logged query within 30 seconds
+    replaces that row instead of adding one, so the log holds what people finished typing.
+    """
+    query = " ".join((query or "").split())[:500]
+    if not query:
+        return
+    table = SearchLog.__table__
+    values = {"query": query, "filters": json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)[:1000],
+              "result_count": int(result_count), "best_score": best_score,
+              "created_at": datetime.now(timezone.utc)}
+    with db.engine.begin() as connection:
+        last = connection.execute(select(table.c.id, table.c.query, table.c.created_at)
+                                  .order_by(table.c.id.desc()).limit(1)).first()
+        if last is not None and last.query != query and query.startswith(last.query) \
+                and aware(last.created_at) >= values["created_at"] - PREFIX_WINDOW:
+            connection.execute(table.update().where(table.c.id == last.id).values(**values))
+        else:
+            connection.execute(table.insert().values(**values))
+
+
+def aware(moment: datetime) -> datetime:
+    """Return a datetime as UTC-aware (SQLite hands back naive ones)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class WeakSearch:
+    """A query that found nothing good: how often it was searched and the best it ever found."""
+
+    query: str
+    times: int
+    best_score: float | None
+    max_results: int
+
+
+def weak_searches(limit: int = 15) -> list[WeakSearch]:
+    """Return the searches whose best result stayed below the threshold (or found nothing), weakest first."""
+    threshold = good_search_threshold()
+    rows = db.session.execute(select(SearchLog.query, func.count(), func.max(SearchLog.best_score),
+                                     func.max(SearchLog.result_count)).group_by(SearchLog.query)).all()
+    weak = [WeakSearch(q, n, best, results) for q, n, best, results in rows if best is None or best < threshold]
+    return sorted(weak, key=lambda w: (w.best_score if w.best_score is not None else -1.0, -w.times, w.query))[:limit]
+
+
+def search_count() -> int:
+    """Count the logged searches."""
+    return db.session.scalar(select(func.count()).select_from(SearchLog)) or 0
+
+
+def voucher_use_by_city() -> list[tuple[str, int, int]] | None:
+    """Return (city, orders paid partly with 模型券, voucher amount in fen) per buyer city; None until orders exist.
+
+    Cancelled and refunded orders are left out: their voucher amounts went back to the enterprises.
+    """
+    from marketplace.accounts.models import Organisation
+    from marketplace.orders.models import Order, OrderState
+
+    if not db.session.scalar(select(func.count()).select_from(Order)):
+        return None
+    live = (OrderState.PLACED.value, OrderState.PAID.value, OrderState.FULFILLED.value)
+    rows = db.session.execute(
+        select(Organisation.city, func.count(Order.id), func.coalesce(func.sum(Order.voucher_fen), 0))
+        .join(Order, Order.buyer_id == Organisation.id)
+        .where(Order.voucher_fen > 0, Order.state.in_(live))
+        .group_by(Organisation.city).order_by(func.sum(Order.voucher_fen).desc())).all()
+    return [(city, int(n), int(total)) for city, n, total in rows]
+
+
+def to_csv(header: list[str], rows) -> str:
+    """Render rows as CSV text with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,303 @@
+"""Event services: a center runs its events; SMEs and vendors register; meetings are scheduled without clashes.
+
+Double booking is refused here with a readable message and, should two requests race, by the unique
+constraints on `event_meeting` (one meeting per table and slot, per organisation and slot).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.cases.services import require_center
+from marketplace.catalog.models import Offering
+from marketplace.errors import PermissionDenied
+from marketplace.events.models import Event, EventRegistration, Meeting
+from marketplace.extensions import db
+from marketplace.matching.documents import LIVE_NEED_STATES
+from marketplace.matching.services import pair_needs_with_offerings
+from marketplace.needs.models import Need
+from marketplace.states import ListingState
+
+EVENT_FIELDS = ("title", "description", "held_on", "starts_at", "city", "venue", "industries", "scenarios",
+                "capacity", "table_count", "slot_count", "slot_minutes")
+
+
+class EventError(ValueError):
+    """Raised when a registration, meeting or outcome cannot be accepted; the message says why."""
+
+    def __init__(self, message: str, field: str | None = None):
+        """Remember the message and, when it belongs to one, the form field."""
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Pairing:
+    """A registered need, its best registered offerings as (Match, offering registration), and their meetings.
+
+    `scheduled` maps an offering registration id to the meeting already scheduled with it, or None.
+    """
+
+    registration: EventRegistration
+    matches: list[tuple]
+    scheduled: dict[int, Meeting | None]
+
+
+def ensure_organiser(event: Event, user: User) -> None:
+    """Refuse unless the user acts for the center that runs the event (admins may moderate)."""
+    if not user.is_authenticated:
+        raise PermissionDenied()
+    if user.is_admin:
+        return
+    if not user.organisation.is_center or event.center_id != user.organisation_id:
+        raise PermissionDenied()
+
+
+def is_organiser(event: Event, user: User) -> bool:
+    """Tell whether the user runs this event (or is an admin)."""
+    try:
+        ensure_organiser(event, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def save_event(center: Organisation, fields: dict, event: Event | None = None) -> Event:
+    """Create or update an event; the caller commits. The grid cannot shrink below scheduled meetings."""
+    if event is None:
+        event = Event(center=center)
+        db.session.add(event)
+    else:
+        used_slots = max((m.slot for m in event.meetings), default=-1) + 1
+        used_tables = max((m.table_no for m in event.meetings), default=0)
+        if fields.get("slot_count", used_slots) < used_slots:
+            raise EventError(_("Meetings are scheduled up to slot %(n)s; keep at least that many slots.",
+                               n=used_slots), "slot_count")
+        if fields.get("table_count", used_tables) < used_tables:
+            raise EventError(_("Meetings are scheduled at table %(n)s; keep at least that many tables.",
+                               n=used_tables), "table_count")
+        if fields.get("capacity", 10**6) < registered_organisations(event):
+            raise EventError(_("More organisations have registered than this capacity."), "capacity")
+    for key in EVENT_FIELDS:
+        if key in fields:
+            setattr(event, key, fields[key])
+    return event
+
+
+def browse_events(upcoming: bool, today: date | None = None, center_id: int | None = None):
+    """Return a select of upcoming (soonest first) or past (latest first) events, optionally of one center."""
+    today = today or date.today()
+    stmt = select(Event)
+    if center_id is not None:
+        stmt = stmt.where(Event.center_id == center_id)
+    if upcoming:
+        return stmt.where(Event.held_on >= today).order_by(Event.held_on, Event.id)
+    return stmt.where(Event.held_on < today).order_by(Event.held_on.desc(), Event.id.desc())
+
+
+def registered_organisations(event: Event) -> int:
+    """Count the distinct organisations registered to an event."""
+    return db.session.scalar(select(func.count(func.distinct(EventRegistration.organisation_id)))
+                             .where(EventRegistration.event_id == event.id)) or 0
+
+
+def ensure_open(event: Event, today: date | None) -> None:
+    """Refuse changes to registrations once the event day has passed."""
+    if event.held_on < (today or date.today()):
+        raise EventError(_("This event has taken place; registration is closed."))
+
+
+def ensure_capacity(event: Event, org: Organisation) -> None:
+    """Refuse a new organisation when the event is full (organisations already in may add listings)."""
+    already = db.session.scalar(select(func.count()).select_from(EventRegistration).where(
+        EventRegistration.event_id == event.id, EventRegistration.organisation_id == org.id))
+    if not already and registered_organisations(event) >= event.capacity:
+        raise EventError(_("This event is full."))
+
+
+def register_need(event: Event, need: Need, user: User, today: date | None = None) -> EventRegistration:
+    """Register an SME's live need to an event; the caller commits."""
+    if not user.is_authenticated or need.organisation_id != user.organisation_id:
+        raise PermissionDenied()
+    ensure_open(event, today)
+    if need.status not in LIVE_NEED_STATES:
+        raise EventError(_("Only open needs can be registered."), "listing")
+    if any(r.need_id == need.id for r in event.registrations):
+        raise EventError(_("This need is already registered."), "listing")
+    ensure_capacity(event, need.organisation)
+    registration = EventRegistration(event=event, organisation=need.organisation, need=need)
+    db.session.add(registration)
+    return registration
+
+
+def register_offering(event: Event, offering: Offering, user: User, today: date | None = None) -> EventRegistration:
+    """Register a vendor's published offering to an event; the caller commits."""
+    if not user.is_authenticated or offering.organisation_id != user.organisation_id:
+        raise PermissionDenied()
+    ensure_open(event, today)
+    if offering.state != ListingState.PUBLISHED.value:
+        raise EventError(_("Only published offerings can be registered."), "listing")
+    if any(r.offering_id == offering.id for r in event.registrations):
+        raise EventError(_("This offering is already registered."), "listing")
+    ensure_capacity(event, offering.organisation)
+    registration = EventRegistration(event=event, organisation=offering.organisation, offering=offering)
+    db.session.add(registration)
+    return registration
+
+
+def withdraw_registration(registration: EventRegistration, user: User, today: date | None = None) -> None:
+    """Withdraw a registration (by its organisation or the organiser) while it has no meetings."""
+    allowed = user.is_authenticated and (registration.organisation_id == user.organisation_id
+                                         or is_organiser(registration.event, user))
+    if not allowed:
+        raise PermissionDenied()
+    ensure_open(registration.event, today)
+    if any(registration.id in (m.need_registration_id, m.offering_registration_id)
+           for m in registration.event.meetings):
+        raise EventError(_("Cancel its meetings first."))
+    db.session.delete(registration)
+
+
+def registrations_by_kind(event: Event) -> tuple[list[EventRegistration], list[EventRegistration]]:
+    """Split an event's registrations into needs and offerings."""
+    needs = [r for r in event.registrations if r.need_id is not None]
+    offerings = [r for r in event.registrations if r.offering_id is not None]
+    return needs, offerings
+
+
+def eligible_listings(event: Event, user: User) -> list:
+    """Return the user's needs (SME) or offerings (vendor) that could still be registered to the event."""
+    if not user.is_authenticated:
+        return []
+    org = user.organisation
+    if org.is_enterprise:
+        taken = {r.need_id for r in event.registrations}
+        rows = db.session.scalars(select(Need).where(Need.organisation_id == org.id,
+                                                     Need.status.in_(LIVE_NEED_STATES)).order_by(Need.id))
+    elif org.is_vendor:
+        taken = {r.offering_id for r in event.registrations}
+        rows = db.session.scalars(select(Offering).where(Offering.organisation_id == org.id,
+                                                         Offering.state == ListingState.PUBLISHED.value)
+                                  .order_by(Offering.id))
+    else:
+        return []
+    return [r for r in rows if r.id not in taken]
+
+
+def busy(event: Event, slot: int) -> tuple[set[int], set[int]]:
+    """Return (tables, organisation ids) already taken in a slot of an event."""
+    meetings = [m for m in event.meetings if m.slot == slot]
+    return {m.table_no for m in meetings}, {m.enterprise_id for m in meetings} | {m.vendor_id for m in meetings}
+
+
+def first_free_place(event: Event, enterprise_id: int, vendor_id: int) -> tuple[int, int] | None:
+    """Return the earliest (slot, table) where both organisations and a table are free, or None."""
+    for slot in range(event.slot_count):
+        tables, orgs = busy(event, slot)
+        if enterprise_id in orgs or vendor_id in orgs:
+            continue
+        free = [t for t in range(1, event.table_count + 1) if t not in tables]
+        if free:
+            return slot, free[0]
+    return None
+
+
+def schedule_meeting(event: Event, need_registration: EventRegistration, offering_registration: EventRegistration,
+                     slot: int, table_no: int, user: User, today: date | None = None) -> Meeting:
+    """Schedule a meeting of a registered need and offering at a table in a slot; the caller commits.
+
+    Refused: a slot or table outside the event's grid, a table already taken in that slot, an
+    organisation already meeting someone in that slot, the same pair twice.
+    """
+    ensure_organiser(event, user)
+    if event.held_on < (today or date.today()):
+        raise EventError(_("This event has taken place; meetings can no longer be scheduled."))
+    if need_registration.event_id != event.id or need_registration.need_id is None \
+            or offering_registration.event_id != event.id or offering_registration.offering_id is None:
+        raise EventError(_("Pair a need and an offering registered to this event."))
+    if not 0 <= slot < event.slot_count:
+        raise EventError(_("Choose one of the event's time slots."), "slot")
+    if not 1 <= table_no <= event.table_count:
+        raise EventError(_("Choose one of the event's tables."), "table_no")
+    tables, orgs = busy(event, slot)
+    if table_no in tables:
+        raise EventError(_("Table %(t)s is already taken at %(time)s.", t=table_no,
+                           time=event.slot_time(slot).strftime("%H:%M")), "table_no")
+    for org in (need_registration.organisation, offering_registration.organisation):
+        if org.id in orgs:
+            raise EventError(_("%(org)s already has a meeting at %(time)s.", org=org.name,
+                               time=event.slot_time(slot).strftime("%H:%M")), "slot")
+    if any(m.need_registration_id == need_registration.id and m.offering_registration_id == offering_registration.id
+           for m in event.meetings):
+        raise EventError(_("These two already have a meeting."))
+    meeting = Meeting(event=event, need_registration=need_registration, offering_registration=offering_registration,
+                      enterprise_id=need_registration.organisation_id, vendor_id=offering_registration.organisation_id,
+                      slot=slot, table_no=table_no)
+    db.session.add(meeting)
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, user: User) -> None:
+    """Cancel a meeting whose outcome is not recorded yet; the caller commits."""
+    ensure_organiser(meeting.event, user)
+    if meeting.held is not None:
+        raise EventError(_("The outcome of this meeting is recorded; it cannot be cancelled."))
+    meeting.event.meetings.remove(meeting)
+
+
+def record_outcome(meeting: Meeting, held: bool, follow_up: bool, deal: bool, note: str | None, user: User,
+                   today: date | None = None) -> Meeting:
+    """Record what came of a meeting once the event day has come; the caller commits."""
+    ensure_organiser(meeting.event, user)
+    if meeting.event.held_on > (today or date.today()):
+        raise EventError(_("Outcomes can be recorded from the day of the event."))
+    if not held and (follow_up or deal):
+        raise EventError(_("A meeting that did not take place has no follow-up or deal."), "held")
+    meeting.held, meeting.follow_up, meeting.deal = held, follow_up, deal
+    meeting.outcome_note = (note or "").strip() or None
+    meeting.outcome_recorded_at = datetime.now(timezone.utc)
+    return meeting
+
+
+def suggest_pairings(event: Event, user: User, per_need: int = 3) -> list[Pairing]:
+    """Return, for each registered need, the best registered offerings with their explanations."""
+    ensure_organiser(event, user)
+    needs, offerings = registrations_by_kind(event)
+    by_need = {r.need_id: r for r in needs}
+    by_offering = {r.offering_id: r for r in offerings}
+    pairs = pair_needs_with_offerings([r.need for r in needs], [r.offering for r in offerings], user,
+                                      per_need=per_need)
+    scheduled = {(m.need_registration_id, m.offering_registration_id): m for m in event.meetings}
+    out = []
+    for need, matches in pairs:
+        registration = by_need[need.id]
+        rows = [(m, by_offering[m.record.id]) for m in matches]
+        out.append(Pairing(registration=registration, matches=rows,
+                           scheduled={reg.id: scheduled.get((registration.id, reg.id)) for _m, reg in rows}))
+    return out
+
+
+def schedule_of(org: Organisation) -> list[Meeting]:
+    """Return every meeting an organisation takes part in, soonest event first."""
+    return list(db.session.scalars(select(Meeting).join(Meeting.event)
+                                   .where(or_(Meeting.enterprise_id == org.id, Meeting.vendor_id == org.id))
+                                   .order_by(Event.held_on, Meeting.slot)))
+
+
+def events_of(org: Organisation) -> list[Event]:
+    """Return the events an organisation registered to, soonest first."""
+    return list(db.session.scalars(select(Event).join(EventRegistration)
+                                   .where(EventRegistration.organisation_id == org.id).distinct()
+                                   .order_by(Event.held_on, Event.id)))
+
+
+def outcome_counts(event: Event) -> dict[str, int]:
+    """Count an event's meetings by outcome (pending, no_show, held, follow_up, deal)."""
+    counts = dict.fromkeys(("pending", "no_show", "held", "follow_up", "deal"), 0)
+    for meeting in event.meetings:
+        counts[meeting.outcome] += 1
+    return counts

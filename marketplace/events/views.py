@@ -1,0 +1,156 @@
+"""Event views: the public list and event pages; centers create and edit events; SMEs and vendors register."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.cases.services import require_center
+from marketplace.catalog.models import Offering
+from marketplace.events import bp
+from marketplace.events.forms import EventForm, RegistrationForm
+from marketplace.events.models import Event, EventRegistration
+from marketplace.events.services import (EventError, browse_events, eligible_listings, ensure_organiser, events_of,
+                                         is_organiser, register_need, register_offering, registered_organisations,
+                                         registrations_by_kind, save_event, schedule_of, withdraw_registration)
+from marketplace.extensions import db
+from marketplace.needs.models import Need
+from marketplace.web import role_required
+
+
+def event_or_404(event_id: int) -> Event:
+    """Return the event or answer 404."""
+    return db.session.get(Event, event_id) or abort(404)
+
+
+@bp.route("/")
+def index():
+    """List upcoming and past matchmaking events."""
+    return render_template("events/index.html", upcoming=list(db.session.scalars(browse_events(True))),
+                           past=list(db.session.scalars(browse_events(False).limit(20))))
+
+
+def registration_form(event: Event) -> RegistrationForm:
+    """Build the registration form with the user's listings that can still be registered."""
+    form = RegistrationForm()
+    form.listing.choices = [("", "—")] + [(str(x.id), x.title) for x in eligible_listings(event, current_user)]
+    return form
+
+
+def render_detail(event: Event, form: RegistrationForm | None = None, status: int = 200):
+    """Render an event page for the current user: organisers see everything, participants their part."""
+    needs, offerings = registrations_by_kind(event)
+    mine = [r for r in event.registrations if current_user.is_authenticated
+            and r.organisation_id == current_user.organisation_id]
+    my_meetings = [m for m in event.meetings if current_user.is_authenticated
+                   and current_user.organisation_id in (m.enterprise_id, m.vendor_id)]
+    can_register = current_user.is_authenticated and (current_user.organisation.is_enterprise
+                                                      or current_user.organisation.is_vendor)
+    return render_template("events/detail.html", event=event, needs=needs, offerings=offerings, mine=mine,
+                           my_meetings=my_meetings, organiser=is_organiser(event, current_user),
+                           form=form or (registration_form(event) if can_register else None),
+                           organisations=registered_organisations(event)), status
+
+
+@bp.route("/<int:event_id>")
+def detail(event_id: int):
+    """Show an event: what it is about, who registered, and for participants their meetings."""
+    return render_detail(event_or_404(event_id))
+
+
+def event_fields(form: EventForm) -> dict:
+    """Collect the event fields from a validated form."""
+    return {k: getattr(form, k).data for k in ("title", "description", "held_on", "starts_at", "city", "venue",
+                                               "industries", "scenarios", "capacity", "table_count", "slot_count",
+                                               "slot_minutes")}
+
+
+def save_from_form(form: EventForm, center, event: Event | None):
+    """Save a validated event form through the service; a refusal becomes a field error."""
+    try:
+        saved = save_event(center, event_fields(form), event=event)
+    except EventError as exc:
+        db.session.rollback()
+        getattr(form, exc.field or "title").errors.append(str(exc))
+        return None
+    db.session.commit()
+    return saved
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("center")
+def new():
+    """Create a matchmaking event."""
+    center = require_center(current_user)
+    form = EventForm(city=center.city)
+    form.fill_vocab()
+    if form.validate_on_submit():
+        event = save_from_form(form, center, None)
+        if event is not None:
+            flash(_("Event created. SMEs and vendors can register now."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None), (422 if any(f.errors for f in form) else 200)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required("center")
+def edit(event_id: int):
+    """Edit an event the center runs."""
+    event = event_or_404(event_id)
+    ensure_organiser(event, current_user)
+    form = EventForm(obj=event)
+    form.fill_vocab()
+    if form.validate_on_submit():
+        if save_from_form(form, event.center, event) is not None:
+            flash(_("Event saved."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event), (422 if any(f.errors for f in form) else 200)
+
+
+@bp.route("/<int:event_id>/register", methods=["POST"])
+@role_required("enterprise", "vendor")
+def register(event_id: int):
+    """Register one of the SME's needs or the vendor's offerings to an event."""
+    event = event_or_404(event_id)
+    form = registration_form(event)
+    if not form.validate_on_submit():
+        return render_detail(event, form, 422)
+    org = current_user.organisation
+    try:
+        if org.is_enterprise:
+            register_need(event, db.session.get(Need, int(form.listing.data)), current_user)
+        else:
+            register_offering(event, db.session.get(Offering, int(form.listing.data)), current_user)
+    except EventError as exc:
+        db.session.rollback()
+        form.listing.errors.append(str(exc))
+        return render_detail(event, form, 422)
+    db.session.commit()
+    flash(_("Registered. The organiser will schedule your meetings."), "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/registrations/<int:registration_id>/withdraw", methods=["POST"])
+@role_required("enterprise", "vendor", "center")
+def withdraw(event_id: int, registration_id: int):
+    """Withdraw a registration that has no meetings yet."""
+    registration = db.session.get(EventRegistration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        abort(404)
+    try:
+        withdraw_registration(registration, current_user)
+    except EventError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Registration withdrawn."), "success")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.route("/mine")
+@role_required("enterprise", "vendor")
+def mine():
+    """Show the signed-in organisation's events and its meeting schedule."""
+    org = current_user.organisation
+    return render_template("events/mine.html", events=events_of(org), meetings=schedule_of(org))

@@ -1,0 +1,191 @@
+"""Do the transformation map's figures equal what the database holds, and do its charts come with CSV and tables?"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from marketplace.analytics.models import SearchLog
+from marketplace.analytics.services import funnel, heatmap, record_search, weak_searches
+from marketplace.events.models import Meeting
+from marketplace.extensions import db
+from tests.factories import (make_case, make_event, make_model, make_need, make_offering, make_registration,
+                             make_user)
+
+
+def small_market() -> dict:
+    """Two open ceramic inspection needs against one offering; one electronics need with a model and an offering."""
+    vendor = make_user("vendor").organisation
+    sme = make_user("enterprise").organisation
+    center = make_user("center").organisation
+    make_need(sme, title="抛釉砖针孔检测")
+    make_need(sme, title="岩板色差检测")
+    make_need(sme, title="已关闭的陶瓷需求", status="closed")
+    make_need(sme, title="SMT 误报复判", industry="electronics", status="in_talks")
+    make_offering(vendor, industries=["ceramics_building", "mould_plastics"], scenarios=["visual_inspection"])
+    make_offering(vendor, industries=["electronics"], scenarios=["visual_inspection"])
+    make_offering(vendor, industries=["electronics"], state="draft")
+    make_model(vendor)  # electronics × visual_inspection
+    make_case(center)  # ceramics × visual_inspection, published
+    make_case(center, state="draft")
+    return {"center": center, "sme": sme, "vendor": vendor}
+
+
+def test_heatmap_cells_count_open_needs_published_listings_and_public_cases(in_app):
+    """Each cell holds exactly the database's live needs, published offerings/models covering it, and public cases."""
+    small_market()
+    hm = heatmap()
+    tiles = hm.cell("ceramics_building", "visual_inspection")
+    assert (tiles.needs, tiles.offerings, tiles.models, tiles.cases) == (2, 1, 0, 1)
+    assert tiles.gap and tiles.shortfall == 1
+    smt = hm.cell("electronics", "visual_inspection")
+    assert (smt.needs, smt.offerings, smt.models, smt.gap) == (1, 1, 1, False)
+    moulds = hm.cell("mould_plastics", "visual_inspection")
+    assert (moulds.needs, moulds.offerings, moulds.gap) == (0, 1, False)
+    assert hm.totals() == {"needs": 3, "offerings": 3, "models": 1, "cases": 1}
+    assert [(c.industry, c.scenario) for c in hm.gaps()] == [("ceramics_building", "visual_inspection")]
+
+
+def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendations(in_app):
+    """posted ⊇ matched ⊇ in talks ⊇ contracted ⊇ case, each from its own evidence in the database."""
+    center = make_user("center")
+    sme = make_user("enterprise").organisation
+    vendor = make_user("vendor").organisation
+    recommended = make_need(sme, title="推荐分数高的需求")
+    weakly = make_need(sme, title="推荐分数低的需求")
+    make_need(sme, title="洽谈中", status="in_talks")
+    make_need(sme, title="已签约", status="contracted")
+    met = make_need(sme, title="活动上见面且成交")
+    with_case = make_need(sme, title="已成案例", status="closed")
+    make_case(center.organisation, need=with_case)
+    make_case(center.organisation, need=weakly, state="draft")
+    event = make_event(center.organisation, held_on=datetime.now().date() - timedelta(days=1))
+    need_reg = make_registration(event, met)
+    offering_reg = make_registration(event, make_offering(vendor))
+    db.session.add(Meeting(event=event, need_registration=need_reg, offering_registration=offering_reg, slot=0,
+                           table_no=1, enterprise_id=sme.id, vendor_id=vendor.id, held=True, deal=True))
+    db.session.commit()
+    result = funnel({recommended.id: 0.93, weakly.id: 0.85})
+    assert dict(result.stages) == {"posted": 6, "matched": 5, "in_talks": 4, "contracted": 3, "case": 1}
+    assert result.recommendations_known and result.threshold == pytest.approx(0.90)
+    assert dict(funnel(None).stages)["matched"] == 4 and not funnel(None).recommendations_known
+
+
+def test_record_search_logs_queries_and_keeps_what_people_finished_typing(in_app):
+    """Blank queries are not logged; a query extending the previous one within seconds replaces it; others add rows."""
+    record_search("   ", {}, 0, None)
+    record_search("SMT", {}, 5, 0.86)
+    record_search("SMT AOI", {}, 7, 0.90)
+    record_search("SMT AOI 误报", {"kind": "offering"}, 3, 0.93)
+    record_search("空压机", {}, 4, 0.91)
+    rows = list(db.session.execute(db.select(SearchLog.query, SearchLog.filters, SearchLog.result_count,
+                                             SearchLog.best_score).order_by(SearchLog.id)))
+    assert rows == [("SMT AOI 误报", '{"kind": "offering"}', 3, 0.93), ("空压机", "{}", 4, 0.91)]
+
+
+def test_weak_searches_are_those_below_the_threshold_weakest_first(in_app):
+    """Searches whose best similarity stayed under 0.88 (or found nothing) are listed, weakest first, with counts."""
+    now = datetime.now(timezone.utc)
+    for i, (query, score) in enumerate((("激光切割", 0.86), ("激光切割", 0.87), ("宠物食品", 0.80), ("SMT AOI", 0.93),
+                                        ("无结果", None))):
+        db.session.add(SearchLog(query=query, filters="{}", result_count=0 if score is None else 5,
+                                 best_score=score, created_at=now - timedelta(minutes=i)))
+    db.session.commit()
+    weak = [(w.query, w.times, w.best_score) for w in weak_searches()]
+    assert weak == [("无结果", 1, None), ("宠物食品", 1, 0.80), ("激光切割", 2, 0.87)]
+
+
+def test_search_page_logs_each_query_with_its_best_similarity(app, client):
+    """One search on the search page leaves one log row with the result count and a similarity."""
+    with app.app_context():
+        make_offering(make_user("vendor").organisation)
+    client.get("/search?q=注塑件外观缺陷检测")
+    with app.app_context():
+        [log] = db.session.scalars(db.select(SearchLog))
+        assert log.query == "注塑件外观缺陷检测" and log.result_count == 1 and 0 < log.best_score <= 1
+
+
+def read_csv(response) -> list[list[str]]:
+    """Parse a CSV download (checking the byte-order mark spreadsheets need)."""
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_heatmap_csv_has_one_row_per_cell_with_the_database_figures(app, client):
+    """The public heatmap CSV lists every industry × scenario with the same figures as the service."""
+    with app.app_context():
+        small_market()
+    rows = read_csv(client.get("/analytics/heatmap.csv"))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["industry", "industry_name"] and "gap" in header
+    from marketplace import vocab
+    assert len(body) == len(vocab.INDUSTRIES) * len(vocab.SCENARIOS)
+    tiles = next(r for r in body if r[0] == "ceramics_building" and r[2] == "visual_inspection")
+    assert tiles[4:] == ["2", "1", "0", "1", "yes"]
+
+
+def test_center_csv_downloads_match_the_page_figures(app, client, auth):
+    """Funnel, weak-search and voucher CSVs download for centers with the service's figures (vouchers: header only)."""
+    with app.app_context():
+        small_market()
+        db.session.add(SearchLog(query="激光切割", filters="{}", result_count=3, best_score=0.85))
+        db.session.commit()
+    auth.as_role("center")
+    funnel_rows = read_csv(client.get("/analytics/funnel.csv"))
+    assert funnel_rows[0] == ["stage", "stage_name", "needs"]
+    assert [(r[0], r[2]) for r in funnel_rows[1:]] == [("posted", "4"), ("matched", "1"), ("in_talks", "1"),
+                                                       ("contracted", "0"), ("case", "0")]
+    assert read_csv(client.get("/analytics/searches.csv"))[1] == ["激光切割", "1", "0.850", "3"]
+    assert read_csv(client.get("/analytics/vouchers.csv")) == [["city", "city_name", "orders", "voucher_fen"]]
+
+
+def test_center_page_draws_each_chart_as_svg_with_a_table_and_says_no_orders_yet(app, client, auth):
+    """The center's map has SVG charts each followed by a table, CSV links, the matched definition and 'no orders'."""
+    with app.app_context():
+        small_market()
+        db.session.add(SearchLog(query="宠物食品包装", filters="{}", result_count=2, best_score=0.82))
+        db.session.commit()
+    auth.as_role("center")
+    page = client.get("/analytics/").get_data(as_text=True)
+    assert page.count("<svg") == 3 and 'role="img"' in page
+    for table_id in ("heat-table", "funnel-table", "search-table"):
+        assert f'id="{table_id}"' in page and f'aria-describedby="{table_id}"' in page
+    for csv_url in ("/analytics/heatmap.csv", "/analytics/funnel.csv", "/analytics/searches.csv"):
+        assert csv_url in page
+    assert "0.90" in page and "宠物食品包装" in page
+    assert "No orders yet" in page or "暂无订单" in page
+    assert "cdn" not in page.lower() and "<script src=\"http" not in page
+
+
+def test_public_map_shows_the_heatmap_and_gaps_to_everyone(app, client):
+    """Visitors see the heatmap SVG, its table and the largest gaps, but not the funnel or searches."""
+    with app.app_context():
+        small_market()
+    page = client.get("/analytics/map").get_data(as_text=True)
+    assert "<svg" in page and 'id="heat-table"' in page and "/analytics/heatmap.csv" in page
+    assert "funnel" not in page.lower()
+
+
+CENTER_ONLY = ["/analytics/", "/analytics/funnel.csv", "/analytics/searches.csv", "/analytics/vouchers.csv"]
+
+
+@pytest.mark.parametrize("url", CENTER_ONLY)
+def test_center_analytics_are_closed_to_visitors_smes_and_vendors(client, auth, url):
+    """Anonymous visitors are sent to sign in; SMEs and vendors get 403; centers get the page or file."""
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login" in response.headers["Location"]
+    for role in ("enterprise", "vendor"):
+        auth.as_role(role)
+        assert client.get(url).status_code == 403, role
+        auth.logout()
+    auth.as_role("center")
+    assert client.get(url).status_code == 200
+
+
+def test_public_summary_and_heatmap_csv_are_open_to_everyone(client):
+    """The public map and its CSV need no account."""
+    assert client.get("/analytics/map").status_code == 200
+    assert client.get("/analytics/heatmap.csv").status_code == 200
