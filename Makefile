@@ -27,7 +27,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 db: install
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 run: db
 	$(FLASK) seed --if-empty

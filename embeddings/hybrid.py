@@ -1,49 +1,46 @@
 """`HybridIndex`: the one object the app talks to — dense + lexical retrieval, fused and explained.
 
 It owns a `VectorIndex` and a `LexicalIndex` kept in step under one lock, the optional scenario
-model for scenario-aware re-ranking, and the on-disk layout of a saved index:
-
-    DIRECTORY/manifest.json        {"version": N, "generation": "v0000000N", identity, ids_sha256}
-    DIRECTORY/v0000000N/vector.idx  FAISS index + id table (checksummed container)
-    DIRECTORY/v0000000N/lexical.idx BM25 segments + tokens (checksummed container)
-    DIRECTORY/v0000000N/docs.json   per-document scenario codes
-
-A save writes a complete new generation directory, then switches `manifest.json` atomically, so a
-reader sees either the old or the new index, never a mix; the previous generation is kept for
-readers still loading it. `version` only grows, so a web worker can compare `version_on_disk()`
-with its own `version` and reload.
+model for scenario-aware re-ranking, and the saved copy in a directory (layout in `store`). Query
+encoding happens outside the lock, so searches only hold it for the few milliseconds of retrieval;
+an edit is visible to the next search. `version` only grows, so a web worker can compare
+`version_on_disk()` with its own `version` and reload.
 """
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
-from .defaults import DEFAULT_CANDIDATES, DEFAULT_SCENARIO_BOOST, DEFAULT_WEIGHTS
+from . import store
+from .defaults import DEFAULT_CANDIDATES, DEFAULT_SCENARIO_BOOST, DEFAULT_WEIGHTS, PREDICTED_SCENARIO_BOOST
 from .encoder import Encoder
-from .errors import IndexCorrupt, IndexFileError, IndexMismatch
-from .fsio import TMP_PREFIX, atomic_write_json, fsync_dir, ids_checksum, write_container
+from .errors import IndexCorrupt, IndexFileError
+from .fsio import ids_checksum
 from .fusion import fuse, max_score
 from .lexical import LexicalIndex
 from .scenarios import ScenarioModel, agreement, one_hot
 from .text import tokenize
 from .vector import VectorIndex
 
-MANIFEST = "manifest.json"
-FORMAT = 1
+MANIFEST = store.MANIFEST
 NEUTRAL_AGREEMENT = 0.5
 
 
 @dataclass
 class Hit:
-    """One search result with the evidence behind its rank."""
+    """One search result with the evidence behind its rank.
+
+    `score` is the fused relevance in 0..1 (1 = first in both rankings with full scenario
+    agreement); it ranks results within one query. For an absolute threshold across queries (e.g.
+    "notify vendors above X"), use `dense_score`, the cosine similarity of query and document.
+    Ranks are 1-based positions in each retriever's candidate list (None if absent there);
+    `scenario_agreement` is None when no scenario signal was used.
+    """
 
     doc_id: str
     score: float
@@ -74,12 +71,15 @@ class HybridIndex:
     def __init__(self, encoder: Encoder, directory: str | os.PathLike | None = None,
                  weights: Mapping[str, float] | None = None,
                  scenarios: Mapping[str, str] | ScenarioModel | None = None,
-                 scenario_boost: float = DEFAULT_SCENARIO_BOOST, candidates: int = DEFAULT_CANDIDATES,
+                 scenario_boost: float = DEFAULT_SCENARIO_BOOST,
+                 predicted_scenario_boost: float = PREDICTED_SCENARIO_BOOST,
+                 candidates: int = DEFAULT_CANDIDATES,
                  vector_options: Mapping | None = None, lexical_options: Mapping | None = None):
         self.encoder = encoder
         self.directory = Path(directory) if directory is not None else None
         self.weights = dict(weights or DEFAULT_WEIGHTS)
         self.scenario_boost = float(scenario_boost)
+        self.predicted_scenario_boost = float(predicted_scenario_boost)
         self.candidates = int(candidates)
         self._vector_options = dict(vector_options or {})
         self._lexical_options = dict(lexical_options or {})
@@ -111,12 +111,19 @@ class HybridIndex:
         """Index or re-index one document; the next search reflects it."""
         self.upsert_many([(doc_id, text, scenario)])
 
-    def upsert_many(self, items: Iterable, progress: Callable[[int, int], None] | None = None) -> int:
-        """Index many (id, text[, scenario]) items or dicts, encoding in batches; returns the count."""
+    def upsert_many(self, items: Iterable, progress: Callable[[int, int], None] | None = None,
+                    vectors: np.ndarray | None = None) -> int:
+        """Index many (id, text[, scenario]) items or dicts, encoding in batches; returns the count.
+
+        `vectors` (one passage vector per item, from this encoder) skips encoding.
+        """
         parts = [_item_parts(it) for it in items]
         if not parts:
             return 0
-        vectors = self.encoder.passage([p[1] for p in parts], progress=progress)
+        if vectors is None:
+            vectors = self.encoder.passage([p[1] for p in parts], progress=progress)
+        elif len(vectors) != len(parts):
+            raise ValueError("one vector per item is required")
         with self._lock:
             self.vector.add_many([p[0] for p in parts], vectors)
             self.lexical.add_many([(p[0], p[1]) for p in parts])
@@ -229,7 +236,10 @@ class HybridIndex:
             qvec = self.encoder.query([query])[0]
         else:
             qvec = np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        boost = self.scenario_boost if scenario_boost is None else float(scenario_boost)
+        if scenario_boost is not None:
+            boost = float(scenario_boost)
+        else:
+            boost = self.scenario_boost if scenario else self.predicted_scenario_boost
         qdist = self._query_distribution(scenario, qvec) if boost else None
         n = max(self.candidates, 3 * k)
         terms = tokenize(query)
@@ -243,7 +253,6 @@ class HybridIndex:
                 scenario_boost: float | None = None) -> list[Hit]:
         """Return documents like a stored one (by its vector and its key terms), itself excluded."""
         doc_id = str(doc_id)
-        boost = self.scenario_boost if scenario_boost is None else float(scenario_boost)
         with self._lock:
             vec = self.vector.get_vector(doc_id)
             if vec is None:
@@ -252,9 +261,11 @@ class HybridIndex:
             n = max(self.candidates, 3 * k) + 1
             dense = [h for h in self.vector.search(vec, n, allowed) if h[0] != doc_id]
             lexical = [h for h in self.lexical.search(terms, n, allowed) if h[0] != doc_id]
-            qdist = None
-            if boost:
-                qdist = self._doc_distributions([doc_id]).get(doc_id)
+            if scenario_boost is not None:
+                boost = float(scenario_boost)
+            else:
+                boost = self.scenario_boost if doc_id in self._doc_scenario else self.predicted_scenario_boost
+            qdist = self._doc_distributions([doc_id]).get(doc_id) if boost else None
             return self._rank(vec, terms, dense, lexical, k, weights, boost, qdist)
 
     # ---- persistence -----------------------------------------------------------------------
@@ -267,90 +278,25 @@ class HybridIndex:
 
     def read_manifest(self) -> dict | None:
         """Return the saved manifest, or None if there is none or it is unreadable."""
-        if self.directory is None:
-            return None
-        try:
-            with open(self.directory / MANIFEST, encoding="utf-8") as fh:
-                manifest = json.load(fh)
-        except (OSError, ValueError):
-            return None
-        return manifest if isinstance(manifest, dict) else None
+        return store.read_manifest(self.directory) if self.directory is not None else None
 
     def version_on_disk(self) -> int:
         """Return the version of the saved index (0 if none)."""
-        manifest = self.read_manifest()
-        try:
-            return int(manifest["version"]) if manifest else 0
-        except (KeyError, TypeError, ValueError):
-            return 0
+        return store.manifest_version(self.directory) if self.directory is not None else 0
 
     def save(self) -> int:
         """Write a new generation and switch the manifest to it atomically; returns its version."""
         root = self._require_dir()
         with self._save_lock:
             with self._lock:
-                vec_head, vec_sections = self.vector.snapshot()
-                lex_head, lex_sections = self.lexical.snapshot()
+                vector = self.vector.snapshot()
+                lexical = self.lexical.snapshot()
                 docs = {"scenarios": dict(self._doc_scenario)}
                 ids = self.vector.ids()
             version = max(self.version, self.version_on_disk()) + 1
-            root.mkdir(parents=True, exist_ok=True)
-            name = f"v{version:08d}"
-            tmp = root / f"{TMP_PREFIX}{name}-{os.getpid()}"
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir()
-            write_container(tmp / "vector.idx", vec_head, vec_sections)
-            write_container(tmp / "lexical.idx", lex_head, lex_sections)
-            atomic_write_json(tmp / "docs.json", docs)
-            fsync_dir(tmp)
-            final = root / name
-            shutil.rmtree(final, ignore_errors=True)
-            os.replace(tmp, final)
-            fsync_dir(root)
-            manifest = {"format": FORMAT, "version": version, "generation": name,
-                        **self.encoder.info(), "count": len(ids), "ids_sha256": ids_checksum(ids),
-                        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-            atomic_write_json(root / MANIFEST, manifest)
+            store.write_generation(root, version, vector, lexical, docs, self.encoder.info(), ids)
             self.version = version
-            self._prune(keep={name, f"v{version - 1:08d}"})
             return version
-
-    def _prune(self, keep: set[str]) -> None:
-        """Delete generations other than `keep`, and temp directories older than an hour."""
-        root = self._require_dir()
-        for entry in root.iterdir():
-            if not entry.is_dir():
-                continue
-            if entry.name.startswith(TMP_PREFIX):
-                if time.time() - entry.stat().st_mtime > 3600:
-                    shutil.rmtree(entry, ignore_errors=True)
-            elif entry.name.startswith("v") and entry.name[1:].isdigit() and entry.name not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
-
-    def _load_generation(self, manifest: dict) -> tuple[VectorIndex, LexicalIndex, dict]:
-        """Load and cross-check the generation a manifest points to."""
-        root = self._require_dir()
-        info = self.encoder.info()
-        for key in ("backend", "model_id", "dim"):
-            if manifest.get(key) != info[key]:
-                raise IndexMismatch(f"saved index {key} is {manifest.get(key)!r}, encoder has {info[key]!r}")
-        gen = root / str(manifest.get("generation", ""))
-        if not gen.is_dir():
-            raise FileNotFoundError(f"index generation {gen.name} is missing")
-        vector = VectorIndex.load(gen / "vector.idx", **info, **self._vector_options)
-        lexical = LexicalIndex.load(gen, **self._lexical_options)
-        try:
-            with open(gen / "docs.json", encoding="utf-8") as fh:
-                docs = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise IndexCorrupt(f"unreadable docs.json: {exc}") from None
-        vec_ids = vector.ids()
-        checksum = ids_checksum(vec_ids)
-        if checksum != manifest.get("ids_sha256") or len(vec_ids) != manifest.get("count"):
-            raise IndexCorrupt("vector index ids do not match the manifest")
-        if ids_checksum(lexical.ids()) != checksum:
-            raise IndexCorrupt("lexical and vector indexes hold different documents")
-        return vector, lexical, dict(docs.get("scenarios", {}))
 
     def load(self) -> int:
         """Replace the in-memory index with the saved one; returns its version.
@@ -366,7 +312,8 @@ class HybridIndex:
                     raise IndexCorrupt("manifest.json is unreadable")
                 raise FileNotFoundError(f"no saved index in {root}")
             try:
-                vector, lexical, scenarios = self._load_generation(manifest)
+                vector, lexical, scenarios = store.load_generation(
+                    root, manifest, self.encoder.info(), self._vector_options, self._lexical_options)
                 break
             except FileNotFoundError:
                 if attempt:

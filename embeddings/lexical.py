@@ -153,7 +153,7 @@ class LexicalIndex:
         pairs = [(str(d), tokenize(t or "")) for d, t in items]
         with self._lock:
             limit = max(self.compact_min, self.compact_ratio * len(self._main_ids))
-            if self.pending() + len(pairs) <= limit:
+            if self._main_ids and self.pending() + len(pairs) <= limit:
                 for doc_id, toks in pairs:
                     self.add(doc_id, tokens=toks)
                 return
@@ -349,7 +349,7 @@ class LexicalIndex:
             raise IndexCorrupt("not a lexical index file of a supported format")
         try:
             meta = json.loads(sec["meta"].decode("utf-8"))
-            index = cls(k1=head["k1"], b=head["b"], **kwargs)
+            index = cls(**{**kwargs, "k1": head["k1"], "b": head["b"]})
             index._terms = list(meta["terms"])
             index._vocab = {t: i for i, t in enumerate(index._terms)}
             index._df = np.zeros(len(index._terms), dtype=np.int64)

@@ -3,8 +3,9 @@
 `tokenize()` is used for both documents and queries so the two sides always agree. Chinese runs
 go through jieba's search mode (whole words plus their dictionary sub-words, e.g. 预测性维护 →
 预测, 预测性, 预测性维护); ASCII runs are lowercased and kept whole when they look like a model or
-part number (`0i-MF` → `0i-mf` plus its parts `0i`, `mf`), and a word followed by a number is also
-joined (`RTX 4060` → `rtx`, `4060`, `rtx4060`). Punctuation and a small stopword list are dropped.
+part number (`0i-MF` → `0i-mf` plus its parts `0i`, `mf`), and a word followed by a plain number
+is also joined (`RTX 4060` → `rtx`, `4060`, `rtx4060`; `ISO 9001` → `iso9001`). Punctuation and a
+small Chinese and English stopword list are dropped.
 jieba runs as a private, quiet instance with a domain dictionary, so it never touches the global
 jieba state another part of the process may use.
 """
@@ -37,7 +38,6 @@ into over under via per using use based
 
 _ASCII_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?")
 _ASCII_PART = re.compile(r"[a-z0-9]+")
-_HAS_ALPHA = re.compile(r"[a-z]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SEGMENT = re.compile(r"([a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
@@ -99,7 +99,7 @@ def tokenize(text: str) -> list[str]:
             out.extend(_ascii_tokens(ascii_tok))
             gap = norm[prev_end:match.start()] if prev_ascii is not None else None
             if (prev_ascii is not None and gap is not None and gap.strip() == ""
-                    and _HAS_ALPHA.search(prev_ascii) and ascii_tok[0].isdigit()):
+                    and prev_ascii.isalpha() and ascii_tok.isdigit()):
                 out.append(prev_ascii + ascii_tok)
             prev_ascii, prev_end = ascii_tok, match.end()
         else:

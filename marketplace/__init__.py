@@ -55,6 +55,12 @@ def configure_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
     from marketplace.matching.engine import install as install_matching
+    from marketplace.orders.models import VoucherEntry
+    from marketplace.resonance.models import LedgerEntry, guard_append_only
+
+    if not getattr(guard_append_only, "installed", False):
+        guard_append_only(LedgerEntry, VoucherEntry)
+        guard_append_only.installed = True
 
     install_matching(app)
 
@@ -62,19 +68,29 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     """Register one blueprint per feature."""
     from marketplace.accounts import bp as accounts_bp
+    from marketplace.analytics import bp as analytics_bp
     from marketplace.api import bp as api_bp
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
+    from marketplace.events import bp as events_bp
     from marketplace.main import bp as main_bp
     from marketplace.matching import bp as matching_bp
     from marketplace.needs import bp as needs_bp
+    from marketplace.orders import bp as orders_bp
+    from marketplace.policy import bp as policy_bp
+    from marketplace.resonance import bp as resonance_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
     app.register_blueprint(catalog_bp)
     app.register_blueprint(needs_bp, url_prefix="/needs")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(matching_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(policy_bp, url_prefix="/policy")
+    app.register_blueprint(resonance_bp, url_prefix="/resonance")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -1,13 +1,15 @@
 """Locale selection: zh-CN first, English on request, remembered in the session."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """Pick the UI language: an explicit ?lang=, the session, the user's setting, else zh_CN."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked

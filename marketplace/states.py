@@ -32,6 +32,8 @@ STATE_LABELS = {
     "in_talks": _l("In talks"),
     "contracted": _l("Contracted"),
     "closed": _l("Closed"),
+    "listed": _l("Listed"),
+    "unlisted": _l("Not listed"),
 }
 
 ACTION_LABELS = {
@@ -39,6 +41,12 @@ ACTION_LABELS = {
     "delist": _l("delist"),
     "close": _l("close"),
     "reopen": _l("reopen"),
+    "feature": _l("feature"),
+    "unfeature": _l("unfeature"),
+    "unpublish": _l("unpublish"),
+    "add": _l("add to the directory"),
+    "renew": _l("renew"),
+    "remove": _l("remove from the directory"),
 }
 
 

@@ -25,7 +25,7 @@ def export(path: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/corpus.sqlite", "INSTANCE_PATH": tmp})
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             keys: dict = {}
             load(keys=keys)
             db.session.commit()

@@ -20,6 +20,8 @@ from marketplace.cases.models import Case, CaseResult
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
 from marketplace.extensions import db
 from marketplace.needs.models import Need
+from seed.centers import load_centers_work
+from seed.resonance import load_resonance_work
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "moshu-demo-2026"
@@ -158,6 +160,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
                                 after=Decimal(str(r["after"])), unit=r["unit"]) for r in row.get("results", [])])
         db.session.add(case)
     db.session.flush()
+    centers_work = load_centers_work(centers, profiles, cases, needs, offerings)
+    money_work = load_resonance_work(orgs, offerings)
     if keys is not None:
         keys.update({k: v for k, v in models.items()})
         keys.update({k: v for k, v in offerings.items()})
@@ -166,4 +170,4 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         keys.update({k: profiles[k] for k in profiles})
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
-            "cases": len(data["cases"])}
+            "cases": len(data["cases"]), **centers_work, **money_work}

@@ -32,15 +32,31 @@ def database_uri(tmp_path_factory) -> str:
         if uri.startswith("postgresql"):
             db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
-        upgrade()
+        upgrade(revision="heads")
     return uri
 
 
 def empty_tables() -> None:
-    """Delete every row so the next test starts from an empty database."""
+    """Delete every row so the next test starts from an empty database.
+
+    The ledger tables refuse DELETE through triggers; PostgreSQL's TRUNCATE does not fire them, and on
+    SQLite the triggers are dropped for the purge and recreated from their stored definitions.
+    """
     db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        return
+    triggers = db.session.execute(db.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+    existing = set(db.session.scalars(db.text("SELECT name FROM sqlite_master WHERE type = 'table'")))
+    for name, _sql in triggers:
+        db.session.execute(db.text(f'DROP TRIGGER "{name}"'))
     for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+        if table.name in existing:
+            db.session.execute(table.delete())
+    for _name, sql in triggers:
+        db.session.execute(db.text(sql))
     db.session.commit()
 
 

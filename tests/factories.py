@@ -1,4 +1,5 @@
-"""Plain data factories for tests: make_org, make_user, make_offering, make_model, make_need, make_case.
+"""Plain data factories for tests: make_org, make_user, make_offering, make_model, make_need, make_case,
+make_event, make_registration.
 
 Each factory adds to the session and flushes; the test (or the `commit` argument) decides when to commit.
 """
@@ -119,7 +120,7 @@ def make_case(center: Organisation, commit: bool = True, **fields) -> Case:
     values = dict(center=center, title="陶瓷砖面缺陷检测案例", enterprise_name="佛山某陶瓷企业",
                   industry="ceramics_building", scenario="visual_inspection", city="foshan",
                   problem="人工目检漏检率高", solution="部署视觉检测", investment_fen=50_000_000, year=2025,
-                  state="published", results=[CaseResult(indicator="漏检率", before=3.2, after=0.4, unit="%")])
+                  state="published", results=[CaseResult(indicator="漏检率", before=3.2, after=0.4, unit="%", better="lower")])
     values.update(fields)
     case = Case(**values)
     db.session.add(case)
@@ -127,3 +128,49 @@ def make_case(center: Organisation, commit: bool = True, **fields) -> Case:
     if commit:
         db.session.commit()
     return case
+
+
+def make_active_agreement(vendor_user, sme_user, offerings, shares=(6000, 4000), title="注塑质检智能体分成协议"):
+    """Draft an agreement between a vendor and an SME over offerings, and have both sign it."""
+    from marketplace.resonance.services import PartyTerm, draft_agreement, sign
+
+    parties = [PartyTerm(vendor_user.organisation_id, "model", shares[0]),
+               PartyTerm(sme_user.organisation_id, "data", shares[1])]
+    agreement = draft_agreement(vendor_user, title, "注塑件外观缺陷检测智能体", "三年来 12 万张缺陷图片与工艺参数",
+                                parties, [o.id for o in offerings])
+    db.session.flush()
+    sign(agreement.id, vendor_user)
+    sign(agreement.id, sme_user)
+    db.session.commit()
+    return agreement
+
+
+def make_event(center: Organisation, commit: bool = True, **fields):
+    """Create a matchmaking event run by a promotion center (a week from today unless told otherwise)."""
+    from datetime import time
+
+    from marketplace.events.models import Event
+
+    values = dict(center=center, title="佛山陶瓷行业 AI 质检供需对接会", held_on=date.today() + timedelta(days=7),
+                  starts_at=time(14, 0), city="foshan", venue="促进中心路演厅", industries=["ceramics_building"],
+                  scenarios=["visual_inspection"], capacity=20, table_count=2, slot_count=3, slot_minutes=20)
+    values.update(fields)
+    event = Event(**values)
+    db.session.add(event)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return event
+
+
+def make_registration(event, listing, commit: bool = True):
+    """Register a need or an offering to an event on behalf of its organisation."""
+    from marketplace.events.models import EventRegistration
+
+    kind = "need" if isinstance(listing, Need) else "offering"
+    registration = EventRegistration(event=event, organisation=listing.organisation, **{kind: listing})
+    db.session.add(registration)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return registration

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
@@ -108,7 +108,7 @@ class Offering(ListingMixin, db.Model):
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     pricing_plan: Mapped[str] = mapped_column(String(20))
-    price_fen: Mapped[int]
+    price_fen: Mapped[int] = mapped_column(BigInteger)
     delivery_days: Mapped[int]
     voucher_eligible: Mapped[bool] = mapped_column(default=False)
     deployments: Mapped[list[str]] = mapped_column(CodeList, default=list)

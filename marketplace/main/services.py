@@ -45,6 +45,11 @@ def dashboard_for(user: User) -> dict:
     org = user.organisation
     data: dict = {"org": org}
     if org.is_enterprise:
+        from datetime import date
+
+        from marketplace.orders.services import voucher_summary
+
+        data["summary"] = voucher_summary(org, date.today().year)
         data["needs"] = list(db.session.scalars(select(Need).where(Need.organisation_id == org.id)
                                                 .order_by(Need.created_at.desc())))
     if org.is_vendor:

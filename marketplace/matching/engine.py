@@ -58,6 +58,8 @@ class MatchingEngine:
         self._lock = threading.RLock()
         self._last_reload_check = 0.0
         self._workers: list[threading.Thread] = []
+        self.save_delay = float(app.config["MATCHING_SAVE_DELAY"])
+        self._save_timer: threading.Timer | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -138,7 +140,7 @@ class MatchingEngine:
         with self._lock:
             self._index = index
             self._stamps = {d.doc_id: d.stamp for d in docs}
-            self._save()
+            self._save_now()
         return len(docs)
 
     def rebuild(self, progress=None) -> int:
@@ -212,9 +214,31 @@ class MatchingEngine:
             self._save()
 
     def _save(self) -> None:
+        """Save now, or (with MATCHING_SAVE_DELAY > 0) soon, coalescing the saves of a burst of edits."""
+        if self.save_delay <= 0:
+            self._save_now()
+            return
+        with self._lock:
+            if self._save_timer is None:
+                self._save_timer = threading.Timer(self.save_delay, self._save_now)
+                self._save_timer.daemon = True
+                self._save_timer.start()
+
+    def _save_now(self) -> None:
         """Save the index and, beside it, the stamps of the documents it holds."""
-        version = self._index.save()
-        atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "stamps": self._stamps})
+        with self._lock:
+            self._save_timer = None
+            if self._index is None:
+                return
+            version = self._index.save()
+            atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "stamps": dict(self._stamps)})
+
+    def flush(self) -> None:
+        """Write a pending delayed save at once (shutdown, CLI, tests)."""
+        timer = self._save_timer
+        if timer is not None:
+            timer.cancel()
+            self._save_now()
 
     def apply_changes(self, doc_ids: set[str]) -> None:
         """Bring the given documents up to date after a commit (in the background for large batches)."""

@@ -39,6 +39,12 @@ class Match:
     deployment_fit: bool | None = None
     budget_fit: bool | None = None
     over_budget_fen: int | None = None
+    dense_score: float | None = None
+
+    @property
+    def key_terms(self) -> list[str]:
+        """The shared terms to list, without those contained in a longer listed term."""
+        return [t for t in self.terms if not any(t != o and t in o for o in self.terms)][:6]
 
     @property
     def percent(self) -> int:
@@ -110,9 +116,15 @@ def record_city(record) -> set[str]:
     return {record.organisation.city}
 
 
+def display_terms(terms) -> list[str]:
+    """Keep the shared terms worth highlighting: two characters or more (single characters are noise)."""
+    return sorted({t for t in terms if len(t.strip()) >= 2}, key=lambda t: (-len(t), t))
+
+
 def explain(kind: str, record, hit, context: dict) -> Match:
     """Build the explanation of one hit relative to the context (a need, a listing or search filters)."""
-    match = Match(kind=kind, record=record, score=hit.score, terms=list(hit.matched_terms)[:8])
+    match = Match(kind=kind, record=record, score=hit.score, terms=display_terms(hit.matched_terms),
+                  dense_score=hit.dense_score)
     industries = set(context.get("industries") or [])
     scenarios = set(context.get("scenarios") or [])
     cities = set(context.get("cities") or [])
@@ -224,6 +236,53 @@ def similar_listings(listing, user: User, k: int = 5) -> list[Match]:
     if not allowed or source not in index:
         return []
     return to_matches(index.similar(source, k=k, allowed=allowed), listing_context(listing))
+
+
+def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user: User,
+                              per_need: int = 3) -> list[tuple[Need, list[Match]]]:
+    """Return, for each need, the best of the given offerings with explanations (an event's pairing table)."""
+    index = engine().index()
+    allowed = {doc_id("offering", o.id) for o in offerings if o.is_published}
+    out = []
+    for need in needs:
+        if not allowed:
+            out.append((need, []))
+            continue
+        source = doc_id("need", need.id)
+        if source in index:
+            hits = index.similar(source, k=per_need, allowed=allowed)
+        else:
+            text = f"{need.title}\n{need.description}\n{need.pain_points or ''}"
+            hits = index.search(text, k=per_need, allowed=allowed, scenario=need.scenario)
+        out.append((need, to_matches(hits, need_context(need), min_score=0.0)))
+    return out
+
+
+def best_similarity(matches: list[Match]) -> float | None:
+    """Return the highest semantic similarity among matches (None when there are none)."""
+    return max((m.dense_score for m in matches if m.dense_score is not None), default=None)
+
+
+def best_solution_similarity(needs: list[Need], user: User) -> dict[int, float] | None:
+    """Return {need id: similarity of its best published offering or model} for needs in the index.
+
+    Returns None while the index is not loaded yet, so a report never waits for a rebuild.
+    """
+    matching = engine()
+    if not matching.ready:
+        return None
+    index = matching.index()
+    allowed = visible_ids("offering", {}, user) | visible_ids("model", {}, user)
+    out: dict[int, float] = {}
+    for need in needs:
+        source = doc_id("need", need.id)
+        if not allowed or source not in index:
+            continue
+        hits = index.similar(source, k=3, allowed=allowed)
+        best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+        if best is not None:
+            out[need.id] = best
+    return out
 
 
 KIND_OF = {Offering: "offering", IndustrialModel: "model", ProviderProfile: "provider", Case: "case", Need: "need"}

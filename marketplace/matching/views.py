@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from marketplace.analytics import services as analytics
 from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.catalog.services import can_view
 from marketplace.extensions import db
 from marketplace.matching import bp
 from marketplace.matching.forms import SearchForm
-from marketplace.matching.services import leads_for_listing, predict_scenarios, rank_for_need, search, similar_listings
+from marketplace.matching.services import (best_similarity, leads_for_listing, predict_scenarios, rank_for_need,
+                                           search, similar_listings)
 from marketplace.needs.models import Need
 from marketplace.needs.services import can_view_need
 from marketplace.web import render_page
@@ -31,6 +33,7 @@ def search_page():
     form = filter_form()
     query = form.q.data or ""
     matches = search(query, form.filters(), current_user) if query else []
+    analytics.record_search(query, form.filters(), len(matches), best_similarity(matches))
     predicted = predict_scenarios(query) if query and not form.scenario.data else []
     return render_page("matching/search.html", form=form, matches=matches, query=query, predicted=predicted)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
@@ -47,8 +47,8 @@ class Need(db.Model):
     scenario: Mapped[str] = mapped_column(String(40), index=True)
     pain_points: Mapped[str | None] = mapped_column(Text)
     data_available: Mapped[str | None] = mapped_column(Text)
-    budget_min_fen: Mapped[int | None]
-    budget_max_fen: Mapped[int | None]
+    budget_min_fen: Mapped[int | None] = mapped_column(BigInteger)
+    budget_max_fen: Mapped[int | None] = mapped_column(BigInteger)
     deadline: Mapped[date | None]
     deployment: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str] = mapped_column(String(20), index=True)

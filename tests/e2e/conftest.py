@@ -32,7 +32,7 @@ def live_server(tmp_path_factory):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/e2e.sqlite", "INSTANCE_PATH": str(folder),
                       "WTF_CSRF_ENABLED": True})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -19,7 +19,7 @@ def seeded(tmp_path_factory):
                       "INSTANCE_PATH": str(folder)})
     keys: dict = {}
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         load(keys=keys)
         db.session.commit()
         ids = {key: (type(record).__name__, record.id) for key, record in keys.items()}
