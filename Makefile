@@ -6,7 +6,7 @@ FLASK  := MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test install translations browser evaluate bench db seed reindex
+.PHONY: run test install translations browser evaluate bench db messages
 
 $(STAMP): requirements.txt requirements-torch.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,10 @@ messages: $(STAMP)
 	$(VENV)/bin/pybabel extract --ignore-dirs=".* .venv __pycache__" -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(PY) -m marketplace.i18n_catalogues fill-english
+
+evaluate: install
+	$(PY) -m seed.export_corpus eval/corpus.jsonl
+	$(PY) -m embeddings.evaluate --corpus eval/corpus.jsonl --queries eval/queries.jsonl --scenarios eval/scenarios.json
+
+bench: install
+	$(PY) -m benchmarks.bench_index

@@ -30,12 +30,12 @@ def fen_to_yuan_text(fen: int | None) -> str:
 
 
 def format_fen(fen: int | None, locale: str = "zh_CN") -> str:
-    """Format fen for people: ¥12,345.00, or ¥12.35万 for large Chinese amounts."""
+    """Format fen for people: ¥12,345.67, or ¥12.3万 for large Chinese amounts that 万 shows exactly."""
     if fen is None:
         return "—"
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
-    if not str(locale).startswith("en") and fen >= 100_000_00 and fen % 100 == 0:
+    if not str(locale).startswith("en") and fen >= 100_000_00 and fen % 10_000 == 0:
         wan = Decimal(fen) / Decimal(1_000_000)
         text = f"{wan:.2f}".rstrip("0").rstrip(".")
         return f"{sign}¥{text}万"

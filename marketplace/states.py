@@ -34,6 +34,16 @@ STATE_LABELS = {
     "closed": _l("Closed"),
     "listed": _l("Listed"),
     "unlisted": _l("Not listed"),
+    "placed": _l("Awaiting payment"),
+    "paid": _l("Payment received"),
+    "fulfilled": _l("Delivery complete"),
+    "refunded": _l("Refund made"),
+    "cancelled": _l("Order cancelled"),
+    "active": _l("In force"),
+    "terminated": _l("Ended"),
+    "pending": _l("Awaiting signatures"),
+    "superseded": _l("Superseded"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 ACTION_LABELS = {
@@ -47,6 +57,10 @@ ACTION_LABELS = {
     "add": _l("add to the directory"),
     "renew": _l("renew"),
     "remove": _l("remove from the directory"),
+    "pay": _l("record payment for"),
+    "fulfil": _l("deliver"),
+    "refund": _l("refund"),
+    "cancel": _l("cancel"),
 }
 
 

@@ -1,6 +1,7 @@
 """Export the seed catalogue as an evaluation corpus: the exact documents the app indexes, keyed by seed key.
 
-Usage: python -m seed.export_corpus eval/corpus.jsonl
+Usage: python -m seed.export_corpus eval/corpus.jsonl   (also writes eval/scenarios.json, the taxonomy
+descriptions the live index uses for scenario-aware ranking)
 The seed is loaded into a throwaway, migrated SQLite database so every text goes through the same
 `document_for` the live index uses. Listings, models, providers and cases are exported (not needs).
 """
@@ -16,6 +17,7 @@ from flask_migrate import upgrade
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.matching.documents import document_for, is_indexed
+from marketplace.matching.engine import scenario_descriptions
 from marketplace.needs.models import Need
 from seed.loader import load
 
@@ -41,6 +43,8 @@ def export(path: Path) -> int:
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    scenarios = path.with_name("scenarios.json")
+    scenarios.write_text(json.dumps(scenario_descriptions(), ensure_ascii=False, indent=1), encoding="utf-8")
     return len(rows)
 
 
