@@ -37,7 +37,8 @@ test: install browser
 	$(VENV)/bin/pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== The database tests again, on PostgreSQL =="; \
-	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings; \
+	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings \
+	    --ignore=tests/matching/test_matching_app.py; \
 	fi
 
 messages: $(STAMP)
