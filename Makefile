@@ -31,6 +31,7 @@ db: install
 
 run: db
 	$(FLASK) seed --if-empty
+	$(FLASK) reindex --if-needed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install browser

@@ -27,11 +27,17 @@ def install(app: Flask) -> None:
         click.echo(f"Demo password for every seeded account: {DEMO_PASSWORD}")
 
     @app.cli.command("reindex")
-    def reindex_command() -> None:
+    @click.option("--if-needed", is_flag=True,
+                  help="Only rebuild when the saved index is missing, foreign or damaged (a stale one catches up).")
+    def reindex_command(if_needed: bool) -> None:
         """Rebuild the search index from the database, with a progress bar."""
         from tqdm import tqdm
 
         engine = app.extensions["matching"]
+        if if_needed:
+            index = engine.index()
+            click.echo(f"Search index ready: {len(index)} documents, version {index.version}")
+            return
         bar = tqdm(total=0, unit="doc", desc="encoding")
 
         def progress(done: int, total: int) -> None:
@@ -42,3 +48,12 @@ def install(app: Flask) -> None:
         count = engine.rebuild(progress=progress)
         bar.close()
         click.echo(f"Indexed {count} documents into {engine.directory}")
+
+    @app.cli.command("send-digests")
+    def send_digests_command() -> None:
+        """Send the day's digests: needs matching vendors' listings and new saved-search results."""
+        from marketplace.notifications.digests import send_digests
+
+        counts = send_digests()
+        db.session.commit()
+        click.echo("Digests: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -118,3 +118,14 @@ def test_rolled_back_changes_never_reach_the_index(app):
         assert len(index) == 0
         db.session.commit()
         assert len(engine(app).index()) == 0
+
+
+def test_reindex_if_needed_builds_once_then_loads(app, runner):
+    """`flask reindex --if-needed` builds a missing index, and the next call only loads it."""
+    small_catalogue(app)
+    first = runner.invoke(args=["reindex", "--if-needed"])
+    assert first.exit_code == 0 and "4 documents" in first.output
+    restarted = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "INSTANCE_PATH": app.config["INSTANCE_PATH"]})
+    again = restarted.test_cli_runner().invoke(args=["reindex", "--if-needed"])
+    assert again.exit_code == 0 and "version 1" in again.output
