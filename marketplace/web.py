@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
-from flask import render_template
 
 from marketplace.errors import PermissionDenied
 

@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
@@ -14,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.orders import bp
 from marketplace.orders.forms import OrderForm, RefundForm
 from marketplace.orders.models import Order
+from marketplace.resonance.models import LedgerEntry
 from marketplace.orders.services import (can_view_order, cancel, mark_fulfilled, mark_paid, orders_for, place_order,
                                          quote, refund, voucher_ledger, voucher_summary)
 from marketplace.states import IllegalTransition
@@ -81,9 +83,6 @@ def detail(order_id: int):
         abort(404)
     if not can_view_order(order, current_user):
         raise PermissionDenied()
-    from marketplace.resonance.models import LedgerEntry
-    from sqlalchemy import select
-
     entries = list(db.session.scalars(select(LedgerEntry).where(LedgerEntry.order_id == order.id)
                                       .order_by(LedgerEntry.id)))
     return render_template("orders/detail.html", order=order, refund_form=RefundForm(), entries=entries,

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, request
+from flask_login import current_user
 
 from marketplace.policy import bp
 from marketplace.policy.forms import EstimateForm
 from marketplace.policy.rules import load_rules
 from marketplace.policy.services import estimate_subsidies
 from marketplace.web import role_required
-from flask_login import current_user
 
 
 @bp.route("/estimate")
