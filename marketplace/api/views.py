@@ -101,3 +101,34 @@ def need(need_id: int):
     if not can_view_need(record, current_user):
         return render_error(403)
     return jsonify(need_json(record))
+
+
+def match_json(match) -> dict:
+    """Serialise a search match with the reasons it matched."""
+    record = match.record
+    title = getattr(record, "title", None)
+    data = {"kind": match.kind, "id": record.id, "title": title, "relevance": match.percent,
+            "reasons": {"shared_terms": match.key_terms, "same_scenario": match.same_scenario,
+                        "same_industry": match.same_industry, "same_city": match.same_city,
+                        "deployment_fit": match.deployment_fit, "budget_fit": match.budget_fit}}
+    if match.kind == "need":
+        data["organisation"] = record.organisation.name if shows_owner(record, current_user) else None
+    return data
+
+
+@bp.route("/search")
+def search_api():
+    """Search every kind with the same filters as /search; each item carries its reasons."""
+    from marketplace.matching.forms import SearchForm
+    from marketplace.matching.services import search
+
+    form = SearchForm(request.args)
+    form.fill_vocab()
+    if not form.validate():
+        return invalid_filters(form)
+    query = (form.q.data or "").strip()
+    if not query:
+        return jsonify(error={"code": "missing_query", "message": "Give the search text in the q parameter."}), 400
+    limit = min(max(request.args.get("limit", 20, type=int) or 20, 1), 50)
+    return jsonify({"query": query, "items": [match_json(m) for m in search(query, form.filters(), current_user,
+                                                                             k=limit)]})

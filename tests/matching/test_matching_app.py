@@ -135,3 +135,14 @@ def test_registered_only_needs_are_not_searchable_by_visitors(seeded):
         title = hidden.title
     page = seeded.app.test_client().get("/search", query_string={"q": title, "kind": "need"}).get_data(as_text=True)
     assert f"/needs/{hidden.id}\"" not in page
+
+
+def test_search_api_answers_with_reasons_and_machine_readable_errors(seeded):
+    """The JSON search returns ranked items with reasons; a missing query or bad filter is a 400 with a code."""
+    client = seeded.app.test_client()
+    body = client.get("/api/v1/search?q=空压站节能&limit=5").get_json()
+    assert len(body["items"]) == 5 and {"kind", "id", "relevance", "reasons"} <= set(body["items"][0])
+    assert body["items"][0]["relevance"] >= body["items"][-1]["relevance"]
+    assert client.get("/api/v1/search").get_json()["error"]["code"] == "missing_query"
+    bad = client.get("/api/v1/search?q=x&budget=abc")
+    assert bad.status_code == 400 and "budget" in bad.get_json()["error"]["fields"]
