@@ -63,6 +63,9 @@ def configure_extensions(app: Flask) -> None:
         guard_append_only.installed = True
 
     install_matching(app)
+    from marketplace.notifications.mail import install as install_mail
+
+    install_mail(app)
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -77,8 +80,11 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.matching import bp as matching_bp
     from marketplace.needs import bp as needs_bp
     from marketplace.orders import bp as orders_bp
+    from marketplace.notifications import bp as notifications_bp
     from marketplace.policy import bp as policy_bp
+    from marketplace.proposals import bp as proposals_bp
     from marketplace.resonance import bp as resonance_bp
+    from marketplace.reviews import bp as reviews_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
@@ -92,6 +98,9 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(policy_bp, url_prefix="/policy")
     app.register_blueprint(resonance_bp, url_prefix="/resonance")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(proposals_bp, url_prefix="/proposals")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(reviews_bp, url_prefix="/reviews")
 
 
 def configure_templates(app: Flask) -> None:

@@ -47,6 +47,18 @@ class Config:
     MATCHING_SAVE_DELAY = float(env("MATCHING_SAVE_DELAY", "1.0"))
     ANALYTICS_MATCHED_SIMILARITY = float(env("ANALYTICS_MATCHED_SIMILARITY", "0.90"))
     ANALYTICS_GOOD_SEARCH_SIMILARITY = float(env("ANALYTICS_GOOD_SEARCH_SIMILARITY", "0.88"))
+    NEED_STALE_GRACE_DAYS = int(env("NEED_STALE_GRACE_DAYS", "14"))
+    NEED_ALERT_SIMILARITY = float(env("NEED_ALERT_SIMILARITY", "0.88"))
+    NEED_ALERT_WINDOW_DAYS = int(env("NEED_ALERT_WINDOW_DAYS", "7"))
+    SITE_URL = env("SITE_URL", "")
+    MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = env("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(env("MAIL_PORT", "25"))
+    MAIL_USE_TLS = env("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = env("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "noreply@moshu.example.cn")
 
 
 class DevConfig(Config):
@@ -56,6 +68,8 @@ class DevConfig(Config):
     SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
         "sqlite:///" + str(Path(Config.INSTANCE_PATH) / "marketplace.sqlite")
     )
+    MAIL_BACKEND = env("MAIL_BACKEND", "file")
+    MAIL_SUPPRESS_SEND = True
 
 
 class TestConfig(Config):
@@ -69,6 +83,8 @@ class TestConfig(Config):
     MATCHING_WARM_ON_START = False
     MATCHING_SAVE_DELAY = 0.0
     PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    MAIL_BACKEND = "file"
+    MAIL_SUPPRESS_SEND = True
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

@@ -44,6 +44,12 @@ STATE_LABELS = {
     "pending": _l("Awaiting signatures"),
     "superseded": _l("Superseded"),
     "withdrawn": _l("Withdrawn"),
+    "invited": _l("Invited"),
+    "submitted": _l("Proposal received"),
+    "shortlisted": _l("Shortlisted"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "confirmed": _l("Contract confirmed by one side"),
 }
 
 ACTION_LABELS = {
@@ -61,6 +67,14 @@ ACTION_LABELS = {
     "fulfil": _l("deliver"),
     "refund": _l("refund"),
     "cancel": _l("cancel"),
+    "submit": _l("submit"),
+    "shortlist": _l("shortlist"),
+    "accept": _l("accept"),
+    "decline": _l("decline"),
+    "withdraw": _l("withdraw"),
+    "confirm": _l("confirm the contract of"),
+    "contract": _l("contract"),
+    "start_talks": _l("start talks on"),
 }
 
 

@@ -1,5 +1,5 @@
 """Plain data factories for tests: make_org, make_user, make_offering, make_model, make_need, make_case,
-make_event, make_registration.
+make_event, make_registration, make_proposal.
 
 Each factory adds to the session and flushes; the test (or the `commit` argument) decides when to commit.
 """
@@ -174,3 +174,18 @@ def make_registration(event, listing, commit: bool = True):
     if commit:
         db.session.commit()
     return registration
+
+
+def make_proposal(need, vendor_user, offerings=(), state: str = "submitted", commit: bool = True, **fields):
+    """Create a vendor's proposal for a need directly in a given state (no notifications)."""
+    from marketplace.proposals.models import Proposal
+
+    values = dict(need=need, vendor_id=vendor_user.organisation_id, state=state, price_fen=15_000_000,
+                  plan="四周内部署视觉检测工作站并完成验收。", offerings=list(offerings))
+    values.update(fields)
+    proposal = Proposal(**values)
+    db.session.add(proposal)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return proposal

@@ -16,6 +16,7 @@ from marketplace.cases.models import DIRECTORY_TRANSITIONS, DirectoryDecision, D
 from marketplace.cases.services import published_case_counts, require_center
 from marketplace.catalog.models import ProviderProfile
 from marketplace.extensions import db
+from marketplace.notifications.events import badge_changed
 from marketplace.states import ListingState, next_state
 
 
@@ -67,6 +68,8 @@ def decide(profile: ProviderProfile, action: str, reason: str, user: User, revie
                                  reason=reason.strip(), review_on=review_on)
     db.session.add(decision)
     profile.quality_listed = target == DirectoryStatus.LISTED
+    db.session.flush()
+    badge_changed(profile, decision, user)
     return decision
 
 
@@ -97,8 +100,10 @@ def completed_orders_by_vendor(vendor_ids) -> dict[int, int]:
 
 
 def average_rating_by_vendor(vendor_ids) -> dict[int, float]:
-    """Return {vendor organisation id: average review rating}; empty until reviews exist."""
-    return {}
+    """Return {vendor organisation id: average rating of its shown reviews}; vendors without reviews are left out."""
+    from marketplace.reviews.services import vendor_averages
+
+    return {vendor_id: avg for vendor_id, (avg, _count) in vendor_averages(vendor_ids).items()}
 
 
 def directory_entries() -> list[DirectoryEntry]:

@@ -218,8 +218,11 @@ def listing_context(listing) -> dict:
 
 
 def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
-    """Return the open needs a listing answers (a vendor's leads), explained."""
+    """Return the open needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
+    from marketplace.proposals.services import hidden_stale_need_ids
+
     allowed = visible_ids("need", {"need_states": (NeedStatus.OPEN.value,)}, user)
+    allowed -= {doc_id("need", pk) for pk in hidden_stale_need_ids()}
     source = doc_id(KIND_OF[type(listing)], listing.id)
     index = engine().index()
     if not allowed or source not in index:

@@ -43,8 +43,11 @@ def save_need(org: Organisation, fields: dict, need: Need | None = None) -> Need
 
 def change_need_status(need: Need, action: str, user: User) -> Need:
     """Move a need through its status table (close, reopen, ...); illegal moves raise IllegalTransition."""
+    from marketplace.proposals.services import notify_need_status
+
     ensure_need_owner(need, user)
     need.status = next_state(NEED_TRANSITIONS, action, need.status).value
+    notify_need_status(need, user)
     return need
 
 
@@ -56,11 +59,20 @@ def can_view_need(need: Need, user: User) -> bool:
 
 
 def shows_owner(need: Need, user: User) -> bool:
-    """Tell whether the SME's name may be shown to this user (hidden for registered-only needs)."""
+    """Tell whether the SME's name and contact may be shown to this user.
+
+    Registered-only needs show them to the owner, promotion centers and admins, and to a vendor only once
+    the SME accepted one of its proposals.
+    """
     if need.visibility == Visibility.PUBLIC.value:
         return True
-    return bool(user.is_authenticated and (user.is_admin or user.organisation_id == need.organisation_id
-                                           or user.organisation.is_center))
+    if not user.is_authenticated:
+        return False
+    if user.is_admin or user.organisation_id == need.organisation_id or user.organisation.is_center:
+        return True
+    from marketplace.proposals.services import accepted_vendor
+
+    return user.organisation.is_vendor and accepted_vendor(need, user.organisation_id)
 
 
 def browse_needs(filters: dict, user: User, owner_id: int | None = None):

@@ -17,6 +17,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.notifications.events import order_changed
 from marketplace.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderState, VoucherEntry
 from marketplace.policy.calculators import voucher_deduction
 from marketplace.policy.rules import instrument, region_for
@@ -156,6 +157,7 @@ def mark_paid(order_id: int, user: User, when: datetime | None = None) -> Order:
     order.state = next_state(ORDER_TRANSITIONS, "pay", order.state).value
     order.paid_at = when or now()
     record_revenue(order)
+    order_changed(order, user)
     return order
 
 
@@ -165,6 +167,7 @@ def mark_fulfilled(order_id: int, user: User, when: datetime | None = None) -> O
     ensure_vendor_of(order, user)
     order.state = next_state(ORDER_TRANSITIONS, "fulfil", order.state).value
     order.fulfilled_at = when or now()
+    order_changed(order, user)
     return order
 
 
@@ -181,6 +184,7 @@ def refund(order_id: int, user: User, reason: str, when: datetime | None = None)
     order.refund_reason = reason.strip()[:500]
     reverse_revenue(order, order.refunded_at)
     release_voucher(order, order.refunded_at)
+    order_changed(order, user)
     return order
 
 
@@ -192,6 +196,7 @@ def cancel(order_id: int, user: User, when: datetime | None = None) -> Order:
     order.state = next_state(ORDER_TRANSITIONS, "cancel", order.state).value
     order.cancelled_at = when or now()
     release_voucher(order, order.cancelled_at)
+    order_changed(order, user)
     return order
 
 

@@ -16,6 +16,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.notifications.events import agreement_awaiting_signature, agreement_changed
 from marketplace.resonance.models import (ROLE_KINDS, Agreement, AgreementParty, AgreementState, AgreementVersion,
                                           LedgerEntry, VersionState, version_offering)
 
@@ -143,8 +144,9 @@ def draft_agreement(user: User, title: str, agent_description: str, data_descrip
     agreement = Agreement(title=title, agent_description=agent_description, data_description=data_description,
                           created_by_org_id=org.id, state=AgreementState.DRAFT.value, created_at=when)
     db.session.add(agreement)
-    new_version(agreement, parties, offering_ids, None, when)
+    version = new_version(agreement, parties, offering_ids, None, when)
     db.session.flush()
+    agreement_awaiting_signature(agreement, version, user)
     return agreement
 
 
@@ -204,6 +206,7 @@ def sign(agreement_id: int, user: User, when: datetime | None = None) -> Agreeme
             current.state, current.superseded_at = VersionState.SUPERSEDED.value, when
         version.state, version.activated_at = VersionState.ACTIVE.value, when
         agreement.state = AgreementState.ACTIVE.value
+        agreement_changed(agreement, user)
     return version
 
 
@@ -215,7 +218,9 @@ def amend(agreement_id: int, user: User, parties: list[PartyTerm], offering_ids:
         raise AgreementError(_("This agreement was terminated."))
     if not is_party(agreement, user.organisation_id):
         raise PermissionDenied()
-    return new_version(agreement, parties, offering_ids, note, when or datetime.now(timezone.utc))
+    version = new_version(agreement, parties, offering_ids, note, when or datetime.now(timezone.utc))
+    agreement_awaiting_signature(agreement, version, user)
+    return version
 
 
 def terminate(agreement_id: int, user: User, reason: str, when: datetime | None = None) -> Agreement:
@@ -232,6 +237,7 @@ def terminate(agreement_id: int, user: User, reason: str, when: datetime | None 
     agreement.termination_reason = reason.strip()[:500]
     if agreement.pending_version is not None:
         agreement.pending_version.state = VersionState.WITHDRAWN.value
+    agreement_changed(agreement, user)
     return agreement
 
 

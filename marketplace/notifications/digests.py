@@ -1,0 +1,137 @@
+"""Daily digests: needs that match a vendor's listings, and new results of users' saved searches.
+
+`send_digests` is what `flask send-digests` runs (once a day, or more often: every digest is
+deduplicated per recipient and day, and every need is announced to a vendor at most once).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organisation, User
+from marketplace.catalog.models import IndustrialModel, Offering
+from marketplace.extensions import db
+from marketplace.matching.documents import doc_id
+from marketplace.needs.models import Need, NeedStatus
+from marketplace.notifications.models import AlertSetting, NeedAlert, SavedSearch
+from marketplace.notifications.services import notify, notify_users, now, path_for
+from marketplace.states import ListingState
+
+
+def vendor_listing_ids(vendor_id: int) -> set[str]:
+    """Return the index doc ids of a vendor's published offerings and models."""
+    out = set()
+    for kind, cls in (("offering", Offering), ("model", IndustrialModel)):
+        out |= {doc_id(kind, pk) for pk in db.session.scalars(select(cls.id).where(
+            cls.organisation_id == vendor_id, cls.state == ListingState.PUBLISHED.value))}
+    return out
+
+
+def need_similarity(need: Need, allowed: set[str]) -> float | None:
+    """Return the best semantic similarity between a need and the allowed listings (None if not indexed)."""
+    index = current_app.extensions["matching"].index()
+    source = doc_id("need", need.id)
+    if not allowed or source not in index:
+        return None
+    hits = index.similar(source, k=1, allowed=allowed)
+    return max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+
+
+def find_need_alerts(today: date, similarity=need_similarity) -> int:
+    """Record, once per vendor and need, recent open needs whose similarity to its listings passes the threshold."""
+    threshold = float(current_app.config["NEED_ALERT_SIMILARITY"])
+    since = today - timedelta(days=int(current_app.config["NEED_ALERT_WINDOW_DAYS"]))
+    needs = list(db.session.scalars(select(Need).where(Need.status == NeedStatus.OPEN.value,
+                                                       Need.created_at >= since).order_by(Need.id)))
+    opted_out = set(db.session.scalars(select(AlertSetting.organisation_id).where(AlertSetting.need_digest.is_(False))))
+    vendors = [v for v in db.session.scalars(select(Organisation.id).where(Organisation.kind == "vendor")
+                                             .order_by(Organisation.id)) if v not in opted_out]
+    known = set(db.session.execute(select(NeedAlert.vendor_id, NeedAlert.need_id)).all())
+    added = 0
+    for vendor_id in vendors:
+        allowed = vendor_listing_ids(vendor_id)
+        for need in needs:
+            if (vendor_id, need.id) in known or not allowed:
+                continue
+            score = similarity(need, allowed)
+            if score is not None and score >= threshold:
+                db.session.add(NeedAlert(vendor_id=vendor_id, need_id=need.id, similarity=float(score)))
+                added += 1
+    db.session.flush()
+    return added
+
+
+def send_need_digests(today: date) -> int:
+    """Send each vendor (not opted out) one digest a day of its unsent need alerts; return digests sent."""
+    opted_out = set(db.session.scalars(select(AlertSetting.organisation_id).where(AlertSetting.need_digest.is_(False))))
+    pending: dict[int, list[NeedAlert]] = {}
+    for alert in db.session.scalars(select(NeedAlert).where(NeedAlert.sent_at.is_(None)).order_by(NeedAlert.id)):
+        if alert.vendor_id not in opted_out:
+            pending.setdefault(alert.vendor_id, []).append(alert)
+    sent = 0
+    for vendor_id, alerts in pending.items():
+        notes = notify([vendor_id], "need_digest", {"count": len(alerts)}, path_for("needs.index"),
+                       f"need_digest:{today.isoformat()}")
+        if notes:
+            for alert in alerts:
+                alert.sent_at = now()
+            sent += 1
+    return sent
+
+
+def save_search(user: User, query: str, filters: dict, current_ids) -> SavedSearch:
+    """Save a user's search with the results it has now, so only later results are announced."""
+    query = (query or "").strip()
+    if not query:
+        raise ValueError("empty query")
+    saved = SavedSearch(user_id=user.id, query=query[:200], filters=dict(filters), seen=sorted(set(current_ids)))
+    db.session.add(saved)
+    return saved
+
+
+def saved_searches(user: User) -> list[SavedSearch]:
+    """Return a user's saved searches, newest first."""
+    return list(db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id)
+                                   .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())))
+
+
+def delete_saved_search(saved: SavedSearch, user: User) -> None:
+    """Delete one of the user's saved searches."""
+    from marketplace.errors import PermissionDenied
+
+    if saved.user_id != user.id:
+        raise PermissionDenied()
+    db.session.delete(saved)
+
+
+def result_ids(saved: SavedSearch) -> set[str]:
+    """Run a saved search as its owner and return the doc ids found."""
+    from marketplace.matching.services import search
+
+    return {doc_id(m.kind, m.record.id) for m in search(saved.query, saved.filters, saved.user)}
+
+
+def send_saved_search_digests(today: date, run=result_ids) -> int:
+    """Tell each saved search's owner of results not seen before (one digest per search and day)."""
+    sent = 0
+    for saved in db.session.scalars(select(SavedSearch).order_by(SavedSearch.id)):
+        found = run(saved)
+        new = found - set(saved.seen or [])
+        if not new:
+            continue
+        link = path_for("matching.search_page", q=saved.query, **saved.filters)
+        notify_users([saved.user], "saved_search", {"count": len(new), "query": saved.query}, link,
+                     f"saved_search:{saved.id}:{today.isoformat()}")
+        saved.seen = sorted(set(saved.seen or []) | found)
+        sent += 1
+    return sent
+
+
+def send_digests(today: date | None = None) -> dict[str, int]:
+    """Find new need alerts and send the day's digests; the caller commits."""
+    today = today or date.today()
+    alerts = find_need_alerts(today)
+    return {"alerts": alerts, "need_digests": send_need_digests(today),
+            "saved_search_digests": send_saved_search_digests(today)}

@@ -1,0 +1,49 @@
+"""What the existing services tell people: one function per event, called right after the state change.
+
+Each builds the recipients, the words and the link of one kind of event and calls `notify`; the service's
+caller commits, so the notification rows land in the same transaction as the change they announce.
+"""
+from __future__ import annotations
+
+
+from marketplace.accounts.models import User
+from marketplace.notifications.services import notify, path_for
+
+
+def agreement_awaiting_signature(agreement, version, actor: User) -> None:
+    """Tell every other party of a new version of an agreement that it awaits their signature."""
+    orgs = {p.organisation_id for p in version.parties}
+    notify(orgs, "agreement_signature", {"title": agreement.title},
+           path_for("resonance.detail", agreement_id=agreement.id),
+           f"agreement:{agreement.id}:v{version.number}:sign", actor=actor)
+
+
+def agreement_changed(agreement, actor: User) -> None:
+    """Tell every party of an agreement (but the one who acted) its new state."""
+    version = agreement.active_version or agreement.latest_version
+    orgs = {p.organisation_id for v in agreement.versions for p in v.parties} if version else set()
+    notify(orgs, "agreement_status", {"title": agreement.title, "state": agreement.state},
+           path_for("resonance.detail", agreement_id=agreement.id),
+           f"agreement:{agreement.id}:{agreement.state}:v{version.number if version else 0}", actor=actor)
+
+
+def order_changed(order, actor: User) -> None:
+    """Tell the other side of an order that it was paid, delivered, refunded or cancelled."""
+    link = path_for("orders.detail", order_id=order.id)
+    key = f"order:{order.id}:{order.state}"
+    if order.state == "cancelled":
+        notify([order.vendor_id], "order_cancelled", {"title": order.title}, link, key, actor=actor)
+    elif order.state == "paid":
+        notify([order.buyer_id], "order_paid", {"title": order.title}, link, key, actor=actor)
+    else:
+        notify([order.buyer_id], "order_status", {"title": order.title, "state": order.state}, link, key,
+               actor=actor)
+
+
+def badge_changed(profile, decision, actor: User) -> None:
+    """Tell a vendor that the quality-provider badge was granted or removed."""
+    if decision.action not in ("add", "remove"):
+        return
+    kind = "badge_granted" if decision.action == "add" else "badge_removed"
+    notify([profile.organisation_id], kind, {"reason": decision.reason},
+           path_for("catalog.provider_detail", listing_id=profile.id), f"directory:{decision.id}", actor=actor)

@@ -1,0 +1,81 @@
+"""E-mail delivery of notifications through Flask-Mail, after the database commit that created them.
+
+`MAIL_BACKEND` chooses where mail goes: "smtp" (production; server settings from the environment) or
+"file" (development and tests): each message is written as an .eml file into the instance folder's
+`mail/` directory and nothing leaves the machine.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from flask_mail import Message
+from sqlalchemy import event
+
+from marketplace.extensions import mail
+from marketplace.notifications.services import OUTBOX_KEY
+
+log = logging.getLogger("marketplace.notifications")
+_sequence = itertools.count(1)
+
+
+def build_message(recipient: str, subject: str, link: str | None) -> Message:
+    """Build the plain-text e-mail for one notification."""
+    base = current_app.config.get("SITE_URL", "").rstrip("/")
+    body = subject + (f"\n\n{base}{link}" if link else "")
+    return Message(subject=subject[:150], recipients=[recipient], body=body,
+                   sender=current_app.config["MAIL_DEFAULT_SENDER"])
+
+
+def mail_folder() -> Path:
+    """Return the folder the file backend writes .eml files into."""
+    folder = Path(current_app.instance_path) / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def deliver(message: Message) -> None:
+    """Send one message by the configured backend."""
+    if current_app.config["MAIL_BACKEND"] == "file":
+        name = f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{os.getpid()}-{next(_sequence):06d}.eml"
+        (mail_folder() / name).write_bytes(message.as_bytes())
+        return
+    mail.send(message)
+
+
+def send_outbox(items) -> int:
+    """Deliver queued (recipient, subject, link) e-mails; failures are logged, never raised."""
+    sent = 0
+    for recipient, subject, link in items:
+        try:
+            deliver(build_message(recipient, subject, link))
+            sent += 1
+        except Exception:  # noqa: BLE001 - a mail failure must not undo a committed action
+            log.exception("could not send a notification e-mail to %s", recipient)
+    return sent
+
+
+def install(app: Flask) -> None:
+    """Hook e-mail delivery onto commits (and discard the queue on rollback)."""
+    from flask_sqlalchemy.session import Session as FlaskSession
+
+    mail.init_app(app)
+    if getattr(install, "_hooked", False):
+        return
+    install._hooked = True
+
+    @event.listens_for(FlaskSession, "after_commit")
+    def _send_after_commit(session):
+        """Send the e-mails queued by the transaction that just committed."""
+        items = session.info.pop(OUTBOX_KEY, None)
+        if items and has_app_context():
+            send_outbox(items)
+
+    @event.listens_for(FlaskSession, "after_rollback")
+    def _drop_on_rollback(session):
+        """Forget the e-mails of a transaction that was rolled back."""
+        session.info.pop(OUTBOX_KEY, None)

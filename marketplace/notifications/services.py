@@ -1,0 +1,154 @@
+"""Notification services: notify users of an event once, read the inbox, and queue the e-mail copy.
+
+`notify` only adds rows and queues e-mails in the session; the caller's single commit stores the rows and,
+once it succeeded, `mail.py` sends the queued e-mails. A rollback drops both.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.notifications.models import AlertSetting, Notification
+from marketplace.states import STATE_LABELS
+
+OUTBOX_KEY = "notification_outbox"
+
+TEXTS = {
+    "proposal_received": _l("New proposal for “%(need)s”."),
+    "invited": _l("You are invited to propose for “%(need)s”."),
+    "proposal_status": _l("The proposal for “%(need)s” is now: %(state)s."),
+    "need_status": _l("The need “%(need)s” is now: %(state)s."),
+    "agreement_signature": _l("The agreement “%(title)s” awaits your signature."),
+    "agreement_status": _l("The agreement “%(title)s” is now: %(state)s."),
+    "order_paid": _l("Payment was recorded for your order “%(title)s”."),
+    "order_status": _l("Your order “%(title)s” is now: %(state)s."),
+    "order_cancelled": _l("The order “%(title)s” was cancelled by the buyer."),
+    "badge_granted": _l("Your organisation was added to the quality provider directory."),
+    "badge_removed": _l("Your organisation was removed from the quality provider directory: %(reason)s"),
+    "need_digest": _l("%(count)s new needs match your listings."),
+    "saved_search": _l("%(count)s new results for your saved search “%(query)s”."),
+    "review_received": _l("A new review (%(rating)s/5) was posted about your organisation."),
+    "review_reply": _l("The vendor replied to your review."),
+    "review_hidden": _l("A review was hidden by a promotion center: %(reason)s"),
+    "review_shown": _l("A hidden review was shown again by a promotion center: %(reason)s"),
+}
+
+
+def now() -> datetime:
+    """Return the current UTC time."""
+    return datetime.now(timezone.utc)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """Build a site path for a notification link, with or without a request (commands, tests)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def recipients(org_ids, actor: User | None = None) -> list[User]:
+    """Return the active users of the given organisations, without the user who acted."""
+    ids = [i for i in set(org_ids) if i is not None]
+    if not ids:
+        return []
+    users = db.session.scalars(select(User).where(User.organisation_id.in_(ids), User.is_active_flag.is_(True))
+                               .order_by(User.id))
+    return [u for u in users if actor is None or u.id != getattr(actor, "id", None)]
+
+
+def notify(org_ids, kind: str, params: dict, link: str | None, key: str, actor: User | None = None,
+           email: bool = True) -> list[Notification]:
+    """Tell every user of the organisations (except the actor) about an event, once per key; the caller commits."""
+    return notify_users(recipients(org_ids, actor), kind, params, link, key, email)
+
+
+def notify_users(users, kind: str, params: dict, link: str | None, key: str,
+                 email: bool = True) -> list[Notification]:
+    """Tell the given users about an event, once per user and key; the caller commits."""
+    made = []
+    for user in users:
+        if already_notified(user.id, key):
+            continue
+        note = Notification(user_id=user.id, kind=kind, params=dict(params), link=link, dedupe_key=key)
+        db.session.add(note)
+        made.append(note)
+        if email:
+            queue_email(user, note)
+    return made
+
+
+def already_notified(user_id: int, key: str) -> bool:
+    """Tell whether a user already has (or is about to get) the notification with this key."""
+    pending = any(isinstance(o, Notification) and o.user_id == user_id and o.dedupe_key == key
+                  for o in db.session.new)
+    return pending or db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.dedupe_key == key)) > 0
+
+
+def render_text(note: Notification) -> str:
+    """Render a notification's sentence in the current language."""
+    params = dict(note.params or {})
+    if "state" in params:
+        params["state"] = str(STATE_LABELS.get(params["state"], params["state"]))
+    template = TEXTS.get(note.kind)
+    if template is None:
+        return note.kind
+    return fill_text(template, params)
+
+
+def fill_text(template, params: dict) -> str:
+    """Translate a lazy message and fill in its parameters, tolerating missing ones."""
+    text = str(template)
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def queue_email(user: User, note: Notification) -> None:
+    """Queue the e-mail copy of a notification, to be sent after the commit succeeds."""
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = render_text(note)
+    db.session.info.setdefault(OUTBOX_KEY, []).append((user.email, subject, note.link))
+
+
+def unread_count(user: User) -> int:
+    """Return how many unread notifications a user has."""
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def inbox(user: User, limit: int = 100) -> list[Notification]:
+    """Return a user's notifications, newest first."""
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one (or all) of the user's notifications read; return how many changed."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    return db.session.execute(stmt.values(read_at=now())).rowcount or 0
+
+
+def alert_setting(org_id: int) -> AlertSetting:
+    """Return an organisation's alert settings (defaults when none are stored yet)."""
+    setting = db.session.get(AlertSetting, org_id)
+    if setting is None:
+        setting = AlertSetting(organisation_id=org_id, need_digest=True)
+        db.session.add(setting)
+    return setting
+
+
+def set_need_digest(user: User, enabled: bool) -> AlertSetting:
+    """Turn the matching-need digest on or off for the user's organisation."""
+    setting = alert_setting(user.organisation_id)
+    setting.need_digest = bool(enabled)
+    return setting

@@ -1,0 +1,105 @@
+"""Notification views: the inbox, alert settings, and saving or deleting searches."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.extensions import db
+from marketplace.matching.documents import doc_id
+from marketplace.matching.forms import SearchForm
+from marketplace.notifications import bp
+from marketplace.notifications.digests import delete_saved_search, save_search, saved_searches
+from marketplace.notifications.models import SavedSearch
+from marketplace.notifications.services import alert_setting, inbox, mark_read, render_text, set_need_digest, unread_count
+
+
+@bp.app_context_processor
+def navigation_counts():
+    """Offer templates the unread counts shown in the navigation."""
+
+    def nav_counts() -> dict:
+        """Return unread notifications and messages for the signed-in user."""
+        from marketplace.proposals.services import unread_messages
+
+        if not current_user.is_authenticated:
+            return {"notifications": 0, "messages": 0}
+        return {"notifications": unread_count(current_user), "messages": unread_messages(current_user)}
+
+    return {"nav_counts": nav_counts, "notification_text": render_text}
+
+
+@bp.route("/")
+@login_required
+def inbox_page():
+    """Show the user's notifications, newest first, with alert settings and saved searches."""
+    return render_template("notifications/inbox.html", notes=inbox(current_user),
+                           setting=alert_setting(current_user.organisation_id)
+                           if current_user.organisation.is_vendor else None,
+                           searches=saved_searches(current_user))
+
+
+@bp.route("/<int:notification_id>/open", methods=["POST"])
+@login_required
+def open_notification(notification_id: int):
+    """Mark one notification read and go to what it is about."""
+    from marketplace.notifications.models import Notification
+
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    mark_read(current_user, note.id)
+    db.session.commit()
+    return redirect(note.link or url_for("notifications.inbox_page"))
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def read_all():
+    """Mark all the user's notifications read."""
+    mark_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.inbox_page"))
+
+
+@bp.route("/settings", methods=["POST"])
+@login_required
+def settings():
+    """Turn the daily digest of matching needs on or off (vendors)."""
+    if not current_user.organisation.is_vendor:
+        abort(403)
+    set_need_digest(current_user, request.form.get("need_digest") == "on")
+    db.session.commit()
+    flash(_("Settings saved."), "success")
+    return redirect(url_for("notifications.inbox_page"))
+
+
+@bp.route("/searches", methods=["POST"])
+@login_required
+def save_search_view():
+    """Save the search in the query string; its new results will be announced in the daily digest."""
+    from marketplace.matching.services import search
+
+    form = SearchForm(request.args)
+    form.fill_vocab()
+    form.validate()
+    query = form.q.data or ""
+    if not query:
+        flash(_("Type a search first."), "error")
+        return redirect(url_for("matching.search_page"))
+    current = {doc_id(m.kind, m.record.id) for m in search(query, form.filters(), current_user)}
+    save_search(current_user, query, form.filters(), current)
+    db.session.commit()
+    flash(_("Search saved. You will be told of new results."), "success")
+    return redirect(url_for("matching.search_page", **request.args))
+
+
+@bp.route("/searches/<int:search_id>/delete", methods=["POST"])
+@login_required
+def delete_search(search_id: int):
+    """Delete one of the user's saved searches."""
+    saved = db.session.get(SavedSearch, search_id) or abort(404)
+    delete_saved_search(saved, current_user)
+    db.session.commit()
+    flash(_("Saved search deleted."), "success")
+    return redirect(url_for("notifications.inbox_page"))

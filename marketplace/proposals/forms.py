@@ -1,0 +1,31 @@
+"""Proposal, invitation and message forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from marketplace.forms_common import MultiCheckboxField, YuanField, strip_filter
+
+
+class ProposalForm(FlaskForm):
+    """A vendor's proposal: offerings attached, price quoted in yuan, the plan and a covering message."""
+
+    offerings = MultiCheckboxField(_l("Offerings to attach"), coerce=int, validators=[Optional()])
+    price = YuanField(_l("Quoted price (CNY)"), validators=[DataRequired()])
+    plan = TextAreaField(_l("Plan"), filters=[strip_filter], validators=[DataRequired(), Length(min=10, max=5000)])
+    message = TextAreaField(_l("Message to the enterprise"), filters=[strip_filter],
+                            validators=[Optional(), Length(max=2000)])
+
+
+class InviteForm(FlaskForm):
+    """The SME invites one provider to propose for a need."""
+
+    vendor_id = IntegerField(validators=[DataRequired()])
+
+
+class MessageForm(FlaskForm):
+    """One plain-text message in a proposal's thread."""
+
+    body = TextAreaField(_l("Message"), filters=[strip_filter], validators=[DataRequired(), Length(max=4000)])

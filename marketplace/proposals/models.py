@@ -1,0 +1,109 @@
+"""Proposals for scenario needs, their state table, and the message thread between the two organisations."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, User, utcnow
+from marketplace.catalog.models import Offering
+from marketplace.extensions import db
+from marketplace.needs.models import Need
+
+proposal_offering = Table(
+    "proposal_offering",
+    db.metadata,
+    Column("proposal_id", ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True),
+    Column("offering_id", ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ProposalState(str, enum.Enum):
+    """Where a proposal stands: invited → submitted → shortlisted → accepted → contracted, or it ends early."""
+
+    INVITED = "invited"
+    SUBMITTED = "submitted"
+    SHORTLISTED = "shortlisted"
+    ACCEPTED = "accepted"
+    CONTRACTED = "contracted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+S = ProposalState
+PROPOSAL_TRANSITIONS: dict[str, dict[ProposalState, ProposalState]] = {
+    "submit": {S.INVITED: S.SUBMITTED},
+    "shortlist": {S.SUBMITTED: S.SHORTLISTED},
+    "accept": {S.SUBMITTED: S.ACCEPTED, S.SHORTLISTED: S.ACCEPTED},
+    "decline": {S.INVITED: S.DECLINED, S.SUBMITTED: S.DECLINED, S.SHORTLISTED: S.DECLINED},
+    "withdraw": {S.SUBMITTED: S.WITHDRAWN, S.SHORTLISTED: S.WITHDRAWN, S.ACCEPTED: S.WITHDRAWN},
+    "confirm": {S.ACCEPTED: S.ACCEPTED},
+    "contract": {S.ACCEPTED: S.CONTRACTED},
+}
+
+# Which side may take each action: the SME that posted the need ("sme") or the proposing vendor ("vendor").
+ACTION_SIDES: dict[str, set[str]] = {
+    "submit": {"vendor"},
+    "shortlist": {"sme"},
+    "accept": {"sme"},
+    "decline": {"sme", "vendor"},
+    "withdraw": {"vendor"},
+    "confirm": {"sme", "vendor"},
+}
+LIVE_STATES = (S.INVITED.value, S.SUBMITTED.value, S.SHORTLISTED.value, S.ACCEPTED.value)
+SHARED_STATES = (S.ACCEPTED.value, S.CONTRACTED.value)
+
+
+class Proposal(db.Model):
+    """A vendor's proposal for one need (or the SME's invitation to make one): offerings, price, plan, message."""
+
+    __table_args__ = (UniqueConstraint("need_id", "vendor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    price_fen: Mapped[int | None] = mapped_column(BigInteger)
+    plan: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    sme_confirmed_at: Mapped[datetime | None]
+    vendor_confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    need: Mapped[Need] = relationship()
+    vendor: Mapped[Organisation] = relationship()
+    offerings: Mapped[list[Offering]] = relationship(secondary=proposal_offering, order_by="Offering.id")
+    messages: Mapped[list["Message"]] = relationship(back_populates="proposal", order_by="Message.id",
+                                                     cascade="all, delete-orphan")
+
+    @property
+    def sme_id(self) -> int:
+        """The organisation that posted the need."""
+        return self.need.organisation_id
+
+    def side_of(self, org_id: int | None) -> str | None:
+        """Return "sme" or "vendor" for a party organisation, None for anyone else."""
+        if org_id == self.need.organisation_id:
+            return "sme"
+        if org_id == self.vendor_id:
+            return "vendor"
+        return None
+
+
+class Message(db.Model):
+    """One message in a proposal's thread; plain text, no attachments."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    sender_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    sender_user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="messages")
+    sender: Mapped[User] = relationship()

@@ -1,0 +1,55 @@
+"""Reviews of vendors and offerings, one per transaction, and the moderation history kept beside them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organisation, User, utcnow
+from marketplace.catalog.models import Offering
+from marketplace.extensions import db
+
+
+class Review(db.Model):
+    """An SME's rating (1–5) and words about a vendor (and offering) after a contracted proposal or a delivered order."""
+
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    offering_id: Mapped[int | None] = mapped_column(ForeignKey("offering.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), unique=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), unique=True)
+    rating: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None]
+    hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer: Mapped[Organisation] = relationship(foreign_keys=[reviewer_id])
+    vendor: Mapped[Organisation] = relationship(foreign_keys=[vendor_id])
+    offering: Mapped[Offering | None] = relationship()
+    moderations: Mapped[list["ReviewModeration"]] = relationship(back_populates="review",
+                                                                 order_by="ReviewModeration.id")
+
+
+class ReviewModeration(db.Model):
+    """A promotion center's decision to hide or show a review again, with its reason; never changed."""
+
+    __tablename__ = "review_moderation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="moderations")
+    center: Mapped[Organisation] = relationship()
+    decided_by: Mapped[User] = relationship()

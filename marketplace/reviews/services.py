@@ -1,0 +1,159 @@
+"""Review services: who may review what (once per transaction), replies, moderation and the averages shown."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import User
+from marketplace.errors import PermissionDenied
+from marketplace.extensions import db
+from marketplace.notifications.services import notify, path_for
+from marketplace.orders.models import Order, OrderState
+from marketplace.proposals.models import Proposal, ProposalState
+from marketplace.reviews.models import Review, ReviewModeration
+
+
+class ReviewError(ValueError):
+    """A review cannot be saved as asked; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        """Remember the message and the field."""
+        super().__init__(message)
+        self.field = field
+
+
+def now() -> datetime:
+    """Return the current UTC time."""
+    return datetime.now(timezone.utc)
+
+
+def review_subject(source: str, source_id: int, user: User) -> dict:
+    """Return what a review of a transaction is about, or refuse if the user may not review it.
+
+    Only the SME of a contracted proposal or of a delivered (fulfilled) order may review, once.
+    """
+    if not user.is_authenticated or not user.organisation.is_enterprise:
+        raise PermissionDenied()
+    if source == "proposal":
+        proposal = db.session.get(Proposal, source_id)
+        if proposal is None or proposal.need.organisation_id != user.organisation_id:
+            raise PermissionDenied()
+        if proposal.state != ProposalState.CONTRACTED.value:
+            raise ReviewError(_("You can review a provider once the contract is confirmed by both sides."))
+        subject = {"proposal_id": proposal.id, "vendor_id": proposal.vendor_id,
+                   "offering_id": proposal.offerings[0].id if proposal.offerings else None,
+                   "title": proposal.need.title}
+    elif source == "order":
+        order = db.session.get(Order, source_id)
+        if order is None or order.buyer_id != user.organisation_id:
+            raise PermissionDenied()
+        if order.state != OrderState.FULFILLED.value:
+            raise ReviewError(_("You can review an order once it has been delivered."))
+        subject = {"order_id": order.id, "vendor_id": order.vendor_id, "offering_id": order.offering_id,
+                   "title": order.title}
+    else:
+        raise PermissionDenied()
+    if is_reviewed(source, source_id):
+        raise ReviewError(_("This transaction has already been reviewed."))
+    return subject
+
+
+def is_reviewed(source: str, source_id: int) -> bool:
+    """Tell whether a proposal or an order already has its review."""
+    column = Review.proposal_id if source == "proposal" else Review.order_id
+    return bool(db.session.scalar(select(func.count()).select_from(Review).where(column == source_id)))
+
+
+def write_review(source: str, source_id: int, user: User, rating: int, text: str) -> Review:
+    """Save the SME's review of a transaction (1–5 and text); the vendor is told."""
+    subject = review_subject(source, source_id, user)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ReviewError(_("Choose a rating from 1 to 5."), "rating")
+    if not (text or "").strip():
+        raise ReviewError(_("Say a few words about the work."), "text")
+    review = Review(reviewer_id=user.organisation_id, author_id=user.id, vendor_id=subject["vendor_id"],
+                    offering_id=subject["offering_id"], proposal_id=subject.get("proposal_id"),
+                    order_id=subject.get("order_id"), rating=rating, text=text.strip())
+    db.session.add(review)
+    db.session.flush()
+    notify([review.vendor_id], "review_received", {"rating": rating}, profile_link(review.vendor_id),
+           f"review:{review.id}:new", actor=user)
+    return review
+
+
+def profile_link(vendor_id: int) -> str:
+    """Return the vendor's provider page, or the provider list when it has no profile."""
+    from marketplace.catalog.models import ProviderProfile
+
+    profile = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == vendor_id))
+    return path_for("catalog.provider_detail", listing_id=profile.id) if profile else path_for("catalog.providers")
+
+
+def reply_to_review(review: Review, user: User, text: str, when: datetime | None = None) -> Review:
+    """Add the vendor's one reply to a review of it."""
+    if not user.is_authenticated or user.organisation_id != review.vendor_id:
+        raise PermissionDenied()
+    if review.reply is not None:
+        raise ReviewError(_("You have already replied to this review."), "text")
+    if not (text or "").strip():
+        raise ReviewError(_("Write your reply."), "text")
+    review.reply, review.replied_at = text.strip(), when or now()
+    notify([review.reviewer_id], "review_reply", {}, profile_link(review.vendor_id), f"review:{review.id}:reply",
+           actor=user)
+    return review
+
+
+def moderate_review(review: Review, user: User, action: str, reason: str) -> ReviewModeration:
+    """Hide (or show again) a review, as a promotion center, with a reason kept in the history."""
+    if not user.is_authenticated or not user.organisation.is_center:
+        raise PermissionDenied()
+    if action not in ("hide", "show"):
+        raise ReviewError(_("Unknown action."))
+    if (action == "hide") == review.hidden:
+        raise ReviewError(_("This review is already hidden.") if review.hidden else _("This review is already shown."))
+    if not (reason or "").strip():
+        raise ReviewError(_("Give a reason for the decision."), "reason")
+    decision = ReviewModeration(review=review, center_id=user.organisation_id, decided_by_id=user.id, action=action,
+                                reason=reason.strip()[:500])
+    db.session.add(decision)
+    review.hidden = action == "hide"
+    db.session.flush()
+    notify([review.reviewer_id, review.vendor_id], "review_hidden" if review.hidden else "review_shown",
+           {"reason": decision.reason, "rating": review.rating}, profile_link(review.vendor_id),
+           f"review:{review.id}:moderation:{decision.id}", actor=user)
+    return decision
+
+
+def visible_reviews(vendor_id: int | None = None, offering_id: int | None = None,
+                    include_hidden: bool = False) -> list[Review]:
+    """Return the reviews of a vendor or an offering, newest first; hidden ones only when asked."""
+    stmt = select(Review)
+    if vendor_id is not None:
+        stmt = stmt.where(Review.vendor_id == vendor_id)
+    if offering_id is not None:
+        stmt = stmt.where(Review.offering_id == offering_id)
+    if not include_hidden:
+        stmt = stmt.where(Review.hidden.is_(False))
+    return list(db.session.scalars(stmt.order_by(Review.created_at.desc(), Review.id.desc())))
+
+
+def average_by(column, ids) -> dict[int, tuple[float, int]]:
+    """Return {id: (average rating, count)} of shown reviews grouped by a column."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(column, func.avg(Review.rating), func.count()).where(
+        column.in_(ids), Review.hidden.is_(False)).group_by(column)).all()
+    return {key: (round(float(avg), 1), int(count)) for key, avg, count in rows}
+
+
+def vendor_averages(vendor_ids) -> dict[int, tuple[float, int]]:
+    """Return {vendor id: (average rating, count)} for vendors with shown reviews."""
+    return average_by(Review.vendor_id, vendor_ids)
+
+
+def offering_averages(offering_ids) -> dict[int, tuple[float, int]]:
+    """Return {offering id: (average rating, count)} for offerings with shown reviews."""
+    return average_by(Review.offering_id, offering_ids)
