@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Sequence
@@ -40,7 +41,7 @@ def default_threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-class Encoder:
+class Encoder(ABC):
     """Base class: subclasses set `backend`, `model_id`, `dim` and implement `_encode`."""
 
     backend: str = ""
@@ -54,9 +55,9 @@ class Encoder:
         self.cache_size = cache_size
         self.batch_size = batch_size
 
+    @abstractmethod
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         """Encode a batch with the underlying model (called under the model lock)."""
-        raise NotImplementedError
 
     def _run(self, texts: list[str], is_query: bool) -> np.ndarray:
         """Encode under the lock and normalise."""
