@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, render_template, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from marketplace.errors import PermissionDenied
+from marketplace.states import IllegalTransition
 
 
 def role_required(*roles: str):
@@ -40,3 +41,18 @@ def paginate(select, page_size: int | None = None):
     page = request.args.get("page", 1, type=int) or 1
     return db.paginate(select, page=max(page, 1), per_page=page_size or current_app.config["PAGE_SIZE"],
                        error_out=False)
+
+
+def perform(action, success, refusals: tuple = (IllegalTransition,)) -> bool:
+    """Run a state-changing service call: commit and flash `success`, or roll back and flash the refusal."""
+    from marketplace.extensions import db
+
+    try:
+        action()
+    except refusals as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    flash(success() if callable(success) else success, "success")
+    return True

@@ -20,8 +20,7 @@ from marketplace.cases.services import (CaseError, browse_cases, can_view_case, 
                                         require_center, save_case, transition_case)
 from marketplace.extensions import db
 from marketplace.forms_common import VocabMixin, strip_filter
-from marketplace.states import IllegalTransition
-from marketplace.web import paginate, render_page, role_required
+from marketplace.web import paginate, perform, render_page, role_required
 
 
 class CaseBrowseForm(VocabMixin, FlaskForm):
@@ -154,15 +153,9 @@ def edit(case_id: int):
 def transition(case_id: int, action: str):
     """Publish, feature, unfeature or unpublish a case the center curates."""
     case = db.session.get(Case, case_id) or abort(404)
-    try:
-        transition_case(case, action, current_user)
-    except IllegalTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash({"publish": _("Published."), "feature": _("Featured."), "unfeature": _("No longer featured."),
-               "unpublish": _("Unpublished: the case is a draft again.")}[action], "success")
+    perform(lambda: transition_case(case, action, current_user),
+            {"publish": _("Published."), "feature": _("Featured."), "unfeature": _("No longer featured."),
+             "unpublish": _("Unpublished: the case is a draft again.")}[action])
     target = request.form.get("next")
     if target and target.startswith("/") and not target.startswith("//"):
         return redirect(target)

@@ -12,8 +12,7 @@ from marketplace.catalog.services import (LISTING_KINDS, browse_listings, can_vi
                                           provider_of, published_by, require_vendor, save_model, save_offering,
                                           save_provider_profile, split_list, transition_listing, vendor_models)
 from marketplace.extensions import db
-from marketplace.states import IllegalTransition
-from marketplace.web import paginate, render_page, role_required
+from marketplace.web import paginate, perform, render_page, role_required
 
 DETAIL_ENDPOINTS = {"provider": "catalog.provider_detail", "model": "catalog.model_detail",
                     "offering": "catalog.offering_detail"}
@@ -196,12 +195,6 @@ def listing_transition(kind: str, listing_id: int, action: str):
     """Publish or delist one of the vendor's listings."""
     cls = LISTING_KINDS.get(kind) or abort(404)
     listing = db.session.get(cls, listing_id) or abort(404)
-    try:
-        transition_listing(listing, action, current_user)
-    except IllegalTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Published.") if action == "publish" else _("Delisted."), "success")
+    perform(lambda: transition_listing(listing, action, current_user),
+            _("Published.") if action == "publish" else _("Delisted."))
     return redirect(url_for(DETAIL_ENDPOINTS[kind], listing_id=listing.id))

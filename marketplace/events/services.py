@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import Organisation, User
-from marketplace.cases.services import require_center
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.events.models import Event, EventRegistration, Meeting

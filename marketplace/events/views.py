@@ -1,7 +1,7 @@
 """Event views: the public list and event pages; centers create and edit events; SMEs and vendors register."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

@@ -11,8 +11,7 @@ from marketplace.needs.forms import NeedBrowseForm, NeedForm
 from marketplace.needs.models import Need
 from marketplace.needs.services import (browse_needs, can_view_need, change_need_status, ensure_need_owner,
                                         require_enterprise, save_need, shows_owner)
-from marketplace.states import IllegalTransition
-from marketplace.web import paginate, render_page, role_required
+from marketplace.web import paginate, perform, render_page, role_required
 
 
 @bp.route("/")
@@ -88,12 +87,6 @@ def transition(need_id: int, action: str):
     need = db.session.get(Need, need_id) or abort(404)
     if action not in ("close", "reopen"):
         abort(404)
-    try:
-        change_need_status(need, action, current_user)
-    except IllegalTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Need closed.") if action == "close" else _("Need reopened."), "success")
+    perform(lambda: change_need_status(need, action, current_user),
+            _("Need closed.") if action == "close" else _("Need reopened."))
     return redirect(url_for("needs.detail", need_id=need.id))

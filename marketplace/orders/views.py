@@ -19,7 +19,7 @@ from marketplace.resonance.models import LedgerEntry
 from marketplace.orders.services import (can_view_order, cancel, mark_fulfilled, mark_paid, orders_for, place_order,
                                          quote, refund, voucher_ledger, voucher_summary)
 from marketplace.states import IllegalTransition
-from marketplace.web import role_required
+from marketplace.web import perform, role_required
 
 
 def published_offering_or_404(offering_id: int) -> Offering:
@@ -102,14 +102,7 @@ def transition(order_id: int, action: str):
     if db.session.get(Order, order_id) is None:
         abort(404)
     service, message = ACTIONS[action]
-    try:
-        service(order_id, current_user)
-    except IllegalTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message(), "success")
+    perform(lambda: service(order_id, current_user), message)
     return redirect(url_for("orders.detail", order_id=order_id))
 
 
@@ -126,14 +119,9 @@ def refund_order(order_id: int):
     if not form.validate():
         flash(_("Give a reason for the refund."), "error")
         return redirect(url_for("orders.detail", order_id=order_id))
-    try:
-        refund(order_id, current_user, form.reason.data)
-    except (IllegalTransition, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Refunded. Revenue shares were reversed and the voucher amount released."), "success")
+    perform(lambda: refund(order_id, current_user, form.reason.data),
+            _("Refunded. Revenue shares were reversed and the voucher amount released."),
+            refusals=(IllegalTransition, ValueError))
     return redirect(url_for("orders.detail", order_id=order_id))
 
 

@@ -17,7 +17,7 @@ from marketplace.resonance.models import Agreement, AgreementParty, AgreementVer
 from marketplace.resonance.services import AgreementError, amend, draft_agreement, is_party, party_of, sign, terminate
 from marketplace.resonance.statements import agreement_totals, can_see_statement, statement, statement_csv
 from marketplace.states import ListingState
-from marketplace.web import role_required
+from marketplace.web import perform, role_required
 
 
 def agreement_or_404(agreement_id: int) -> Agreement:
@@ -157,16 +157,9 @@ def terminate_view(agreement_id: int):
     """Terminate an agreement with a reason; later payments are not split."""
     agreement_or_404(agreement_id)
     form = TerminateForm()
-    try:
-        if not form.validate():
-            raise AgreementError(_("Give a reason for the termination."), "reason")
-        terminate(agreement_id, current_user, form.reason.data)
-    except AgreementError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Agreement terminated."), "success")
+    reason = form.reason.data if form.validate() else ""
+    perform(lambda: terminate(agreement_id, current_user, reason), _("Agreement terminated."),
+            refusals=(AgreementError,))
     return redirect(url_for("resonance.detail", agreement_id=agreement_id))
 
 
