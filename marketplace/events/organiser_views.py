@@ -15,7 +15,7 @@ from marketplace.events.services import (EventError, cancel_meeting, ensure_orga
                                          outcome_counts, record_outcome, registrations_by_kind, schedule_meeting,
                                          suggest_pairings)
 from marketplace.extensions import db
-from marketplace.web import role_required
+from marketplace.web import perform, role_required
 
 
 def organised_event(event_id: int) -> Event:
@@ -108,14 +108,7 @@ def event_meeting(event_id: int, meeting_id: int) -> Meeting:
 def cancel(event_id: int, meeting_id: int):
     """Cancel a meeting whose outcome is not recorded yet."""
     meeting = event_meeting(event_id, meeting_id)
-    try:
-        cancel_meeting(meeting, current_user)
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Meeting cancelled."), "success")
+    perform(lambda: cancel_meeting(meeting, current_user), _("Meeting cancelled."), refusals=(EventError,))
     return redirect(url_for("events.schedule", event_id=event_id))
 
 
@@ -128,13 +121,8 @@ def outcome(event_id: int, meeting_id: int):
     if not form.validate_on_submit():
         flash(_("Say whether the meeting took place."), "error")
         return render_schedule(meeting.event, status=422)
-    try:
-        record_outcome(meeting, form.held.data == "yes", form.follow_up.data, form.deal.data, form.note.data,
-                       current_user)
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not perform(lambda: record_outcome(meeting, form.held.data == "yes", form.follow_up.data, form.deal.data,
+                                          form.note.data, current_user),
+                   _("Outcome recorded."), refusals=(EventError,)):
         return render_schedule(meeting.event, status=422)
-    db.session.commit()
-    flash(_("Outcome recorded."), "success")
     return redirect(url_for("events.schedule", event_id=event_id) + f"#meeting-{meeting.id}")

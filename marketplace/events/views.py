@@ -15,7 +15,7 @@ from marketplace.events.services import (EventError, browse_events, eligible_lis
                                          registrations_by_kind, save_event, schedule_of, withdraw_registration)
 from marketplace.extensions import db
 from marketplace.needs.models import Need
-from marketplace.web import role_required
+from marketplace.web import perform, role_required
 
 
 def event_or_404(event_id: int) -> Event:
@@ -137,14 +137,8 @@ def withdraw(event_id: int, registration_id: int):
     registration = db.session.get(EventRegistration, registration_id)
     if registration is None or registration.event_id != event_id:
         abort(404)
-    try:
-        withdraw_registration(registration, current_user)
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Registration withdrawn."), "success")
+    perform(lambda: withdraw_registration(registration, current_user), _("Registration withdrawn."),
+            refusals=(EventError,))
     return redirect(url_for("events.detail", event_id=event_id))
 
 
