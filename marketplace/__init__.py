@@ -61,6 +61,9 @@ def configure_extensions(app: Flask) -> None:
     if not getattr(guard_append_only, "installed", False):
         guard_append_only(LedgerEntry, VoucherEntry)
         guard_append_only.installed = True
+    from marketplace.audit.models import install_guard as guard_audit_log
+
+    guard_audit_log()
 
     install_matching(app)
     from marketplace.notifications.mail import install as install_mail
@@ -72,6 +75,7 @@ def configure_blueprints(app: Flask) -> None:
     """Register one blueprint per feature."""
     from marketplace.accounts import bp as accounts_bp
     from marketplace.analytics import bp as analytics_bp
+    from marketplace.audit import bp as audit_bp
     from marketplace.api import bp as api_bp
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
@@ -101,6 +105,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
+    app.register_blueprint(audit_bp)
 
 
 def configure_templates(app: Flask) -> None:

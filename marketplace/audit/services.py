@@ -1,0 +1,124 @@
+"""Recording audit events and selecting them for the admin page.
+
+`record_audit` is the one way to write the log: it adds an `AuditEvent` to the session and the caller
+commits with the change it describes, so an action and its audit row stand or fall together.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from marketplace.accounts.models import User
+from marketplace.audit.models import AuditEvent
+from marketplace.extensions import db
+
+ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+DETAIL_TEXT_LIMIT = 500
+DETAIL_KEYS_LIMIT = 20
+
+ACTION_LABELS = {
+    "account.registered": _l("Organisation registered"),
+    "account.signed_in": _l("Signed in"),
+    "account.sign_in_failed": _l("Sign-in failed"),
+    "account.sign_in_throttled": _l("Sign-in blocked after repeated failures"),
+    "account.signed_out": _l("Signed out"),
+    "account.password_changed": _l("Password changed"),
+    "account.password_reset_requested": _l("Password reset requested"),
+    "account.password_reset": _l("Password reset by e-mail link"),
+    "account.created": _l("Account created by an admin"),
+    "account.activated": _l("Account activated"),
+    "account.deactivated": _l("Account deactivated"),
+    "review.hidden": _l("Review hidden"),
+    "review.shown": _l("Review shown again"),
+}
+
+
+def action_label(code: str) -> str:
+    """Return the readable label of an action code (the code itself when it has none)."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def describe_target(target) -> tuple[str | None, str | None]:
+    """Return (kind, id) for a model instance, a (kind, id) pair, or None."""
+    if target is None:
+        return None, None
+    if isinstance(target, tuple):
+        kind, ident = target
+        return str(kind), (None if ident is None else str(ident))
+    kind = getattr(target, "__tablename__", None) or type(target).__name__.lower()
+    if getattr(target, "id", None) is None:
+        db.session.flush()
+    return kind, str(target.id)
+
+
+def clean_detail(detail: dict | None) -> dict:
+    """Keep a detail small and JSON-safe: at most 20 keys, strings cut to 500 characters."""
+    out = {}
+    for key, value in list((detail or {}).items())[:DETAIL_KEYS_LIMIT]:
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            value = str(value)
+        if isinstance(value, str):
+            value = value[:DETAIL_TEXT_LIMIT]
+        out[str(key)[:60]] = value
+    return out
+
+
+def record_audit(action: str, actor: User | None = None, target=None, detail: dict | None = None,
+                 address: str | None = None) -> AuditEvent:
+    """Add an audit event to the session (the caller commits); `target` is a model or a (kind, id) pair."""
+    if not ACTION_PATTERN.match(action or "") or len(action) > 60:
+        raise ValueError(f"audit action codes look like 'area.verb', not {action!r}")
+    kind, ident = describe_target(target)
+    event = AuditEvent(action=action, actor_user_id=getattr(actor, "id", None),
+                       actor_org_id=getattr(actor, "organisation_id", None), target_kind=kind, target_id=ident,
+                       address=(address or None) and address[:64], detail=clean_detail(detail))
+    db.session.add(event)
+    return event
+
+
+def audit_events(action: str | None = None, actor_email: str | None = None, target_kind: str | None = None,
+                 target_id: str | int | None = None, since: date | None = None,
+                 until: date | None = None, tz: tzinfo | None = None) -> Select:
+    """Select audit events, newest first, narrowed by action, actor e-mail, target and days (inclusive, in tz)."""
+    stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if actor_email:
+        stmt = stmt.join(User, User.id == AuditEvent.actor_user_id).where(
+            func.lower(User.email) == actor_email.strip().lower())
+    if target_kind:
+        stmt = stmt.where(AuditEvent.target_kind == target_kind)
+    if target_id not in (None, ""):
+        stmt = stmt.where(AuditEvent.target_id == str(target_id))
+    if since:
+        stmt = stmt.where(AuditEvent.created_at >= start_of_day(since, tz))
+    if until:
+        stmt = stmt.where(AuditEvent.created_at < start_of_day(until + timedelta(days=1), tz))
+    return stmt
+
+
+def start_of_day(day: date, tz: tzinfo | None) -> datetime:
+    """Return the UTC moment (naive, as stored) at which a day begins in a time zone (UTC by default)."""
+    if tz is None:
+        return datetime.combine(day, time.min)
+    local = datetime.combine(day, time.min)
+    local = tz.localize(local) if hasattr(tz, "localize") else local.replace(tzinfo=tz)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def known_actions() -> list[str]:
+    """Return the action codes to offer in the filter: labelled ones and any already recorded."""
+    recorded = set(db.session.scalars(select(AuditEvent.action).distinct()))
+    return sorted(set(ACTION_LABELS) | recorded)
+
+
+def actors_by_id(events) -> dict[int, User]:
+    """Return the users who acted in these events, by id (one query for a page)."""
+    ids = {e.actor_user_id for e in events if e.actor_user_id}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
