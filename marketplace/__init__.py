@@ -41,6 +41,9 @@ def configure_extensions(app: Flask) -> None:
     from marketplace.i18n import select_locale
 
     db.init_app(app)
+    from marketplace.locks import install as install_locks
+
+    install_locks(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

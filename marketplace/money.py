@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+MAX_AMOUNT_FEN = 10**12
+"""The largest amount one order may come to (¥100亿). With every order below it, sums over millions of
+orders stay far inside the 64-bit range; `exact_sum` keeps sums exact beyond that too."""
+
 
 def yuan_to_fen(text: str | int | Decimal | None) -> int | None:
     """Parse an amount in yuan (at most two decimals) into integer fen; None for empty input."""
@@ -40,3 +44,22 @@ def format_fen(fen: int | None, locale: str = "zh_CN") -> str:
         text = f"{wan:.2f}".rstrip("0").rstrip(".")
         return f"{sign}¥{text}万"
     return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"
+
+
+SUM_SPLIT = 1_000_000_000
+
+
+def exact_sum(column) -> tuple:
+    """Two SQL sums that together give SUM(column) exactly, with no 64-bit overflow on any database.
+
+    SQLite's SUM raises "integer overflow" past 2⁶³; summing the high and low parts of each amount apart
+    keeps both partial sums small. Put both in a SELECT and pass the results to `combine_sum`.
+    """
+    from sqlalchemy import func
+
+    return (func.coalesce(func.sum(column // SUM_SPLIT), 0), func.coalesce(func.sum(column % SUM_SPLIT), 0))
+
+
+def combine_sum(high, low) -> int:
+    """Join the two partial sums of `exact_sum` into the exact integer total."""
+    return int(high) * SUM_SPLIT + int(low)

@@ -17,6 +17,22 @@ class OrderForm(FlaskForm):
                             validators=[DataRequired(message=_l("Enter a whole number.")),
                                         NumberRange(min=1, max=MAX_QUANTITY)])
     idempotency_key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    quoted_unit_fen = HiddenField()
+    quoted_payable_fen = HiddenField()
+
+    def seen(self):
+        """Return the quote the SME confirmed (QuoteSeen), or None when the hidden figures are missing or bad."""
+        from marketplace.orders.services import QuoteSeen
+
+        values = (self.quoted_unit_fen.data or "", self.quoted_payable_fen.data or "")
+        if not all(v.isdigit() and len(v) <= 15 for v in values):
+            return None
+        return QuoteSeen(int(values[0]), int(values[1]))
+
+    def show(self, priced) -> None:
+        """Carry a quote's figures in the form, so the order placed is the order confirmed."""
+        self.quoted_unit_fen.data = str(priced.unit_price_fen)
+        self.quoted_payable_fen.data = str(priced.payable_fen)
 
 
 class RefundForm(FlaskForm):

@@ -2,8 +2,12 @@
 
 Voucher use is reserved when an order is placed and released when it is cancelled or refunded, so the
 enterprise's remaining annual cap is always what it may still claim. The enterprise's row is locked
-while a deduction is computed, so concurrent orders cannot overdraw the cap (PostgreSQL; SQLite
-serialises writers anyway).
+(`marketplace.locks`, on PostgreSQL and SQLite alike) before the used amount is read, so concurrent orders
+cannot overdraw the cap; an order's row is locked before its state is read, so two actions on one order
+(pay and cancel at the same instant) run one after the other and the second is refused.
+
+An order is bound to the quote the SME confirmed: if the price or the amount payable changed since, the
+order is refused with the new figures and nothing is written.
 """
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.locks import lock_row
+from marketplace.money import MAX_AMOUNT_FEN, combine_sum, exact_sum, format_fen
 from marketplace.notifications.events import order_changed
 from marketplace.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderState, VoucherEntry
 from marketplace.policy.calculators import voucher_deduction
@@ -55,11 +61,11 @@ class Quote:
 
 def voucher_used(enterprise_id: int, year: int) -> int:
     """Return the 模型券 amount an enterprise has used in a year (uses minus releases)."""
-    rows = db.session.execute(select(VoucherEntry.kind, func.coalesce(func.sum(VoucherEntry.amount_fen), 0))
+    rows = db.session.execute(select(VoucherEntry.kind, *exact_sum(VoucherEntry.amount_fen))
                               .where(VoucherEntry.enterprise_id == enterprise_id, VoucherEntry.year == year)
                               .group_by(VoucherEntry.kind)).all()
-    totals = dict(rows)
-    return int(totals.get("use", 0)) - int(totals.get("release", 0))
+    totals = {kind: combine_sum(high, low) for kind, high, low in rows}
+    return totals.get("use", 0) - totals.get("release", 0)
 
 
 def voucher_summary(enterprise: Organisation, year: int) -> dict:
@@ -71,11 +77,34 @@ def voucher_summary(enterprise: Organisation, year: int) -> dict:
             "remaining_fen": max(cap - used, 0) if cap is not None else None}
 
 
+class QuoteChanged(ValueError):
+    """Raised when the price or amount payable differs from the quote the SME confirmed."""
+
+    def __init__(self, seen: "QuoteSeen", now_quoted: Quote):
+        """Say what the SME saw and what the order would cost now."""
+        self.now_quoted = now_quoted
+        super().__init__(_("The quote changed since you opened it: the amount payable is now %(now)s "
+                           "(list price %(list)s) instead of %(seen)s. Check the new quote and confirm again.",
+                           now=format_fen(now_quoted.payable_fen), list=format_fen(now_quoted.list_fen),
+                           seen=format_fen(seen.payable_fen)))
+
+
+@dataclass(frozen=True)
+class QuoteSeen:
+    """The figures the SME confirmed: unit price and amount payable, in fen."""
+
+    unit_price_fen: int
+    payable_fen: int
+
+
 def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int) -> Quote:
     """Price an order: list amount, voucher deduction (eligible offerings only, within the annual cap), payable."""
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValueError(_("Quantity must be between 1 and %(max)s.", max=MAX_QUANTITY))
     list_fen = offering.price_fen * quantity
+    if list_fen > MAX_AMOUNT_FEN:
+        raise ValueError(_("An order may be at most %(max)s. Order a smaller quantity.",
+                           max=format_fen(MAX_AMOUNT_FEN)))
     rule = instrument("model_voucher", enterprise.city, year)
     used = voucher_used(enterprise.id, year)
     deduction = voucher_deduction(list_fen, used, rule) if offering.voucher_eligible else 0
@@ -83,33 +112,32 @@ def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int
                  region_for(enterprise.city, year), used, rule.annual_cap_fen if rule else None)
 
 
-def lock_enterprise(enterprise_id: int) -> Organisation:
-    """Lock the enterprise's row for the rest of the transaction (serialises its voucher use)."""
-    return db.session.scalars(select(Organisation).where(Organisation.id == enterprise_id)
-                              .with_for_update()).one()
-
-
 def place_order(user: User, offering: Offering, quantity: int, idempotency_key: str,
-                when: datetime | None = None) -> tuple[Order, bool]:
+                seen: QuoteSeen | None = None, when: datetime | None = None) -> tuple[Order, bool]:
     """Place an order for the user's SME (the caller commits); a repeated key returns the first order.
 
-    Returns (order, created).
+    The enterprise's row is locked before anything is read, so the voucher cap holds under concurrent
+    orders; with `seen`, the order is refused (QuoteChanged) unless the price and amount payable are still
+    what the SME confirmed. Returns (order, created).
     """
     enterprise = user.organisation
     if not enterprise.is_enterprise:
         raise PermissionDenied()
-    if not offering.is_published:
-        raise ValueError(_("This offering is not on sale."))
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValueError(_("The order form expired. Please reload the page."))
-    lock_enterprise(enterprise.id)
+    lock_row(Organisation, enterprise.id)
     existing = db.session.scalar(select(Order).where(Order.buyer_id == enterprise.id,
                                                      Order.idempotency_key == key))
     if existing is not None:
         return existing, False
+    db.session.refresh(offering)
+    if not offering.is_published:
+        raise ValueError(_("This offering is not on sale."))
     when = when or now()
     priced = quote(enterprise, offering, quantity, when.year)
+    if seen is not None and (seen.unit_price_fen, seen.payable_fen) != (priced.unit_price_fen, priced.payable_fen):
+        raise QuoteChanged(seen, priced)
     order = Order(buyer=enterprise, vendor_id=offering.organisation_id, offering=offering, placed_by_id=user.id,
                   idempotency_key=key, title=offering.title, pricing_plan=offering.pricing_plan,
                   quantity=quantity, unit_price_fen=priced.unit_price_fen, list_fen=priced.list_fen,
@@ -126,8 +154,9 @@ def place_order(user: User, offering: Offering, quantity: int, idempotency_key: 
 
 
 def lock_order(order_id: int) -> Order:
-    """Load an order with its row locked for this transaction."""
-    order = db.session.scalars(select(Order).where(Order.id == order_id).with_for_update()).one_or_none()
+    """Load an order with its row locked for this transaction, fresh from the database."""
+    lock_row(Order, order_id)
+    order = db.session.get(Order, order_id)
     if order is None:
         raise LookupError(order_id)
     db.session.refresh(order)

@@ -16,8 +16,8 @@ from marketplace.orders import bp
 from marketplace.orders.forms import OrderForm, RefundForm
 from marketplace.orders.models import Order
 from marketplace.resonance.models import LedgerEntry
-from marketplace.orders.services import (can_view_order, cancel, mark_fulfilled, mark_paid, orders_for, place_order,
-                                         quote, refund, voucher_ledger, voucher_summary)
+from marketplace.orders.services import (QuoteChanged, QuoteSeen, can_view_order, cancel, mark_fulfilled, mark_paid,
+                                         orders_for, place_order, quote, refund, voucher_ledger, voucher_summary)
 from marketplace.states import IllegalTransition
 from marketplace.web import perform, role_required
 
@@ -47,9 +47,17 @@ def new(offering_id: int):
             priced = quote(current_user.organisation, offering, int(form.quantity.data), date.today().year)
         except ValueError as exc:
             error = str(exc)
+    if request.method == "GET" and priced is not None:
+        form.show(priced)
     if request.method == "POST" and form.validate() and priced is not None:
+        seen = form.seen() or QuoteSeen(-1, -1)
         try:
-            order, created = place_order(current_user, offering, int(form.quantity.data), form.idempotency_key.data)
+            order, created = place_order(current_user, offering, int(form.quantity.data), form.idempotency_key.data,
+                                         seen=seen)
+        except QuoteChanged as exc:
+            db.session.rollback()
+            error, priced = str(exc), exc.now_quoted
+            form.show(priced)
         except ValueError as exc:
             db.session.rollback()
             flash(str(exc), "error")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.locks import lock_name
 from marketplace.money import format_fen
 from marketplace.policy.rules import instrument
 from marketplace.resonance.models import Agreement, AgreementState, DemonstrationSelection
@@ -40,9 +41,8 @@ def select_demonstration(agreement_id: int, user: User, year: int, award_fen: in
         raise AgreementError(_("The award may be at most %(cap)s.", cap=format_fen(rule.item_cap_fen)), "award")
     if not (reason or "").strip():
         raise AgreementError(_("Give a reason for the selection."), "reason")
-    # Lock every selection of the year so two centers cannot both take the last place.
-    taken = list(db.session.scalars(select(DemonstrationSelection).where(DemonstrationSelection.year == year)
-                                    .with_for_update()))
+    lock_name(f"resonance:demonstrations:{year}")  # two centers cannot both take the year's last place
+    taken = list(db.session.scalars(select(DemonstrationSelection).where(DemonstrationSelection.year == year)))
     if any(s.agreement_id == agreement.id for s in taken):
         raise AgreementError(_("This agreement is already selected for %(year)s.", year=year))
     if rule.yearly_count_cap is not None and len(taken) >= rule.yearly_count_cap:

@@ -16,6 +16,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.locks import lock_name, lock_row
 from marketplace.notifications.events import agreement_awaiting_signature, agreement_changed
 from marketplace.resonance.models import (ROLE_KINDS, Agreement, AgreementParty, AgreementState, AgreementVersion,
                                           LedgerEntry, VersionState, version_offering)
@@ -163,8 +164,9 @@ def is_party(agreement: Agreement, org_id: int) -> bool:
 
 
 def lock_agreement(agreement_id: int) -> Agreement:
-    """Load an agreement with its row locked for this transaction."""
-    agreement = db.session.scalars(select(Agreement).where(Agreement.id == agreement_id).with_for_update()).one()
+    """Load an agreement with its row locked for this transaction, fresh from the database."""
+    lock_row(Agreement, agreement_id)
+    agreement = db.session.scalars(select(Agreement).where(Agreement.id == agreement_id)).one()
     db.session.refresh(agreement)
     return agreement
 
@@ -196,6 +198,7 @@ def sign(agreement_id: int, user: User, when: datetime | None = None) -> Agreeme
     when = when or datetime.now(timezone.utc)
     party.signed_at, party.signed_by_id = when, user.id
     if version.fully_signed:
+        lock_name("resonance:coverage")  # two agreements coming into force cannot both cover one offering
         for offering in version.offerings:
             other = covering_agreement(offering.id, exclude_agreement_id=agreement.id)
             if other is not None:

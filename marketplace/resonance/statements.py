@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.money import combine_sum, exact_sum
 from marketplace.resonance.models import Agreement, LedgerEntry
 from marketplace.resonance.services import is_party
 
@@ -100,10 +101,11 @@ def statement_csv(result: Statement) -> str:
 
 def agreement_totals() -> dict[int, dict[str, int]]:
     """Return per agreement the revenue split, reversals and net total (for the promotion-center overview)."""
-    rows = db.session.execute(select(LedgerEntry.agreement_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_fen))
+    rows = db.session.execute(select(LedgerEntry.agreement_id, LedgerEntry.kind, *exact_sum(LedgerEntry.amount_fen))
                               .group_by(LedgerEntry.agreement_id, LedgerEntry.kind)).all()
     totals: dict[int, dict[str, int]] = defaultdict(lambda: {"revenue": 0, "reversal": 0, "net": 0})
-    for agreement_id, kind, amount in rows:
-        totals[agreement_id][kind] = int(amount or 0)
-        totals[agreement_id]["net"] += int(amount or 0)
+    for agreement_id, kind, high, low in rows:
+        amount = combine_sum(high, low)
+        totals[agreement_id][kind] = amount
+        totals[agreement_id]["net"] += amount
     return dict(totals)

@@ -1,4 +1,5 @@
 """Orders through the site: quotes with 模型券, idempotent placing, the vendor's payment and refund, voucher caps."""
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -36,6 +37,15 @@ def offering(offering_id):
     return db.session.get(Offering, offering_id)
 
 
+def confirm(client, offering_id: int, quantity: int, key: str):
+    """Open the order page like a browser and submit it with the quote it shows."""
+    page = client.get(f"/offerings/{offering_id}/order?quantity={quantity}").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(quoted_\w+)" type="hidden" value="(\d+)"', page))
+    assert set(fields) == {"quoted_unit_fen", "quoted_payable_fen"}, page
+    return client.post(f"/offerings/{offering_id}/order",
+                       data={"quantity": str(quantity), "idempotency_key": key, **fields})
+
+
 def test_quote_page_shows_voucher_deduction_and_payable(client, auth, shop):
     """The order page shows list price, a 30% 模型券 deduction and the amount payable."""
     auth.login(shop["sme_email"])
@@ -48,7 +58,7 @@ def test_quote_page_shows_voucher_deduction_and_payable(client, auth, shop):
 def test_placing_records_coded_lines_and_voucher_use(app, client, auth, shop):
     """A placed order has an item line and a voucher line summing to the payable amount, and a voucher ledger row."""
     auth.login(shop["sme_email"])
-    response = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "2", "idempotency_key": "k-1"})
+    response = confirm(client, shop["eligible"], 2, "k-1")
     assert response.status_code == 302
     with app.app_context():
         order = db.session.scalar(select(Order))
@@ -61,8 +71,8 @@ def test_placing_records_coded_lines_and_voucher_use(app, client, auth, shop):
 def test_repeated_submit_with_same_key_creates_one_order(app, client, auth, shop):
     """Submitting the same order form twice (same idempotency key) creates exactly one order."""
     auth.login(shop["sme_email"])
-    first = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "1", "idempotency_key": "same"})
-    second = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": "1", "idempotency_key": "same"})
+    first = confirm(client, shop["eligible"], 1, "same")
+    second = confirm(client, shop["eligible"], 1, "same")
     assert first.headers["Location"] == second.headers["Location"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Order)) == 1
