@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
@@ -33,6 +34,17 @@ ACTION_LABELS = {
     "account.deactivated": _l("Account deactivated"),
     "review.hidden": _l("Review hidden"),
     "review.shown": _l("Review shown again"),
+    "order.placed": _l("Order placed"),
+    "order.paid": _l("Order payment recorded"),
+    "order.fulfilled": _l("Order delivered"),
+    "order.refunded": _l("Order refunded"),
+    "order.cancelled": _l("Order cancelled"),
+    "agreement.drafted": _l("Agreement drafted"),
+    "agreement.signed": _l("Agreement signed"),
+    "agreement.activated": _l("Agreement version came into force"),
+    "agreement.amended": _l("Agreement amendment proposed"),
+    "agreement.terminated": _l("Agreement terminated"),
+    "demonstration.selected": _l("Demonstration case selected"),
 }
 
 
@@ -73,6 +85,8 @@ def record_audit(action: str, actor: User | None = None, target=None, detail: di
     if not ACTION_PATTERN.match(action or "") or len(action) > 60:
         raise ValueError(f"audit action codes look like 'area.verb', not {action!r}")
     kind, ident = describe_target(target)
+    if address is None and has_request_context():
+        address = request.remote_addr
     event = AuditEvent(action=action, actor_user_id=getattr(actor, "id", None),
                        actor_org_id=getattr(actor, "organisation_id", None), target_kind=kind, target_id=ident,
                        address=(address or None) and address[:64], detail=clean_detail(detail))

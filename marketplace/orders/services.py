@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
+from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
@@ -150,6 +151,8 @@ def place_order(user: User, offering: Offering, quantity: int, idempotency_key: 
                                     kind="use", amount_fen=priced.voucher_fen, order=order, created_at=when))
     db.session.add(order)
     db.session.flush()
+    record_audit("order.placed", user, order, {"list_fen": order.list_fen, "voucher_fen": order.voucher_fen,
+                                               "payable_fen": order.payable_fen})
     return order, True
 
 
@@ -185,7 +188,8 @@ def mark_paid(order_id: int, user: User, when: datetime | None = None) -> Order:
     ensure_vendor_of(order, user)
     order.state = next_state(ORDER_TRANSITIONS, "pay", order.state).value
     order.paid_at = when or now()
-    record_revenue(order)
+    entries = record_revenue(order)
+    record_audit("order.paid", user, order, {"payable_fen": order.payable_fen, "ledger_rows": len(entries)})
     order_changed(order, user)
     return order
 
@@ -196,6 +200,7 @@ def mark_fulfilled(order_id: int, user: User, when: datetime | None = None) -> O
     ensure_vendor_of(order, user)
     order.state = next_state(ORDER_TRANSITIONS, "fulfil", order.state).value
     order.fulfilled_at = when or now()
+    record_audit("order.fulfilled", user, order)
     order_changed(order, user)
     return order
 
@@ -213,6 +218,7 @@ def refund(order_id: int, user: User, reason: str, when: datetime | None = None)
     order.refund_reason = reason.strip()[:500]
     reverse_revenue(order, order.refunded_at)
     release_voucher(order, order.refunded_at)
+    record_audit("order.refunded", user, order, {"reason": order.refund_reason, "payable_fen": order.payable_fen})
     order_changed(order, user)
     return order
 
@@ -225,6 +231,7 @@ def cancel(order_id: int, user: User, when: datetime | None = None) -> Order:
     order.state = next_state(ORDER_TRANSITIONS, "cancel", order.state).value
     order.cancelled_at = when or now()
     release_voucher(order, order.cancelled_at)
+    record_audit("order.cancelled", user, order, {"voucher_released_fen": order.voucher_fen})
     order_changed(order, user)
     return order
 

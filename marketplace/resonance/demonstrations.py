@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.audit.services import record_audit
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.locks import lock_name
@@ -52,6 +53,8 @@ def select_demonstration(agreement_id: int, user: User, year: int, award_fen: in
                                        award_fen=award_fen, reason=reason.strip()[:500],
                                        created_at=when or datetime.now(timezone.utc))
     db.session.add(selection)
+    db.session.flush()
+    record_audit("demonstration.selected", user, agreement, {"year": year, "award_fen": award_fen})
     return selection
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
+from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
@@ -147,6 +148,7 @@ def draft_agreement(user: User, title: str, agent_description: str, data_descrip
     db.session.add(agreement)
     version = new_version(agreement, parties, offering_ids, None, when)
     db.session.flush()
+    record_audit("agreement.drafted", user, agreement, {"shares": {p.organisation_id: p.share_bp for p in parties}})
     agreement_awaiting_signature(agreement, version, user)
     return agreement
 
@@ -197,6 +199,7 @@ def sign(agreement_id: int, user: User, when: datetime | None = None) -> Agreeme
         raise AgreementError(_("Your organisation has already signed this version."))
     when = when or datetime.now(timezone.utc)
     party.signed_at, party.signed_by_id = when, user.id
+    record_audit("agreement.signed", user, agreement, {"version": version.number})
     if version.fully_signed:
         lock_name("resonance:coverage")  # two agreements coming into force cannot both cover one offering
         for offering in version.offerings:
@@ -209,6 +212,7 @@ def sign(agreement_id: int, user: User, when: datetime | None = None) -> Agreeme
             current.state, current.superseded_at = VersionState.SUPERSEDED.value, when
         version.state, version.activated_at = VersionState.ACTIVE.value, when
         agreement.state = AgreementState.ACTIVE.value
+        record_audit("agreement.activated", user, agreement, {"version": version.number})
         agreement_changed(agreement, user)
     return version
 
@@ -222,6 +226,9 @@ def amend(agreement_id: int, user: User, parties: list[PartyTerm], offering_ids:
     if not is_party(agreement, user.organisation_id):
         raise PermissionDenied()
     version = new_version(agreement, parties, offering_ids, note, when or datetime.now(timezone.utc))
+    db.session.flush()
+    record_audit("agreement.amended", user, agreement, {"version": version.number,
+                                                        "shares": {p.organisation_id: p.share_bp for p in parties}})
     agreement_awaiting_signature(agreement, version, user)
     return version
 
@@ -238,6 +245,7 @@ def terminate(agreement_id: int, user: User, reason: str, when: datetime | None 
     when = when or datetime.now(timezone.utc)
     agreement.state, agreement.terminated_at = AgreementState.TERMINATED.value, when
     agreement.termination_reason = reason.strip()[:500]
+    record_audit("agreement.terminated", user, agreement, {"reason": agreement.termination_reason})
     if agreement.pending_version is not None:
         agreement.pending_version.state = VersionState.WITHDRAWN.value
     agreement_changed(agreement, user)
