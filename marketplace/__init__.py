@@ -51,9 +51,9 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
-    from marketplace.accounts.services import load_user
+    from marketplace.security import install as install_security
 
-    login_manager.user_loader(load_user)
+    install_security(app)
     from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please sign in to continue.")

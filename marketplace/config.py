@@ -6,6 +6,7 @@ embedded default used by `make run`, and `TestConfig` is what the test suite sta
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +29,31 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     PAGE_SIZE = int(env("PAGE_SIZE", "12"))
+    # Rate limits are shared by every worker only through a shared store: Redis in production.
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
-    WTF_CSRF_TIME_LIMIT = None
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ACCOUNT_LIMIT = env("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    REGISTER_RATE_LIMIT = env("REGISTER_RATE_LIMIT", "10 per hour")
+    PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    PASSWORD_RESET_ACCOUNT_LIMIT = env("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour")
+    PASSWORD_RESET_MAX_AGE = int(env("PASSWORD_RESET_MAX_AGE", "3600"))
+    PASSWORD_MIN_LENGTH = int(env("PASSWORD_MIN_LENGTH", "10"))
+    PASSWORD_MIN_SCORE = int(env("PASSWORD_MIN_SCORE", "2"))
+    PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+    HTTPS = env("HTTPS", "1") == "1"
+    FORCE_HTTPS = HTTPS
+    HSTS_MAX_AGE = int(env("HSTS_MAX_AGE", str(365 * 24 * 3600)))
+    WTF_CSRF_TIME_LIMIT = int(env("CSRF_TIME_LIMIT", str(4 * 3600)))
+    SESSION_COOKIE_SECURE = HTTPS
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_DAYS = int(env("REMEMBER_DAYS", "30"))
+    REMEMBER_TOKEN_COOKIE = "moshu_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+    REMEMBER_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MATCHING_BACKEND = env("MATCHING_BACKEND", "e5")
     MATCHING_MODEL_PATH = env("MATCHING_MODEL_PATH")
@@ -70,6 +90,8 @@ class DevConfig(Config):
     )
     MAIL_BACKEND = env("MAIL_BACKEND", "file")
     MAIL_SUPPRESS_SEND = True
+    HTTPS = env("HTTPS", "0") == "1"
+    FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = HTTPS
 
 
 class TestConfig(Config):
@@ -85,6 +107,9 @@ class TestConfig(Config):
     PASSWORD_METHOD = "pbkdf2:sha256:1000"
     MAIL_BACKEND = "file"
     MAIL_SUPPRESS_SEND = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    HTTPS = FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = False
+    PROXY_COUNT = 0
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

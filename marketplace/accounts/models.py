@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -14,6 +15,11 @@ from marketplace.extensions import db
 def utcnow() -> datetime:
     """Return the current UTC time (timezone-aware)."""
     return datetime.now(timezone.utc)
+
+
+def new_session_token() -> str:
+    """Return a fresh random per-user session token."""
+    return secrets.token_urlsafe(24)
 
 
 class OrgKind(str, enum.Enum):
@@ -70,9 +76,17 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """Return flask-login's session id: the user id and the current session token.
+
+        Changing `session_token` (sign-out, password change or reset, deactivation) makes every session
+        that carries the old one anonymous at its next request."""
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:
@@ -83,3 +97,16 @@ class User(UserMixin, db.Model):
     def role(self) -> str:
         """Return the role the user acts in: admin, or the kind of their organisation."""
         return "admin" if self.is_admin else self.organisation.kind
+
+
+class RememberToken(db.Model):
+    """A "keep me signed in" token: the cookie holds selector and secret, the row only the secret's hash."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    selector: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+    user: Mapped[User] = relationship()

@@ -1,12 +1,15 @@
-"""Account services: registering organisations, checking passwords, loading users."""
+"""Account services: registering organisations, signing in, changing and resetting passwords."""
 from __future__ import annotations
 
-from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts.models import Organisation, OrgKind, User
+from marketplace.accounts.passwords import (check_password, hash_password, make_reset_token, password_fingerprint,
+                                            password_problem, read_reset_token)
+from marketplace.accounts.sessions import end_sessions, load_user  # noqa: F401 - load_user is flask-login's loader
 from marketplace.extensions import db
+
 
 
 class DuplicateAccount(ValueError):
@@ -18,15 +21,13 @@ class DuplicateAccount(ValueError):
         self.field = field
 
 
-def hash_password(password: str) -> str:
-    """Hash a password with the configured algorithm (scrypt by default)."""
-    method = current_app.config.get("PASSWORD_METHOD", "scrypt")
-    return generate_password_hash(password, method=method)
+class PasswordRefused(ValueError):
+    """Raised when a password change or reset is refused; `field` names the form field to show it on."""
 
-
-def load_user(user_id: str) -> User | None:
-    """Return the user for flask-login's session id."""
-    return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    def __init__(self, field: str, message: str):
+        """Remember which form field the refusal belongs to."""
+        super().__init__(message)
+        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -35,11 +36,56 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user whose e-mail and password match, else None."""
+    """Return the active user whose e-mail and password match, else None (same cost for unknown e-mails)."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not check_password_hash(user.password_hash, password):
+    matches = check_password(user.password_hash if user is not None else None, password)
+    if user is None or not matches or not user.is_active:
         return None
     return user
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Change a signed-in user's password after checking the current one; end all their sessions."""
+    if not check_password(user.password_hash, current):
+        raise PasswordRefused("current", _("The current password is not right."))
+    return set_password(user, new)
+
+
+def set_password(user: User, new: str) -> User:
+    """Set a new password that passes the policy and end every session of the user (the caller commits)."""
+    problem = password_problem(new, (user.email, user.name, user.organisation.name))
+    if problem:
+        raise PasswordRefused("password", problem)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    return user
+
+
+def reset_token_for(email: str) -> tuple[User, str] | None:
+    """Return the active user with this e-mail and a password-reset token for them, or None."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return None
+    return user, make_reset_token(user)
+
+
+def user_for_reset_token(token: str, max_age: int) -> User | None:
+    """Return the active user a reset token is for, if it is signed, unexpired and unused."""
+    found = read_reset_token(token, max_age)
+    if found is None:
+        return None
+    user = db.session.get(User, found[0])
+    if user is None or not user.is_active or password_fingerprint(user.password_hash) != found[1]:
+        return None
+    return user
+
+
+def reset_password(token: str, new: str, max_age: int) -> User:
+    """Set a new password with a reset token (which dies with the old password); the caller commits."""
+    user = user_for_reset_token(token, max_age)
+    if user is None:
+        raise PasswordRefused("password", _("This reset link is invalid, expired or already used. Ask for a new one."))
+    return set_password(user, new)
 
 
 def register_organisation(*, kind: str, org_name: str, credit_code: str, city: str, industry: str | None,
@@ -49,8 +95,6 @@ def register_organisation(*, kind: str, org_name: str, credit_code: str, city: s
     """Create an organisation with its first user; the caller commits."""
     if kind not in {k.value for k in OrgKind}:
         raise ValueError(f"unknown organisation kind {kind!r}")
-    from flask_babel import gettext as _
-
     if find_user_by_email(email):
         raise DuplicateAccount("email", _("An account with this e-mail already exists."))
     if db.session.scalar(select(Organisation).where(Organisation.credit_code == credit_code.upper())):
@@ -77,8 +121,10 @@ def update_organisation(org: Organisation, **fields) -> Organisation:
 
 
 def set_user_active(user: User, active: bool) -> User:
-    """Activate or deactivate an account (admin moderation); the caller commits."""
+    """Activate or deactivate an account (admin moderation); deactivation ends its sessions. The caller commits."""
     user.is_active_flag = active
+    if not active:
+        end_sessions(user)
     return user
 
 
