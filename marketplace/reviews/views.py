@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.audit.services import record_audit
 from marketplace.extensions import db
 from marketplace.reviews import bp
 from marketplace.reviews.forms import ModerationForm, ReplyForm, ReviewForm
@@ -89,6 +90,8 @@ def moderate(review_id: int):
         if not form.validate_on_submit():
             raise ReviewError(_("Give a reason for the decision."), "reason")
         moderate_review(review, current_user, form.action.data, form.reason.data)
+        record_audit("review.hidden" if review.hidden else "review.shown", actor=current_user, target=review,
+                     detail={"reason": form.reason.data}, address=request.remote_addr)
     except ReviewError as exc:
         db.session.rollback()
         flash(str(exc), "error")
