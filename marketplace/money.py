@@ -63,3 +63,14 @@ def exact_sum(column) -> tuple:
 def combine_sum(high, low) -> int:
     """Join the two partial sums of `exact_sum` into the exact integer total."""
     return int(high) * SUM_SPLIT + int(low)
+
+
+def format_bp(bp: int | None) -> str:
+    """Show basis points as an exact percentage: 3333 -> '33.33%', 6000 -> '60%'."""
+    if bp is None:
+        return "—"
+    sign = "-" if bp < 0 else ""
+    whole, part = divmod(abs(bp), 100)
+    if part == 0:
+        return f"{sign}{whole}%"
+    return f"{sign}{whole}.{part:02d}".rstrip("0") + "%"

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from marketplace import vocab
-from marketplace.money import format_fen
+from marketplace.money import format_fen, format_bp
 from marketplace.states import STATE_LABELS
 
 VOCABULARIES = {
@@ -101,7 +101,10 @@ def install(app: Flask) -> None:
     """Register the filters and globals on the app."""
     app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money,
                                  state=state_label, paragraphs=paragraphs,
-                                 highlight=highlight)
+                                 highlight=highlight, bp=format_bp)
+    from marketplace.permissions import install as install_permissions
+
+    install_permissions(app)
     app.jinja_env.globals.update(vocab_choices=vocab_choices, current_locale=current_locale,
                                  url_with=url_with, vocab=vocab)
     app.jinja_env.add_extension("jinja2.ext.do")

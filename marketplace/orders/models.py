@@ -13,21 +13,13 @@ from marketplace.extensions import db
 
 
 class OrderState(str, enum.Enum):
-    """Where an order stands: placed → paid → fulfilled | refunded; a placed order may be cancelled."""
+    """Where an order stands; the moves between states are `orders/process.py`."""
 
     PLACED = "placed"
     PAID = "paid"
     FULFILLED = "fulfilled"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
-
-
-ORDER_TRANSITIONS: dict[str, dict[OrderState, OrderState]] = {
-    "pay": {OrderState.PLACED: OrderState.PAID},
-    "fulfil": {OrderState.PAID: OrderState.FULFILLED},
-    "refund": {OrderState.PAID: OrderState.REFUNDED, OrderState.FULFILLED: OrderState.REFUNDED},
-    "cancel": {OrderState.PLACED: OrderState.CANCELLED},
-}
 
 
 class Order(db.Model):
@@ -76,6 +68,13 @@ class OrderLine(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
+    @property
+    def label(self) -> str:
+        """What the line is, in the reader's language: the item, or the 模型券 deduction."""
+        from flask_babel import gettext as _
+
+        return _("模型券 deduction") if self.code == "model_voucher" else self.description
+
 
 class VoucherEntry(db.Model):
     """An append-only row of an enterprise's yearly 模型券 ledger: grant, use or release (on refund)."""
@@ -94,3 +93,15 @@ class VoucherEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        """What the row is, in the reader's language."""
+        from flask_babel import gettext as _
+
+        return _("Used") if self.kind == "use" else _("Released (cancelled or refunded)")
+
+    @property
+    def signed_fen(self) -> int:
+        """The row's effect on the remaining allowance: a use takes away, a release gives back."""
+        return -self.amount_fen if self.kind == "use" else self.amount_fen

@@ -20,15 +20,14 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
-from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.locks import lock_row
 from marketplace.money import MAX_AMOUNT_FEN, combine_sum, exact_sum, format_fen
-from marketplace.notifications.events import order_changed
-from marketplace.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderState, VoucherEntry
+from marketplace.orders.models import Order, OrderLine, OrderState, VoucherEntry
+from marketplace.orders.process import ORDER
+from marketplace.permissions import require
 from marketplace.policy.calculators import voucher_deduction
 from marketplace.policy.rules import instrument, region_for
-from marketplace.states import next_state
 
 MAX_QUANTITY = 10_000
 
@@ -121,9 +120,8 @@ def place_order(user: User, offering: Offering, quantity: int, idempotency_key: 
     orders; with `seen`, the order is refused (QuoteChanged) unless the price and amount payable are still
     what the SME confirmed. Returns (order, created).
     """
+    require(user, "order.place", offering)
     enterprise = user.organisation
-    if not enterprise.is_enterprise:
-        raise PermissionDenied()
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValueError(_("The order form expired. Please reload the page."))
@@ -166,12 +164,6 @@ def lock_order(order_id: int) -> Order:
     return order
 
 
-def ensure_vendor_of(order: Order, user: User) -> None:
-    """Refuse unless the user acts for the order's vendor."""
-    if not user.is_authenticated or user.organisation_id != order.vendor_id:
-        raise PermissionDenied()
-
-
 def release_voucher(order: Order, when: datetime) -> None:
     """Give an order's voucher amount back to the enterprise's yearly cap."""
     if order.voucher_fen:
@@ -182,65 +174,22 @@ def release_voucher(order: Order, when: datetime) -> None:
 
 def mark_paid(order_id: int, user: User, when: datetime | None = None) -> Order:
     """Record that the vendor received payment; split the revenue if an agreement covers the offering."""
-    from marketplace.resonance.services import record_revenue
-
-    order = lock_order(order_id)
-    ensure_vendor_of(order, user)
-    order.state = next_state(ORDER_TRANSITIONS, "pay", order.state).value
-    order.paid_at = when or now()
-    entries = record_revenue(order)
-    record_audit("order.paid", user, order, {"payable_fen": order.payable_fen, "ledger_rows": len(entries)})
-    order_changed(order, user)
-    return order
+    return ORDER.fire(order_id, "pay", user, when)
 
 
 def mark_fulfilled(order_id: int, user: User, when: datetime | None = None) -> Order:
     """Record that the vendor delivered the order."""
-    order = lock_order(order_id)
-    ensure_vendor_of(order, user)
-    order.state = next_state(ORDER_TRANSITIONS, "fulfil", order.state).value
-    order.fulfilled_at = when or now()
-    record_audit("order.fulfilled", user, order)
-    order_changed(order, user)
-    return order
+    return ORDER.fire(order_id, "fulfil", user, when)
 
 
 def refund(order_id: int, user: User, reason: str, when: datetime | None = None) -> Order:
     """Refund a paid order (vendor, with a reason): reverse the revenue split and release the voucher."""
-    from marketplace.resonance.services import reverse_revenue
-
-    if not (reason or "").strip():
-        raise ValueError(_("Give a reason for the refund."))
-    order = lock_order(order_id)
-    ensure_vendor_of(order, user)
-    order.state = next_state(ORDER_TRANSITIONS, "refund", order.state).value
-    order.refunded_at = when or now()
-    order.refund_reason = reason.strip()[:500]
-    reverse_revenue(order, order.refunded_at)
-    release_voucher(order, order.refunded_at)
-    record_audit("order.refunded", user, order, {"reason": order.refund_reason, "payable_fen": order.payable_fen})
-    order_changed(order, user)
-    return order
+    return ORDER.fire(order_id, "refund", user, when, reason=reason)
 
 
 def cancel(order_id: int, user: User, when: datetime | None = None) -> Order:
     """Cancel a placed, unpaid order (the SME that placed it); the voucher amount is released."""
-    order = lock_order(order_id)
-    if not user.is_authenticated or user.organisation_id != order.buyer_id:
-        raise PermissionDenied()
-    order.state = next_state(ORDER_TRANSITIONS, "cancel", order.state).value
-    order.cancelled_at = when or now()
-    release_voucher(order, order.cancelled_at)
-    record_audit("order.cancelled", user, order, {"voucher_released_fen": order.voucher_fen})
-    order_changed(order, user)
-    return order
-
-
-def can_view_order(order: Order, user: User) -> bool:
-    """The buyer, the vendor, promotion centers and admins may see an order."""
-    if not user.is_authenticated:
-        return False
-    return user.is_admin or user.organisation.is_center or user.organisation_id in (order.buyer_id, order.vendor_id)
+    return ORDER.fire(order_id, "cancel", user, when)
 
 
 def orders_for(org: Organisation, year: int | None = None) -> list[Order]:

@@ -10,16 +10,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.catalog.models import Offering
-from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.orders import bp
-from marketplace.orders.forms import OrderForm, RefundForm
+from marketplace.orders.forms import OrderForm
 from marketplace.orders.models import Order
 from marketplace.resonance.models import LedgerEntry
-from marketplace.orders.services import (QuoteChanged, QuoteSeen, can_view_order, cancel, mark_fulfilled, mark_paid,
-                                         orders_for, place_order, quote, refund, voucher_ledger, voucher_summary)
-from marketplace.states import IllegalTransition
-from marketplace.web import perform, role_required
+from marketplace.orders.process import ORDER
+from marketplace.orders.services import (QuoteChanged, QuoteSeen, orders_for, place_order, quote, voucher_ledger,
+                                         voucher_summary)
+from marketplace.permissions import can, permission_required, require
+from marketplace.web import perform
 
 
 def published_offering_or_404(offering_id: int) -> Offering:
@@ -31,12 +31,10 @@ def published_offering_or_404(offering_id: int) -> Offering:
 
 
 @bp.route("/offerings/<int:offering_id>/order", methods=["GET", "POST"])
-@role_required("enterprise")
+@permission_required("order.place")
 def new(offering_id: int):
     """Show the quote for an order (list price, 模型券 deduction, payable) and place it on confirmation."""
     offering = published_offering_or_404(offering_id)
-    if not current_user.organisation.is_enterprise:
-        raise PermissionDenied()
     form = OrderForm()
     if request.method == "GET":
         form.quantity.data = request.args.get("quantity", 1, type=int) or 1
@@ -79,67 +77,44 @@ def index():
     org = current_user.organisation
     year = request.args.get("year", date.today().year, type=int)
     summary = voucher_summary(org, year) if org.is_enterprise else None
-    return render_template("orders/index.html", orders=orders_for(org), summary=summary, year=year)
+    return render_template("orders/index.html", orders=orders_for(org), summary=summary, year=year,
+                           selling=not org.is_enterprise)
 
 
 @bp.route("/orders/<int:order_id>")
 @login_required
 def detail(order_id: int):
-    """Show an order: lines, state, dates and the actions the user may take."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        abort(404)
-    if not can_view_order(order, current_user):
-        raise PermissionDenied()
+    """Show an order: lines, state, dates and the moves the user may make now."""
+    order = db.get_or_404(Order, order_id)
+    require(current_user, "order.view", order)
     entries = list(db.session.scalars(select(LedgerEntry).where(LedgerEntry.order_id == order.id)
                                       .order_by(LedgerEntry.id)))
-    return render_template("orders/detail.html", order=order, refund_form=RefundForm(), entries=entries,
-                           is_vendor=current_user.organisation_id == order.vendor_id,
-                           is_buyer=current_user.organisation_id == order.buyer_id)
+    return render_template("orders/detail.html", order=order, entries=entries,
+                           moves=ORDER.available(order, current_user),
+                           may_review=can(current_user, "order.review", order))
 
 
-ACTIONS = {"pay": (mark_paid, lambda: _("Payment recorded.")),
-           "fulfil": (mark_fulfilled, lambda: _("Marked as delivered.")),
-           "cancel": (cancel, lambda: _("Order cancelled; the voucher amount was released."))}
+SUCCESS = {"pay": lambda: _("Payment recorded."),
+           "fulfil": lambda: _("Marked as delivered."),
+           "refund": lambda: _("Refunded. Revenue shares were reversed and the voucher amount released."),
+           "cancel": lambda: _("Order cancelled; the voucher amount was released.")}
 
 
-@bp.route("/orders/<int:order_id>/<any(pay, fulfil, cancel):action>", methods=["POST"])
+@bp.route("/orders/<int:order_id>/<any(pay, fulfil, refund, cancel):action>", methods=["POST"])
 @login_required
 def transition(order_id: int, action: str):
-    """Record payment or delivery (vendor) or cancel (SME)."""
-    if db.session.get(Order, order_id) is None:
-        abort(404)
-    service, message = ACTIONS[action]
-    perform(lambda: service(order_id, current_user), message)
-    return redirect(url_for("orders.detail", order_id=order_id))
-
-
-@bp.route("/orders/<int:order_id>/refund", methods=["POST"])
-@login_required
-def refund_order(order_id: int):
-    """Refund a paid order with a reason (vendor)."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        abort(404)
-    if current_user.organisation_id != order.vendor_id:
-        raise PermissionDenied()
-    form = RefundForm()
-    if not form.validate():
-        flash(_("Give a reason for the refund."), "error")
-        return redirect(url_for("orders.detail", order_id=order_id))
-    perform(lambda: refund(order_id, current_user, form.reason.data),
-            _("Refunded. Revenue shares were reversed and the voucher amount released."),
-            refusals=(IllegalTransition, ValueError))
+    """Fire one transition of the order process (record payment or delivery, refund, cancel)."""
+    db.get_or_404(Order, order_id)
+    values = {a.name: request.form.get(a.name, "")[:2000] for a in ORDER.transition(action).asks}
+    perform(lambda: ORDER.fire(order_id, action, current_user, **values), SUCCESS[action])
     return redirect(url_for("orders.detail", order_id=order_id))
 
 
 @bp.route("/vouchers")
-@role_required("enterprise")
+@permission_required("voucher.view")
 def vouchers():
     """The SME's 模型券 ledger for a year: allowance, uses, releases, remaining."""
     org = current_user.organisation
-    if not org.is_enterprise:
-        raise PermissionDenied()
     year = request.args.get("year", date.today().year, type=int)
     return render_template("orders/vouchers.html", summary=voucher_summary(org, year),
                            entries=voucher_ledger(org.id, year), year=year)

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_audit
-from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.locks import lock_name
+from marketplace.permissions import require
 from marketplace.money import format_fen
 from marketplace.policy.rules import instrument
 from marketplace.resonance.models import Agreement, AgreementState, DemonstrationSelection
@@ -28,8 +28,7 @@ def selections(year: int | None = None) -> list[DemonstrationSelection]:
 def select_demonstration(agreement_id: int, user: User, year: int, award_fen: int, reason: str,
                          when: datetime | None = None) -> DemonstrationSelection:
     """Select an active agreement as a demonstration case; the yearly count and the award cap are enforced."""
-    if not user.is_authenticated or not user.organisation.is_center:
-        raise PermissionDenied()
+    require(user, "demonstration.select")
     rule = instrument("resonance_award", user.organisation.city, year)
     if rule is None:
         raise AgreementError(_("No demonstration award is defined for %(year)s.", year=year), "year")

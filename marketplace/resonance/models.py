@@ -131,6 +131,15 @@ class AgreementParty(db.Model):
     version: Mapped[AgreementVersion] = relationship(back_populates="parties")
     organisation: Mapped[Organisation] = relationship()
 
+    @property
+    def role_label(self) -> str:
+        """The party's role in the reader's language."""
+        from flask_babel import gettext as _
+
+        labels = {PartyRole.DATA.value: _("Data provider (数据方)"), PartyRole.MODEL.value: _("Model developer (模型方)"),
+                  PartyRole.CENTER.value: _("Promotion center")}
+        return labels.get(self.role, _("Platform"))
+
 
 class LedgerEntry(db.Model):
     """An append-only revenue-sharing row: one party's share of one paid order, or its reversal on refund."""
@@ -147,6 +156,13 @@ class LedgerEntry(db.Model):
     share_bp: Mapped[int]
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    @property
+    def kind_label(self) -> str:
+        """What the row is, in the reader's language: a revenue share or its reversal on refund."""
+        from flask_babel import gettext as _
+
+        return _("Revenue share") if self.kind == "revenue" else _("Reversal (refund)")
 
     agreement: Mapped[Agreement] = relationship()
     version: Mapped[AgreementVersion] = relationship()

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
-from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.locks import lock_name, lock_row
-from marketplace.notifications.events import agreement_awaiting_signature, agreement_changed
+from marketplace.locks import lock_row
+from marketplace.notifications.events import agreement_awaiting_signature
+from marketplace.permissions import require
 from marketplace.resonance.models import (ROLE_KINDS, Agreement, AgreementParty, AgreementState, AgreementVersion,
                                           LedgerEntry, VersionState, version_offering)
 
@@ -137,9 +137,8 @@ def new_version(agreement: Agreement, parties: list[PartyTerm], offering_ids: li
 def draft_agreement(user: User, title: str, agent_description: str, data_description: str,
                     parties: list[PartyTerm], offering_ids: list[int], when: datetime | None = None) -> Agreement:
     """Draft an agreement (by a vendor or an SME that is one of its parties); the caller commits."""
+    require(user, "agreement.draft")
     org = user.organisation
-    if not (org.is_vendor or org.is_enterprise):
-        raise PermissionDenied()
     if org.id not in {p.organisation_id for p in parties}:
         raise AgreementError(_("Your organisation must be one of the parties."), "parties")
     when = when or datetime.now(timezone.utc)
@@ -186,70 +185,28 @@ def covering_agreement(offering_id: int, exclude_agreement_id: int | None = None
 
 def sign(agreement_id: int, user: User, when: datetime | None = None) -> AgreementVersion:
     """Sign the pending version for the user's organisation; when all have signed it comes into force."""
-    agreement = lock_agreement(agreement_id)
-    if agreement.state == AgreementState.TERMINATED.value:
-        raise AgreementError(_("This agreement was terminated."))
-    version = agreement.pending_version
-    if version is None:
-        raise AgreementError(_("There is nothing awaiting signature."))
-    party = party_of(version, user.organisation_id)
-    if party is None:
-        raise PermissionDenied()
-    if party.signed_at is not None:
-        raise AgreementError(_("Your organisation has already signed this version."))
-    when = when or datetime.now(timezone.utc)
-    party.signed_at, party.signed_by_id = when, user.id
-    record_audit("agreement.signed", user, agreement, {"version": version.number})
-    if version.fully_signed:
-        lock_name("resonance:coverage")  # two agreements coming into force cannot both cover one offering
-        for offering in version.offerings:
-            other = covering_agreement(offering.id, exclude_agreement_id=agreement.id)
-            if other is not None:
-                raise AgreementError(_("“%(title)s” is already covered by the active agreement “%(other)s”.",
-                                       title=offering.title, other=other.title))
-        current = agreement.active_version
-        if current is not None:
-            current.state, current.superseded_at = VersionState.SUPERSEDED.value, when
-        version.state, version.activated_at = VersionState.ACTIVE.value, when
-        agreement.state = AgreementState.ACTIVE.value
-        record_audit("agreement.activated", user, agreement, {"version": version.number})
-        agreement_changed(agreement, user)
+    from marketplace.resonance.process import AGREEMENT
+
+    version = lock_agreement(agreement_id).pending_version
+    AGREEMENT.fire(agreement_id, "sign", user, when)
     return version
 
 
 def amend(agreement_id: int, user: User, parties: list[PartyTerm], offering_ids: list[int], note: str,
           when: datetime | None = None) -> AgreementVersion:
     """Propose new terms as a new version; the version in force stays in force until everyone signs."""
-    agreement = lock_agreement(agreement_id)
-    if agreement.state == AgreementState.TERMINATED.value:
-        raise AgreementError(_("This agreement was terminated."))
-    if not is_party(agreement, user.organisation_id):
-        raise PermissionDenied()
-    version = new_version(agreement, parties, offering_ids, note, when or datetime.now(timezone.utc))
-    db.session.flush()
-    record_audit("agreement.amended", user, agreement, {"version": version.number,
-                                                        "shares": {p.organisation_id: p.share_bp for p in parties}})
-    agreement_awaiting_signature(agreement, version, user)
-    return version
+    from marketplace.resonance.process import AGREEMENT
+
+    agreement = AGREEMENT.fire(agreement_id, "amend", user, when, parties=parties, offering_ids=offering_ids,
+                               note=note)
+    return agreement.pending_version
 
 
 def terminate(agreement_id: int, user: User, reason: str, when: datetime | None = None) -> Agreement:
     """Terminate an agreement (a party of the version in force); later payments are no longer split."""
-    agreement = lock_agreement(agreement_id)
-    if agreement.state == AgreementState.TERMINATED.value:
-        raise AgreementError(_("This agreement was terminated."))
-    if party_of(agreement.active_version or agreement.latest_version, user.organisation_id) is None:
-        raise PermissionDenied()
-    if not (reason or "").strip():
-        raise AgreementError(_("Give a reason for the termination."), "reason")
-    when = when or datetime.now(timezone.utc)
-    agreement.state, agreement.terminated_at = AgreementState.TERMINATED.value, when
-    agreement.termination_reason = reason.strip()[:500]
-    record_audit("agreement.terminated", user, agreement, {"reason": agreement.termination_reason})
-    if agreement.pending_version is not None:
-        agreement.pending_version.state = VersionState.WITHDRAWN.value
-    agreement_changed(agreement, user)
-    return agreement
+    from marketplace.resonance.process import AGREEMENT
+
+    return AGREEMENT.fire(agreement_id, "terminate", user, when, reason=reason)
 
 
 # ---- ledger ----------------------------------------------------------------------------------

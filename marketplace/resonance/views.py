@@ -1,7 +1,7 @@
 """模数共振 views: agreements (draft, sign, amend, terminate), statements with CSV, demonstration selection."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,21 +12,21 @@ from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.resonance import bp
 from marketplace.resonance.demonstrations import agreements_for_selection, select_demonstration, selections
-from marketplace.resonance.forms import AgreementForm, DemonstrationForm, StatementForm, TerminateForm
+from marketplace.resonance.forms import AgreementForm, DemonstrationForm, StatementForm
 from marketplace.resonance.models import Agreement, AgreementParty, AgreementVersion
-from marketplace.resonance.services import AgreementError, amend, draft_agreement, is_party, party_of, sign, terminate
-from marketplace.resonance.statements import agreement_totals, can_see_statement, statement, statement_csv
+from marketplace.permissions import can, permission_required, require
+from marketplace.resonance.process import AGREEMENT
+from marketplace.resonance.services import AgreementError, amend, draft_agreement, sign, terminate
+from marketplace.resonance.statements import agreement_totals, statement, statement_csv
+from marketplace.states import IllegalTransition
 from marketplace.states import ListingState
-from marketplace.web import perform, role_required
+from marketplace.web import perform
 
 
 def agreement_or_404(agreement_id: int) -> Agreement:
     """Return an agreement the user may see (a party, a promotion center or an admin), else 404/403."""
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        abort(404)
-    if not can_see_statement(current_user, agreement):
-        raise PermissionDenied()
+    agreement = db.get_or_404(Agreement, agreement_id)
+    require(current_user, "agreement.view", agreement)
     return agreement
 
 
@@ -55,11 +55,11 @@ def attach_error(form: AgreementForm, exc: AgreementError) -> None:
 
 
 @bp.route("/")
-@login_required
+@permission_required("agreement.list")
 def index():
     """List the agreements the organisation is party to (promotion centers and admins: all, with totals)."""
     org = current_user.organisation
-    overview = current_user.is_admin or org.is_center
+    overview = can(current_user, "agreement.overview")
     stmt = select(Agreement).order_by(Agreement.created_at.desc(), Agreement.id.desc())
     if not overview:
         stmt = stmt.where(Agreement.id.in_(select(AgreementVersion.agreement_id)
@@ -67,11 +67,11 @@ def index():
                                            .where(AgreementParty.organisation_id == org.id)))
     agreements = list(db.session.scalars(stmt))
     return render_template("resonance/index.html", agreements=agreements, totals=agreement_totals(),
-                           overview=overview)
+                           overview=overview, may_draft=can(current_user, "agreement.draft"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("vendor", "enterprise")
+@permission_required("agreement.draft")
 def new():
     """Draft an agreement; every party then signs it."""
     form = AgreementForm()
@@ -99,10 +99,9 @@ def new():
 def detail(agreement_id: int):
     """Show an agreement: versions with parties, shares and signatures, offerings, and the ledger total."""
     agreement = agreement_or_404(agreement_id)
-    mine = party_of(agreement.pending_version, current_user.organisation_id)
-    return render_template("resonance/detail.html", agreement=agreement, my_pending=mine,
-                           can_act=is_party(agreement, current_user.organisation_id),
-                           totals=agreement_totals().get(agreement.id), terminate_form=TerminateForm())
+    moves = {t.name: t for t in AGREEMENT.available(agreement, current_user)}
+    return render_template("resonance/detail.html", agreement=agreement, moves=moves,
+                           totals=agreement_totals().get(agreement.id))
 
 
 @bp.route("/<int:agreement_id>/sign", methods=["POST"])
@@ -127,8 +126,7 @@ def sign_view(agreement_id: int):
 def amend_view(agreement_id: int):
     """Propose new terms as a new version that every party signs again."""
     agreement = agreement_or_404(agreement_id)
-    if not is_party(agreement, current_user.organisation_id):
-        raise PermissionDenied()
+    require(current_user, "agreement.amend", agreement)
     base = agreement.latest_version
     form = AgreementForm(obj=agreement)
     fill_choices(form)
@@ -151,15 +149,14 @@ def amend_view(agreement_id: int):
     return render_template("resonance/form.html", form=form, agreement=agreement), (422 if form.errors else 200)
 
 
-@bp.route("/<int:agreement_id>/terminate", methods=["POST"])
+@bp.route("/<int:agreement_id>/<any(terminate):action>", methods=["POST"])
 @login_required
-def terminate_view(agreement_id: int):
+def transition(agreement_id: int, action: str):
     """Terminate an agreement with a reason; later payments are not split."""
     agreement_or_404(agreement_id)
-    form = TerminateForm()
-    reason = form.reason.data if form.validate() else ""
+    reason = request.form.get("reason", "")[:2000]
     perform(lambda: terminate(agreement_id, current_user, reason), _("Agreement terminated."),
-            refusals=(AgreementError,))
+            refusals=(AgreementError, IllegalTransition))
     return redirect(url_for("resonance.detail", agreement_id=agreement_id))
 
 
@@ -168,7 +165,7 @@ def terminate_view(agreement_id: int):
 def statement_view():
     """A party's revenue statement for a period (promotion centers: any party or all), as a page or CSV."""
     form = StatementForm(request.args)
-    overview = current_user.is_admin or current_user.organisation.is_center
+    overview = can(current_user, "agreement.overview")
     if not form.validate():
         party = current_user.organisation_id
         result = statement(current_user, None if overview else party)
@@ -188,7 +185,7 @@ def statement_view():
 def demonstrations():
     """Demonstration cases by year (public); promotion centers select new ones here."""
     form = None
-    if current_user.is_authenticated and current_user.organisation.is_center:
+    if can(current_user, "demonstration.select"):
         form = DemonstrationForm()
         form.agreement_id.choices = [(a.id, a.title) for a in agreements_for_selection()]
         if form.validate_on_submit():

@@ -1,0 +1,97 @@
+"""Who may do what: every "may this user do X (to this record)" is one named rule here.
+
+Views (`permission_required` or `require`), services (`require`), processes (each transition names its
+permission) and templates (`{% if current_user is permitted "order.refund", order %}` or the `can` global)
+all ask the same rule, so changing who may refund an order is one line. What an admin may do is decided
+here too: only where a rule says so.
+
+Rules answer for the *user and record*; whether the record's *state* allows the action is its process's
+business (see `marketplace.process`).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+
+from marketplace.errors import PermissionDenied
+
+Rule = Callable[[Any, Any], bool]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a permission rule under a name such as "order.refund"."""
+
+    def register(check: Rule) -> Rule:
+        if name in RULES:
+            raise ValueError(f"permission {name!r} is defined twice")
+        RULES[name] = check
+        return check
+
+    return register
+
+
+def signed_in(user) -> bool:
+    """Tell whether the user is a signed-in, active account."""
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def member_of(user, org_id: int | None) -> bool:
+    """Tell whether a signed-in user acts for the organisation with that id."""
+    return signed_in(user) and org_id is not None and user.organisation_id == org_id
+
+
+def acts_as(user, kind: str) -> bool:
+    """Tell whether a signed-in, non-admin user acts for an organisation of a kind (enterprise, vendor, center)."""
+    return signed_in(user) and not user.is_admin and user.organisation.kind == kind
+
+
+def oversees(user) -> bool:
+    """Promotion centers and admins see every order, agreement and statement."""
+    return signed_in(user) and (user.is_admin or user.organisation.is_center)
+
+
+def can(user, name: str, record: Any = None) -> bool:
+    """Answer whether the user may do the named thing (to the record)."""
+    try:
+        check = RULES[name]
+    except KeyError:
+        raise KeyError(f"no permission named {name!r}") from None
+    return bool(check(user, record))
+
+
+def require(user, name: str, record: Any = None) -> None:
+    """Raise PermissionDenied unless the user may do the named thing."""
+    if not can(user, name, record):
+        raise PermissionDenied()
+
+
+def permission_required(name: str):
+    """View decorator: refuse (403, or the sign-in page for visitors) unless the current user has a record-free permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not signed_in(current_user):
+                from marketplace.extensions import login_manager
+
+                return login_manager.unauthorized()
+            require(current_user, name)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def install(app: Flask) -> None:
+    """Let templates ask `user is permitted(name, record)` and call `can(name, record)` for the current user."""
+    import marketplace.orders.permissions  # noqa: F401  (registers the rules)
+    import marketplace.resonance.permissions  # noqa: F401
+
+    app.jinja_env.tests["permitted"] = lambda user, name, record=None: can(user, name, record)
+    app.jinja_env.globals["can"] = lambda name, record=None: can(current_user, name, record)
