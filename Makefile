@@ -6,7 +6,7 @@ FLASK  := MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test install translations browser evaluate bench db messages
+.PHONY: run test install translations browser services evaluate bench db messages
 
 $(STAMP): requirements.txt requirements-torch.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ browser:
 	  echo "Installing Debian's chromium for the end-to-end tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+services:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "Installing Debian's redis-server for the shared rate-limit tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 db: install
 	$(FLASK) db upgrade heads
 
@@ -34,8 +39,8 @@ run: db
 	$(FLASK) reindex --if-needed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install browser
-	$(VENV)/bin/pytest -p no:cacheprovider
+test: install browser services
+	MARKETPLACE_REQUIRE_SERVICES=1 $(VENV)/bin/pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== The database tests again, on PostgreSQL =="; \
 	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings \
