@@ -107,7 +107,8 @@ def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int
                            max=format_fen(MAX_AMOUNT_FEN)))
     rule = instrument("model_voucher", enterprise.city, year)
     used = voucher_used(enterprise.id, year)
-    deduction = voucher_deduction(list_fen, used, rule) if offering.voucher_eligible else 0
+    deduction = (voucher_deduction(list_fen, used, rule, enterprise.digital_level)
+                 if offering.voucher_eligible else 0)
     return Quote(offering.price_fen, quantity, list_fen, deduction, list_fen - deduction, year,
                  region_for(enterprise.city, year), used, rule.annual_cap_fen if rule else None)
 

@@ -1,7 +1,9 @@
 """Policy calculators: pure functions over the rules and what an enterprise has already used.
 
 All amounts are integer fen. Percentages are applied with floor rounding so a subsidy never exceeds
-its rate; caps are applied after the rate.
+its rate; caps are applied after the rate. `estimate` is the one calculator: the deduction at checkout
+(`voucher_deduction`) is the estimate of the same rule, so the estimator and the order never disagree on a
+missing rate (null means no rate limit: only the caps apply) or on the minimum 数字化水平.
 """
 from __future__ import annotations
 
@@ -15,18 +17,6 @@ def rate_of(amount_fen: int, rate_bp: int) -> int:
     if amount_fen < 0 or rate_bp < 0:
         raise ValueError("amount and rate must not be negative")
     return amount_fen * rate_bp // 10_000
-
-
-def voucher_deduction(eligible_fen: int, used_fen: int, rule: Instrument | None) -> int:
-    """Return the 模型券 deduction for an eligible amount: the rate, never beyond the remaining annual cap."""
-    if rule is None or eligible_fen <= 0 or rule.rate_bp is None:
-        return 0
-    amount = rate_of(eligible_fen, rule.rate_bp)
-    if rule.item_cap_fen is not None:
-        amount = min(amount, rule.item_cap_fen)
-    if rule.annual_cap_fen is not None:
-        amount = min(amount, max(rule.annual_cap_fen - used_fen, 0))
-    return max(amount, 0)
 
 
 @dataclass
@@ -61,3 +51,11 @@ def estimate(rule: Instrument, amount_fen: int, digital_level: int | None, used_
             value = remaining
             reasons.append(("annual_cap", {"cap": rule.annual_cap_fen, "used": used_fen, "remaining": remaining}))
     return Estimate(rule, value, value > 0, reasons)
+
+
+def voucher_deduction(eligible_fen: int, used_fen: int, rule: Instrument | None,
+                      digital_level: int | None = None) -> int:
+    """Return the 模型券 deduction for an eligible amount at order time: exactly what `estimate` allows."""
+    if rule is None or eligible_fen <= 0:
+        return 0
+    return estimate(rule, eligible_fen, digital_level, used_fen).amount_fen

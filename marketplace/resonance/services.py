@@ -212,6 +212,16 @@ def terminate(agreement_id: int, user: User, reason: str, when: datetime | None 
 # ---- ledger ----------------------------------------------------------------------------------
 
 
+def split_base(order) -> int:
+    """The amount a paid order puts into the 模数共振 split: its list amount, voucher included.
+
+    The SME pays the amount payable and the 模型券 part is reimbursed to the provider by the voucher
+    programme (核销 → 拨付), so the revenue the agent earns is the whole list amount; splitting only the
+    payable part would shrink every party's share whenever the buyer used a voucher.
+    """
+    return order.list_fen
+
+
 def record_revenue(order) -> list[LedgerEntry]:
     """Split a just-paid order by the version in force now, as append-only ledger rows (once per order)."""
     agreement = covering_agreement(order.offering_id)
@@ -222,7 +232,7 @@ def record_revenue(order) -> list[LedgerEntry]:
                                                               LedgerEntry.kind == "revenue"))
     if existing is not None:
         return []
-    parts = split_revenue(order.list_fen, version.shares)
+    parts = split_revenue(split_base(order), version.shares)
     entries = [LedgerEntry(agreement_id=agreement.id, version_id=version.id, order_id=order.id, party_id=party,
                            kind="revenue", share_bp=version.shares[party], amount_fen=amount,
                            created_at=order.paid_at)

@@ -68,3 +68,19 @@ def test_resonance_award_count_cap():
     rule = instrument("resonance_award", "zhuhai", 2026)
     assert estimate(rule, 40_000_000, 2, 0, awarded_count=4).eligible
     assert not estimate(rule, 40_000_000, 2, 0, awarded_count=5).eligible
+
+
+@pytest.mark.parametrize("changes, amount, level, used", [
+    ({}, 1_000_000_00, 1, 0),
+    ({"rate_bp": None}, 40_000_00, None, 0),
+    ({"rate_bp": None}, 2_000_000_00, 3, 50_000_000),
+    ({"min_digital_level": 2}, 1_000_000_00, 1, 0),
+    ({"min_digital_level": 2}, 1_000_000_00, 2, 0),
+    ({"item_cap_fen": 10_000_00}, 1_000_000_00, None, 0),
+])
+def test_checkout_deduction_is_what_the_estimator_promises(changes, amount, level, used):
+    """The deduction at checkout and the estimator agree on a missing rate and on the minimum digital level."""
+    from dataclasses import replace
+
+    rule = replace(instrument("model_voucher", "zhuhai", 2026), **changes)
+    assert voucher_deduction(amount, used, rule, level) == estimate(rule, amount, level, used).amount_fen

@@ -68,3 +68,23 @@ def test_invalid_input_raises_a_clear_value_error(amount, shares, message):
     """Bad shares or amounts raise ValueError saying what is wrong."""
     with pytest.raises(ValueError, match=message):
         split_revenue(amount, shares)
+
+
+def test_split_base_is_the_list_amount_voucher_included(in_app):
+    """A paid order with a 模型券 deduction is split on its list amount, not on the amount the SME paid."""
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+
+    from marketplace.orders.services import mark_paid, place_order
+    from marketplace.resonance.models import LedgerEntry
+    from tests.factories import make_active_agreement, make_offering, make_user
+
+    vendor, data = make_user("vendor"), make_user("enterprise")
+    buyer = make_user("enterprise", city="zhuhai")
+    item = make_offering(vendor.organisation, price_fen=100_000_00, voucher_eligible=True)
+    make_active_agreement(vendor, data, [item], shares=(6000, 4000))
+    order, _ = place_order(buyer, item, 1, "base-1")
+    mark_paid(order.id, vendor)
+    assert order.voucher_fen == 30_000_00 and order.payable_fen == 70_000_00
+    assert sum(e.amount_fen for e in db.session.scalars(select(LedgerEntry))) == 100_000_00
