@@ -1,4 +1,5 @@
-"""On-disk primitives: crash-safe writes (temp file, fsync, rename, fsync dir) and a checksummed container.
+"""On-disk primitives: crash-safe writes (temp file, fsync, rename, fsync dir), a checksummed container,
+and an exclusive file lock so that one process at a time builds an index.
 
 The container is one file: an 8-byte magic, a JSON header (format, identity, section table,
 sha256 of the payload) and the raw sections. Any truncation, foreign file or bit flip is
@@ -6,12 +7,14 @@ reported as `IndexCorrupt` before a single byte is trusted.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -153,3 +156,28 @@ def read_container(path: str | os.PathLike) -> tuple[dict, dict[str, bytes | np.
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexCorrupt(f"malformed index sections: {exc}") from None
     return head, sections
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | os.PathLike, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock on `path` (created if missing) for the block.
+
+    The lock (`flock`) excludes other processes and other threads of this process alike, since each
+    holder opens the file itself. It is released when the block ends or the process dies, so a crash
+    never leaves it held. `on_wait` is called once if the lock is busy, before blocking on it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)

@@ -1,4 +1,4 @@
-"""Flask commands: thin wrappers that call services (seed, ...)."""
+"""Flask commands: thin wrappers that call services (seed, reindex, send-digests)."""
 from __future__ import annotations
 
 import click
@@ -30,13 +30,14 @@ def install(app: Flask) -> None:
     @click.option("--if-needed", is_flag=True,
                   help="Only rebuild when the saved index is missing, foreign or damaged (a stale one catches up).")
     def reindex_command(if_needed: bool) -> None:
-        """Rebuild the search index from the database, with a progress bar."""
+        """Rebuild the search index from the database, with a progress bar (one process at a time)."""
         from tqdm import tqdm
 
         engine = app.extensions["matching"]
         if if_needed:
+            outcome = engine.ensure_index()
             index = engine.index()
-            click.echo(f"Search index ready: {len(index)} documents, version {index.version}")
+            click.echo(f"Search index {outcome}: {len(index)} documents, version {index.version}")
             return
         bar = tqdm(total=0, unit="doc", desc="encoding")
 
@@ -54,6 +55,7 @@ def install(app: Flask) -> None:
         """Send the day's digests: needs matching vendors' listings and new saved-search results."""
         from marketplace.notifications.digests import send_digests
 
+        app.extensions["matching"].ensure_index()
         counts = send_digests()
         db.session.commit()
         click.echo("Digests: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,11 +1,16 @@
-"""The app's replica of the search index: built from the database, kept in step with commits.
+"""The app's replica of the search index: built from the database outside requests, kept in step with commits.
 
-One `MatchingEngine` per app (in `app.extensions["matching"]`). It loads the saved index on first use
-and checks it against the database (ids and per-document change stamps): a missing, foreign or corrupt
-index is rebuilt, a stale one catches up document by document — either way the fact is logged. After
-every database commit that touched an indexed record, the changed documents are re-encoded and applied
-(small batches at once, large ones on a background thread), then the index is saved atomically; another
-worker notices the newer saved version before its next search and reloads.
+One `MatchingEngine` per app (in `app.extensions["matching"]`). A web request only ever *loads* the saved
+index and checks it against the database (ids and per-document change stamps), catching up at most
+`MATCHING_CATCH_UP_LIMIT` changed documents. When the saved index is missing, foreign, damaged or further
+behind than that, the request raises `IndexNotReady` (search pages answer "being built", status 503) and
+one background thread per process builds it; a file lock in the index folder lets one process build at a
+time while the others wait and then load its result. `flask reindex` builds the same way from the shell.
+
+After every database commit that touched an indexed record, the changed documents are re-encoded and
+applied (small batches at once, large ones on a background thread), then the index is saved atomically;
+another worker notices the newer saved version before its next search and reloads. Documents are read
+from the database first and the transaction is ended before anything is encoded.
 """
 from __future__ import annotations
 
@@ -14,22 +19,29 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from embeddings import HybridIndex, load_encoder
-from embeddings.fsio import atomic_write_json
+from embeddings.fsio import atomic_write_json, exclusive_lock
 from marketplace import vocab
 from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import ProviderProfile
-from marketplace.matching.documents import (KINDS, current_stamps, doc_id, document_for, indexed_records,
+from marketplace.matching.documents import (KINDS, Document, current_stamps, doc_id, document_for, indexed_records,
                                             is_indexed, kind_of, parse_doc_id)
 
 log = logging.getLogger("marketplace.matching")
 STAMPS_FILE = "app_stamps.json"
+BUILD_LOCK = "build.lock"
 CHANGES_KEY = "matching_changes"
+RETRY_FAILED_BUILD_SECONDS = 30.0
+
+
+class IndexNotReady(Exception):
+    """The search index is being built outside requests; search answers "try again soon" until it is ready."""
 
 
 def scenario_descriptions() -> dict[str, str]:
@@ -51,57 +63,177 @@ class MatchingEngine:
         self.backend = app.config["MATCHING_BACKEND"]
         self.model_path = app.config["MATCHING_MODEL_PATH"] or None
         self.sync_limit = int(app.config["MATCHING_SYNC_LIMIT"])
+        self.catch_up_limit = int(app.config["MATCHING_CATCH_UP_LIMIT"])
+        self.build_wait = float(app.config["MATCHING_BUILD_WAIT"])
         self.reload_interval = float(app.config["MATCHING_RELOAD_INTERVAL"])
+        self.save_delay = float(app.config["MATCHING_SAVE_DELAY"])
         self._index: HybridIndex | None = None
         self._stamps: dict[str, str] = {}
+        self._pending: set[str] = set()
         self._lock = threading.RLock()
+        self._apply_lock = threading.Lock()
         self._last_reload_check = 0.0
+        self._unusable_version = 0
         self._workers: list[threading.Thread] = []
-        self.save_delay = float(app.config["MATCHING_SAVE_DELAY"])
         self._save_timer: threading.Timer | None = None
+        self._builder: threading.Thread | None = None
+        self._builder_guard = threading.Lock()
+        self._build_failed_at: float | None = None
 
-    # ---- lifecycle ---------------------------------------------------------------------------
+    # ---- serving -----------------------------------------------------------------------------
 
     @property
     def ready(self) -> bool:
         """Tell whether the index has been loaded or built in this process."""
         return self._index is not None
 
+    @property
+    def building(self) -> bool:
+        """Tell whether this process's background builder is running (or waiting for another process's)."""
+        builder = self._builder
+        return builder is not None and builder.is_alive()
+
     def index(self) -> HybridIndex:
-        """Return the index, loading, verifying or rebuilding it on first use; reload if a newer one was saved."""
+        """Return the index to search: loaded, or caught up with a few changed documents; never built here.
+
+        Raises IndexNotReady when the saved index is missing, foreign, damaged or too stale; then one
+        background thread builds it (after waiting up to MATCHING_BUILD_WAIT seconds for it, if set).
+        """
         if self._index is not None:
             self._maybe_reload()
-        if self._index is None:
+            return self._index
+        if not self.building:
             with self._lock:
-                if self._index is None:
-                    self._start()
+                if self._index is None and not self.building:
+                    try:
+                        self._open(limit=self.catch_up_limit)
+                    except IndexNotReady as exc:
+                        self._start_builder(str(exc))
+            self._drain_pending()
+        if self._index is None and self.build_wait > 0:
+            self.wait_until_ready(self.build_wait)
+        if self._index is None:
+            raise IndexNotReady("the search index is being built")
         return self._index
 
-    def _new_index(self) -> HybridIndex:
+    def warm(self) -> None:
+        """Load the index, or start building it, without failing (the first request's background warm-up)."""
+        try:
+            self.index()
+        except IndexNotReady:
+            pass
+        except Exception:  # the index is derived data: log; searches will say it is being built
+            log.exception("could not load the search index")
+
+    def wait_until_ready(self, timeout: float | None = None) -> bool:
+        """Wait for the background builder, if any; True once the index is ready in this process."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+        return self._index is not None
+
+    # ---- building, outside requests -------------------------------------------------------------
+
+    def _start_builder(self, reason: str) -> None:
+        """Start this process's one background builder, unless it runs already or failed a moment ago."""
+        with self._builder_guard:
+            if self.building:
+                return
+            failed = self._build_failed_at
+            if failed is not None and time.monotonic() - failed < RETRY_FAILED_BUILD_SECONDS:
+                return
+            log.warning("search index %s in %s: building it in the background", reason, self.directory)
+            self._builder = threading.Thread(target=self._build_in_background, name="index-build", daemon=True)
+            self._builder.start()
+
+    def _build_in_background(self) -> None:
+        """The builder thread: build or load under the file lock; failures are logged, never raised."""
+        try:
+            self.ensure_index()
+            self._build_failed_at = None
+        except Exception:
+            self._build_failed_at = time.monotonic()
+            log.exception("could not build the search index")
+
+    def _build_lock(self):
+        """The cross-process lock that lets one process at a time build or rebuild the index."""
+        def waiting():
+            log.info("another process is building the search index in %s: waiting for it", self.directory)
+        return exclusive_lock(self.directory / BUILD_LOCK, on_wait=waiting)
+
+    def ensure_index(self, progress: Callable[[int, int], None] | None = None) -> str:
+        """Make the index usable, building it if need be (CLI, background builder, restore); says what it did.
+
+        Under the build lock: load the saved index and catch up every change, or rebuild it when it is
+        missing, foreign or damaged. A process that waited for another's build loads that build.
+        """
+        with self._build_lock():
+            try:
+                changed = self._open(limit=None)
+                outcome = f"loaded, {changed} documents caught up" if changed else "loaded and verified"
+            except IndexNotReady as exc:
+                log.warning("search index %s in %s: rebuilding", exc, self.directory)
+                self._install(*self._rebuild(progress))
+                outcome = "rebuilt"
+            self._drain_pending()
+            self._reconcile()
+        return outcome
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the whole index from the database under the build lock (`flask reindex`); returns the count."""
+        with self._build_lock():
+            index, stamps = self._rebuild(progress)
+            self._install(index, stamps)
+            self._drain_pending()
+            self._reconcile()
+        return len(stamps)
+
+    def _rebuild(self, progress=None) -> tuple[HybridIndex, dict[str, str]]:
+        """Encode every indexed record into a new index; the database is read first, then released."""
+        with self._lock:
+            self._pending.clear()  # the snapshot read next includes every commit made so far
+        docs = self._read(lambda session: [document_for(r) for r in indexed_records(session)])
+        index = self._new_index()
+        index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], progress=progress)
+        return index, {d.doc_id: d.stamp for d in docs}
+
+    def _install(self, index: HybridIndex, stamps: dict[str, str]) -> None:
+        """Serve a freshly built index and save it."""
+        with self._lock:
+            self._index, self._stamps = index, dict(stamps)
+            self._save_now()
+
+    def _drain_pending(self) -> None:
+        """Apply the commits of this process that arrived while no index was served (never under the lock)."""
+        with self._lock:
+            if self._index is None:
+                return
+            pending, self._pending = self._pending, set()
+        self.apply_changes(pending)
+
+    def _reconcile(self) -> None:
+        """Catch up with whatever other processes committed while this one was building."""
+        with self._apply_lock:
+            stale, gone = self._differences(self._index, self._stamps, self._read(current_stamps))
+            if stale or gone:
+                self._apply_to(self._index, self._stamps, stale, gone)
+                self._save_now()
+
+    # ---- loading and catching up --------------------------------------------------------------
+
+    def _new_index(self, scenarios=None) -> HybridIndex:
         """Create an empty index with the configured encoder and the scenario taxonomy."""
         threads = self.app.config.get("MATCHING_THREADS")
         encoder = load_encoder(self.backend, self.model_path, threads=int(threads) if threads else None)
-        return HybridIndex(encoder, self.directory, scenarios=scenario_descriptions(),
+        return HybridIndex(encoder, self.directory, scenarios=scenarios or scenario_descriptions(),
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
 
-    def _start(self) -> None:
-        """Load the saved index and reconcile it with the database, or rebuild it."""
-        index = self._new_index()
+    def _read(self, fn):
+        """Run a read on a short-lived session of its own; the transaction ends before this returns."""
         with self.app.app_context():
             session = Session(bind=self._engine())
             try:
-                wanted = current_stamps(session)
-                if index.load_if_valid() and self._load_stamps():
-                    self._index = index
-                    changed = self._catch_up(session, wanted)
-                    if changed:
-                        log.warning("search index was stale: %d documents brought up to date", changed)
-                    else:
-                        log.info("search index loaded: %d documents, version %d", len(index), index.version)
-                else:
-                    log.warning("search index missing, foreign or damaged in %s: rebuilding", self.directory)
-                    self._index = index
-                    self._rebuild(session)
+                return fn(session)
             finally:
                 session.close()
 
@@ -111,56 +243,53 @@ class MatchingEngine:
 
         return db.engine
 
-    def _load_stamps(self) -> bool:
-        """Read the per-document stamps saved with the index; False if absent or unreadable."""
+    def _open(self, limit: int | None) -> int:
+        """Load the saved index, catch it up with the database and serve it; returns how many documents changed.
+
+        Raises IndexNotReady if the saved index is missing, foreign or damaged, or more than `limit`
+        documents are out of date (None: no limit). Nothing is built here.
+        """
+        current = self._index
+        index = self._new_index(current.scenarios if current is not None else None)
+        if not index.load_if_valid():
+            raise IndexNotReady("missing, foreign or damaged")
+        stamps = self._saved_stamps(index.version)
+        if stamps is None:
+            raise IndexNotReady("missing its change stamps")
+        wanted = self._read(current_stamps)
+        stale, gone = self._differences(index, stamps, wanted)
+        changed = len(stale) + len(gone)
+        if limit is not None and changed > limit:
+            raise IndexNotReady(f"{changed} documents behind the database (catch-up limit {limit})")
+        if changed:
+            self._apply_to(index, stamps, stale, gone)
+            log.warning("search index was stale: %d documents brought up to date", changed)
+        else:
+            log.info("search index loaded: %d documents, version %d", len(index), index.version)
+        with self._lock:
+            self._index, self._stamps = index, stamps
+            if changed:
+                self._save()
+        return changed
+
+    def _saved_stamps(self, version: int) -> dict[str, str] | None:
+        """Read the per-document stamps saved with index `version`; None if absent, unreadable or another's."""
         try:
             with open(self.directory / STAMPS_FILE, encoding="utf-8") as fh:
                 data = json.load(fh)
-            if data.get("version") != self._index_version_on_disk():
-                return False
-            self._stamps = dict(data["stamps"])
-            return True
-        except (OSError, ValueError, KeyError, AttributeError):
-            return False
+            if data.get("version") != version:
+                return None
+            return dict(data["stamps"])
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            return None
 
-    def _index_version_on_disk(self) -> int:
-        """Return the version of the saved index files."""
-        manifest = self.directory / "manifest.json"
-        try:
-            return int(json.loads(manifest.read_text(encoding="utf-8"))["version"])
-        except (OSError, ValueError, KeyError):
-            return 0
-
-    def _rebuild(self, session: Session, progress=None) -> int:
-        """Index every record from scratch and save; returns the document count."""
-        docs = [document_for(r) for r in indexed_records(session)]
-        index = self._new_index()
-        index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], progress=progress)
-        with self._lock:
-            self._index = index
-            self._stamps = {d.doc_id: d.stamp for d in docs}
-            self._save_now()
-        return len(docs)
-
-    def rebuild(self, progress=None) -> int:
-        """Rebuild the whole index from the database (the `flask reindex` command)."""
-        with self.app.app_context():
-            session = Session(bind=self._engine())
-            try:
-                return self._rebuild(session, progress)
-            finally:
-                session.close()
-
-    def _catch_up(self, session: Session, wanted: dict[str, str]) -> int:
-        """Apply the differences between the database and the index's stamps; returns how many changed."""
-        stale = [d for d, stamp in wanted.items() if self._stamps.get(d) != stamp]
-        gone = [d for d in self._stamps if d not in wanted]
-        index_ids = set(self._index.ids())
-        stale += [d for d in wanted if d not in index_ids and d not in stale]
-        gone += [d for d in index_ids if d not in wanted and d not in gone]
-        if stale or gone:
-            self._apply(session, stale, gone)
-        return len(stale) + len(gone)
+    @staticmethod
+    def _differences(index: HybridIndex, stamps: dict[str, str], wanted: dict[str, str]) -> tuple[list, list]:
+        """Return (documents to re-encode, documents to remove) to make the index match the database."""
+        index_ids = set(index.ids())
+        stale = sorted(d for d, stamp in wanted.items() if stamps.get(d) != stamp or d not in index_ids)
+        gone = sorted((set(stamps) | index_ids) - set(wanted))
+        return stale, gone
 
     def _maybe_reload(self) -> None:
         """Reload if another worker saved a newer version (checked at most once per interval)."""
@@ -169,29 +298,26 @@ class MatchingEngine:
             return
         self._last_reload_check = now
         index = self._index
-        if index is None or index.version_on_disk() <= index.version:
+        on_disk = index.version_on_disk() if index is not None else 0
+        if index is None or on_disk <= index.version or on_disk == self._unusable_version:
             return
         with self._lock:
-            if index.version_on_disk() <= index.version:
+            if self._index is not index or index.version_on_disk() <= index.version:
                 return
-            if not (index.load_if_valid() and self._load_stamps()):
-                log.warning("saved search index is not usable: rebuilding")
-                self._index = None
-                return
-            log.info("search index reloaded at version %d", index.version)
-            with self.app.app_context():
-                session = Session(bind=self._engine())
-                try:
-                    self._catch_up(session, current_stamps(session))
-                finally:
-                    session.close()
+            try:
+                self._open(limit=self.catch_up_limit)
+                log.info("search index reloaded at version %d", self._index.version)
+            except IndexNotReady as exc:
+                self._unusable_version = on_disk
+                log.warning("saved search index version %d is %s: keeping version %d", on_disk, exc,
+                            index.version)
 
     # ---- applying changes --------------------------------------------------------------------
 
-    def _apply(self, session: Session, upserts: list[str], removals: list[str]) -> None:
-        """Re-encode and upsert some documents and remove others, then save."""
-        docs = []
-        for value in upserts:
+    def _documents(self, session: Session, doc_ids: list[str]) -> tuple[list[Document], list[str]]:
+        """Read the current documents for some ids; those no longer indexed come back as removals."""
+        docs, removals = [], []
+        for value in doc_ids:
             kind, pk = parse_doc_id(value)
             if kind == "org":
                 profile = session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == pk))
@@ -203,14 +329,29 @@ class MatchingEngine:
                 docs.append(document_for(record))
             else:
                 removals.append(value)
+        return docs, removals
+
+    def _apply_to(self, index: HybridIndex, stamps: dict[str, str], upserts: list[str],
+                  removals: list[str]) -> None:
+        """Re-encode and upsert some documents of an index and remove others (read, release, then encode)."""
+        docs, gone = self._read(lambda session: self._documents(session, upserts))
+        vectors = index.encoder.passage([d.text for d in docs]) if docs else None
         with self._lock:
             if docs:
-                self._index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs])
-                self._stamps.update({d.doc_id: d.stamp for d in docs})
-            for value in set(removals):
-                self._index.remove(value)
-                self._stamps.pop(value, None)
-            self._save()
+                index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], vectors=vectors)
+                stamps.update({d.doc_id: d.stamp for d in docs})
+            for value in set(removals) | set(gone):
+                index.remove(value)
+                stamps.pop(value, None)
+
+    def _apply(self, upserts: list[str]) -> None:
+        """Bring some documents of the served index up to date, then save."""
+        with self._lock:
+            index, stamps = self._index, self._stamps
+        if index is None:
+            return
+        self._apply_to(index, stamps, upserts, [])
+        self._save()
 
     def _save(self) -> None:
         """Save now, or (with MATCHING_SAVE_DELAY > 0) soon, coalescing the saves of a burst of edits."""
@@ -241,18 +382,19 @@ class MatchingEngine:
 
     def apply_changes(self, doc_ids: set[str]) -> None:
         """Bring the given documents up to date after a commit (in the background for large batches)."""
-        if not doc_ids or self._index is None:
+        if not doc_ids:
             return
+        with self._lock:
+            if self._index is None:
+                self._pending |= set(doc_ids)
+                return
 
         def work():
-            with self.app.app_context():
-                session = Session(bind=self._engine())
-                try:
-                    self._apply(session, sorted(doc_ids), [])
-                except Exception:  # the index is derived data: log, and the next start catches up
-                    log.exception("could not update the search index for %d documents", len(doc_ids))
-                finally:
-                    session.close()
+            try:
+                with self._apply_lock:
+                    self._apply(sorted(doc_ids))
+            except Exception:  # the index is derived data: log, and the next start catches up
+                log.exception("could not update the search index for %d documents", len(doc_ids))
 
         if len(doc_ids) <= self.sync_limit:
             work()
@@ -295,10 +437,10 @@ def install(app: Flask) -> None:
 
         @app.before_request
         def _warm_index():
-            """On the first request, load or rebuild the index in the background."""
+            """On the first request, load the index (or start building it) in the background."""
             if not warmed.is_set():
                 warmed.set()
-                threading.Thread(target=engine.index, name="index-warmup", daemon=True).start()
+                threading.Thread(target=engine.warm, name="index-warmup", daemon=True).start()
     if getattr(install, "_hooked", False):
         return
     install._hooked = True

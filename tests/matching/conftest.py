@@ -23,7 +23,7 @@ def seeded(tmp_path_factory):
         load(keys=keys)
         db.session.commit()
         ids = {key: (type(record).__name__, record.id) for key, record in keys.items()}
-        app.extensions["matching"].index()
+        app.extensions["matching"].ensure_index()
     yield SimpleNamespace(app=app, ids=ids, folder=folder)
     with app.app_context():
         db.session.remove()
