@@ -1,5 +1,7 @@
-"""Flask commands: thin wrappers that call services (seed, reindex, send-digests)."""
+"""Flask commands: thin wrappers that call services (seed, reindex, send-digests, backup create / restore)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -59,3 +61,39 @@ def install(app: Flask) -> None:
         counts = send_digests()
         db.session.commit()
         click.echo("Digests: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    @app.cli.group("backup")
+    def backup_group() -> None:
+        """Back up the database and instance files into one archive, or restore one."""
+
+    @backup_group.command("create")
+    @click.argument("path", required=False, type=click.Path(path_type=Path))
+    def backup_create_command(path: Path | None) -> None:
+        """Write a .tar.gz backup (database, instance files, manifest) to PATH, a folder, or instance/backups."""
+        from marketplace.backup import BackupError, create_backup
+
+        try:
+            archive, manifest = create_backup(path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        counts = ", ".join(f"{k} {v}" for k, v in manifest["counts"].items())
+        click.echo(f"Backup written to {archive}")
+        click.echo(f"Schema {', '.join(manifest['schema_revision'])}; {counts}; "
+                   f"{len(manifest['instance_files'])} instance files; search index not included (derived)")
+
+    @backup_group.command("restore")
+    @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+    def backup_restore_command(archive: Path, force: bool) -> None:
+        """Restore a backup into an empty database and instance folder, migrate it, rebuild or verify the index."""
+        from marketplace.backup import BackupError, restore_backup
+
+        try:
+            result = restore_backup(archive, force=force)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items())
+        migrated = "" if result["from_revision"] == result["revision"] else \
+            f" (migrated from {', '.join(result['from_revision']) or 'nothing'})"
+        click.echo(f"Restored {archive}: {counts}; {result['files']} instance files")
+        click.echo(f"Schema {', '.join(result['revision'])}{migrated}; search index {result['index']}")

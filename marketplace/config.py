@@ -73,6 +73,8 @@ class Config:
     NEED_ALERT_SIMILARITY = float(env("NEED_ALERT_SIMILARITY", "0.88"))
     NEED_ALERT_WINDOW_DAYS = int(env("NEED_ALERT_WINDOW_DAYS", "7"))
     SITE_URL = env("SITE_URL", "")
+    PG_BIN = env("PG_BIN")
+    BACKUP_DIR = env("BACKUP_DIR")
     MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
     MAIL_SERVER = env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(env("MAIL_PORT", "25"))
