@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from embeddings import HybridIndex, load_encoder
+from embeddings import HybridIndex, ScenarioModel, load_encoder
 from embeddings.fsio import atomic_write_json, exclusive_lock
 from marketplace import vocab
 from marketplace.accounts.models import Organisation
@@ -79,6 +79,7 @@ class MatchingEngine:
         self._builder: threading.Thread | None = None
         self._builder_guard = threading.Lock()
         self._build_failed_at: float | None = None
+        self._scenarios: ScenarioModel | None = None
 
     # ---- serving -----------------------------------------------------------------------------
 
@@ -174,9 +175,9 @@ class MatchingEngine:
             except IndexNotReady as exc:
                 log.warning("search index %s in %s: rebuilding", exc, self.directory)
                 self._install(*self._rebuild(progress))
+                self._reconcile()
                 outcome = "rebuilt"
             self._drain_pending()
-            self._reconcile()
         return outcome
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
@@ -184,8 +185,8 @@ class MatchingEngine:
         with self._build_lock():
             index, stamps = self._rebuild(progress)
             self._install(index, stamps)
-            self._drain_pending()
             self._reconcile()
+            self._drain_pending()
         return len(stamps)
 
     def _rebuild(self, progress=None) -> tuple[HybridIndex, dict[str, str]]:
@@ -212,7 +213,7 @@ class MatchingEngine:
         self.apply_changes(pending)
 
     def _reconcile(self) -> None:
-        """Catch up with whatever other processes committed while this one was building."""
+        """After a build, catch up with whatever other processes committed while it was encoding."""
         with self._apply_lock:
             stale, gone = self._differences(self._index, self._stamps, self._read(current_stamps))
             if stale or gone:
@@ -221,11 +222,13 @@ class MatchingEngine:
 
     # ---- loading and catching up --------------------------------------------------------------
 
-    def _new_index(self, scenarios=None) -> HybridIndex:
-        """Create an empty index with the configured encoder and the scenario taxonomy."""
+    def _new_index(self) -> HybridIndex:
+        """Create an empty index with the configured encoder and the scenario taxonomy (encoded once)."""
         threads = self.app.config.get("MATCHING_THREADS")
         encoder = load_encoder(self.backend, self.model_path, threads=int(threads) if threads else None)
-        return HybridIndex(encoder, self.directory, scenarios=scenarios or scenario_descriptions(),
+        if self._scenarios is None:
+            self._scenarios = ScenarioModel(scenario_descriptions(), encoder)
+        return HybridIndex(encoder, self.directory, scenarios=self._scenarios,
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
 
     def _read(self, fn):
@@ -249,8 +252,7 @@ class MatchingEngine:
         Raises IndexNotReady if the saved index is missing, foreign or damaged, or more than `limit`
         documents are out of date (None: no limit). Nothing is built here.
         """
-        current = self._index
-        index = self._new_index(current.scenarios if current is not None else None)
+        index = self._new_index()
         if not index.load_if_valid():
             raise IndexNotReady("missing, foreign or damaged")
         stamps = self._saved_stamps(index.version)
