@@ -1,13 +1,50 @@
-"""Form pieces shared by features: vocabulary select fields and a yuan amount field stored as fen."""
+"""Form pieces shared by features: vocabulary select fields, and the one set of numeric fields every form uses.
+
+Numbers people type are parsed here and nowhere else: amounts in yuan (`YuanField`, kept as exact integer
+fen), whole numbers (`WholeNumberField`), measured values (`MeasureField`) and percentages (`PercentField`,
+kept as basis points). Each accepts plain decimal notation only, with bounded digits, so `Infinity`, `NaN`,
+`sNaN`, `1e999999` or a 5,000-digit number is refused with a message in the user's language and the form
+comes back with the text as typed — never a value the database or a PDF cannot hold.
+"""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.validators import ValidationError
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.money import fen_to_yuan_text, yuan_to_fen
 from marketplace.templating import vocab_choices
+
+INT_MAX = 2**31 - 1
+MAX_FEN = 10**13
+DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def parse_decimal(text, integer_digits: int, places: int) -> Decimal | None:
+    """Parse plain decimal notation with at most `integer_digits` before the point and `places` after.
+
+    Returns None for empty input; raises ValueError("format") for anything else than a plain finite number
+    (exponents, Infinity, NaN) and ValueError("range") when it has too many digits.
+    """
+    if text is None:
+        return None
+    cleaned = str(text).strip()
+    if cleaned == "":
+        return None
+    if len(cleaned) > integer_digits + places + 8 and DECIMAL.fullmatch(cleaned):
+        raise ValueError("range")
+    if not DECIMAL.fullmatch(cleaned):
+        raise ValueError("format")
+    whole, _, fraction = cleaned.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > integer_digits:
+        raise ValueError("range")
+    if len(fraction.rstrip("0")) > places:
+        raise ValueError("format")
+    return Decimal(cleaned)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -37,10 +74,11 @@ class VocabMixin:
 class YuanField(StringField):
     """An amount typed in yuan (up to two decimals); `.fen` holds the exact integer fen."""
 
-    def __init__(self, label=None, validators=None, allow_negative=False, **kwargs):
-        """Create the field; negative amounts are refused unless allowed."""
+    def __init__(self, label=None, validators=None, allow_negative=False, max_fen: int = MAX_FEN, **kwargs):
+        """Create the field; negative amounts are refused unless allowed, and amounts above `max_fen`."""
         super().__init__(label, validators, **kwargs)
         self.allow_negative = allow_negative
+        self.max_fen = max_fen
         self.fen: int | None = None
 
     def process_data(self, value):
@@ -48,16 +86,114 @@ class YuanField(StringField):
         self.data = fen_to_yuan_text(value) if isinstance(value, int) else value
 
     def pre_validate(self, form):
-        """Parse the text into fen, refusing non-numbers, sub-fen precision and negatives."""
+        """Parse the text into fen, refusing non-numbers, sub-fen precision, negatives and huge amounts."""
+        self.fen = None
+        text = self.data
+        if isinstance(text, str):
+            for mark in (",", "，", "¥", "￥", "元"):
+                text = text.replace(mark, "")
         try:
-            self.fen = yuan_to_fen(self.data)
+            amount = parse_decimal(text, integer_digits=len(str(self.max_fen)), places=2)
+        except ValueError as exc:
+            if str(exc) == "range":
+                raise StopValidation(_l("The amount is too large."))
+            raise StopValidation(_l("Enter an amount in yuan, e.g. 12800 or 12800.50."))
+        if amount is None:
+            return
+        fen = yuan_to_fen(amount)
+        if fen < 0 and not self.allow_negative:
+            raise StopValidation(_l("The amount cannot be negative."))
+        if abs(fen) > self.max_fen:
+            raise StopValidation(_l("The amount is too large."))
+        self.fen = fen
+
+
+class WholeNumberField(IntegerField):
+    """A whole number between `min` and `max` (by default 0 … 2³¹−1, what an integer column holds)."""
+
+    def __init__(self, label=None, validators=None, min: int = 0, max: int = INT_MAX, **kwargs):
+        """Create the field with its allowed range."""
+        super().__init__(label, validators, **kwargs)
+        self.min, self.max = min, max
+
+    def process_formdata(self, valuelist):
+        """Parse the text; `data` is the number, or None when empty or not acceptable (see pre_validate)."""
+        self.data, self.problem = None, None
+        if valuelist and str(valuelist[0]).strip():
+            try:
+                value = parse_decimal(valuelist[0], integer_digits=len(str(self.max)), places=0)
+            except ValueError as exc:
+                self.problem = str(exc)
+                return
+            if not self.min <= int(value) <= self.max:
+                self.problem = "range"
+                return
+            self.data = int(value)
+
+    def pre_validate(self, form):
+        """Refuse text that is not a whole number and numbers outside the range."""
+        problem = getattr(self, "problem", None)
+        if problem == "format":
+            raise StopValidation(_l("Enter a whole number."))
+        if problem == "range":
+            raise StopValidation(_l("Enter a whole number from %(min)s to %(max)s.", min=self.min, max=self.max))
+
+
+class MeasureField(StringField):
+    """A measured value (e.g. a case result) as an exact Decimal: finite, at most `digits` before the point
+    and `places` after (what a Numeric(digits + places, places) column holds)."""
+
+    def __init__(self, label=None, validators=None, digits: int = 10, places: int = 4, **kwargs):
+        """Create the field with the precision of the column it is stored in."""
+        super().__init__(label, validators, **kwargs)
+        self.digits, self.places = digits, places
+
+    def process_data(self, value):
+        """Show a stored Decimal without trailing zeros."""
+        if isinstance(value, Decimal):
+            value = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        self.data = value
+
+    def process_formdata(self, valuelist):
+        """Parse the text; `data` is a Decimal, or None when empty or not acceptable (see pre_validate)."""
+        self.data, self.invalid = None, False
+        if valuelist and str(valuelist[0]).strip():
+            try:
+                self.data = parse_decimal(valuelist[0], self.digits, self.places)
+            except ValueError:
+                self.invalid = True
+
+    def pre_validate(self, form):
+        """Refuse anything but a plain finite number of the allowed size."""
+        if getattr(self, "invalid", False):
+            raise StopValidation(_l("Enter a number such as 3.2 or -0.45 (up to %(digits)s digits before the "
+                                    "point and %(places)s after).", digits=self.digits, places=self.places))
+
+    def _value(self):
+        """Show what was typed when the form comes back."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class PercentField(StringField):
+    """A share in percent with at most two decimals; `.bp` holds it in basis points (37.5 → 3750)."""
+
+    bp: int | None = None
+
+    def pre_validate(self, form):
+        """Parse the text into basis points, refusing anything but a plain number from 0 to 100."""
+        self.bp = None
+        text = self.data.strip().rstrip("%") if isinstance(self.data, str) else self.data
+        try:
+            value = parse_decimal(text, integer_digits=3, places=2)
         except ValueError:
-            self.fen = None
-            raise ValidationError(_l("Enter an amount in yuan, e.g. 12800 or 12800.50."))
-        if self.fen is not None and self.fen < 0 and not self.allow_negative:
-            raise ValidationError(_l("The amount cannot be negative."))
-        if self.fen is not None and self.fen > 10**13:
-            raise ValidationError(_l("The amount is too large."))
+            raise StopValidation(_l("Enter a percentage such as 40 or 12.5."))
+        if value is None:
+            return
+        if not 0 <= value <= 100:
+            raise StopValidation(_l("Enter a percentage from 0 to 100."))
+        self.bp = int(value * 100)
 
 
 def strip_filter(value):

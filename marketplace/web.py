@@ -1,9 +1,12 @@
-"""View helpers: role checks, page-or-fragment rendering for htmx, pagination of selects."""
+"""View helpers: role checks, page-or-fragment rendering for htmx, pagination of selects, safe redirect
+targets, and the guard that refuses NUL bytes and invalid UTF-8 before any view runs."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
@@ -34,13 +37,110 @@ def render_page(template: str, block: str = "results", **context):
     return render_template(template, **context)
 
 
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    """Return ?page= as a page number between 1 and MAX_PAGE (anything else counts as page 1 or the last)."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
+
+
 def paginate(select, page_size: int | None = None):
-    """Paginate a SQLAlchemy select by the ?page= argument."""
+    """Paginate a SQLAlchemy select by the ?page= argument (clamped, so no offset overflows the database)."""
     from marketplace.extensions import db
 
-    page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(select, page=max(page, 1), per_page=page_size or current_app.config["PAGE_SIZE"],
+    return db.paginate(select, page=page_number(), per_page=page_size or current_app.config["PAGE_SIZE"],
                        error_out=False)
+
+
+def safe_url(target: str | None, default: str | None = None) -> str:
+    """Return `target` if it is a path on this site, else `default` (the home page when not given).
+
+    Accepts "/path?query" and absolute http(s) URLs on this very host (a Referer), which become paths.
+    Refuses everything a browser could take to another site: other hosts, "//host", "/\\host",
+    "https:host" (a scheme without slashes), other schemes, and control characters (tabs, line breaks)
+    that browsers drop before resolving.
+    """
+    fallback = default or url_for("main.home")
+    if not isinstance(target, str) or not target or len(target) > 2048:
+        return fallback
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return fallback
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return fallback
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+            return fallback
+        target = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    if not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def redirect_back(target: str | None, default: str | None = None):
+    """Redirect to `target` when it is a page on this site, else to `default` (the home page when not given)."""
+    return redirect(safe_url(target, default))
+
+
+def is_clean_bytes(raw: bytes) -> bool:
+    """Tell whether decoded request bytes are valid UTF-8 without NUL."""
+    if b"\x00" in raw:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def wsgi_bytes(value: str) -> bytes:
+    """Return the bytes behind a WSGI string (PEP 3333 carries them as latin-1 characters)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
+
+
+def form_bytes_clean(body: bytes) -> bool:
+    """Tell whether an url-encoded body decodes to clean UTF-8 text, field by field."""
+    return all(is_clean_bytes(unquote_to_bytes(part.replace(b"+", b" "))) for part in body.split(b"&"))
+
+
+def hostile_input() -> bool:
+    """Tell whether the request's path, query string or form carries NUL bytes or invalid UTF-8."""
+    if not is_clean_bytes(wsgi_bytes(request.environ.get("PATH_INFO", ""))):
+        return True
+    if not form_bytes_clean(wsgi_bytes(request.environ.get("QUERY_STRING", ""))):
+        return True
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.mimetype == "application/x-www-form-urlencoded":
+            return not form_bytes_clean(request.get_data(cache=True))
+        if request.mimetype == "multipart/form-data":
+            values = [*request.form.keys(), *request.form.values(),
+                      *(f.filename or "" for f in request.files.values())]
+            return any("\x00" in v for v in values)
+    return False
+
+
+def refuse_hostile_input():
+    """Answer 400 before any view runs when the request carries NUL bytes or invalid UTF-8 (a before-request hook).
+
+    The refused query string is dropped first: werkzeug cannot even decode raw non-UTF-8 bytes in it, and
+    the error page (language choice, links back) reads the query arguments.
+    """
+    if hostile_input():
+        from marketplace.errors import render_error
+
+        request.environ["QUERY_STRING"] = ""
+        request.query_string = b""
+        request.__dict__.pop("args", None)
+
+        return render_error(400, _("The request contains characters that cannot be accepted "
+                                   "(NUL bytes or text that is not UTF-8)."))
+    return None
 
 
 def perform(action, success, refusals: tuple = (IllegalTransition,)) -> bool:

@@ -1,9 +1,13 @@
-"""What the analytics keep beyond the marketplace's own records: the log of searches and how well they went."""
+"""What the analytics keep beyond the marketplace's own records: how searches went.
+
+Signed-in users' searches are logged one row each (`SearchLog`); visitors' searches are only counted, per
+day and normalised query (`SearchStat`), so anonymous traffic cannot grow a table without bound.
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import utcnow
@@ -11,7 +15,7 @@ from marketplace.extensions import db
 
 
 class SearchLog(db.Model):
-    """One search from the search page: the words, the filters, how many results and the best similarity."""
+    """One signed-in user's search from the search page: the words, the filters, results and the best similarity."""
 
     __tablename__ = "search_log"
 
@@ -21,3 +25,21 @@ class SearchLog(db.Model):
     result_count: Mapped[int]
     best_score: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SearchStat(db.Model):
+    """Visitors' searches of one normalised query on one day: how often, the best similarity and most results.
+
+    The query "" on a day counts the searches beyond that day's cap of distinct queries.
+    """
+
+    __tablename__ = "search_stat"
+    __table_args__ = (UniqueConstraint("day", "query", name="uq_search_stat_day_query"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    query: Mapped[str] = mapped_column(String(500))
+    times: Mapped[int] = mapped_column(default=1)
+    best_score: Mapped[float | None]
+    max_results: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)

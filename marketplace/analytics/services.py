@@ -5,20 +5,20 @@ what the database holds at that moment.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace import vocab
-from marketplace.analytics.models import SearchLog
+from marketplace.analytics.models import SearchLog, SearchStat
 from marketplace.cases.models import Case
 from marketplace.cases.services import PUBLIC_STATES
 from marketplace.catalog.models import IndustrialModel, Offering
+from marketplace.csv_export import csv_text
 from marketplace.events.models import EventRegistration, Meeting
 from marketplace.extensions import db
 from marketplace.needs.models import Need, NeedStatus
@@ -157,16 +157,38 @@ def live_needs() -> list[Need]:
     return list(db.session.scalars(select(Need).where(Need.status.in_(LIVE_NEEDS)).order_by(Need.id)))
 
 
-def record_search(query: str, filters: dict, result_count: int, best_score: float | None) -> None:
-    """Log a search from the search page with its best similarity, in its own short transaction.
+def normalise_query(query: str | None) -> str:
+    """Return a query as it is logged and counted: whitespace collapsed, at most 500 characters."""
+    return " ".join((query or "").split())[:500]
 
-    The log never commits or rolls back the request's work. As-you-type searches arrive as growing
-    prefixes ("SMT", "SMT AOI", ...): a query that extends the previous logged query within 30 seconds
-    replaces that row instead of adding one, so the log holds what people finished typing.
+
+def record_search(query: str, filters: dict, result_count: int, best_score: float | None,
+                  signed_in: bool = True) -> None:
+    """Record a search from the search page, in its own short transaction (never the request's).
+
+    A signed-in user's search is logged as a row (`log_search`); a visitor's search only adds to the day's
+    counter for its query (`count_search`), so anonymous traffic cannot grow the tables without bound.
+    Recording never fails a search: a database error here is logged and dropped.
     """
-    query = " ".join((query or "").split())[:500]
+    query = normalise_query(query)
     if not query:
         return
+    try:
+        if signed_in:
+            log_search(query, filters, result_count, best_score)
+        else:
+            count_search(query, result_count, best_score)
+    except SQLAlchemyError:
+        current_app.logger.warning("search not recorded", exc_info=True)
+
+
+def log_search(query: str, filters: dict, result_count: int, best_score: float | None) -> None:
+    """Log one search as a row with its filters, result count and best similarity.
+
+    As-you-type searches arrive as growing prefixes ("SMT", "SMT AOI", ...): a query that extends the
+    previous logged query within 30 seconds replaces that row instead of adding one, so the log holds what
+    people finished typing.
+    """
     table = SearchLog.__table__
     values = {"query": query, "filters": json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)[:1000],
               "result_count": int(result_count), "best_score": best_score,
@@ -179,6 +201,56 @@ def record_search(query: str, filters: dict, result_count: int, best_score: floa
             connection.execute(table.update().where(table.c.id == last.id).values(**values))
         else:
             connection.execute(table.insert().values(**values))
+
+
+def count_search(query: str, result_count: int, best_score: float | None, moment: datetime | None = None) -> None:
+    """Add a visitor's search to the day's counter of its query (best similarity and most results kept).
+
+    As in `log_search`, a query that extends the day's most recent counted query within 30 seconds takes
+    that count over. Each day counts at most ANALYTICS_SEARCH_QUERIES_PER_DAY distinct queries; searches
+    for further new queries are counted together under the query "".
+    """
+    table = SearchStat.__table__
+    moment = moment or datetime.now(timezone.utc)
+    day = moment.date()
+    cap = int(current_app.config.get("ANALYTICS_SEARCH_QUERIES_PER_DAY", 2000))
+    with db.engine.begin() as connection:
+        last = connection.execute(select(table.c.id, table.c.query, table.c.times, table.c.last_at)
+                                  .where(table.c.day == day).order_by(table.c.last_at.desc(), table.c.id.desc())
+                                  .limit(1)).first()
+        if last is not None and last.query and last.query != query and query.startswith(last.query) \
+                and aware(last.last_at) >= moment - PREFIX_WINDOW:
+            if last.times <= 1:
+                connection.execute(table.delete().where(table.c.id == last.id))
+            else:
+                connection.execute(table.update().where(table.c.id == last.id).values(times=table.c.times - 1))
+        exists = connection.execute(select(table.c.id).where(table.c.day == day, table.c.query == query)).first()
+        if exists is None:
+            distinct = connection.scalar(select(func.count()).select_from(table).where(table.c.day == day,
+                                                                                      table.c.query != ""))
+            if distinct >= cap:
+                query, best_score = "", None
+        bump(connection, day, query, int(result_count), best_score, moment)
+
+
+def bump(connection, day, query: str, result_count: int, best_score: float | None, moment: datetime) -> None:
+    """Add one to a (day, query) counter in one statement (insert, or on conflict update), safe under concurrency."""
+    table = SearchStat.__table__
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(day=day, query=query, times=1, best_score=best_score, max_results=result_count,
+                                last_at=moment)
+    new = stmt.excluded
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.day, table.c.query], set_={
+        "times": table.c.times + 1,
+        "best_score": case((new.best_score.is_(None), table.c.best_score),
+                           (table.c.best_score.is_(None), new.best_score),
+                           (new.best_score > table.c.best_score, new.best_score), else_=table.c.best_score),
+        "max_results": case((new.max_results > table.c.max_results, new.max_results), else_=table.c.max_results),
+        "last_at": new.last_at})
+    connection.execute(stmt)
 
 
 def aware(moment: datetime) -> datetime:
@@ -197,17 +269,38 @@ class WeakSearch:
 
 
 def weak_searches(limit: int = 15) -> list[WeakSearch]:
-    """Return the searches whose best result stayed below the threshold (or found nothing), weakest first."""
+    """Return the searches whose best result stayed below the threshold (or found nothing), weakest first.
+
+    Signed-in users' logged searches and visitors' daily counters are added up per query.
+    """
     threshold = good_search_threshold()
-    rows = db.session.execute(select(SearchLog.query, func.count(), func.max(SearchLog.best_score),
-                                     func.max(SearchLog.result_count)).group_by(SearchLog.query)).all()
-    weak = [WeakSearch(q, n, best, results) for q, n, best, results in rows if best is None or best < threshold]
+    merged: dict[str, list] = {}
+
+    def add(query: str, times: int, best: float | None, results: int) -> None:
+        """Fold one source's figures for a query into the merged figures."""
+        entry = merged.setdefault(query, [0, None, 0])
+        entry[0] += int(times)
+        if best is not None:
+            entry[1] = best if entry[1] is None else max(entry[1], best)
+        entry[2] = max(entry[2], int(results or 0))
+
+    for row in db.session.execute(select(SearchLog.query, func.count(), func.max(SearchLog.best_score),
+                                         func.max(SearchLog.result_count)).group_by(SearchLog.query)):
+        add(*row)
+    for row in db.session.execute(select(SearchStat.query, func.sum(SearchStat.times), func.max(SearchStat.best_score),
+                                         func.max(SearchStat.max_results))
+                                  .where(SearchStat.query != "").group_by(SearchStat.query)):
+        add(*row)
+    weak = [WeakSearch(q, n, best, results) for q, (n, best, results) in merged.items()
+            if best is None or best < threshold]
     return sorted(weak, key=lambda w: (w.best_score if w.best_score is not None else -1.0, -w.times, w.query))[:limit]
 
 
 def search_count() -> int:
-    """Count the logged searches."""
-    return db.session.scalar(select(func.count()).select_from(SearchLog)) or 0
+    """Count the searches recorded: logged rows plus visitors' counted searches."""
+    logged = db.session.scalar(select(func.count()).select_from(SearchLog)) or 0
+    counted = db.session.scalar(select(func.coalesce(func.sum(SearchStat.times), 0))) or 0
+    return int(logged) + int(counted)
 
 
 def voucher_use_by_city() -> list[tuple[str, int, int]] | None:
@@ -230,10 +323,5 @@ def voucher_use_by_city() -> list[tuple[str, int, int]] | None:
 
 
 def to_csv(header: list[str], rows) -> str:
-    """Render rows as CSV text with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    """Render rows as CSV text with a byte-order mark (spreadsheets read the Chinese) and formula-safe cells."""
+    return csv_text(header, rows, bom=True)

@@ -19,8 +19,12 @@ Why ReportLab with its built-in CID font STSong-Light:
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
@@ -175,3 +179,43 @@ def render_collection_pdf(year: int, cases: list[Case], generated_on: date | Non
         story += [PageBreak(), *case_flowables(i, case, st)]
     doc.build(story, onFirstPage=lambda c, d: None, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def collection_stamp(year: int, cases: list[Case], locale: str) -> str:
+    """Return a short digest of everything the year's PDF shows: each case's change time, results and links.
+
+    Any change to a case of the collection (or to the name of its provider or offering) gives a new stamp,
+    so a cached PDF is used exactly until the collection changes.
+    """
+    digest = hashlib.sha256(f"{year}|{locale}".encode())
+    for case in cases:
+        parts = [case.id, case.state, case.updated_at.isoformat() if case.updated_at else "",
+                 case.vendor.name if case.vendor else "", case.offering.title if case.offering else "",
+                 [(r.indicator, str(r.before), str(r.after), r.unit, r.better) for r in case.results]]
+        digest.update(repr(parts).encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_collection_pdf(folder: str | os.PathLike, year: int, cases: list[Case]) -> tuple[bytes, bool]:
+    """Return the year's collection PDF and whether it was rendered now (False: read from the cache).
+
+    The cache is one file per year and language in `folder`, named by `collection_stamp`; writing a new
+    one removes the older ones of that year and language. A year without published cases is not cached.
+    """
+    locale = current_locale()
+    if not cases:
+        return render_collection_pdf(year, cases), True
+    directory = Path(folder)
+    path = directory / f"{year}-{locale}-{collection_stamp(year, cases, locale)}.pdf"
+    if path.is_file():
+        return path.read_bytes(), False
+    pdf = render_collection_pdf(year, cases)
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=directory, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    os.replace(temp, path)
+    for old in directory.glob(f"{year}-{locale}-*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return pdf, True

@@ -5,19 +5,18 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField, \
-    TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import VocabMixin, YuanField, strip_filter
+from marketplace.forms_common import MeasureField, VocabMixin, WholeNumberField, YuanField, strip_filter
 
 
 class ResultRow(Form):
     """One measured result: indicator, value before and after, unit and which way is better; empty rows are skipped."""
 
     indicator = StringField(_l("Indicator"), filters=[strip_filter], validators=[Optional(), Length(max=60)])
-    before = DecimalField(_l("Before"), places=None, validators=[Optional()])
-    after = DecimalField(_l("After"), places=None, validators=[Optional()])
+    before = MeasureField(_l("Before"), validators=[Optional()])
+    after = MeasureField(_l("After"), validators=[Optional()])
     unit = StringField(_l("Unit"), filters=[strip_filter], validators=[Optional(), Length(max=20)])
     better = SelectField(_l("Better when"), choices=[("lower", _l("lower")), ("higher", _l("higher"))],
                          default="lower")
@@ -48,9 +47,8 @@ class CaseForm(VocabMixin, FlaskForm):
     problem = TextAreaField(_l("Problem"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
     solution = TextAreaField(_l("Solution"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
     investment = YuanField(_l("Investment (CNY)"), validators=[Optional()])
-    year = IntegerField(_l("Year"), default=lambda: date.today().year,
-                        validators=[DataRequired(message=_l("Enter the year, e.g. 2025.")),
-                                    NumberRange(min=2000, max=2100)])
+    year = WholeNumberField(_l("Year"), default=lambda: date.today().year, min=2000, max=2100,
+                            validators=[DataRequired(message=_l("Enter the year, e.g. 2025."))])
     results = FieldList(FormField(ResultRow), min_entries=4, max_entries=20)
 
     def fill_links(self, choices: dict) -> None:

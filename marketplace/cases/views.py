@@ -2,25 +2,26 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from marketplace.cases import bp
-from marketplace.cases.collection_pdf import render_collection_pdf
+from marketplace.cases.collection_pdf import cached_collection_pdf
 from marketplace.cases.forms import CaseForm
 from marketplace.cases.models import Case
 from marketplace.cases.services import (CaseError, browse_cases, can_view_case, cases_of_center, collection_cases,
                                         collection_years, delivered_cases, ensure_curator, link_choices,
                                         require_center, save_case, transition_case)
-from marketplace.extensions import db
-from marketplace.forms_common import VocabMixin, strip_filter
-from marketplace.web import paginate, perform, render_page, role_required
+from marketplace.extensions import db, limiter
+from marketplace.forms_common import VocabMixin, WholeNumberField, strip_filter
+from marketplace.web import paginate, perform, redirect_back, render_page, role_required
 
 
 class CaseBrowseForm(VocabMixin, FlaskForm):
@@ -35,7 +36,7 @@ class CaseBrowseForm(VocabMixin, FlaskForm):
     industry = SelectField(_l("Industry"), validators=[Optional()])
     scenario = SelectField(_l("Scenario"), validators=[Optional()])
     city = SelectField(_l("City"), validators=[Optional()])
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    year = WholeNumberField(_l("Year"), min=2000, max=2100, validators=[Optional()])
 
     def filters(self) -> dict:
         """Return the valid filters as a dict."""
@@ -156,10 +157,7 @@ def transition(case_id: int, action: str):
     perform(lambda: transition_case(case, action, current_user),
             {"publish": _("Published."), "feature": _("Featured."), "unfeature": _("No longer featured."),
              "unpublish": _("Unpublished: the case is a draft again.")}[action])
-    target = request.form.get("next")
-    if target and target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("cases.detail", case_id=case.id))
+    return redirect_back(request.form.get("next"), url_for("cases.detail", case_id=case.id))
 
 
 @bp.route("/collection")
@@ -176,9 +174,16 @@ def collection(year: int):
                            years=collection_years())
 
 
+def pdf_rendered(response) -> bool:
+    """Tell the rate limiter whether this response cost a PDF rendering (cached copies are free)."""
+    return bool(g.get("pdf_rendered"))
+
+
 @bp.route("/collection/<int:year>.pdf")
+@limiter.limit(lambda: current_app.config["PDF_RATE_LIMIT"], deduct_when=pdf_rendered)
 def collection_pdf(year: int):
-    """Download the yearly case collection as a PDF."""
-    pdf = render_collection_pdf(year, collection_cases(year))
+    """Download the yearly case collection as a PDF, rendered once per change of the collection."""
+    pdf, g.pdf_rendered = cached_collection_pdf(Path(current_app.instance_path) / "case-collection", year,
+                                                collection_cases(year))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="case-collection-{year}.pdf"'})

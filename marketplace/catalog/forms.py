@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import MultiCheckboxField, VocabMixin, YuanField, strip_filter
+from marketplace.forms_common import MultiCheckboxField, VocabMixin, WholeNumberField, YuanField, strip_filter
 
 
 def at_least_one(form, field):
@@ -92,9 +92,8 @@ class OfferingForm(VocabMixin, FlaskForm):
     description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
     pricing_plan = SelectField(_l("Pricing plan"), validators=[DataRequired()])
     price = YuanField(_l("Price (CNY)"), validators=[DataRequired()])
-    delivery_days = IntegerField(_l("Delivery time (days)"),
-                                 validators=[DataRequired(message=_l("Enter a whole number of days.")),
-                                             NumberRange(min=0, max=730)])
+    delivery_days = WholeNumberField(_l("Delivery time (days)"), min=0, max=730,
+                                     validators=[DataRequired(message=_l("Enter a whole number of days."))])
     voucher_eligible = BooleanField(_l("Eligible for model vouchers (模型券)"))
     deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
     industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])

@@ -5,15 +5,16 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import MultiCheckboxField, VocabMixin, strip_filter
+from marketplace.forms_common import MultiCheckboxField, VocabMixin, WholeNumberField, strip_filter
 
 
-def whole_number(low: int, high: int):
-    """Return validators for a required whole number between low and high."""
-    return [DataRequired(message=_l("Enter a whole number.")), NumberRange(min=low, max=high)]
+def whole_number(label, low: int, high: int, default: int) -> WholeNumberField:
+    """Return a required whole-number field between low and high."""
+    return WholeNumberField(label, default=default, min=low, max=high,
+                            validators=[DataRequired(message=_l("Enter a whole number."))])
 
 
 class EventForm(VocabMixin, FlaskForm):
@@ -30,10 +31,10 @@ class EventForm(VocabMixin, FlaskForm):
     venue = StringField(_l("Venue"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
     industries = MultiCheckboxField(_l("Industries in focus"))
     scenarios = MultiCheckboxField(_l("Scenarios in focus"))
-    capacity = IntegerField(_l("Capacity (organisations)"), default=40, validators=whole_number(1, 2000))
-    table_count = IntegerField(_l("Meeting tables"), default=6, validators=whole_number(1, 100))
-    slot_count = IntegerField(_l("Time slots"), default=6, validators=whole_number(1, 48))
-    slot_minutes = IntegerField(_l("Minutes per slot"), default=20, validators=whole_number(5, 240))
+    capacity = whole_number(_l("Capacity (organisations)"), 1, 2000, default=40)
+    table_count = whole_number(_l("Meeting tables"), 1, 100, default=6)
+    slot_count = whole_number(_l("Time slots"), 1, 48, default=6)
+    slot_minutes = whole_number(_l("Minutes per slot"), 5, 240, default=20)
 
     def validate_scenarios(self, field):
         """An event focuses on at least one industry or scenario."""

@@ -1,14 +1,13 @@
 """Main views: the home page, the dashboard and the language switch."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, render_template, request, session
 from flask_login import current_user, login_required
 
 from marketplace.extensions import db
 from marketplace.main import bp
 from marketplace.main.services import dashboard_for, latest_public, marketplace_counts
+from marketplace.web import redirect_back, safe_url
 
 
 @bp.route("/")
@@ -26,14 +25,14 @@ def dashboard():
 
 @bp.route("/lang/<code>", methods=["GET", "POST"])
 def set_language(code: str):
-    """Switch the UI language and return to the page the user was on."""
+    """Switch the UI language and return to the page the user was on (only to a page on this site).
+
+    A GET (the language link) only remembers the choice in the session; a POST also saves it as the
+    signed-in user's preferred language, so no link or prefetch writes to the database.
+    """
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-        if current_user.is_authenticated:
+        if request.method == "POST" and current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    target = request.args.get("next") or request.referrer or url_for("main.home")
-    parts = urlsplit(target)
-    if parts.netloc and parts.netloc != request.host:
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect_back(request.values.get("next"), safe_url(request.referrer))

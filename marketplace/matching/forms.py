@@ -8,6 +8,9 @@ from wtforms.validators import Length, Optional
 
 from marketplace.forms_common import VocabMixin, YuanField, strip_filter
 
+QUERY_MAX_LENGTH = 500
+PARAMETERS = ("q", "kind", "industry", "scenario", "city", "deployment", "budget")
+
 
 class SearchForm(VocabMixin, FlaskForm):
     """Free text plus facet filters; read from the query string so a search is a shareable link."""
@@ -17,7 +20,9 @@ class SearchForm(VocabMixin, FlaskForm):
 
     vocab_fields = {"industry": "industry", "scenario": "scenario", "city": "city", "deployment": "deployment"}
 
-    q = StringField(_l("What do you need?"), filters=[strip_filter], validators=[Optional(), Length(max=500)])
+    q = StringField(_l("What do you need?"), filters=[strip_filter],
+                    validators=[Optional(), Length(max=QUERY_MAX_LENGTH,
+                                                   message=_l("A search can be at most %(max)d characters long."))])
     kind = SelectField(_l("Kind"), validators=[Optional()],
                        choices=[("", _l("Everything")), ("offering", _l("Offerings")), ("model", _l("Models")),
                                 ("provider", _l("Providers")), ("case", _l("Cases")), ("need", _l("Needs"))])
@@ -33,4 +38,14 @@ class SearchForm(VocabMixin, FlaskForm):
                if getattr(self, n).data and not getattr(self, n).errors}
         if self.budget.fen is not None and not self.budget.errors:
             out["budget"] = self.budget.fen
+        return out
+
+    def query_args(self) -> dict[str, str]:
+        """Return the search as query-string arguments, only the known parameters (for links and redirects)."""
+        out = {}
+        for name in PARAMETERS:
+            raw = self[name].raw_data
+            value = raw[0] if raw else None
+            if isinstance(value, str) and value.strip() and not self[name].errors:
+                out[name] = value.strip()
         return out

@@ -57,6 +57,15 @@ def engine():
     return current_app.extensions["matching"]
 
 
+def encoder_text(text: str) -> str:
+    """Bound the text one search sends to the encoder and the lexical index (MATCHING_ENCODE_MAX_CHARS).
+
+    Encoding time grows with the text and runs under the encoder's one lock, so a single long text would
+    hold up every other search in the process; the first characters carry the meaning anyway.
+    """
+    return (text or "")[:max(1, int(current_app.config.get("MATCHING_ENCODE_MAX_CHARS", 1000)))]
+
+
 def visible_ids(kind: str, filters: dict, user: User) -> set[str]:
     """Return the doc ids of one kind that the user may see and that pass the facet filters."""
     cls = KINDS[kind]
@@ -166,7 +175,7 @@ def search(query: str, filters: dict, user: User, k: int = 20) -> list[Match]:
     allowed = set().union(*(visible_ids(kind, filters, user) for kind in kinds))
     if not allowed or not query.strip():
         return []
-    hits = engine().index().search(query, k=k, allowed=allowed)
+    hits = engine().index().search(encoder_text(query), k=k, allowed=allowed)
     context = {"industries": [filters["industry"]] if filters.get("industry") else [],
                "scenarios": [filters["scenario"]] if filters.get("scenario") else [],
                "cities": [filters["city"]] if filters.get("city") else
@@ -180,7 +189,7 @@ def predict_scenarios(query: str, n: int = 3) -> list[tuple[str, float]]:
     index = engine().index()
     if index.scenarios is None or not query.strip():
         return []
-    dist = index.scenarios.predict(query)
+    dist = index.scenarios.predict(encoder_text(query))
     return index.scenarios.top(dist, n)
 
 
@@ -205,7 +214,7 @@ def rank_for_need(need: Need, user: User, per_kind: int = 5, filters: dict | Non
             hits = index.similar(source, k=per_kind, allowed=allowed)
         else:
             text = f"{need.title}\n{need.description}\n{need.pain_points or ''}"
-            hits = index.search(text, k=per_kind, allowed=allowed, scenario=need.scenario)
+            hits = index.search(encoder_text(text), k=per_kind, allowed=allowed, scenario=need.scenario)
         result[kind] = to_matches(hits, need_context(need))
     return result
 
@@ -256,7 +265,7 @@ def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user
             hits = index.similar(source, k=per_need, allowed=allowed)
         else:
             text = f"{need.title}\n{need.description}\n{need.pain_points or ''}"
-            hits = index.search(text, k=per_need, allowed=allowed, scenario=need.scenario)
+            hits = index.search(encoder_text(text), k=per_need, allowed=allowed, scenario=need.scenario)
         out.append((need, to_matches(hits, need_context(need), min_score=0.0)))
     return out
 

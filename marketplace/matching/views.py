@@ -1,13 +1,13 @@
 """Matching views: the search page, a need's 推荐方案 and a listing's leads and similar listings."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from marketplace.analytics import services as analytics
 from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.catalog.services import can_view
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 from marketplace.matching import bp
 from marketplace.matching.forms import SearchForm
 from marketplace.matching.services import (best_similarity, leads_for_listing, predict_scenarios, rank_for_need,
@@ -17,6 +17,23 @@ from marketplace.needs.services import can_view_need
 from marketplace.web import render_page
 
 LISTINGS = {"offering": Offering, "model": IndustrialModel}
+RATE_LIMITED_SEARCHES = ("matching.search_page", "api.search_api")
+
+
+def search_rate_limit() -> str:
+    """The configured rate limit of searches per client (anonymous search page and the search API)."""
+    return current_app.config["SEARCH_RATE_LIMIT"]
+
+
+@bp.before_app_request
+def limit_searches():
+    """Count a search against the client's rate limit: the search API always, the page for visitors only."""
+    if request.endpoint not in RATE_LIMITED_SEARCHES:
+        return
+    if request.endpoint == "matching.search_page" and current_user.is_authenticated:
+        return
+    with limiter.shared_limit(search_rate_limit, scope="search"):
+        pass
 
 
 def filter_form() -> SearchForm:
@@ -27,15 +44,28 @@ def filter_form() -> SearchForm:
     return form
 
 
+def render_search(form: SearchForm, status: int = 200, record: bool = True):
+    """Run the form's search and render the page (or its results block for htmx).
+
+    A query longer than the limit is refused before any work: the page comes back with the text and
+    the message, status 422, and nothing is encoded or logged.
+    """
+    if form.q.errors:
+        return render_page("matching/search.html", form=form, matches=[], query="", predicted=[]), 422
+    query = form.q.data or ""
+    matches = search(query, form.filters(), current_user) if query else []
+    if record:
+        analytics.record_search(query, form.filters(), len(matches), best_similarity(matches),
+                                signed_in=current_user.is_authenticated)
+    predicted = predict_scenarios(query) if query and not form.scenario.data else []
+    return render_page("matching/search.html", form=form, matches=matches, query=query, predicted=predicted), \
+        status
+
+
 @bp.route("/search")
 def search_page():
     """Search everything with one box; results update as you type and carry their reasons."""
-    form = filter_form()
-    query = form.q.data or ""
-    matches = search(query, form.filters(), current_user) if query else []
-    analytics.record_search(query, form.filters(), len(matches), best_similarity(matches))
-    predicted = predict_scenarios(query) if query and not form.scenario.data else []
-    return render_page("matching/search.html", form=form, matches=matches, query=query, predicted=predicted)
+    return render_search(filter_form())
 
 
 @bp.route("/needs/<int:need_id>/solutions")

@@ -1,7 +1,7 @@
 """Notification views: the inbox, alert settings, and saving or deleting searches."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -77,21 +77,32 @@ def settings():
 @bp.route("/searches", methods=["POST"])
 @login_required
 def save_search_view():
-    """Save the search in the query string; its new results will be announced in the daily digest."""
+    """Save the search in the query string; its new results will be announced in the daily digest.
+
+    A query over the length limit, or one more search than a user may keep, is refused with the search
+    page and a message (422) before any search runs.
+    """
     from marketplace.matching.services import search
+    from marketplace.matching.views import render_search
 
     form = SearchForm(request.args)
     form.fill_vocab()
     form.validate()
+    if form.q.errors:
+        return render_search(form, record=False)
     query = form.q.data or ""
     if not query:
         flash(_("Type a search first."), "error")
         return redirect(url_for("matching.search_page"))
+    limit = current_app.config["SAVED_SEARCH_LIMIT"]
+    if len(saved_searches(current_user)) >= limit:
+        form.q.errors = [_("You can keep at most %(n)s saved searches. Delete one in your inbox first.", n=limit)]
+        return render_search(form, status=422, record=False)
     current = {doc_id(m.kind, m.record.id) for m in search(query, form.filters(), current_user)}
     save_search(current_user, query, form.filters(), current)
     db.session.commit()
     flash(_("Search saved. You will be told of new results."), "success")
-    return redirect(url_for("matching.search_page", **request.args))
+    return redirect(url_for("matching.search_page", **form.query_args()))
 
 
 @bp.route("/searches/<int:search_id>/delete", methods=["POST"])

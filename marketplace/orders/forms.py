@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
-from marketplace.forms_common import strip_filter
+from marketplace.forms_common import WholeNumberField, strip_filter
 from marketplace.orders.services import MAX_QUANTITY
 
 
 class OrderForm(FlaskForm):
     """Confirm an order: quantity, and a one-time key so a repeated submit creates one order."""
 
-    quantity = IntegerField(_l("Quantity"), default=1,
-                            validators=[DataRequired(message=_l("Enter a whole number.")),
-                                        NumberRange(min=1, max=MAX_QUANTITY)])
+    quantity = WholeNumberField(_l("Quantity"), default=1, min=1, max=MAX_QUANTITY,
+                                validators=[DataRequired(message=_l("Enter a whole number."))])
     idempotency_key = HiddenField(validators=[DataRequired(), Length(max=64)])
     quoted_unit_fen = HiddenField()
     quoted_payable_fen = HiddenField()

@@ -5,10 +5,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 
-from marketplace.forms_common import YuanField
+from marketplace.forms_common import WholeNumberField, YuanField
 
 
 class EstimateForm(FlaskForm):
@@ -22,5 +22,5 @@ class EstimateForm(FlaskForm):
                        choices=[("model_service", _l("Buying model services / an agent (模型超市)")),
                                 ("ai_project", _l("An AI project: software and hardware investment")),
                                 ("demonstration_project", _l("An 'AI + manufacturing' demonstration project"))])
-    year = IntegerField(_l("Year"), default=lambda: date.today().year,
-                        validators=[DataRequired(), NumberRange(min=2024, max=2035)])
+    year = WholeNumberField(_l("Year"), default=lambda: date.today().year, min=2024, max=2035,
+                            validators=[DataRequired()])

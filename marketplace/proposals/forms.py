@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from marketplace.forms_common import MultiCheckboxField, YuanField, strip_filter
+from marketplace.forms_common import MultiCheckboxField, WholeNumberField, YuanField, strip_filter
 
 
 class ProposalForm(FlaskForm):
@@ -22,7 +22,7 @@ class ProposalForm(FlaskForm):
 class InviteForm(FlaskForm):
     """The SME invites one provider to propose for a need."""
 
-    vendor_id = IntegerField(validators=[DataRequired()])
+    vendor_id = WholeNumberField(min=1, validators=[DataRequired()])
 
 
 class MessageForm(FlaskForm):

@@ -33,6 +33,12 @@ def need_is_stale(need: Need) -> bool:
     return is_stale(need)
 
 
+@bp.app_template_global("shows_need_owner")
+def shows_need_owner(need: Need) -> bool:
+    """Tell templates whether the current user may see who posted a need (the privacy rule of `shows_owner`)."""
+    return shows_owner(need, current_user)
+
+
 def visible_need_or_404(need_id: int) -> Need:
     """Return a need the current user may read, or answer 404."""
     need = db.session.get(Need, need_id)
@@ -156,7 +162,11 @@ def transition(proposal_id: int, action: str):
 @bp.route("/<int:proposal_id>/messages", methods=["GET", "POST"])
 @login_required
 def messages(proposal_id: int):
-    """The message thread (polled by htmx); posting adds a message and answers with the updated thread."""
+    """The message thread (polled by htmx); posting adds a message and answers with the updated thread.
+
+    Only a POST (and the proposal page itself) marks the other side's messages read: the GET poll reads
+    nothing into the database, so a prefetch or an open tab never marks messages read unseen.
+    """
     proposal = proposal_or_404(proposal_id)
     form = MessageForm()
     status = 200
@@ -175,8 +185,11 @@ def messages(proposal_id: int):
                 form = MessageForm(formdata=None)
         else:
             status = 422
-    thread = read_thread(proposal, current_user)
-    db.session.commit()
+    if request.method == "POST":
+        thread = read_thread(proposal, current_user)
+        db.session.commit()
+    else:
+        thread = list(proposal.messages)
     context = dict(proposal=proposal, messages=thread, form=form, side=proposal.side_of(current_user.organisation_id),
                    show_owner=shows_owner(proposal.need, current_user))
     if not request.headers.get("HX-Request"):

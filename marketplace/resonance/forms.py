@@ -6,11 +6,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
+from wtforms import (DateField, FieldList, Form, FormField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import YuanField, strip_filter
+from marketplace.forms_common import PercentField, WholeNumberField, YuanField, strip_filter
 from marketplace.resonance.services import PartyTerm
 
 ROLE_CHOICES = [("", "—"), ("data", _l("Data provider (数据方)")), ("model", _l("Model developer (模型方)")),
@@ -35,7 +35,7 @@ class PartyRow(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                                   validators=[Optional()])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[Optional()])
-    share = StringField(_l("Share in percent"), filters=[strip_filter], validators=[Optional(), Length(max=10)])
+    share = PercentField(_l("Share in percent"), filters=[strip_filter], validators=[Optional(), Length(max=10)])
 
     def validate_share(self, field):
         """A filled row needs a role and a share with at most two decimals."""
@@ -88,8 +88,8 @@ class StatementForm(FlaskForm):
 
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
-    agreement = IntegerField(_l("Agreement"), validators=[Optional()])
-    party = IntegerField(_l("Party"), validators=[Optional()])
+    agreement = WholeNumberField(_l("Agreement"), min=1, validators=[Optional()])
+    party = WholeNumberField(_l("Party"), min=1, validators=[Optional()])
 
     def validate_end(self, field):
         """The period may not end before it starts."""
@@ -101,7 +101,7 @@ class DemonstrationForm(FlaskForm):
     """Select an active agreement as a demonstration case for a year."""
 
     agreement_id = SelectField(_l("Agreement"), coerce=int, validators=[DataRequired()])
-    year = IntegerField(_l("Year"), default=lambda: date.today().year,
-                        validators=[DataRequired(), NumberRange(min=2024, max=2035)])
+    year = WholeNumberField(_l("Year"), default=lambda: date.today().year, min=2024, max=2035,
+                            validators=[DataRequired()])
     award = YuanField(_l("Award (CNY)"), validators=[DataRequired()])
     reason = TextAreaField(_l("Why this case"), filters=[strip_filter], validators=[DataRequired(), Length(max=500)])

@@ -85,18 +85,22 @@ def statement(user: User, party_id: int | None, start: date | None = None, end: 
 
 
 def statement_csv(result: Statement) -> str:
-    """Render a statement as CSV (amounts in fen and in yuan, one row per ledger entry, then the total)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["entry_id", "date_utc", "agreement_id", "agreement", "version", "order_id", "party_id", "party",
-                     "kind", "share_bp", "amount_fen", "amount_yuan"])
-    for row in result.rows:
-        writer.writerow([row.id, row.created_at.strftime("%Y-%m-%d %H:%M:%S"), row.agreement_id, row.agreement.title,
-                         row.version.number, row.order_id, row.party_id, row.party.name, row.kind, row.share_bp,
-                         row.amount_fen, f"{row.amount_fen / 100:.2f}"])
-    writer.writerow(["total", "", "", "", "", "", result.party_id or "", "", "", "", result.total_fen,
-                     f"{result.total_fen / 100:.2f}"])
-    return out.getvalue()
+    """Render a statement as CSV (amounts in fen and in yuan, one row per ledger entry, then the total).
+
+    Yuan are formatted from the integer fen (never through a float), and titles and names go through the
+    shared CSV writer, so a title such as "=HYPERLINK(...)" stays text in a spreadsheet.
+    """
+    from marketplace.csv_export import csv_text
+    from marketplace.money import fen_to_yuan_text
+
+    header = ["entry_id", "date_utc", "agreement_id", "agreement", "version", "order_id", "party_id", "party",
+              "kind", "share_bp", "amount_fen", "amount_yuan"]
+    rows = [[row.id, row.created_at.strftime("%Y-%m-%d %H:%M:%S"), row.agreement_id, row.agreement.title,
+             row.version.number, row.order_id, row.party_id, row.party.name, row.kind, row.share_bp,
+             row.amount_fen, fen_to_yuan_text(row.amount_fen)] for row in result.rows]
+    rows.append(["total", "", "", "", "", "", result.party_id or "", "", "", "", result.total_fen,
+                 fen_to_yuan_text(result.total_fen)])
+    return csv_text(header, rows)
 
 
 def agreement_totals() -> dict[int, dict[str, int]]:

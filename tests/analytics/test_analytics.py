@@ -97,10 +97,14 @@ def test_weak_searches_are_those_below_the_threshold_weakest_first(in_app):
     assert weak == [("无结果", 1, None), ("宠物食品", 1, 0.80), ("激光切割", 2, 0.87)]
 
 
-def test_search_page_logs_each_query_with_its_best_similarity(app, client):
-    """One search on the search page leaves one log row with the result count and a similarity."""
+def test_search_page_logs_each_query_with_its_best_similarity(app, client, auth):
+    """One signed-in search on the search page leaves one log row with the result count and a similarity.
+
+    (Visitors' searches are counted per day and query instead: tests/hardening/test_gets_do_not_write.py.)
+    """
     with app.app_context():
         make_offering(make_user("vendor").organisation)
+    auth.as_role("enterprise")
     client.get("/search?q=注塑件外观缺陷检测")
     with app.app_context():
         [log] = db.session.scalars(db.select(SearchLog))
