@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     configure_settings(app, test_config)
     configure_extensions(app)
+    configure_request_guards(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
@@ -72,6 +73,15 @@ def configure_extensions(app: Flask) -> None:
     from marketplace.notifications.mail import install as install_mail
 
     install_mail(app)
+
+
+def configure_request_guards(app: Flask) -> None:
+    """Before any route exists: ids only as large as a database integer, no NUL bytes or invalid UTF-8."""
+    from marketplace.converters import install as install_converters
+    from marketplace.web import refuse_hostile_input
+
+    install_converters(app.url_map)
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_hostile_input)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -22,12 +22,13 @@ MESSAGES = {
     404: lambda: _("We could not find that page."),
     405: lambda: _("That method is not allowed here."),
     413: lambda: _("The upload is too large."),
+    422: lambda: _("Some of the values sent are not valid."),
     429: lambda: _("Too many attempts. Please wait a minute and try again."),
     500: lambda: _("Something went wrong on our side. Nothing was saved."),
 }
 
 CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 429: "rate_limited", 500: "server_error"}
+         413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error"}
 
 
 def render_error(status: int, message: str | None = None):

@@ -27,7 +27,7 @@ WARNING_REASONS = (
     ("common names", _l("Names are easy to guess.")),
 )
 TOO_GUESSABLE = _l("This password is too easy to guess. Use a longer phrase of several unrelated words.")
-MAX_CHECKED_LENGTH = 100
+MAX_CHECKED_LENGTH = 72  # zxcvbn refuses longer input; the rest of a long password only adds strength
 
 
 def hash_password(password: str) -> str:
@@ -59,7 +59,7 @@ def password_problem(password: str, user_inputs=()) -> str | None:
     words = []
     for value in user_inputs:
         if value:
-            words += [value.lower(), value.lower().split("@")[0]]
+            words += [value.lower()[:MAX_CHECKED_LENGTH], value.lower().split("@")[0][:MAX_CHECKED_LENGTH]]
     result = zxcvbn(password[:MAX_CHECKED_LENGTH], user_inputs=words)
     if result["score"] >= config["PASSWORD_MIN_SCORE"]:
         return None

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from marketplace.accounts.sessions import end_sessions, fresh_session, sign_in
 from marketplace.accounts.throttle import LOGIN_FAILURES, RESET_MAILS
 from marketplace.audit.services import record_audit
 from marketplace.extensions import db, limiter
-from marketplace.web import role_required
+from marketplace.web import role_required, safe_url
 
 
 def config_limit(key: str):
@@ -41,11 +40,7 @@ def throttled_message(seconds: int) -> str:
 
 def safe_next(default: str) -> str:
     """Return the ?next= target if it stays on this site, else the default."""
-    target = request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return safe_url(request.args.get("next"), default)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -1,12 +1,12 @@
-"""Order forms: quantity with an idempotency key, refund reason."""
+"""Order form: quantity, a one-time idempotency key and the quote the SME confirmed."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
-from marketplace.forms_common import WholeNumberField, strip_filter
+from marketplace.forms_common import WholeNumberField
 from marketplace.orders.services import MAX_QUANTITY
 
 
@@ -32,10 +32,3 @@ class OrderForm(FlaskForm):
         """Carry a quote's figures in the form, so the order placed is the order confirmed."""
         self.quoted_unit_fen.data = str(priced.unit_price_fen)
         self.quoted_payable_fen.data = str(priced.payable_fen)
-
-
-class RefundForm(FlaskForm):
-    """Refund a paid order, with a reason the SME will see."""
-
-    reason = TextAreaField(_l("Reason for the refund"), filters=[strip_filter],
-                           validators=[DataRequired(), Length(max=500)])

@@ -74,12 +74,6 @@ class AgreementForm(FlaskForm):
         return terms
 
 
-class TerminateForm(FlaskForm):
-    """Terminate with a reason."""
-
-    reason = TextAreaField(_l("Reason"), filters=[strip_filter], validators=[DataRequired(), Length(max=500)])
-
-
 class StatementForm(FlaskForm):
     """Statement filters: period and agreement."""
 

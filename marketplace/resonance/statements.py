@@ -1,8 +1,6 @@
 """Revenue statements: each party's ledger rows for a period, by agreement and by order, with totals and CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -12,9 +10,10 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.money import combine_sum, exact_sum
+from marketplace.csv_export import csv_text
+from marketplace.money import combine_sum, exact_sum, fen_to_yuan_text
+from marketplace.permissions import can
 from marketplace.resonance.models import Agreement, LedgerEntry
-from marketplace.resonance.services import is_party
 
 
 @dataclass
@@ -40,21 +39,17 @@ def period_bounds(start: date | None, end: date | None) -> tuple[datetime | None
 
 
 def can_see_statement(user: User, agreement: Agreement | None = None, party_id: int | None = None) -> bool:
-    """Parties see their own statement and their agreements; promotion centers and admins see everything."""
-    if not user.is_authenticated:
+    """A party sees its own statement and its agreements; promotion centers and admins see everything."""
+    if agreement is not None and not can(user, "agreement.view", agreement):
         return False
-    if user.is_admin or user.organisation.is_center:
-        return True
-    if party_id is not None and party_id != user.organisation_id:
-        return False
-    return agreement is None or is_party(agreement, user.organisation_id)
+    return (party_id is None and agreement is not None) or can(user, "statement.view", party_id)
 
 
 def statement(user: User, party_id: int | None, start: date | None = None, end: date | None = None,
               agreement_id: int | None = None) -> Statement:
     """Build a statement for one party (or, for centers, every party when party_id is None)."""
     agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
-    if party_id is None and not (user.is_authenticated and (user.is_admin or user.organisation.is_center)):
+    if party_id is None and not can(user, "agreement.overview"):
         raise PermissionDenied()
     if not can_see_statement(user, agreement, party_id):
         raise PermissionDenied()
@@ -90,9 +85,6 @@ def statement_csv(result: Statement) -> str:
     Yuan are formatted from the integer fen (never through a float), and titles and names go through the
     shared CSV writer, so a title such as "=HYPERLINK(...)" stays text in a spreadsheet.
     """
-    from marketplace.csv_export import csv_text
-    from marketplace.money import fen_to_yuan_text
-
     header = ["entry_id", "date_utc", "agreement_id", "agreement", "version", "order_id", "party_id", "party",
               "kind", "share_bp", "amount_fen", "amount_yuan"]
     rows = [[row.id, row.created_at.strftime("%Y-%m-%d %H:%M:%S"), row.agreement_id, row.agreement.title,

@@ -63,3 +63,17 @@ def test_the_language_link_writes_only_the_session_and_a_post_saves_it(app, clie
     assert client.post("/lang/en").status_code == 302
     with app.app_context():
         assert db.session.get(User, who.user_id).locale == "en"
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "/\t/evil.example", "//evil.example", "https:evil.example"])
+def test_sign_in_never_sends_the_browser_off_site(client, auth, target):
+    """After signing in with a hostile ?next=, the browser stays on this site."""
+    from tests.factories import DEFAULT_PASSWORD, make_user
+
+    with client.application.app_context():
+        email = make_user("enterprise").email
+    response = client.post("/accounts/login", query_string={"next": target},
+                           data={"email": email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//") and "evil" not in location
