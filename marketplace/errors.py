@@ -11,6 +11,24 @@ class PermissionDenied(Exception):
     """Raised by services when the acting user may not do what they asked."""
 
 
+class DomainError(ValueError):
+    """A refusal the user can act on, from any service: one or more (field, message) reasons.
+
+    `field` names the form field the reason belongs to (None: the whole request). Views never pick
+    refusals apart: `marketplace.web.show_refusal` puts them on the form, `perform` flashes them, and the
+    API answers them as a 422 with the reasons.
+    """
+
+    def __init__(self, message: str | None = None, field: str | None = None,
+                 reasons: list[tuple[str | None, str]] | None = None):
+        """Hold one reason (message, field) or several (reasons)."""
+        self.reasons: list[tuple[str | None, str]] = list(reasons or [])
+        if message is not None:
+            self.reasons.insert(0, (field, str(message)))
+        self.field = self.reasons[0][0] if self.reasons else None
+        super().__init__(" ".join(text for _field, text in self.reasons))
+
+
 def wants_json() -> bool:
     """Tell whether the client should get JSON errors (API routes)."""
     return request.path.startswith("/api/")

@@ -5,8 +5,10 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace.errors import DomainError
 
-class IllegalTransition(ValueError):
+
+class IllegalTransition(DomainError):
     """Raised when an action is not allowed from the record's current state."""
 
 

@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from marketplace.errors import PermissionDenied
-from marketplace.states import IllegalTransition
+from marketplace.errors import DomainError, PermissionDenied
 
 
 def role_required(*roles: str):
@@ -143,7 +142,17 @@ def refuse_hostile_input():
     return None
 
 
-def perform(action, success, refusals: tuple = (IllegalTransition,)) -> bool:
+def show_refusal(form, exc: DomainError) -> None:
+    """Put a domain refusal's reasons on the form fields they name (the rest on the form as a whole)."""
+    for field, message in exc.reasons:
+        target = getattr(form, field, None) if field else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def perform(action, success, refusals: tuple = (DomainError,)) -> bool:
     """Run a state-changing service call: commit and flash `success`, or roll back and flash the refusal."""
     from marketplace.extensions import db
 

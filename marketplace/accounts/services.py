@@ -5,29 +5,17 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organisation, OrgKind, User
-from marketplace.accounts.passwords import (check_password, hash_password, make_reset_token, password_fingerprint,
-                                            password_problem, read_reset_token)
+from marketplace.accounts.passwords import (
+    check_password,
+    hash_password,
+    make_reset_token,
+    password_fingerprint,
+    password_problem,
+    read_reset_token,
+)
 from marketplace.accounts.sessions import end_sessions, load_user  # noqa: F401 - load_user is flask-login's loader
+from marketplace.errors import DomainError
 from marketplace.extensions import db
-
-
-
-class DuplicateAccount(ValueError):
-    """Raised when an e-mail or credit code is already registered; `field` names the culprit."""
-
-    def __init__(self, field: str, message: str):
-        """Remember which form field the duplicate belongs to."""
-        super().__init__(message)
-        self.field = field
-
-
-class PasswordRefused(ValueError):
-    """Raised when a password change or reset is refused; `field` names the form field to show it on."""
-
-    def __init__(self, field: str, message: str):
-        """Remember which form field the refusal belongs to."""
-        super().__init__(message)
-        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -47,7 +35,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> User:
     """Change a signed-in user's password after checking the current one; end all their sessions."""
     if not check_password(user.password_hash, current):
-        raise PasswordRefused("current", _("The current password is not right."))
+        raise DomainError(_("The current password is not right."), "current")
     return set_password(user, new)
 
 
@@ -55,7 +43,7 @@ def set_password(user: User, new: str) -> User:
     """Set a new password that passes the policy and end every session of the user (the caller commits)."""
     problem = password_problem(new, (user.email, user.name, user.organisation.name))
     if problem:
-        raise PasswordRefused("password", problem)
+        raise DomainError(problem, "password")
     user.password_hash = hash_password(new)
     end_sessions(user)
     return user
@@ -84,7 +72,7 @@ def reset_password(token: str, new: str, max_age: int) -> User:
     """Set a new password with a reset token (which dies with the old password); the caller commits."""
     user = user_for_reset_token(token, max_age)
     if user is None:
-        raise PasswordRefused("password", _("This reset link is invalid, expired or already used. Ask for a new one."))
+        raise DomainError(_("This reset link is invalid, expired or already used. Ask for a new one."), "password")
     return set_password(user, new)
 
 
@@ -96,9 +84,9 @@ def register_organisation(*, kind: str, org_name: str, credit_code: str, city: s
     if kind not in {k.value for k in OrgKind}:
         raise ValueError(f"unknown organisation kind {kind!r}")
     if find_user_by_email(email):
-        raise DuplicateAccount("email", _("An account with this e-mail already exists."))
+        raise DomainError(_("An account with this e-mail already exists."), "email")
     if db.session.scalar(select(Organisation).where(Organisation.credit_code == credit_code.upper())):
-        raise DuplicateAccount("credit_code", _("An organisation with this credit code is already registered."))
+        raise DomainError(_("An organisation with this credit code is already registered."), "credit_code")
     org = Organisation(kind=kind, name=org_name, credit_code=credit_code.upper(), city=city,
                        industry=industry or None, size=size or None,
                        digital_level=int(digital_level) if digital_level else None,

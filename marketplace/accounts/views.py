@@ -8,16 +8,32 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from marketplace.accounts import bp
-from marketplace.accounts.forms import (CenterAccountForm, ChangePasswordForm, LoginForm, OrganisationForm,
-                                        RegisterForm, ResetPasswordForm, ResetRequestForm)
+from marketplace.accounts.forms import (
+    CenterAccountForm,
+    ChangePasswordForm,
+    LoginForm,
+    OrganisationForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from marketplace.accounts.mailing import send_reset_link
 from marketplace.accounts.models import User
-from marketplace.accounts.services import (DuplicateAccount, PasswordRefused, authenticate, change_password,
-                                           list_accounts, register_organisation, reset_password, reset_token_for,
-                                           set_user_active, update_organisation, user_for_reset_token)
+from marketplace.accounts.services import (
+    authenticate,
+    change_password,
+    list_accounts,
+    register_organisation,
+    reset_password,
+    reset_token_for,
+    set_user_active,
+    update_organisation,
+    user_for_reset_token,
+)
 from marketplace.accounts.sessions import end_sessions, fresh_session, sign_in
 from marketplace.accounts.throttle import LOGIN_FAILURES, RESET_MAILS
 from marketplace.audit.services import record_audit
+from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.web import role_required, safe_url
 
@@ -58,7 +74,7 @@ def register():
                 city=form.city.data, industry=form.industry.data, size=form.size.data,
                 digital_level=form.digital_level.data, name=form.name.data, email=form.email.data,
                 password=form.password.data)
-        except DuplicateAccount as exc:
+        except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(str(exc))
         else:
@@ -128,9 +144,9 @@ def password():
         wait = LOGIN_FAILURES.blocked_for(user.email)
         try:
             if wait:
-                raise PasswordRefused("current", throttled_message(wait))
+                raise DomainError(throttled_message(wait), "current")
             change_password(user, form.current.data, form.password.data)
-        except PasswordRefused as exc:
+        except DomainError as exc:
             db.session.rollback()
             if exc.field == "current" and not wait:
                 LOGIN_FAILURES.hit(user.email)
@@ -177,7 +193,7 @@ def reset_password_page(token: str):
     if form.validate_on_submit():
         try:
             reset_password(token, form.password.data, max_age)
-        except PasswordRefused as exc:
+        except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(str(exc))
         else:
@@ -220,7 +236,7 @@ def admin_accounts():
                                             credit_code=form.credit_code.data, city=form.city.data, industry=None,
                                             size=None, digital_level=None, name=form.name.data,
                                             email=form.email.data, password=form.password.data)
-        except DuplicateAccount as exc:
+        except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(str(exc))
         else:

@@ -15,18 +15,10 @@ from marketplace.accounts.models import User
 from marketplace.cases.models import DIRECTORY_TRANSITIONS, DirectoryDecision, DirectoryStatus
 from marketplace.cases.services import published_case_counts, require_center
 from marketplace.catalog.models import ProviderProfile
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.notifications.events import badge_changed
 from marketplace.states import ListingState, next_state
-
-
-class DirectoryError(ValueError):
-    """Raised when a decision lacks what it needs; `field` names the form field at fault."""
-
-    def __init__(self, field: str, message: str):
-        """Remember which form field the problem belongs to."""
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -56,12 +48,12 @@ def decide(profile: ProviderProfile, action: str, reason: str, user: User, revie
     current = DirectoryStatus.LISTED if profile.quality_listed else DirectoryStatus.UNLISTED
     target = next_state(DIRECTORY_TRANSITIONS, action, current)
     if not (reason or "").strip():
-        raise DirectoryError("reason", _("Give a reason for the decision."))
+        raise DomainError(_("Give a reason for the decision."), "reason")
     if action != "remove":
         if profile.state != ListingState.PUBLISHED.value:
-            raise DirectoryError("provider_id", _("Only published provider profiles can be listed."))
+            raise DomainError(_("Only published provider profiles can be listed."), "provider_id")
         if review_on is None or review_on <= (today or date.today()):
-            raise DirectoryError("review_on", _("Set a review date in the future."))
+            raise DomainError(_("Set a review date in the future."), "review_on")
     else:
         review_on = None
     decision = DirectoryDecision(provider=profile, center=center, decided_by=user, action=action,

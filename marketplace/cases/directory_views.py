@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.cases import bp
-from marketplace.cases.directory import DirectoryError, decide, decision_history, directory_entries, listable_providers
+from marketplace.cases.directory import decide, decision_history, directory_entries, listable_providers
 from marketplace.cases.forms import DirectoryDecisionForm
 from marketplace.cases.services import require_center
 from marketplace.catalog.models import ProviderProfile
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.states import IllegalTransition
 from marketplace.web import role_required
@@ -32,7 +33,7 @@ def apply_decision(form: DirectoryDecisionForm, profile: ProviderProfile | None,
         return None
     try:
         decide(profile, action, form.reason.data, current_user, review_on=form.review_on.data)
-    except DirectoryError as exc:
+    except DomainError as exc:
         db.session.rollback()
         getattr(form, exc.field).errors.append(str(exc))
         return None

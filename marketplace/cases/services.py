@@ -12,7 +12,7 @@ from marketplace.accounts.models import Organisation, OrgKind, User
 from marketplace.cases.models import CASE_TRANSITIONS, Case, CaseResult, CaseState
 from marketplace.catalog.models import Offering
 from marketplace.catalog.services import text_condition
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.needs.models import Need, NeedStatus
 from marketplace.states import IllegalTransition, ListingState, next_state
@@ -21,15 +21,6 @@ PUBLIC_STATES = (CaseState.PUBLISHED.value, CaseState.FEATURED.value)
 CASE_FIELDS = ("title", "enterprise_name", "industry", "scenario", "city", "problem", "solution",
                "investment_fen", "year")
 RESULT_FIELDS = ("indicator", "before", "after", "unit", "better")
-
-
-class CaseError(ValueError):
-    """Raised when a case's links do not fit together; `field` names the form field at fault."""
-
-    def __init__(self, field: str, message: str):
-        """Remember which form field the problem belongs to."""
-        super().__init__(message)
-        self.field = field
 
 
 def browse_cases(filters: dict, vendor_id: int | None = None, offering_id: int | None = None):
@@ -83,14 +74,14 @@ def save_case(center: Organisation, fields: dict, results: list[dict], case: Cas
     offering = db.session.get(Offering, fields["offering_id"]) if fields.get("offering_id") else None
     need = db.session.get(Need, fields["need_id"]) if fields.get("need_id") else None
     if vendor is not None and vendor.kind != OrgKind.VENDOR.value:
-        raise CaseError("vendor_id", _("Choose a service provider."))
+        raise DomainError(_("Choose a service provider."), "vendor_id")
     if offering is not None:
         if vendor is None:
             vendor = offering.organisation
         elif offering.organisation_id != vendor.id:
-            raise CaseError("offering_id", _("This offering belongs to another provider."))
+            raise DomainError(_("This offering belongs to another provider."), "offering_id")
     if fields.get("need_id") and need is None:
-        raise CaseError("need_id", _("That need does not exist."))
+        raise DomainError(_("That need does not exist."), "need_id")
     if case is None:
         case = Case(center=center, state=CaseState.DRAFT.value)
         db.session.add(case)

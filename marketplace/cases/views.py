@@ -16,9 +16,20 @@ from marketplace.cases import bp
 from marketplace.cases.collection_pdf import cached_collection_pdf
 from marketplace.cases.forms import CaseForm
 from marketplace.cases.models import Case
-from marketplace.cases.services import (CaseError, browse_cases, can_view_case, cases_of_center, collection_cases,
-                                        collection_years, delivered_cases, ensure_curator, link_choices,
-                                        require_center, save_case, transition_case)
+from marketplace.cases.services import (
+    browse_cases,
+    can_view_case,
+    cases_of_center,
+    collection_cases,
+    collection_years,
+    delivered_cases,
+    ensure_curator,
+    link_choices,
+    require_center,
+    save_case,
+    transition_case,
+)
+from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.forms_common import VocabMixin, WholeNumberField, strip_filter
 from marketplace.web import paginate, perform, redirect_back, render_page, role_required
@@ -113,7 +124,7 @@ def save_from_form(form: CaseForm, center, case: Case | None):
     """Save a validated form through the service; a link that does not fit becomes a field error."""
     try:
         saved = save_case(center, case_fields(form), form.result_rows(), case=case)
-    except CaseError as exc:
+    except DomainError as exc:
         db.session.rollback()
         getattr(form, exc.field).errors.append(str(exc))
         return None

@@ -8,12 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.errors import DomainError
 from marketplace.events import bp
 from marketplace.events.forms import MeetingForm, OutcomeForm
 from marketplace.events.models import Event, EventRegistration, Meeting
-from marketplace.events.services import (EventError, cancel_meeting, ensure_organiser, first_free_place,
-                                         outcome_counts, record_outcome, registrations_by_kind, schedule_meeting,
-                                         suggest_pairings)
+from marketplace.events.services import (
+    cancel_meeting,
+    ensure_organiser,
+    first_free_place,
+    outcome_counts,
+    record_outcome,
+    registrations_by_kind,
+    schedule_meeting,
+    suggest_pairings,
+)
 from marketplace.extensions import db
 from marketplace.web import perform, role_required
 
@@ -82,9 +90,9 @@ def schedule_post(event_id: int):
     try:
         schedule_meeting(event, need_reg, offering_reg, form.slot.data, form.table_no.data, current_user)
         db.session.commit()
-    except (EventError, IntegrityError) as exc:
+    except (DomainError, IntegrityError) as exc:
         db.session.rollback()
-        message = str(exc) if isinstance(exc, EventError) else \
+        message = str(exc) if isinstance(exc, DomainError) else \
             _("That table or one of the organisations was booked meanwhile. Choose another time.")
         if from_pairings:
             return render_pairings(event, error=message, failed=(need_reg.id, offering_reg.id), status=422)
@@ -108,7 +116,7 @@ def event_meeting(event_id: int, meeting_id: int) -> Meeting:
 def cancel(event_id: int, meeting_id: int):
     """Cancel a meeting whose outcome is not recorded yet."""
     meeting = event_meeting(event_id, meeting_id)
-    perform(lambda: cancel_meeting(meeting, current_user), _("Meeting cancelled."), refusals=(EventError,))
+    perform(lambda: cancel_meeting(meeting, current_user), _("Meeting cancelled."), refusals=(DomainError,))
     return redirect(url_for("events.schedule", event_id=event_id))
 
 
@@ -123,6 +131,6 @@ def outcome(event_id: int, meeting_id: int):
         return render_schedule(meeting.event, status=422)
     if not perform(lambda: record_outcome(meeting, form.held.data == "yes", form.follow_up.data, form.deal.data,
                                           form.note.data, current_user),
-                   _("Outcome recorded."), refusals=(EventError,)):
+                   _("Outcome recorded."), refusals=(DomainError,)):
         return render_schedule(meeting.event, status=422)
     return redirect(url_for("events.schedule", event_id=event_id) + f"#meeting-{meeting.id}")

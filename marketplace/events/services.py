@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.events.models import Event, EventRegistration, Meeting
 from marketplace.extensions import db
 from marketplace.matching.documents import LIVE_NEED_STATES
@@ -23,15 +23,6 @@ from marketplace.states import ListingState
 
 EVENT_FIELDS = ("title", "description", "held_on", "starts_at", "city", "venue", "industries", "scenarios",
                 "capacity", "table_count", "slot_count", "slot_minutes")
-
-
-class EventError(ValueError):
-    """Raised when a registration, meeting or outcome cannot be accepted; the message says why."""
-
-    def __init__(self, message: str, field: str | None = None):
-        """Remember the message and, when it belongs to one, the form field."""
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -74,13 +65,13 @@ def save_event(center: Organisation, fields: dict, event: Event | None = None) -
         used_slots = max((m.slot for m in event.meetings), default=-1) + 1
         used_tables = max((m.table_no for m in event.meetings), default=0)
         if fields.get("slot_count", used_slots) < used_slots:
-            raise EventError(_("Meetings are scheduled up to slot %(n)s; keep at least that many slots.",
+            raise DomainError(_("Meetings are scheduled up to slot %(n)s; keep at least that many slots.",
                                n=used_slots), "slot_count")
         if fields.get("table_count", used_tables) < used_tables:
-            raise EventError(_("Meetings are scheduled at table %(n)s; keep at least that many tables.",
+            raise DomainError(_("Meetings are scheduled at table %(n)s; keep at least that many tables.",
                                n=used_tables), "table_count")
         if fields.get("capacity", 10**6) < registered_organisations(event):
-            raise EventError(_("More organisations have registered than this capacity."), "capacity")
+            raise DomainError(_("More organisations have registered than this capacity."), "capacity")
     for key in EVENT_FIELDS:
         if key in fields:
             setattr(event, key, fields[key])
@@ -107,7 +98,7 @@ def registered_organisations(event: Event) -> int:
 def ensure_open(event: Event, today: date | None) -> None:
     """Refuse changes to registrations once the event day has passed."""
     if event.held_on < (today or date.today()):
-        raise EventError(_("This event has taken place; registration is closed."))
+        raise DomainError(_("This event has taken place; registration is closed."))
 
 
 def ensure_capacity(event: Event, org: Organisation) -> None:
@@ -115,7 +106,7 @@ def ensure_capacity(event: Event, org: Organisation) -> None:
     already = db.session.scalar(select(func.count()).select_from(EventRegistration).where(
         EventRegistration.event_id == event.id, EventRegistration.organisation_id == org.id))
     if not already and registered_organisations(event) >= event.capacity:
-        raise EventError(_("This event is full."))
+        raise DomainError(_("This event is full."))
 
 
 def register_need(event: Event, need: Need, user: User, today: date | None = None) -> EventRegistration:
@@ -124,9 +115,9 @@ def register_need(event: Event, need: Need, user: User, today: date | None = Non
         raise PermissionDenied()
     ensure_open(event, today)
     if need.status not in LIVE_NEED_STATES:
-        raise EventError(_("Only open needs can be registered."), "listing")
+        raise DomainError(_("Only open needs can be registered."), "listing")
     if any(r.need_id == need.id for r in event.registrations):
-        raise EventError(_("This need is already registered."), "listing")
+        raise DomainError(_("This need is already registered."), "listing")
     ensure_capacity(event, need.organisation)
     registration = EventRegistration(event=event, organisation=need.organisation, need=need)
     db.session.add(registration)
@@ -139,9 +130,9 @@ def register_offering(event: Event, offering: Offering, user: User, today: date 
         raise PermissionDenied()
     ensure_open(event, today)
     if offering.state != ListingState.PUBLISHED.value:
-        raise EventError(_("Only published offerings can be registered."), "listing")
+        raise DomainError(_("Only published offerings can be registered."), "listing")
     if any(r.offering_id == offering.id for r in event.registrations):
-        raise EventError(_("This offering is already registered."), "listing")
+        raise DomainError(_("This offering is already registered."), "listing")
     ensure_capacity(event, offering.organisation)
     registration = EventRegistration(event=event, organisation=offering.organisation, offering=offering)
     db.session.add(registration)
@@ -157,7 +148,7 @@ def withdraw_registration(registration: EventRegistration, user: User, today: da
     ensure_open(registration.event, today)
     if any(registration.id in (m.need_registration_id, m.offering_registration_id)
            for m in registration.event.meetings):
-        raise EventError(_("Cancel its meetings first."))
+        raise DomainError(_("Cancel its meetings first."))
     db.session.delete(registration)
 
 
@@ -214,25 +205,25 @@ def schedule_meeting(event: Event, need_registration: EventRegistration, offerin
     """
     ensure_organiser(event, user)
     if event.held_on < (today or date.today()):
-        raise EventError(_("This event has taken place; meetings can no longer be scheduled."))
+        raise DomainError(_("This event has taken place; meetings can no longer be scheduled."))
     if need_registration.event_id != event.id or need_registration.need_id is None \
             or offering_registration.event_id != event.id or offering_registration.offering_id is None:
-        raise EventError(_("Pair a need and an offering registered to this event."))
+        raise DomainError(_("Pair a need and an offering registered to this event."))
     if not 0 <= slot < event.slot_count:
-        raise EventError(_("Choose one of the event's time slots."), "slot")
+        raise DomainError(_("Choose one of the event's time slots."), "slot")
     if not 1 <= table_no <= event.table_count:
-        raise EventError(_("Choose one of the event's tables."), "table_no")
+        raise DomainError(_("Choose one of the event's tables."), "table_no")
     tables, orgs = busy(event, slot)
     if table_no in tables:
-        raise EventError(_("Table %(t)s is already taken at %(time)s.", t=table_no,
+        raise DomainError(_("Table %(t)s is already taken at %(time)s.", t=table_no,
                            time=event.slot_time(slot).strftime("%H:%M")), "table_no")
     for org in (need_registration.organisation, offering_registration.organisation):
         if org.id in orgs:
-            raise EventError(_("%(org)s already has a meeting at %(time)s.", org=org.name,
+            raise DomainError(_("%(org)s already has a meeting at %(time)s.", org=org.name,
                                time=event.slot_time(slot).strftime("%H:%M")), "slot")
     if any(m.need_registration_id == need_registration.id and m.offering_registration_id == offering_registration.id
            for m in event.meetings):
-        raise EventError(_("These two already have a meeting."))
+        raise DomainError(_("These two already have a meeting."))
     meeting = Meeting(event=event, need_registration=need_registration, offering_registration=offering_registration,
                       enterprise_id=need_registration.organisation_id, vendor_id=offering_registration.organisation_id,
                       slot=slot, table_no=table_no)
@@ -244,7 +235,7 @@ def cancel_meeting(meeting: Meeting, user: User) -> None:
     """Cancel a meeting whose outcome is not recorded yet; the caller commits."""
     ensure_organiser(meeting.event, user)
     if meeting.held is not None:
-        raise EventError(_("The outcome of this meeting is recorded; it cannot be cancelled."))
+        raise DomainError(_("The outcome of this meeting is recorded; it cannot be cancelled."))
     meeting.event.meetings.remove(meeting)
 
 
@@ -253,9 +244,9 @@ def record_outcome(meeting: Meeting, held: bool, follow_up: bool, deal: bool, no
     """Record what came of a meeting once the event day has come; the caller commits."""
     ensure_organiser(meeting.event, user)
     if meeting.event.held_on > (today or date.today()):
-        raise EventError(_("Outcomes can be recorded from the day of the event."))
+        raise DomainError(_("Outcomes can be recorded from the day of the event."))
     if not held and (follow_up or deal):
-        raise EventError(_("A meeting that did not take place has no follow-up or deal."), "held")
+        raise DomainError(_("A meeting that did not take place has no follow-up or deal."), "held")
     meeting.held, meeting.follow_up, meeting.deal = held, follow_up, deal
     meeting.outcome_note = (note or "").strip() or None
     meeting.outcome_recorded_at = datetime.now(timezone.utc)

@@ -7,12 +7,24 @@ from flask_login import current_user
 
 from marketplace.cases.services import require_center
 from marketplace.catalog.models import Offering
+from marketplace.errors import DomainError
 from marketplace.events import bp
 from marketplace.events.forms import EventForm, RegistrationForm
 from marketplace.events.models import Event, EventRegistration
-from marketplace.events.services import (EventError, browse_events, eligible_listings, ensure_organiser, events_of,
-                                         is_organiser, register_need, register_offering, registered_organisations,
-                                         registrations_by_kind, save_event, schedule_of, withdraw_registration)
+from marketplace.events.services import (
+    browse_events,
+    eligible_listings,
+    ensure_organiser,
+    events_of,
+    is_organiser,
+    register_need,
+    register_offering,
+    registered_organisations,
+    registrations_by_kind,
+    save_event,
+    schedule_of,
+    withdraw_registration,
+)
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.web import perform, role_required
@@ -69,7 +81,7 @@ def save_from_form(form: EventForm, center, event: Event | None):
     """Save a validated event form through the service; a refusal becomes a field error."""
     try:
         saved = save_event(center, event_fields(form), event=event)
-    except EventError as exc:
+    except DomainError as exc:
         db.session.rollback()
         getattr(form, exc.field or "title").errors.append(str(exc))
         return None
@@ -121,7 +133,7 @@ def register(event_id: int):
             register_need(event, db.session.get(Need, int(form.listing.data)), current_user)
         else:
             register_offering(event, db.session.get(Offering, int(form.listing.data)), current_user)
-    except EventError as exc:
+    except DomainError as exc:
         db.session.rollback()
         form.listing.errors.append(str(exc))
         return render_detail(event, form, 422)
@@ -138,7 +150,7 @@ def withdraw(event_id: int, registration_id: int):
     if registration is None or registration.event_id != event_id:
         abort(404)
     perform(lambda: withdraw_registration(registration, current_user), _("Registration withdrawn."),
-            refusals=(EventError,))
+            refusals=(DomainError,))
     return redirect(url_for("events.detail", event_id=event_id))
 
 

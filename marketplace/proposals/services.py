@@ -12,24 +12,21 @@ from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.needs.models import NEED_TRANSITIONS, Need, NeedStatus
 from marketplace.notifications.services import notify, path_for
-from marketplace.proposals.models import (ACTION_SIDES, LIVE_STATES, PROPOSAL_TRANSITIONS, Message, Proposal,
-                                          ProposalState)
+from marketplace.proposals.models import (
+    ACTION_SIDES,
+    LIVE_STATES,
+    PROPOSAL_TRANSITIONS,
+    Message,
+    Proposal,
+    ProposalState,
+)
 from marketplace.states import IllegalTransition, next_state
 
 MAX_MESSAGE = 4000
-
-
-class ProposalError(ValueError):
-    """A proposal's content is not acceptable; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        """Remember the message and the field."""
-        super().__init__(message)
-        self.field = field
 
 
 def now() -> datetime:
@@ -59,7 +56,7 @@ def own_offerings(vendor_id: int, offering_ids) -> list[Offering]:
     ids = sorted({int(i) for i in offering_ids or []})
     offerings = list(db.session.scalars(select(Offering).where(Offering.id.in_(ids)))) if ids else []
     if len(offerings) != len(ids) or any(o.organisation_id != vendor_id or not o.is_published for o in offerings):
-        raise ProposalError(_("Attach only your own published offerings."), "offerings")
+        raise DomainError(_("Attach only your own published offerings."), "offerings")
     return offerings
 
 
@@ -68,11 +65,11 @@ def send_proposal(need: Need, user: User, offering_ids, price_fen: int | None, p
     """Send (or answer an invitation with) a proposal for an open need; the SME is told."""
     vendor = require_vendor(user)
     if need.status not in (NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value):
-        raise ProposalError(_("This need no longer takes proposals."))
+        raise DomainError(_("This need no longer takes proposals."))
     if price_fen is not None and price_fen <= 0:
-        raise ProposalError(_("The quoted price must be greater than zero."), "price")
+        raise DomainError(_("The quoted price must be greater than zero."), "price")
     if not (plan or "").strip():
-        raise ProposalError(_("Describe your plan."), "plan")
+        raise DomainError(_("Describe your plan."), "plan")
     offerings = own_offerings(vendor.id, offering_ids)
     proposal = existing_proposal(need, vendor.id)
     if proposal is None:
@@ -94,11 +91,11 @@ def invite_vendor(need: Need, vendor_id: int, user: User) -> Proposal:
         raise PermissionDenied()
     vendor = db.session.get(Organisation, vendor_id)
     if vendor is None or not vendor.is_vendor:
-        raise ProposalError(_("Only service providers can be invited."))
+        raise DomainError(_("Only service providers can be invited."))
     if need.status not in (NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value):
-        raise ProposalError(_("This need no longer takes proposals."))
+        raise DomainError(_("This need no longer takes proposals."))
     if existing_proposal(need, vendor_id) is not None:
-        raise ProposalError(_("This provider is already invited or has already proposed."))
+        raise DomainError(_("This provider is already invited or has already proposed."))
     proposal = Proposal(need=need, vendor=vendor, state=ProposalState.INVITED.value, invited_by_id=user.id)
     db.session.add(proposal)
     db.session.flush()
@@ -214,9 +211,9 @@ def post_message(proposal: Proposal, user: User, body: str) -> Message:
     ensure_party(proposal, user)
     body = (body or "").strip()
     if not body:
-        raise ProposalError(_("Write a message first."), "body")
+        raise DomainError(_("Write a message first."), "body")
     if len(body) > MAX_MESSAGE:
-        raise ProposalError(_("A message can be at most %(n)s characters.", n=MAX_MESSAGE), "body")
+        raise DomainError(_("A message can be at most %(n)s characters.", n=MAX_MESSAGE), "body")
     message = Message(proposal=proposal, sender_org_id=user.organisation_id, sender_user_id=user.id, body=body)
     db.session.add(message)
     return message

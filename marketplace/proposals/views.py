@@ -7,15 +7,27 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.catalog.models import Offering
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.needs.services import can_view_need, shows_owner
 from marketplace.proposals import bp
 from marketplace.proposals.forms import InviteForm, MessageForm, ProposalForm
 from marketplace.proposals.models import Proposal
-from marketplace.proposals.services import (ProposalError, can_view_proposal, change_proposal, confirm_contract,
-                                            existing_proposal, invite_vendor, is_stale, post_message, proposals_for,
-                                            proposals_for_need, read_thread, require_vendor, send_proposal)
+from marketplace.proposals.services import (
+    can_view_proposal,
+    change_proposal,
+    confirm_contract,
+    existing_proposal,
+    invite_vendor,
+    is_stale,
+    post_message,
+    proposals_for,
+    proposals_for_need,
+    read_thread,
+    require_vendor,
+    send_proposal,
+)
 from marketplace.states import IllegalTransition
 from marketplace.web import role_required
 
@@ -80,7 +92,7 @@ def new(need_id: int):
         try:
             proposal = send_proposal(need, current_user, form.offerings.data, form.price.fen, form.plan.data,
                                      form.message.data)
-        except (ProposalError, IllegalTransition) as exc:
+        except (DomainError, IllegalTransition) as exc:
             db.session.rollback()
             target = getattr(form, getattr(exc, "field", None) or "", None)
             (target.errors.append(str(exc)) if target is not None else flash(str(exc), "error"))
@@ -103,7 +115,7 @@ def invite(need_id: int):
         abort(400)
     try:
         invite_vendor(need, form.vendor_id.data, current_user)
-    except ProposalError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -174,7 +186,7 @@ def messages(proposal_id: int):
         if form.validate_on_submit():
             try:
                 post_message(proposal, current_user, form.body.data)
-            except ProposalError as exc:
+            except DomainError as exc:
                 db.session.rollback()
                 form.body.errors.append(str(exc))
                 status = 422

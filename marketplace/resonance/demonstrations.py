@@ -8,13 +8,14 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_audit
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.locks import lock_name
-from marketplace.permissions import require
 from marketplace.money import format_fen
+from marketplace.permissions import require
 from marketplace.policy.rules import instrument
 from marketplace.resonance.models import Agreement, AgreementState, DemonstrationSelection
-from marketplace.resonance.services import AgreementError, lock_agreement
+from marketplace.resonance.services import lock_agreement
 
 
 def selections(year: int | None = None) -> list[DemonstrationSelection]:
@@ -31,22 +32,22 @@ def select_demonstration(agreement_id: int, user: User, year: int, award_fen: in
     require(user, "demonstration.select")
     rule = instrument("resonance_award", user.organisation.city, year)
     if rule is None:
-        raise AgreementError(_("No demonstration award is defined for %(year)s.", year=year), "year")
+        raise DomainError(_("No demonstration award is defined for %(year)s.", year=year), "year")
     agreement = lock_agreement(agreement_id)
     if agreement.state != AgreementState.ACTIVE.value:
-        raise AgreementError(_("Only an active agreement can be selected."))
+        raise DomainError(_("Only an active agreement can be selected."))
     if award_fen is None or award_fen <= 0:
-        raise AgreementError(_("The award must be more than zero."), "award")
+        raise DomainError(_("The award must be more than zero."), "award")
     if rule.item_cap_fen is not None and award_fen > rule.item_cap_fen:
-        raise AgreementError(_("The award may be at most %(cap)s.", cap=format_fen(rule.item_cap_fen)), "award")
+        raise DomainError(_("The award may be at most %(cap)s.", cap=format_fen(rule.item_cap_fen)), "award")
     if not (reason or "").strip():
-        raise AgreementError(_("Give a reason for the selection."), "reason")
+        raise DomainError(_("Give a reason for the selection."), "reason")
     lock_name(f"resonance:demonstrations:{year}")  # two centers cannot both take the year's last place
     taken = list(db.session.scalars(select(DemonstrationSelection).where(DemonstrationSelection.year == year)))
     if any(s.agreement_id == agreement.id for s in taken):
-        raise AgreementError(_("This agreement is already selected for %(year)s.", year=year))
+        raise DomainError(_("This agreement is already selected for %(year)s.", year=year))
     if rule.yearly_count_cap is not None and len(taken) >= rule.yearly_count_cap:
-        raise AgreementError(_("%(year)s already has %(cap)s demonstration cases, the most allowed.",
+        raise DomainError(_("%(year)s already has %(cap)s demonstration cases, the most allowed.",
                                year=year, cap=rule.yearly_count_cap))
     selection = DemonstrationSelection(agreement=agreement, center_id=user.organisation_id, year=year,
                                        award_fen=award_fen, reason=reason.strip()[:500],

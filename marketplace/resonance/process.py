@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.services import record_audit
+from marketplace.errors import DomainError
 from marketplace.locks import lock_name
 from marketplace.notifications.events import agreement_awaiting_signature, agreement_changed
 from marketplace.process import Ask, Firing, Process, Transition
@@ -25,15 +26,15 @@ OPEN = frozenset({DRAFT, ACTIVE})
 
 def not_signed_yet(agreement, user, firing: Firing) -> None:
     """Refuse a second signature of the same version by the same organisation."""
-    from marketplace.resonance.services import AgreementError, party_of
+    from marketplace.resonance.services import party_of
 
     if party_of(agreement.pending_version, user.organisation_id).signed_at is not None:
-        raise AgreementError(_("Your organisation has already signed this version."))
+        raise DomainError(_("Your organisation has already signed this version."))
 
 
 def record_signature(agreement, user, firing: Firing) -> None:
     """Sign for the user's organisation; the last signature brings the version into force."""
-    from marketplace.resonance.services import AgreementError, covering_agreement, party_of
+    from marketplace.resonance.services import covering_agreement, party_of
 
     version = agreement.pending_version
     party = party_of(version, user.organisation_id)
@@ -44,7 +45,7 @@ def record_signature(agreement, user, firing: Firing) -> None:
     for offering in version.offerings:
         other = covering_agreement(offering.id, exclude_agreement_id=agreement.id)
         if other is not None:
-            raise AgreementError(_("“%(title)s” is already covered by the active agreement “%(other)s”.",
+            raise DomainError(_("“%(title)s” is already covered by the active agreement “%(other)s”.",
                                    title=offering.title, other=other.title))
     current = agreement.active_version
     if current is not None:

@@ -15,12 +15,21 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.locks import lock_row
 from marketplace.notifications.events import agreement_awaiting_signature
 from marketplace.permissions import require
-from marketplace.resonance.models import (ROLE_KINDS, Agreement, AgreementParty, AgreementState, AgreementVersion,
-                                          LedgerEntry, VersionState, version_offering)
+from marketplace.resonance.models import (
+    ROLE_KINDS,
+    Agreement,
+    AgreementParty,
+    AgreementState,
+    AgreementVersion,
+    LedgerEntry,
+    VersionState,
+    version_offering,
+)
 
 TOTAL_BP = 10_000
 
@@ -63,15 +72,6 @@ def split_revenue(amount_fen: int, shares: Mapping[Hashable, int]) -> dict[Hasha
 # ---- agreements ----------------------------------------------------------------------------------
 
 
-class AgreementError(ValueError):
-    """An agreement's terms are not acceptable; `field` names the form field at fault, when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        """Remember the message and the field."""
-        super().__init__(message)
-        self.field = field
-
-
 @dataclass(frozen=True)
 class PartyTerm:
     """One party of proposed terms: organisation, role and share in basis points."""
@@ -82,38 +82,38 @@ class PartyTerm:
 
 
 def validate_terms(parties: list[PartyTerm], offering_ids: list[int]) -> tuple[list[Organisation], list[Offering]]:
-    """Check proposed terms; return the organisations and offerings, or raise AgreementError with a clear message."""
+    """Check proposed terms; return the organisations and offerings, or raise DomainError with a clear message."""
     if len(parties) < 2:
-        raise AgreementError(_("An agreement needs at least two parties."), "parties")
+        raise DomainError(_("An agreement needs at least two parties."), "parties")
     ids = [p.organisation_id for p in parties]
     if len(set(ids)) != len(ids):
-        raise AgreementError(_("The same organisation is listed twice."), "parties")
+        raise DomainError(_("The same organisation is listed twice."), "parties")
     if any(p.share_bp <= 0 for p in parties):
-        raise AgreementError(_("Every party needs a share greater than zero."), "parties")
+        raise DomainError(_("Every party needs a share greater than zero."), "parties")
     total = sum(p.share_bp for p in parties)
     if total != TOTAL_BP:
-        raise AgreementError(_("Shares must add up to exactly 100%% (10,000 basis points); they add up to "
+        raise DomainError(_("Shares must add up to exactly 100%% (10,000 basis points); they add up to "
                                "%(total)s.", total=f"{total / 100:.2f}%"), "parties")
     orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
     for p in parties:
         org = orgs.get(p.organisation_id)
         if org is None:
-            raise AgreementError(_("An organisation in the parties does not exist."), "parties")
+            raise DomainError(_("An organisation in the parties does not exist."), "parties")
         if p.role not in ROLE_KINDS:
-            raise AgreementError(_("Unknown role."), "parties")
+            raise DomainError(_("Unknown role."), "parties")
         if org.kind not in ROLE_KINDS[p.role]:
-            raise AgreementError(_("%(org)s cannot take the role chosen for it.", org=org.name), "parties")
+            raise DomainError(_("%(org)s cannot take the role chosen for it.", org=org.name), "parties")
     roles = {p.role for p in parties}
     if "data" not in roles or "model" not in roles:
-        raise AgreementError(_("An agreement needs at least one data provider and one model developer."), "parties")
+        raise DomainError(_("An agreement needs at least one data provider and one model developer."), "parties")
     if not offering_ids:
-        raise AgreementError(_("Choose at least one offering the agreement covers."), "offerings")
+        raise DomainError(_("Choose at least one offering the agreement covers."), "offerings")
     offerings = list(db.session.scalars(select(Offering).where(Offering.id.in_(offering_ids))))
     if len(offerings) != len(set(offering_ids)):
-        raise AgreementError(_("An offering in the list does not exist."), "offerings")
+        raise DomainError(_("An offering in the list does not exist."), "offerings")
     for offering in offerings:
         if offering.organisation_id not in orgs:
-            raise AgreementError(_("“%(title)s” is not owned by a party to this agreement.", title=offering.title),
+            raise DomainError(_("“%(title)s” is not owned by a party to this agreement.", title=offering.title),
                                  "offerings")
     return [orgs[i] for i in ids], offerings
 
@@ -140,7 +140,7 @@ def draft_agreement(user: User, title: str, agent_description: str, data_descrip
     require(user, "agreement.draft")
     org = user.organisation
     if org.id not in {p.organisation_id for p in parties}:
-        raise AgreementError(_("Your organisation must be one of the parties."), "parties")
+        raise DomainError(_("Your organisation must be one of the parties."), "parties")
     when = when or datetime.now(timezone.utc)
     agreement = Agreement(title=title, agent_description=agent_description, data_description=data_description,
                           created_by_org_id=org.id, state=AgreementState.DRAFT.value, created_at=when)

@@ -8,18 +8,17 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import Offering
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
+from marketplace.permissions import can, permission_required, require
 from marketplace.resonance import bp
 from marketplace.resonance.demonstrations import agreements_for_selection, select_demonstration, selections
 from marketplace.resonance.forms import AgreementForm, DemonstrationForm, StatementForm
 from marketplace.resonance.models import Agreement, AgreementParty, AgreementVersion
-from marketplace.permissions import can, permission_required, require
 from marketplace.resonance.process import AGREEMENT
-from marketplace.resonance.services import AgreementError, amend, draft_agreement, sign, terminate
+from marketplace.resonance.services import amend, draft_agreement, sign, terminate
 from marketplace.resonance.statements import agreement_totals, statement, statement_csv
-from marketplace.states import IllegalTransition
-from marketplace.states import ListingState
+from marketplace.states import IllegalTransition, ListingState
 from marketplace.web import perform
 
 
@@ -44,7 +43,7 @@ def fill_choices(form: AgreementForm) -> None:
     form.offering_ids.choices = [(o.id, f"{o.title} — {o.organisation.name}") for o in offerings]
 
 
-def attach_error(form: AgreementForm, exc: AgreementError) -> None:
+def attach_error(form: AgreementForm, exc: DomainError) -> None:
     """Show an agreement error on the form field it belongs to."""
     if exc.field == "offerings":
         form.offering_ids.errors = [*form.offering_ids.errors, str(exc)]
@@ -84,7 +83,7 @@ def new():
         try:
             agreement = draft_agreement(current_user, form.title.data, form.agent_description.data,
                                         form.data_description.data, form.party_terms(), form.offering_ids.data or [])
-        except AgreementError as exc:
+        except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
         else:
@@ -111,7 +110,7 @@ def sign_view(agreement_id: int):
     agreement_or_404(agreement_id)
     try:
         version = sign(agreement_id, current_user)
-    except AgreementError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -138,7 +137,7 @@ def amend_view(agreement_id: int):
     if form.validate_on_submit():
         try:
             amend(agreement_id, current_user, form.party_terms(), form.offering_ids.data or [], form.note.data)
-        except AgreementError as exc:
+        except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
         else:
@@ -156,7 +155,7 @@ def transition(agreement_id: int, action: str):
     agreement_or_404(agreement_id)
     reason = request.form.get("reason", "")[:2000]
     perform(lambda: terminate(agreement_id, current_user, reason), _("Agreement terminated."),
-            refusals=(AgreementError, IllegalTransition))
+            refusals=(DomainError, IllegalTransition))
     return redirect(url_for("resonance.detail", agreement_id=agreement_id))
 
 
@@ -192,7 +191,7 @@ def demonstrations():
             try:
                 select_demonstration(form.agreement_id.data, current_user, form.year.data, form.award.fen,
                                      form.reason.data)
-            except AgreementError as exc:
+            except DomainError as exc:
                 db.session.rollback()
                 target = {"award": form.award, "year": form.year, "reason": form.reason}.get(exc.field,
                                                                                              form.agreement_id)

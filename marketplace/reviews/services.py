@@ -7,21 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.notifications.services import notify, path_for
 from marketplace.orders.models import Order, OrderState
 from marketplace.proposals.models import Proposal, ProposalState
 from marketplace.reviews.models import Review, ReviewModeration
-
-
-class ReviewError(ValueError):
-    """A review cannot be saved as asked; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        """Remember the message and the field."""
-        super().__init__(message)
-        self.field = field
 
 
 def now() -> datetime:
@@ -41,7 +32,7 @@ def review_subject(source: str, source_id: int, user: User) -> dict:
         if proposal is None or proposal.need.organisation_id != user.organisation_id:
             raise PermissionDenied()
         if proposal.state != ProposalState.CONTRACTED.value:
-            raise ReviewError(_("You can review a provider once the contract is confirmed by both sides."))
+            raise DomainError(_("You can review a provider once the contract is confirmed by both sides."))
         subject = {"proposal_id": proposal.id, "vendor_id": proposal.vendor_id,
                    "offering_id": proposal.offerings[0].id if proposal.offerings else None,
                    "title": proposal.need.title}
@@ -50,13 +41,13 @@ def review_subject(source: str, source_id: int, user: User) -> dict:
         if order is None or order.buyer_id != user.organisation_id:
             raise PermissionDenied()
         if order.state != OrderState.FULFILLED.value:
-            raise ReviewError(_("You can review an order once it has been delivered."))
+            raise DomainError(_("You can review an order once it has been delivered."))
         subject = {"order_id": order.id, "vendor_id": order.vendor_id, "offering_id": order.offering_id,
                    "title": order.title}
     else:
         raise PermissionDenied()
     if is_reviewed(source, source_id):
-        raise ReviewError(_("This transaction has already been reviewed."))
+        raise DomainError(_("This transaction has already been reviewed."))
     return subject
 
 
@@ -70,9 +61,9 @@ def write_review(source: str, source_id: int, user: User, rating: int, text: str
     """Save the SME's review of a transaction (1–5 and text); the vendor is told."""
     subject = review_subject(source, source_id, user)
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ReviewError(_("Choose a rating from 1 to 5."), "rating")
+        raise DomainError(_("Choose a rating from 1 to 5."), "rating")
     if not (text or "").strip():
-        raise ReviewError(_("Say a few words about the work."), "text")
+        raise DomainError(_("Say a few words about the work."), "text")
     review = Review(reviewer_id=user.organisation_id, author_id=user.id, vendor_id=subject["vendor_id"],
                     offering_id=subject["offering_id"], proposal_id=subject.get("proposal_id"),
                     order_id=subject.get("order_id"), rating=rating, text=text.strip())
@@ -96,9 +87,9 @@ def reply_to_review(review: Review, user: User, text: str, when: datetime | None
     if not user.is_authenticated or user.organisation_id != review.vendor_id:
         raise PermissionDenied()
     if review.reply is not None:
-        raise ReviewError(_("You have already replied to this review."), "text")
+        raise DomainError(_("You have already replied to this review."), "text")
     if not (text or "").strip():
-        raise ReviewError(_("Write your reply."), "text")
+        raise DomainError(_("Write your reply."), "text")
     review.reply, review.replied_at = text.strip(), when or now()
     notify([review.reviewer_id], "review_reply", {}, profile_link(review.vendor_id), f"review:{review.id}:reply",
            actor=user)
@@ -110,11 +101,11 @@ def moderate_review(review: Review, user: User, action: str, reason: str) -> Rev
     if not user.is_authenticated or not user.organisation.is_center:
         raise PermissionDenied()
     if action not in ("hide", "show"):
-        raise ReviewError(_("Unknown action."))
+        raise DomainError(_("Unknown action."))
     if (action == "hide") == review.hidden:
-        raise ReviewError(_("This review is already hidden.") if review.hidden else _("This review is already shown."))
+        raise DomainError(_("This review is already hidden.") if review.hidden else _("This review is already shown."))
     if not (reason or "").strip():
-        raise ReviewError(_("Give a reason for the decision."), "reason")
+        raise DomainError(_("Give a reason for the decision."), "reason")
     decision = ReviewModeration(review=review, center_id=user.organisation_id, decided_by_id=user.id, action=action,
                                 reason=reason.strip()[:500])
     db.session.add(decision)

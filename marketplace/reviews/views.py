@@ -6,13 +6,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.audit.services import record_audit
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.reviews import bp
 from marketplace.reviews.forms import ModerationForm, ReplyForm, ReviewForm
 from marketplace.reviews.models import Review
-from marketplace.reviews.services import (ReviewError, is_reviewed, moderate_review, offering_averages, profile_link,
-                                          reply_to_review, review_subject, vendor_averages, visible_reviews,
-                                          write_review)
+from marketplace.reviews.services import (
+    is_reviewed,
+    moderate_review,
+    offering_averages,
+    profile_link,
+    reply_to_review,
+    review_subject,
+    vendor_averages,
+    visible_reviews,
+    write_review,
+)
 from marketplace.web import role_required
 
 
@@ -43,7 +52,7 @@ def new(source: str, source_id: int):
     """Rate the vendor and offering of a contracted proposal or a delivered order."""
     try:
         subject = review_subject(source, source_id, current_user)
-    except ReviewError as exc:
+    except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("proposals.detail", proposal_id=source_id) if source == "proposal"
                         else url_for("orders.detail", order_id=source_id))
@@ -51,7 +60,7 @@ def new(source: str, source_id: int):
     if form.validate_on_submit():
         try:
             review = write_review(source, source_id, current_user, form.rating.data, form.text.data)
-        except ReviewError as exc:
+        except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field or "text").errors.append(str(exc))
         else:
@@ -69,9 +78,9 @@ def reply(review_id: int):
     form = ReplyForm()
     try:
         if not form.validate_on_submit():
-            raise ReviewError(_("Write your reply."), "text")
+            raise DomainError(_("Write your reply."), "text")
         reply_to_review(review, current_user, form.text.data)
-    except ReviewError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -88,11 +97,11 @@ def moderate(review_id: int):
     form = ModerationForm()
     try:
         if not form.validate_on_submit():
-            raise ReviewError(_("Give a reason for the decision."), "reason")
+            raise DomainError(_("Give a reason for the decision."), "reason")
         moderate_review(review, current_user, form.action.data, form.reason.data)
         record_audit("review.hidden" if review.hidden else "review.shown", actor=current_user, target=review,
                      detail={"reason": form.reason.data}, address=request.remote_addr)
-    except ReviewError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:

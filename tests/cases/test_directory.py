@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace.cases.directory import DirectoryError, decide, directory_entries
+from marketplace.cases.directory import decide, directory_entries
 from marketplace.cases.models import DirectoryDecision
 from marketplace.catalog.models import ProviderProfile
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.states import IllegalTransition
 from tests.factories import make_case, make_profile, make_user
@@ -97,7 +98,7 @@ def test_adding_needs_a_reason_and_a_future_review_date(app, client, auth, provi
         assert db.session.get(ProviderProfile, provider).quality_listed is False
     with app.app_context():
         center = make_user("center")
-        with pytest.raises(DirectoryError):
+        with pytest.raises(DomainError):
             decide(db.session.get(ProviderProfile, provider), "add", "理由", center)
 
 

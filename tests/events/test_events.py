@@ -7,11 +7,16 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Organisation
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.events.models import Event, EventRegistration, Meeting
-from marketplace.events.services import (EventError, first_free_place, record_outcome, register_need,
-                                         register_offering, schedule_meeting)
+from marketplace.events.services import (
+    first_free_place,
+    record_outcome,
+    register_need,
+    register_offering,
+    schedule_meeting,
+)
 from marketplace.extensions import db
-from marketplace.errors import PermissionDenied
 from tests.factories import make_event, make_need, make_offering, make_registration, make_user
 
 
@@ -78,13 +83,13 @@ def test_registration_refuses_other_organisations_listings_duplicates_past_event
     other_need = make_need(smes[0].organisation, title="另一个需求")
     with pytest.raises(PermissionDenied):
         register_need(event, other_need, smes[1])
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         register_need(event, fair["needs"][0].need, smes[0])
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         register_need(event, other_need, smes[0], today=event.held_on + timedelta(days=1))
     event.capacity = 4
     newcomer = make_user("vendor")
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         register_offering(event, make_offering(newcomer.organisation), newcomer)
     registration = register_need(event, other_need, smes[0])
     assert registration.event is event
@@ -96,13 +101,13 @@ def test_service_refuses_to_double_book_a_table_or_an_organisation(fair):
     need0, need1 = fair["needs"]
     off0, off1 = fair["offerings"]
     schedule_meeting(event, need0, off0, 0, 1, center)
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         schedule_meeting(event, need1, off1, 0, 1, center)  # table 1 is taken at 14:00
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         schedule_meeting(event, need0, off1, 0, 2, center)  # SME 0 is busy at 14:00
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         schedule_meeting(event, need1, off0, 0, 2, center)  # vendor 0 is busy at 14:00
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         schedule_meeting(event, need0, off0, 1, 1, center)  # the same pair twice
     schedule_meeting(event, need1, off1, 0, 2, center)
     db.session.commit()
@@ -151,10 +156,10 @@ def test_outcomes_are_recorded_from_the_event_day_and_a_deal_needs_a_meeting(fai
     """Before the day outcomes are refused; a no-show cannot carry a deal; a held meeting records follow-up and deal."""
     event, center = fair["event"], fair["center"]
     meeting = schedule_meeting(event, fair["needs"][0], fair["offerings"][0], 0, 1, center)
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         record_outcome(meeting, True, True, False, "", center)
     day = event.held_on
-    with pytest.raises(EventError):
+    with pytest.raises(DomainError):
         record_outcome(meeting, False, False, True, "", center, today=day)
     record_outcome(meeting, True, True, True, "签订试点合同", center, today=day)
     assert (meeting.outcome, meeting.outcome_note) == ("deal", "签订试点合同")

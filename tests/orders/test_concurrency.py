@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.orders.models import Order, VoucherEntry
 from marketplace.orders.services import cancel, mark_paid, place_order, refund, voucher_used
 from marketplace.resonance.demonstrations import select_demonstration
 from marketplace.resonance.models import DemonstrationSelection, LedgerEntry
-from marketplace.resonance.services import AgreementError
 from marketplace.states import IllegalTransition
 from tests.factories import make_active_agreement, make_offering, make_user
 
@@ -36,7 +36,7 @@ def race(app, jobs) -> list[str]:
             try:
                 result = job.act(prepared)
                 db.session.commit()
-            except (IllegalTransition, AgreementError, ValueError) as exc:
+            except (IllegalTransition, DomainError, ValueError) as exc:
                 db.session.rollback()
                 result = f"refused: {type(exc).__name__}"
             except Exception as exc:  # a constraint violation or a lock error fails the test
@@ -163,7 +163,7 @@ def test_concurrent_demonstration_selections_stop_at_five_a_year(app):
         return lambda user: select_demonstration(agreement_id, user, 2026, 500_000_00, "示范效果显著") and "selected"
 
     outcomes = race(app, [Job(center, select_one(a)) for center, a in zip(centers, agreements)])
-    assert sorted(outcomes) == ["refused: AgreementError"] * 3 + ["selected"] * 5
+    assert sorted(outcomes) == ["refused: DomainError"] * 3 + ["selected"] * 5
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DemonstrationSelection)
                                  .where(DemonstrationSelection.year == 2026)) == 5

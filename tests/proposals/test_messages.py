@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
-from marketplace.proposals.services import ProposalError, post_message, unread_messages
+from marketplace.proposals.services import post_message, unread_messages
 from tests.factories import make_need, make_proposal, make_user
 
 
@@ -58,7 +58,7 @@ def test_outsiders_cannot_post_to_a_thread(in_app):
     proposal = make_proposal(make_need(sme.organisation), vendor)
     with pytest.raises(PermissionDenied):
         post_message(proposal, other, "你好")
-    with pytest.raises(ProposalError):
+    with pytest.raises(DomainError):
         post_message(proposal, vendor, "")
     post_message(proposal, vendor, "你好")
     db.session.commit()

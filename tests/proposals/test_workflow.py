@@ -4,13 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.notifications.models import Notification
 from marketplace.proposals.models import ACTION_SIDES, PROPOSAL_TRANSITIONS, Proposal, ProposalState
-from marketplace.proposals.services import (ProposalError, change_proposal, confirm_contract, invite_vendor,
-                                            send_proposal)
+from marketplace.proposals.services import change_proposal, confirm_contract, invite_vendor, send_proposal
 from marketplace.states import IllegalTransition
 from tests.factories import make_need, make_offering, make_proposal, make_user
 
@@ -51,7 +50,7 @@ def test_a_proposal_cannot_attach_another_vendors_offering(deal):
     foreign = make_offering(other.organisation)
     draft = make_offering(vendor.organisation, state="draft")
     for offering in (foreign, draft):
-        with pytest.raises(ProposalError) as exc:
+        with pytest.raises(DomainError) as exc:
             send_proposal(need, vendor, [offering.id], 100, "四周交付并驻场调试。", "")
         assert exc.value.field == "offerings"
         db.session.rollback()
@@ -71,7 +70,7 @@ def test_the_sme_invites_a_vendor_who_then_answers_with_a_proposal(deal):
     proposal = invite_vendor(need, vendor.organisation_id, sme)
     db.session.commit()
     assert proposal.state == "invited" and len(notes(vendor, "invited")) == 1
-    with pytest.raises(ProposalError):
+    with pytest.raises(DomainError):
         invite_vendor(need, vendor.organisation_id, sme)
     db.session.rollback()
     send_proposal(need, vendor, [offering.id], 9_900_000, "两周完成样本评估。", "")
@@ -85,7 +84,7 @@ def test_only_the_owner_invites_and_only_vendors_are_invited(deal):
     stranger = make_user("enterprise")
     with pytest.raises(PermissionDenied):
         invite_vendor(need, vendor.organisation_id, stranger)
-    with pytest.raises(ProposalError):
+    with pytest.raises(DomainError):
         invite_vendor(need, center.organisation_id, sme)
 
 

@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.orders.services import mark_paid, place_order, refund
-from marketplace.resonance.models import AppendOnlyViolation, Agreement, LedgerEntry
+from marketplace.resonance.models import Agreement, AppendOnlyViolation, LedgerEntry
 from marketplace.resonance.services import PartyTerm, amend, sign, terminate
 from tests.factories import make_active_agreement, make_offering, make_user
 
@@ -177,11 +178,11 @@ def test_each_payment_is_split_by_the_version_in_force_then(app, in_app, parties
 def test_offering_cannot_be_in_two_active_agreements(app, in_app, parties):
     """A second agreement over an offering already covered cannot come into force."""
     from marketplace.catalog.models import Offering
-    from marketplace.resonance.services import AgreementError
+
 
     item = db.session.get(Offering, parties["offering"])
     make_active_agreement(u(parties["vendor"]), u(parties["data"]), [item])
-    with pytest.raises(AgreementError, match=item.title):
+    with pytest.raises(DomainError, match=item.title):
         make_active_agreement(u(parties["vendor"]), u(parties["buyer"]), [item], title="第二份协议")
 
 

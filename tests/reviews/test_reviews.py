@@ -5,11 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.cases.directory import average_rating_by_vendor
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.reviews.models import Review
-from marketplace.reviews.services import (ReviewError, moderate_review, offering_averages, reply_to_review,
-                                          write_review)
+from marketplace.reviews.services import moderate_review, offering_averages, reply_to_review, write_review
 from tests.factories import make_need, make_offering, make_profile, make_proposal, make_user
 
 
@@ -28,7 +27,7 @@ def test_the_sme_reviews_a_contracted_proposal_once(deal):
     review = write_review("proposal", proposal.id, sme, 5, "交付准时，效果好。")
     db.session.commit()
     assert (review.vendor_id, review.offering_id) == (vendor.organisation_id, offering.id)
-    with pytest.raises(ReviewError):
+    with pytest.raises(DomainError):
         write_review("proposal", proposal.id, sme, 1, "再评一次")
 
 
@@ -37,7 +36,7 @@ def test_a_proposal_before_contract_cannot_be_reviewed(deal, state):
     """Only contracted proposals are reviewable."""
     sme, _vendor, _offering, proposal = deal
     proposal.state = state
-    with pytest.raises(ReviewError):
+    with pytest.raises(DomainError):
         write_review("proposal", proposal.id, sme, 4, "还没签约")
 
 
@@ -48,11 +47,11 @@ def test_only_a_delivered_order_can_be_reviewed_by_its_buyer(deal):
     sme, vendor, offering, _proposal = deal
     order, _ = place_order(sme, offering, 1, "r-1")
     mark_paid(order.id, vendor)
-    with pytest.raises(ReviewError):
+    with pytest.raises(DomainError):
         write_review("order", order.id, sme, 4, "还没交付")
     mark_fulfilled(order.id, vendor)
     write_review("order", order.id, sme, 4, "交付完成")
-    with pytest.raises(ReviewError):
+    with pytest.raises(DomainError):
         write_review("order", order.id, sme, 4, "再评一次")
 
 
@@ -69,7 +68,7 @@ def test_the_rating_must_be_one_to_five(deal):
     """A rating of 0 or 6 is refused on the rating field."""
     sme, _vendor, _offering, proposal = deal
     for rating in (0, 6):
-        with pytest.raises(ReviewError) as exc:
+        with pytest.raises(DomainError) as exc:
             write_review("proposal", proposal.id, sme, rating, "文字")
         assert exc.value.field == "rating"
 
@@ -81,7 +80,7 @@ def test_the_vendor_replies_once_and_only_the_vendor(deal):
     with pytest.raises(PermissionDenied):
         reply_to_review(review, make_user("vendor"), "不是我")
     reply_to_review(review, vendor, "感谢反馈，已改进响应流程。")
-    with pytest.raises(ReviewError):
+    with pytest.raises(DomainError):
         reply_to_review(review, vendor, "再回复")
 
 
@@ -92,7 +91,7 @@ def test_a_center_hides_a_review_with_a_reason_kept_in_history(deal):
     center = make_user("center")
     with pytest.raises(PermissionDenied):
         moderate_review(review, vendor, "hide", "我不喜欢")
-    with pytest.raises(ReviewError):
+    with pytest.raises(DomainError):
         moderate_review(review, center, "hide", " ")
     assert average_rating_by_vendor([vendor.organisation_id]) == {vendor.organisation_id: 1.0}
     moderate_review(review, center, "hide", "含人身攻击")
