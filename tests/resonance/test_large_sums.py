@@ -53,7 +53,7 @@ def test_an_order_above_the_largest_amount_is_refused(in_app):
     vendor = make_user("vendor")
     buyer = make_user("enterprise", city="zhuhai")
     offering = make_offering(vendor.organisation, price_fen=MAX_AMOUNT_FEN // 2 + 1)
-    with pytest.raises(ValueError, match="at most"):
+    with pytest.raises(ValueError, match="最多"):
         place_order(buyer, offering, 2, "too-big")
     db.session.rollback()
     assert db.session.scalars(select(Order)).all() == []
