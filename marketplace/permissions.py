@@ -92,6 +92,9 @@ def install(app: Flask) -> None:
     """Let templates ask `user is permitted(name, record)` and call `can(name, record)` for the current user."""
     import marketplace.orders.permissions  # noqa: F401  (registers the rules)
     import marketplace.resonance.permissions  # noqa: F401
+    import marketplace.catalog.permissions  # noqa: F401
+    import marketplace.cases.permissions  # noqa: F401
+    import marketplace.events.permissions  # noqa: F401
 
     app.jinja_env.tests["permitted"] = lambda user, name, record=None: can(user, name, record)
     app.jinja_env.globals["can"] = lambda name, record=None: can(current_user, name, record)

@@ -20,11 +20,6 @@ class ListingState(str, enum.Enum):
     DELISTED = "delisted"
 
 
-LISTING_TRANSITIONS: dict[str, dict[ListingState, ListingState]] = {
-    "publish": {ListingState.DRAFT: ListingState.PUBLISHED, ListingState.DELISTED: ListingState.PUBLISHED},
-    "delist": {ListingState.PUBLISHED: ListingState.DELISTED},
-}
-
 STATE_LABELS = {
     "draft": _l("Draft"),
     "published": _l("Published"),
@@ -52,6 +47,8 @@ STATE_LABELS = {
     "accepted": _l("Accepted"),
     "declined": _l("Declined"),
     "confirmed": _l("Contract confirmed by one side"),
+    "scheduled": _l("Meeting scheduled"),
+    "recorded": _l("Outcome recorded"),
 }
 
 ACTION_LABELS = {
@@ -77,6 +74,8 @@ ACTION_LABELS = {
     "confirm": _l("confirm the contract of"),
     "contract": _l("contract"),
     "start_talks": _l("start talks on"),
+    "moderate": _l("take down"),
+    "record_outcome": _l("record the outcome of"),
 }
 
 

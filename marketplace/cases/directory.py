@@ -1,24 +1,27 @@
 """The quality provider directory (优质服务商目录): promotion centers' decisions and the evidence beside them.
 
-Every decision is appended to `directory_decision` and never changed; `ProviderProfile.quality_listed`
-mirrors the latest one, so listings and search show the badge without reading the history.
+Decisions are moves of the directory process (`marketplace.cases.process.DIRECTORY`): each is appended to
+`directory_decision` and never changed; `ProviderProfile.quality_listed` mirrors the latest one, so
+listings and search show the badge without reading the history.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.cases.models import DIRECTORY_TRANSITIONS, DirectoryDecision, DirectoryStatus
-from marketplace.cases.services import published_case_counts, require_center
+from marketplace.cases.models import DirectoryDecision
+from marketplace.cases.process import DIRECTORY
+from marketplace.cases.services import published_case_counts
 from marketplace.catalog.models import ProviderProfile
-from marketplace.errors import DomainError
+from marketplace.catalog.selectors import published
 from marketplace.extensions import db
-from marketplace.notifications.events import badge_changed
-from marketplace.states import ListingState, next_state
+
+DECISION_LABELS = {"add": _l("Added"), "renew": _l("Renewed"), "remove": _l("Removed")}
+"""How a recorded decision reads in the history, by its action."""
 
 
 @dataclass
@@ -41,28 +44,16 @@ def decide(profile: ProviderProfile, action: str, reason: str, user: User, revie
            today: date | None = None) -> DirectoryDecision:
     """Add, renew or remove a provider in the directory with a reason; the caller commits.
 
-    Only promotion centers decide. Adding and renewing need a review date in the future; a move the
-    directory's transition table does not allow (adding a listed provider) raises IllegalTransition.
+    A move of the directory process: only promotion centers decide, adding and renewing need a published
+    profile and a review date in the future, and a move the process does not allow (adding a listed
+    provider) raises IllegalTransition.
     """
-    center = require_center(user)
-    current = DirectoryStatus.LISTED if profile.quality_listed else DirectoryStatus.UNLISTED
-    target = next_state(DIRECTORY_TRANSITIONS, action, current)
-    if not (reason or "").strip():
-        raise DomainError(_("Give a reason for the decision."), "reason")
-    if action != "remove":
-        if profile.state != ListingState.PUBLISHED.value:
-            raise DomainError(_("Only published provider profiles can be listed."), "provider_id")
-        if review_on is None or review_on <= (today or date.today()):
-            raise DomainError(_("Set a review date in the future."), "review_on")
-    else:
-        review_on = None
-    decision = DirectoryDecision(provider=profile, center=center, decided_by=user, action=action,
-                                 reason=reason.strip(), review_on=review_on)
-    db.session.add(decision)
-    profile.quality_listed = target == DirectoryStatus.LISTED
-    db.session.flush()
-    badge_changed(profile, decision, user)
-    return decision
+    when = datetime.combine(today, time(12), UTC) if today else None
+    values = {"reason": (reason or "").strip(), "review_on": review_on}
+    if today is not None:
+        values["today"] = today
+    DIRECTORY.fire(profile.id, action, user, when=when, **values)
+    return latest_decisions([profile.id])[profile.id]
 
 
 def latest_decisions(provider_ids=None) -> dict[int, DirectoryDecision]:
@@ -100,8 +91,7 @@ def average_rating_by_vendor(vendor_ids) -> dict[int, float]:
 
 def directory_entries() -> list[DirectoryEntry]:
     """Return the listed, published providers with their latest decision and evidence, by name."""
-    profiles = list(db.session.scalars(select(ProviderProfile).where(
-        ProviderProfile.quality_listed.is_(True), ProviderProfile.state == ListingState.PUBLISHED.value)))
+    profiles = list(db.session.scalars(published(ProviderProfile).where(ProviderProfile.quality_listed.is_(True))))
     decisions = latest_decisions(p.id for p in profiles)
     vendor_ids = [p.organisation_id for p in profiles]
     cases = published_case_counts(vendor_ids)
@@ -116,6 +106,5 @@ def directory_entries() -> list[DirectoryEntry]:
 
 def listable_providers() -> list[ProviderProfile]:
     """Return the published providers not yet in the directory (candidates for adding)."""
-    return list(db.session.scalars(select(ProviderProfile).where(
-        ProviderProfile.quality_listed.is_(False), ProviderProfile.state == ListingState.PUBLISHED.value)
-        .order_by(ProviderProfile.id)))
+    return list(db.session.scalars(published(ProviderProfile).where(ProviderProfile.quality_listed.is_(False))
+                                   .order_by(ProviderProfile.id)))

@@ -23,14 +23,6 @@ class CaseState(str, enum.Enum):
     FEATURED = "featured"
 
 
-CASE_TRANSITIONS: dict[str, dict[CaseState, CaseState]] = {
-    "publish": {CaseState.DRAFT: CaseState.PUBLISHED},
-    "feature": {CaseState.PUBLISHED: CaseState.FEATURED},
-    "unfeature": {CaseState.FEATURED: CaseState.PUBLISHED},
-    "unpublish": {CaseState.PUBLISHED: CaseState.DRAFT, CaseState.FEATURED: CaseState.DRAFT},
-}
-
-
 class Better(str, enum.Enum):
     """Which way a measured indicator improves."""
 
@@ -68,8 +60,10 @@ class Case(db.Model):
 
     @property
     def is_public(self) -> bool:
-        """Tell whether visitors can read the case."""
-        return self.state in (CaseState.PUBLISHED.value, CaseState.FEATURED.value)
+        """Tell whether visitors can read the case (`cases.selectors.is_public`)."""
+        from marketplace.cases.selectors import is_public
+
+        return is_public(self)
 
     @property
     def scenarios(self) -> list[str]:
@@ -116,13 +110,6 @@ class DirectoryStatus(str, enum.Enum):
 
     LISTED = "listed"
     UNLISTED = "unlisted"
-
-
-DIRECTORY_TRANSITIONS: dict[str, dict[DirectoryStatus, DirectoryStatus]] = {
-    "add": {DirectoryStatus.UNLISTED: DirectoryStatus.LISTED},
-    "renew": {DirectoryStatus.LISTED: DirectoryStatus.LISTED},
-    "remove": {DirectoryStatus.LISTED: DirectoryStatus.UNLISTED},
-}
 
 
 class DirectoryDecision(db.Model):

@@ -1,7 +1,8 @@
 """Case services: the public library, and promotion centers' curation of their own cases.
 
 A center creates and edits cases as drafts, then publishes, features, unfeatures or unpublishes them
-through `CASE_TRANSITIONS`; a case needs at least one measured result before it goes public.
+through the case process (`marketplace.cases.process.CASE`); who may is `marketplace.cases.permissions`;
+which cases are public is `marketplace.cases.selectors`.
 """
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organisation, OrgKind, User
-from marketplace.cases.models import CASE_TRANSITIONS, Case, CaseResult, CaseState
+from marketplace.cases.models import Case, CaseResult, CaseState
+from marketplace.cases.process import CASE
+from marketplace.cases.selectors import PUBLIC_STATES, featured_first, public_cases
 from marketplace.catalog.models import Offering
+from marketplace.catalog.selectors import published
 from marketplace.catalog.services import text_condition
-from marketplace.errors import DomainError, PermissionDenied
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.needs.models import Need, NeedStatus
-from marketplace.states import IllegalTransition, ListingState, next_state
 
-PUBLIC_STATES = (CaseState.PUBLISHED.value, CaseState.FEATURED.value)
 CASE_FIELDS = ("title", "enterprise_name", "industry", "scenario", "city", "problem", "solution",
                "investment_fen", "year")
 RESULT_FIELDS = ("indicator", "before", "after", "unit", "better")
@@ -25,7 +27,7 @@ RESULT_FIELDS = ("indicator", "before", "after", "unit", "better")
 
 def browse_cases(filters: dict, vendor_id: int | None = None, offering_id: int | None = None):
     """Return a select of public cases matching the filters, featured first, newest year first."""
-    stmt = select(Case).where(Case.state.in_(PUBLIC_STATES))
+    stmt = public_cases()
     for name in ("industry", "scenario", "city"):
         if filters.get(name):
             stmt = stmt.where(getattr(Case, name) == filters[name])
@@ -38,31 +40,7 @@ def browse_cases(filters: dict, vendor_id: int | None = None, offering_id: int |
     if filters.get("q"):
         stmt = stmt.where(text_condition(filters["q"], Case.title, Case.problem, Case.solution,
                                          Case.enterprise_name))
-    return stmt.order_by((Case.state == CaseState.FEATURED.value).desc(), Case.year.desc(), Case.id.desc())
-
-
-def require_center(user: User) -> Organisation:
-    """Return the user's promotion center, or refuse."""
-    if not user.is_authenticated or not user.organisation.is_center:
-        raise PermissionDenied()
-    return user.organisation
-
-
-def ensure_curator(case: Case, user: User) -> None:
-    """Refuse unless the user acts for the center that curates the case (admins may moderate)."""
-    if not user.is_authenticated:
-        raise PermissionDenied()
-    if user.is_admin:
-        return
-    if not user.organisation.is_center or case.center_id != user.organisation_id:
-        raise PermissionDenied()
-
-
-def can_view_case(case: Case, user: User) -> bool:
-    """Tell whether a user may read a case: public ones to all, drafts to their center and admins."""
-    if case.is_public:
-        return True
-    return bool(user.is_authenticated and (user.is_admin or case.center_id == user.organisation_id))
+    return stmt.order_by(featured_first(), Case.year.desc(), Case.id.desc())
 
 
 def save_case(center: Organisation, fields: dict, results: list[dict], case: Case | None = None) -> Case:
@@ -93,14 +71,9 @@ def save_case(center: Organisation, fields: dict, results: list[dict], case: Cas
     return case
 
 
-def transition_case(case: Case, action: str, user: User) -> Case:
-    """Publish, feature, unfeature or unpublish a case the user curates; illegal moves raise IllegalTransition."""
-    ensure_curator(case, user)
-    target = next_state(CASE_TRANSITIONS, action, case.state)
-    if target != CaseState.DRAFT and not case.results:
-        raise IllegalTransition(_("A case needs at least one measured result before it is published."))
-    case.state = target.value
-    return case
+def transition_case(case: Case, action: str, user: User, **values) -> Case:
+    """Fire one move of the case process (publish, feature, unfeature, unpublish, moderate); the caller commits."""
+    return CASE.fire(case.id, action, user, **values)
 
 
 def cases_of_center(center_id: int) -> list[Case]:
@@ -129,14 +102,14 @@ def published_case_counts(vendor_ids) -> dict[int, int]:
 
 def collection_years() -> list[int]:
     """Return the years that have public cases, newest first (one 典型案例集 per year)."""
-    return list(db.session.scalars(select(Case.year).where(Case.state.in_(PUBLIC_STATES)).distinct()
+    return list(db.session.scalars(public_cases().with_only_columns(Case.year).distinct()
                                    .order_by(Case.year.desc())))
 
 
 def collection_cases(year: int) -> list[Case]:
     """Return the public cases of one year in collection order: featured first, then by industry and title."""
-    return list(db.session.scalars(select(Case).where(Case.year == year, Case.state.in_(PUBLIC_STATES))
-                                   .order_by((Case.state == CaseState.FEATURED.value).desc(), Case.industry,
+    return list(db.session.scalars(public_cases().where(Case.year == year)
+                                   .order_by(featured_first(), Case.industry,
                                              Case.scenario, Case.id)))
 
 
@@ -144,7 +117,7 @@ def link_choices() -> dict[str, list]:
     """Return what a case may link to: vendors, their published offerings, and needs past the open stage."""
     vendors = list(db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.VENDOR.value)
                                       .order_by(Organisation.name)))
-    offerings = list(db.session.scalars(select(Offering).where(Offering.state == ListingState.PUBLISHED.value)
+    offerings = list(db.session.scalars(published(Offering)
                                         .order_by(Offering.organisation_id, Offering.title)))
     needs = list(db.session.scalars(select(Need).where(Need.status.in_((NeedStatus.CONTRACTED.value,
                                                                         NeedStatus.CLOSED.value)))

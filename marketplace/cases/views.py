@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -16,23 +16,23 @@ from marketplace.cases import bp
 from marketplace.cases.collection_pdf import cached_collection_pdf
 from marketplace.cases.forms import CaseForm
 from marketplace.cases.models import Case
+from marketplace.cases.process import CASE
+from marketplace.cases.selectors import is_featured
 from marketplace.cases.services import (
     browse_cases,
-    can_view_case,
     cases_of_center,
     collection_cases,
     collection_years,
     delivered_cases,
-    ensure_curator,
     link_choices,
-    require_center,
     save_case,
-    transition_case,
 )
+from marketplace.catalog.selectors import is_public as listing_is_public
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.forms_common import VocabMixin, WholeNumberField, strip_filter
-from marketplace.web import paginate, perform, redirect_back, render_page, role_required
+from marketplace.permissions import can, permission_required, require
+from marketplace.web import paginate, perform, redirect_back, render_page, show_refusal
 
 
 class CaseBrowseForm(VocabMixin, FlaskForm):
@@ -61,6 +61,12 @@ def cases_delivered(vendor_id: int | None = None, offering_id: int | None = None
     return delivered_cases(vendor_id=vendor_id, offering_id=offering_id)
 
 
+@bp.app_template_test("featured")
+def featured_test(case: Case) -> bool:
+    """Let templates badge a featured case: `{% if c is featured %}` (the rule is `cases.selectors.is_featured`)."""
+    return is_featured(case)
+
+
 @bp.route("/")
 def index():
     """List published showcase cases."""
@@ -77,20 +83,23 @@ def index():
 @bp.route("/<int:case_id>")
 def detail(case_id: int):
     """Show a case with its measured results (drafts only to the center that curates them)."""
-    case = db.session.get(Case, case_id)
-    if case is None or not can_view_case(case, current_user):
+    case = db.get_or_404(Case, case_id)
+    if not can(current_user, "case.view", case):
         abort(404)
-    curator = current_user.is_authenticated and (current_user.is_admin
-                                                 or case.center_id == current_user.organisation_id)
-    return render_template("cases/detail.html", case=case, curator=curator)
+    offering = case.offering if case.offering is not None and listing_is_public(case.offering) else None
+    return render_template("cases/detail.html", case=case, offering=offering,
+                           owned=can(current_user, "case.curate", case),
+                           moderating=can(current_user, "case.moderate", case),
+                           moves=CASE.available(case, current_user))
 
 
 @bp.route("/manage")
-@role_required("center")
+@permission_required("case.curate")
 def manage():
     """List the cases the signed-in center curates, in every state, with their actions."""
-    center = require_center(current_user)
-    return render_template("cases/manage.html", cases=cases_of_center(center.id), years=collection_years())
+    cases = cases_of_center(current_user.organisation_id)
+    return render_template("cases/manage.html", rows=[(c, CASE.available(c, current_user)) for c in cases],
+                           years=collection_years())
 
 
 def case_form(case: Case | None = None) -> CaseForm:
@@ -126,17 +135,17 @@ def save_from_form(form: CaseForm, center, case: Case | None):
         saved = save_case(center, case_fields(form), form.result_rows(), case=case)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field).errors.append(str(exc))
+        show_refusal(form, exc)
         return None
     db.session.commit()
     return saved
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("center")
+@permission_required("case.curate")
 def new():
     """Create a case (saved as a draft)."""
-    center = require_center(current_user)
+    center = current_user.organisation
     form = case_form()
     if form.validate_on_submit():
         case = save_from_form(form, center, None)
@@ -147,11 +156,11 @@ def new():
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
-@role_required("center")
+@login_required
 def edit(case_id: int):
     """Edit a case the center curates."""
-    case = db.session.get(Case, case_id) or abort(404)
-    ensure_curator(case, current_user)
+    case = db.get_or_404(Case, case_id)
+    require(current_user, "case.curate", case)
     form = case_form(case)
     if form.validate_on_submit():
         if save_from_form(form, case.center, case) is not None:
@@ -160,15 +169,20 @@ def edit(case_id: int):
     return render_template("cases/form.html", form=form, case=case), (422 if any(f.errors for f in form) else 200)
 
 
-@bp.route("/<int:case_id>/<any(publish, feature, unfeature, unpublish):action>", methods=["POST"])
-@role_required("center")
+SUCCESS = {"publish": lambda: _("Published."), "feature": lambda: _("Featured."),
+           "unfeature": lambda: _("No longer featured."),
+           "unpublish": lambda: _("Unpublished: the case is a draft again."),
+           "moderate": lambda: _("Taken down. The reason is kept in the audit log.")}
+
+
+@bp.route("/<int:case_id>/<any(publish, feature, unfeature, unpublish, moderate):action>", methods=["POST"])
+@login_required
 def transition(case_id: int, action: str):
-    """Publish, feature, unfeature or unpublish a case the center curates."""
-    case = db.session.get(Case, case_id) or abort(404)
-    perform(lambda: transition_case(case, action, current_user),
-            {"publish": _("Published."), "feature": _("Featured."), "unfeature": _("No longer featured."),
-             "unpublish": _("Unpublished: the case is a draft again.")}[action])
-    return redirect_back(request.form.get("next"), url_for("cases.detail", case_id=case.id))
+    """Fire one move of the case process: the curating center publishes or features, an admin takes it down."""
+    db.get_or_404(Case, case_id)
+    values = {a.name: request.form.get(a.name, "")[:2000] for a in CASE.transition(action).asks}
+    perform(lambda: CASE.fire(case_id, action, current_user, **values), SUCCESS[action])
+    return redirect_back(request.form.get("next") or request.referrer, url_for("cases.detail", case_id=case_id))
 
 
 @bp.route("/collection")

@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
+from marketplace.catalog.selectors import is_public
 from marketplace.db_types import CodeList
 from marketplace.extensions import db
 from marketplace.states import ListingState
@@ -30,8 +31,8 @@ class ListingMixin:
 
     @property
     def is_published(self) -> bool:
-        """Tell whether the public can see this listing."""
-        return self.state == ListingState.PUBLISHED.value
+        """Tell whether the public can see this listing (`catalog.selectors.is_public`)."""
+        return is_public(self)
 
 
 class ProviderProfile(ListingMixin, db.Model):
@@ -53,6 +54,20 @@ class ProviderProfile(ListingMixin, db.Model):
     def title(self) -> str:
         """Return the name shown for this listing."""
         return self.organisation.name
+
+    @property
+    def directory_status(self) -> str:
+        """Return whether the provider is in the quality provider directory ("listed" or "unlisted")."""
+        from marketplace.cases.models import DirectoryStatus
+
+        return (DirectoryStatus.LISTED if self.quality_listed else DirectoryStatus.UNLISTED).value
+
+    @directory_status.setter
+    def directory_status(self, status: str) -> None:
+        """Move the provider into or out of the directory (the directory process sets this)."""
+        from marketplace.cases.models import DirectoryStatus
+
+        self.quality_listed = status == DirectoryStatus.LISTED.value
 
 
 class IndustrialModel(ListingMixin, db.Model):

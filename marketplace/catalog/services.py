@@ -1,47 +1,32 @@
-"""Catalogue services: create, edit and move listings through their states; browse published ones."""
+"""Catalogue services: create, edit and move listings through their process; browse published ones.
+
+Who may do what is `marketplace.catalog.permissions`; which listings are public is
+`marketplace.catalog.selectors`; how a listing moves is `marketplace.catalog.process`.
+"""
 from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.catalog.process import KINDS, LISTING, kind_of
+from marketplace.catalog.selectors import is_visible_to, published
 from marketplace.db_types import contains_code
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.states import LISTING_TRANSITIONS, ListingState, next_state
+from marketplace.states import ListingState
 
-LISTING_KINDS = {"provider": ProviderProfile, "model": IndustrialModel, "offering": Offering}
-
-
-def require_vendor(user: User) -> Organisation:
-    """Return the user's vendor organisation, or refuse."""
-    if not user.is_authenticated or not user.organisation.is_vendor:
-        raise PermissionDenied()
-    return user.organisation
-
-
-def ensure_owner(listing, user: User) -> None:
-    """Refuse unless the user acts for the organisation that owns the listing (admins may moderate)."""
-    if not user.is_authenticated:
-        raise PermissionDenied()
-    if user.is_admin:
-        return
-    if listing.organisation_id != user.organisation_id:
-        raise PermissionDenied()
+LISTING_KINDS = KINDS
 
 
 def can_view(listing, user: User) -> bool:
-    """Tell whether a user may see a listing: published ones to everybody, others to the owner and admins."""
-    if listing.is_published:
-        return True
-    return bool(user.is_authenticated and (user.is_admin or listing.organisation_id == user.organisation_id))
+    """Tell whether a user may see a listing (kept for callers; the rule is `catalog.selectors.is_visible_to`)."""
+    return is_visible_to(listing, user)
 
 
-def transition_listing(listing, action: str, user: User):
-    """Publish or delist a listing the user owns; illegal moves raise IllegalTransition."""
-    ensure_owner(listing, user)
-    listing.state = next_state(LISTING_TRANSITIONS, action, listing.state).value
-    return listing
+def transition_listing(listing, action: str, user: User, **values):
+    """Fire one move of the listing process (publish, delist, moderate) on a listing; the caller commits."""
+    return LISTING[kind_of(listing)].fire(listing.id, action, user, **values)
 
 
 def split_list(text: str | None) -> list[str]:
@@ -109,11 +94,10 @@ def text_condition(q: str, *columns):
 def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
     """Return a select of published listings of one kind matching the filters, newest first."""
     cls = LISTING_KINDS[kind]
-    stmt = select(cls)
     if owner_id is None:
-        stmt = stmt.where(cls.state == ListingState.PUBLISHED.value)
+        stmt = published(cls)
     else:
-        stmt = stmt.where(cls.organisation_id == owner_id)
+        stmt = select(cls).where(cls.organisation_id == owner_id)
     if filters.get("industry"):
         stmt = stmt.where(contains_code(cls.industries, filters["industry"]))
     if filters.get("scenario"):
@@ -159,6 +143,4 @@ def provider_of(org_id: int) -> ProviderProfile | None:
 def published_by(org_id: int, kind: str) -> list:
     """Return an organisation's published models or offerings, for its profile page."""
     cls = LISTING_KINDS[kind]
-    return list(db.session.scalars(select(cls).where(cls.organisation_id == org_id,
-                                                     cls.state == ListingState.PUBLISHED.value)
-                                   .order_by(cls.id)))
+    return list(db.session.scalars(published(cls).where(cls.organisation_id == org_id).order_by(cls.id)))

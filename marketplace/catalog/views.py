@@ -1,18 +1,30 @@
-"""Catalogue views: browse and read listings; vendors create, edit, publish and delist their own."""
+"""Catalogue views: browse and read listings; vendors create, edit, publish and delist their own; admins
+take listings down (moderation)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from marketplace.catalog import bp
 from marketplace.catalog.forms import BrowseForm, ModelForm, OfferingForm, ProviderForm
 from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
-from marketplace.catalog.services import (LISTING_KINDS, browse_listings, can_view, ensure_owner,
-                                          provider_of, published_by, require_vendor, save_model, save_offering,
-                                          save_provider_profile, split_list, transition_listing, vendor_models)
+from marketplace.catalog.process import KINDS, LISTING
+from marketplace.catalog.selectors import is_public
+from marketplace.catalog.services import (
+    browse_listings,
+    provider_of,
+    published_by,
+    save_model,
+    save_offering,
+    save_provider_profile,
+    split_list,
+    vendor_models,
+)
 from marketplace.extensions import db
-from marketplace.web import paginate, perform, render_page, role_required
+from marketplace.permissions import can, permission_required, require
+from marketplace.reviews.services import review_panel
+from marketplace.web import paginate, perform, render_page
 
 DETAIL_ENDPOINTS = {"provider": "catalog.provider_detail", "model": "catalog.model_detail",
                     "offering": "catalog.offering_detail"}
@@ -20,10 +32,30 @@ DETAIL_ENDPOINTS = {"provider": "catalog.provider_detail", "model": "catalog.mod
 
 def visible_or_404(cls, listing_id: int):
     """Return a listing the current user may see, else 404 (drafts are invisible to others)."""
-    listing = db.session.get(cls, listing_id)
-    if listing is None or not can_view(listing, current_user):
+    listing = db.get_or_404(cls, listing_id)
+    if not can(current_user, "listing.view", listing):
         abort(404)
     return listing
+
+
+def owned_or_403(cls, listing_id: int):
+    """Return a listing the current user may edit, else 404 or 403."""
+    listing = db.get_or_404(cls, listing_id)
+    require(current_user, "listing.edit", listing)
+    return listing
+
+
+def listing_tools(kind: str, listing) -> dict:
+    """Return what the owner bar or the moderation bar of a listing page needs for the current user."""
+    return {"kind": kind, "moves": LISTING[kind].available(listing, current_user),
+            "owned": can(current_user, "listing.edit", listing),
+            "moderating": can(current_user, "listing.moderate", listing),
+            "public": is_public(listing)}
+
+
+def provider_link(provider: ProviderProfile | None) -> ProviderProfile | None:
+    """Return the provider profile to link to from a listing page, when it is public."""
+    return provider if provider is not None and is_public(provider) else None
 
 
 def browse(kind: str, template: str):
@@ -47,14 +79,17 @@ def provider_detail(listing_id: int):
     profile = visible_or_404(ProviderProfile, listing_id)
     return render_template("catalog/provider_detail.html", profile=profile,
                            models=published_by(profile.organisation_id, "model"),
-                           offerings=published_by(profile.organisation_id, "offering"))
+                           offerings=published_by(profile.organisation_id, "offering"),
+                           directory_history=can(current_user, "directory.history", profile),
+                           reviews=review_panel(current_user, vendor_id=profile.organisation_id),
+                           **listing_tools("provider", profile))
 
 
 @bp.route("/providers/mine", methods=["GET", "POST"])
-@role_required("vendor")
+@permission_required("listing.create")
 def provider_edit():
     """Create or edit the vendor's own provider profile."""
-    org = require_vendor(current_user)
+    org = current_user.organisation
     profile = provider_of(org.id)
     form = ProviderForm(obj=profile)
     form.fill_vocab()
@@ -82,7 +117,8 @@ def models():
 def model_detail(listing_id: int):
     """Show a model card."""
     model = visible_or_404(IndustrialModel, listing_id)
-    return render_template("catalog/model_detail.html", model=model, provider=provider_of(model.organisation_id))
+    return render_template("catalog/model_detail.html", model=model,
+                           provider=provider_link(provider_of(model.organisation_id)), **listing_tools("model", model))
 
 
 def model_fields(form: ModelForm) -> dict:
@@ -93,10 +129,10 @@ def model_fields(form: ModelForm) -> dict:
 
 
 @bp.route("/models/new", methods=["GET", "POST"])
-@role_required("vendor")
+@permission_required("listing.create")
 def model_new():
     """Create a model card (saved as a draft)."""
-    org = require_vendor(current_user)
+    org = current_user.organisation
     form = ModelForm()
     form.fill_vocab()
     if form.validate_on_submit():
@@ -108,11 +144,10 @@ def model_new():
 
 
 @bp.route("/models/<int:listing_id>/edit", methods=["GET", "POST"])
-@role_required("vendor")
+@login_required
 def model_edit(listing_id: int):
     """Edit one of the vendor's model cards."""
-    model = db.session.get(IndustrialModel, listing_id) or abort(404)
-    ensure_owner(model, current_user)
+    model = owned_or_403(IndustrialModel, listing_id)
     form = ModelForm(obj=model)
     form.fill_vocab()
     if request.method == "GET":
@@ -136,8 +171,13 @@ def offerings():
 def offering_detail(listing_id: int):
     """Show an offering with its models and provider."""
     offering = visible_or_404(Offering, listing_id)
+    tools = listing_tools("offering", offering)
+    may_order = tools["public"] and (not current_user.is_authenticated
+                                     or can(current_user, "order.place", offering))
     return render_template("catalog/offering_detail.html", offering=offering,
-                           provider=provider_of(offering.organisation_id))
+                           provider=provider_link(provider_of(offering.organisation_id)),
+                           linked_models=[(m, is_public(m)) for m in offering.models], may_order=may_order,
+                           reviews=review_panel(current_user, offering_id=offering.id), **tools)
 
 
 def offering_fields(form: OfferingForm) -> dict:
@@ -160,10 +200,10 @@ def offering_form(org, offering=None) -> OfferingForm:
 
 
 @bp.route("/offerings/new", methods=["GET", "POST"])
-@role_required("vendor")
+@permission_required("listing.create")
 def offering_new():
     """Create an offering (saved as a draft)."""
-    org = require_vendor(current_user)
+    org = current_user.organisation
     form = offering_form(org)
     if form.validate_on_submit():
         offering = save_offering(org, offering_fields(form), form.model_ids.data or [])
@@ -174,11 +214,10 @@ def offering_new():
 
 
 @bp.route("/offerings/<int:listing_id>/edit", methods=["GET", "POST"])
-@role_required("vendor")
+@login_required
 def offering_edit(listing_id: int):
     """Edit one of the vendor's offerings."""
-    offering = db.session.get(Offering, listing_id) or abort(404)
-    ensure_owner(offering, current_user)
+    offering = owned_or_403(Offering, listing_id)
     form = offering_form(offering.organisation, offering)
     if form.validate_on_submit():
         save_offering(offering.organisation, offering_fields(form), form.model_ids.data or [], offering=offering)
@@ -189,12 +228,17 @@ def offering_edit(listing_id: int):
         (422 if form.errors else 200)
 
 
-@bp.route("/listings/<kind>/<int:listing_id>/<action>", methods=["POST"])
-@role_required("vendor")
+SUCCESS = {"publish": lambda: _("Published."), "delist": lambda: _("Delisted."),
+           "moderate": lambda: _("Taken down. The reason is kept in the audit log.")}
+
+
+@bp.route("/listings/<any(provider, model, offering):kind>/<int:listing_id>/<any(publish, delist, moderate):action>",
+          methods=["POST"])
+@login_required
 def listing_transition(kind: str, listing_id: int, action: str):
-    """Publish or delist one of the vendor's listings."""
-    cls = LISTING_KINDS.get(kind) or abort(404)
-    listing = db.session.get(cls, listing_id) or abort(404)
-    perform(lambda: transition_listing(listing, action, current_user),
-            _("Published.") if action == "publish" else _("Delisted."))
-    return redirect(url_for(DETAIL_ENDPOINTS[kind], listing_id=listing.id))
+    """Fire one move of the listing process: the owner publishes or delists, an admin takes it down."""
+    db.get_or_404(KINDS[kind], listing_id)
+    process = LISTING[kind]
+    values = {a.name: request.form.get(a.name, "")[:2000] for a in process.transition(action).asks}
+    perform(lambda: process.fire(listing_id, action, current_user, **values), SUCCESS[action])
+    return redirect(url_for(DETAIL_ENDPOINTS[kind], listing_id=listing_id))

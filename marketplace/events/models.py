@@ -134,6 +134,13 @@ class Meeting(db.Model):
         return self.event.slot_time(self.slot)
 
     @property
+    def stage(self) -> str:
+        """Return where the meeting is in its process: scheduled, or recorded once its outcome is."""
+        from marketplace.events.process import RECORDED, SCHEDULED
+
+        return SCHEDULED if self.held is None else RECORDED
+
+    @property
     def outcome(self) -> str:
         """Return the outcome as one code: pending, no_show, held, follow_up or deal."""
         if self.held is None:

@@ -1,20 +1,18 @@
 """Organiser views of an event: the suggested pairing table, the meeting schedule and the outcomes."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import DomainError
 from marketplace.events import bp
 from marketplace.events.forms import MeetingForm, OutcomeForm
 from marketplace.events.models import Event, EventRegistration, Meeting
+from marketplace.events.process import MEETING, scheduling_open
 from marketplace.events.services import (
     cancel_meeting,
-    ensure_organiser,
     first_free_place,
     outcome_counts,
     record_outcome,
@@ -23,14 +21,20 @@ from marketplace.events.services import (
     suggest_pairings,
 )
 from marketplace.extensions import db
-from marketplace.web import perform, role_required
+from marketplace.permissions import can, require
+from marketplace.web import perform
 
 
-def organised_event(event_id: int) -> Event:
-    """Return an event the current user runs, or answer 404/403."""
-    event = db.session.get(Event, event_id) or abort(404)
-    ensure_organiser(event, current_user)
+def organised_event(event_id: int, permission: str = "event.run") -> Event:
+    """Return an event the current user runs (or, for reading, oversees), or answer 404/403."""
+    event = db.get_or_404(Event, event_id)
+    require(current_user, permission, event)
     return event
+
+
+def may_schedule(event: Event) -> bool:
+    """Tell whether the current user may schedule meetings at the event now."""
+    return can(current_user, "event.run", event) and scheduling_open(event)
 
 
 def meeting_form(event: Event) -> MeetingForm:
@@ -42,7 +46,7 @@ def meeting_form(event: Event) -> MeetingForm:
 
 
 @bp.route("/<int:event_id>/pairings")
-@role_required("center")
+@login_required
 def pairings(event_id: int):
     """Show the suggested pairing table: for each registered need, the best registered offerings and why."""
     event = organised_event(event_id)
@@ -57,25 +61,27 @@ def render_pairings(event: Event, error: str | None = None, failed: tuple[int, i
                                                                reg.organisation_id)
               for row in rows for _m, reg in row.matches}
     return render_template("events/pairings.html", event=event, rows=rows, places=places, error=error,
-                           failed=failed, today=date.today()), status
+                           failed=failed, may_schedule=may_schedule(event)), status
 
 
 def render_schedule(event: Event, form: MeetingForm | None = None, status: int = 200):
     """Render the schedule grid, the meeting list with outcomes and a form to schedule by hand."""
     grid = {(m.slot, m.table_no): m for m in event.meetings}
+    moves = {m.id: {t.name: t for t in MEETING.available(m, current_user)} for m in event.meetings}
     return render_template("events/schedule.html", event=event, grid=grid, form=form or meeting_form(event),
-                           counts=outcome_counts(event), outcome_form=OutcomeForm(), today=date.today()), status
+                           counts=outcome_counts(event), outcome_form=OutcomeForm(), moves=moves,
+                           may_run=can(current_user, "event.run", event), may_schedule=may_schedule(event)), status
 
 
 @bp.route("/<int:event_id>/schedule")
-@role_required("center")
+@login_required
 def schedule(event_id: int):
     """Show the event's meeting grid (time slot × table) and each meeting's outcome."""
-    return render_schedule(organised_event(event_id))
+    return render_schedule(organised_event(event_id, "event.oversee"))
 
 
 @bp.route("/<int:event_id>/meetings", methods=["POST"])
-@role_required("center")
+@login_required
 def schedule_post(event_id: int):
     """Schedule a meeting; clashes are refused with a message (and by the database if two requests race)."""
     event = organised_event(event_id)
@@ -105,14 +111,14 @@ def schedule_post(event_id: int):
 def event_meeting(event_id: int, meeting_id: int) -> Meeting:
     """Return a meeting of an event the current user runs."""
     event = organised_event(event_id)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.event_id != event.id:
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if meeting.event_id != event.id:
         abort(404)
     return meeting
 
 
 @bp.route("/<int:event_id>/meetings/<int:meeting_id>/cancel", methods=["POST"])
-@role_required("center")
+@login_required
 def cancel(event_id: int, meeting_id: int):
     """Cancel a meeting whose outcome is not recorded yet."""
     meeting = event_meeting(event_id, meeting_id)
@@ -121,7 +127,7 @@ def cancel(event_id: int, meeting_id: int):
 
 
 @bp.route("/<int:event_id>/meetings/<int:meeting_id>/outcome", methods=["POST"])
-@role_required("center")
+@login_required
 def outcome(event_id: int, meeting_id: int):
     """Record what came of a meeting: held or not, follow-up, deal."""
     meeting = event_meeting(event_id, meeting_id)

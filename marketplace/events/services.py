@@ -1,25 +1,29 @@
 """Event services: a center runs its events; SMEs and vendors register; meetings are scheduled without clashes.
 
-Double booking is refused here with a readable message and, should two requests race, by the unique
-constraints on `event_meeting` (one meeting per table and slot, per organisation and slot).
+Who may is `marketplace.events.permissions`; when (the event's phase) and how a meeting moves is
+`marketplace.events.process`. Double booking is refused here with a readable message and, should two
+requests race, by the unique constraints on `event_meeting` (one meeting per table and slot, per
+organisation and slot).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
-from marketplace.errors import DomainError, PermissionDenied
+from marketplace.catalog.selectors import is_public, published
+from marketplace.errors import DomainError
 from marketplace.events.models import Event, EventRegistration, Meeting
+from marketplace.events.process import MEETING, registration_open, scheduling_open
 from marketplace.extensions import db
-from marketplace.matching.documents import LIVE_NEED_STATES
 from marketplace.matching.services import pair_needs_with_offerings
 from marketplace.needs.models import Need
-from marketplace.states import ListingState
+from marketplace.needs.selectors import is_live, live_needs
+from marketplace.permissions import can, require
 
 EVENT_FIELDS = ("title", "description", "held_on", "starts_at", "city", "venue", "industries", "scenarios",
                 "capacity", "table_count", "slot_count", "slot_minutes")
@@ -35,25 +39,6 @@ class Pairing:
     registration: EventRegistration
     matches: list[tuple]
     scheduled: dict[int, Meeting | None]
-
-
-def ensure_organiser(event: Event, user: User) -> None:
-    """Refuse unless the user acts for the center that runs the event (admins may moderate)."""
-    if not user.is_authenticated:
-        raise PermissionDenied()
-    if user.is_admin:
-        return
-    if not user.organisation.is_center or event.center_id != user.organisation_id:
-        raise PermissionDenied()
-
-
-def is_organiser(event: Event, user: User) -> bool:
-    """Tell whether the user runs this event (or is an admin)."""
-    try:
-        ensure_organiser(event, user)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def save_event(center: Organisation, fields: dict, event: Event | None = None) -> Event:
@@ -97,7 +82,7 @@ def registered_organisations(event: Event) -> int:
 
 def ensure_open(event: Event, today: date | None) -> None:
     """Refuse changes to registrations once the event day has passed."""
-    if event.held_on < (today or date.today()):
+    if not registration_open(event, today):
         raise DomainError(_("This event has taken place; registration is closed."))
 
 
@@ -111,10 +96,9 @@ def ensure_capacity(event: Event, org: Organisation) -> None:
 
 def register_need(event: Event, need: Need, user: User, today: date | None = None) -> EventRegistration:
     """Register an SME's live need to an event; the caller commits."""
-    if not user.is_authenticated or need.organisation_id != user.organisation_id:
-        raise PermissionDenied()
+    require(user, "event.register", need)
     ensure_open(event, today)
-    if need.status not in LIVE_NEED_STATES:
+    if not is_live(need):
         raise DomainError(_("Only open needs can be registered."), "listing")
     if any(r.need_id == need.id for r in event.registrations):
         raise DomainError(_("This need is already registered."), "listing")
@@ -126,10 +110,9 @@ def register_need(event: Event, need: Need, user: User, today: date | None = Non
 
 def register_offering(event: Event, offering: Offering, user: User, today: date | None = None) -> EventRegistration:
     """Register a vendor's published offering to an event; the caller commits."""
-    if not user.is_authenticated or offering.organisation_id != user.organisation_id:
-        raise PermissionDenied()
+    require(user, "event.register", offering)
     ensure_open(event, today)
-    if offering.state != ListingState.PUBLISHED.value:
+    if not is_public(offering):
         raise DomainError(_("Only published offerings can be registered."), "listing")
     if any(r.offering_id == offering.id for r in event.registrations):
         raise DomainError(_("This offering is already registered."), "listing")
@@ -141,10 +124,7 @@ def register_offering(event: Event, offering: Offering, user: User, today: date 
 
 def withdraw_registration(registration: EventRegistration, user: User, today: date | None = None) -> None:
     """Withdraw a registration (by its organisation or the organiser) while it has no meetings."""
-    allowed = user.is_authenticated and (registration.organisation_id == user.organisation_id
-                                         or is_organiser(registration.event, user))
-    if not allowed:
-        raise PermissionDenied()
+    require(user, "event.withdraw", registration)
     ensure_open(registration.event, today)
     if any(registration.id in (m.need_registration_id, m.offering_registration_id)
            for m in registration.event.meetings):
@@ -160,22 +140,26 @@ def registrations_by_kind(event: Event) -> tuple[list[EventRegistration], list[E
 
 
 def eligible_listings(event: Event, user: User) -> list:
-    """Return the user's needs (SME) or offerings (vendor) that could still be registered to the event."""
-    if not user.is_authenticated:
+    """Return the user's live needs (SME) or published offerings (vendor) not yet registered to the event."""
+    if not can(user, "event.register"):
         return []
-    org = user.organisation
-    if org.is_enterprise:
-        taken = {r.need_id for r in event.registrations}
-        rows = db.session.scalars(select(Need).where(Need.organisation_id == org.id,
-                                                     Need.status.in_(LIVE_NEED_STATES)).order_by(Need.id))
-    elif org.is_vendor:
-        taken = {r.offering_id for r in event.registrations}
-        rows = db.session.scalars(select(Offering).where(Offering.organisation_id == org.id,
-                                                         Offering.state == ListingState.PUBLISHED.value)
-                                  .order_by(Offering.id))
-    else:
-        return []
-    return [r for r in rows if r.id not in taken]
+    org_id = user.organisation_id
+    taken_needs = {r.need_id for r in event.registrations}
+    taken_offerings = {r.offering_id for r in event.registrations}
+    needs = db.session.scalars(live_needs().where(Need.organisation_id == org_id).order_by(Need.id))
+    offerings = db.session.scalars(published(Offering).where(Offering.organisation_id == org_id)
+                                   .order_by(Offering.id))
+    return [n for n in needs if n.id not in taken_needs] + [o for o in offerings if o.id not in taken_offerings]
+
+
+def register_listing(event: Event, listing_id: int, user: User, today: date | None = None) -> EventRegistration:
+    """Register the user's need (an SME) or offering (a vendor) with that id; the caller commits."""
+    listing = db.session.get(Need if user.organisation.is_enterprise else Offering, listing_id)
+    if listing is None:
+        raise DomainError(_("Choose one of your needs or offerings."), "listing")
+    if isinstance(listing, Need):
+        return register_need(event, listing, user, today)
+    return register_offering(event, listing, user, today)
 
 
 def busy(event: Event, slot: int) -> tuple[set[int], set[int]]:
@@ -203,8 +187,8 @@ def schedule_meeting(event: Event, need_registration: EventRegistration, offerin
     Refused: a slot or table outside the event's grid, a table already taken in that slot, an
     organisation already meeting someone in that slot, the same pair twice.
     """
-    ensure_organiser(event, user)
-    if event.held_on < (today or date.today()):
+    require(user, "event.run", event)
+    if not scheduling_open(event, today):
         raise DomainError(_("This event has taken place; meetings can no longer be scheduled."))
     if need_registration.event_id != event.id or need_registration.need_id is None \
             or offering_registration.event_id != event.id or offering_registration.offering_id is None:
@@ -232,30 +216,24 @@ def schedule_meeting(event: Event, need_registration: EventRegistration, offerin
 
 
 def cancel_meeting(meeting: Meeting, user: User) -> None:
-    """Cancel a meeting whose outcome is not recorded yet; the caller commits."""
-    ensure_organiser(meeting.event, user)
-    if meeting.held is not None:
-        raise DomainError(_("The outcome of this meeting is recorded; it cannot be cancelled."))
-    meeting.event.meetings.remove(meeting)
+    """Cancel a meeting whose outcome is not recorded yet (the meeting process); the caller commits."""
+    db.session.flush()
+    MEETING.fire(meeting.id, "cancel", user)
 
 
 def record_outcome(meeting: Meeting, held: bool, follow_up: bool, deal: bool, note: str | None, user: User,
                    today: date | None = None) -> Meeting:
-    """Record what came of a meeting once the event day has come; the caller commits."""
-    ensure_organiser(meeting.event, user)
-    if meeting.event.held_on > (today or date.today()):
-        raise DomainError(_("Outcomes can be recorded from the day of the event."))
-    if not held and (follow_up or deal):
-        raise DomainError(_("A meeting that did not take place has no follow-up or deal."), "held")
-    meeting.held, meeting.follow_up, meeting.deal = held, follow_up, deal
-    meeting.outcome_note = (note or "").strip() or None
-    meeting.outcome_recorded_at = datetime.now(timezone.utc)
-    return meeting
+    """Record what came of a meeting once the event day has come (the meeting process); the caller commits."""
+    db.session.flush()
+    values = {"held": held, "follow_up": follow_up, "deal": deal, "note": note or ""}
+    if today is not None:
+        values["today"] = today
+    return MEETING.fire(meeting.id, "record_outcome", user, **values)
 
 
 def suggest_pairings(event: Event, user: User, per_need: int = 3) -> list[Pairing]:
     """Return, for each registered need, the best registered offerings with their explanations."""
-    ensure_organiser(event, user)
+    require(user, "event.run", event)
     needs, offerings = registrations_by_kind(event)
     by_need = {r.need_id: r for r in needs}
     by_offering = {r.offering_id: r for r in offerings}

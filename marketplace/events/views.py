@@ -3,22 +3,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
-from marketplace.cases.services import require_center
-from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError
 from marketplace.events import bp
 from marketplace.events.forms import EventForm, RegistrationForm
 from marketplace.events.models import Event, EventRegistration
+from marketplace.events.process import registration_open
 from marketplace.events.services import (
     browse_events,
     eligible_listings,
-    ensure_organiser,
     events_of,
-    is_organiser,
-    register_need,
-    register_offering,
+    register_listing,
     registered_organisations,
     registrations_by_kind,
     save_event,
@@ -26,20 +22,22 @@ from marketplace.events.services import (
     withdraw_registration,
 )
 from marketplace.extensions import db
-from marketplace.needs.models import Need
-from marketplace.web import perform, role_required
+from marketplace.permissions import can, permission_required, require
+from marketplace.web import perform, show_refusal
 
 
 def event_or_404(event_id: int) -> Event:
     """Return the event or answer 404."""
-    return db.session.get(Event, event_id) or abort(404)
+    return db.get_or_404(Event, event_id)
 
 
 @bp.route("/")
 def index():
     """List upcoming and past matchmaking events."""
     return render_template("events/index.html", upcoming=list(db.session.scalars(browse_events(True))),
-                           past=list(db.session.scalars(browse_events(False).limit(20))))
+                           past=list(db.session.scalars(browse_events(False).limit(20))),
+                           may_create=can(current_user, "event.create"),
+                           has_schedule=can(current_user, "event.schedule"))
 
 
 def registration_form(event: Event) -> RegistrationForm:
@@ -56,11 +54,12 @@ def render_detail(event: Event, form: RegistrationForm | None = None, status: in
             and r.organisation_id == current_user.organisation_id]
     my_meetings = [m for m in event.meetings if current_user.is_authenticated
                    and current_user.organisation_id in (m.enterprise_id, m.vendor_id)]
-    can_register = current_user.is_authenticated and (current_user.organisation.is_enterprise
-                                                      or current_user.organisation.is_vendor)
+    is_open = registration_open(event)
+    may_register = can(current_user, "event.register") and is_open
     return render_template("events/detail.html", event=event, needs=needs, offerings=offerings, mine=mine,
-                           my_meetings=my_meetings, organiser=is_organiser(event, current_user),
-                           form=form or (registration_form(event) if can_register else None),
+                           my_meetings=my_meetings, may_run=can(current_user, "event.run", event),
+                           may_withdraw={r.id: is_open and can(current_user, "event.withdraw", r) for r in mine},
+                           form=form or (registration_form(event) if may_register else None),
                            organisations=registered_organisations(event)), status
 
 
@@ -83,17 +82,17 @@ def save_from_form(form: EventForm, center, event: Event | None):
         saved = save_event(center, event_fields(form), event=event)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "title").errors.append(str(exc))
+        show_refusal(form, exc)
         return None
     db.session.commit()
     return saved
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("center")
+@permission_required("event.create")
 def new():
     """Create a matchmaking event."""
-    center = require_center(current_user)
+    center = current_user.organisation
     form = EventForm(city=center.city)
     form.fill_vocab()
     if form.validate_on_submit():
@@ -105,11 +104,11 @@ def new():
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
-@role_required("center")
+@login_required
 def edit(event_id: int):
     """Edit an event the center runs."""
     event = event_or_404(event_id)
-    ensure_organiser(event, current_user)
+    require(current_user, "event.run", event)
     form = EventForm(obj=event)
     form.fill_vocab()
     if form.validate_on_submit():
@@ -120,19 +119,15 @@ def edit(event_id: int):
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
-@role_required("enterprise", "vendor")
+@permission_required("event.register")
 def register(event_id: int):
     """Register one of the SME's needs or the vendor's offerings to an event."""
     event = event_or_404(event_id)
     form = registration_form(event)
     if not form.validate_on_submit():
         return render_detail(event, form, 422)
-    org = current_user.organisation
     try:
-        if org.is_enterprise:
-            register_need(event, db.session.get(Need, int(form.listing.data)), current_user)
-        else:
-            register_offering(event, db.session.get(Offering, int(form.listing.data)), current_user)
+        register_listing(event, int(form.listing.data), current_user)
     except DomainError as exc:
         db.session.rollback()
         form.listing.errors.append(str(exc))
@@ -143,7 +138,7 @@ def register(event_id: int):
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>/withdraw", methods=["POST"])
-@role_required("enterprise", "vendor", "center")
+@login_required
 def withdraw(event_id: int, registration_id: int):
     """Withdraw a registration that has no meetings yet."""
     registration = db.session.get(EventRegistration, registration_id)
@@ -155,7 +150,7 @@ def withdraw(event_id: int, registration_id: int):
 
 
 @bp.route("/mine")
-@role_required("enterprise", "vendor")
+@permission_required("event.schedule")
 def mine():
     """Show the signed-in organisation's events and its meeting schedule."""
     org = current_user.organisation

@@ -13,7 +13,7 @@ from tests.factories import make_case, make_profile, make_user
 CENTER_ROUTES = ["/cases/new", "/cases/directory/add", "/cases/directory/{listed}/renew",
                  "/cases/directory/{listed}/remove"]
 OWNED_ROUTES = ["/cases/{case}/edit", "/cases/{case}/publish", "/cases/{case}/feature", "/cases/{case}/unfeature",
-                "/cases/{case}/unpublish"]
+                "/cases/{case}/unpublish", "/cases/{case}/moderate"]
 ALL_ROUTES = CENTER_ROUTES + OWNED_ROUTES
 READ_ROUTES = ["/cases/manage", "/cases/directory/{listed}/history"]
 
@@ -75,8 +75,16 @@ def test_any_center_may_reach_the_center_routes(client, auth, records, url):
     assert client.get(url.format(**records)).status_code == 200
 
 
-def test_admin_may_moderate_cases_but_not_decide_for_a_center(app, client, auth, records):
-    """An admin can unpublish-or-publish a case to moderate it, but directory decisions belong to centers."""
+def test_admin_takes_cases_down_but_neither_curates_nor_decides_for_a_center(app, client, auth, records):
+    """An admin neither publishes a center's case nor decides about the directory; it takes public cases down."""
     auth.as_role("admin")
-    assert client.post(f"/cases/{records['case']}/publish").status_code == 302
+    assert client.post(f"/cases/{records['case']}/publish").status_code == 403
+    assert client.post(f"/cases/{records['case']}/edit", data={"title": "篡改"}).status_code == 403
     assert client.post(f"/cases/directory/{records['listed']}/remove", data={"reason": "管理员"}).status_code == 403
+    assert unchanged(app, records)
+    with app.app_context():
+        db.session.get(Case, records["case"]).state = "featured"
+        db.session.commit()
+    assert client.post(f"/cases/{records['case']}/moderate", data={"reason": "案例数据无法核实"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Case, records["case"]).state == "draft"

@@ -1,0 +1,67 @@
+"""The listing process: draft → published → delisted → published, for profiles, models and offerings alike.
+
+| transition | from | to | actor | notes |
+|---|---|---|---|---|
+| publish | draft, delisted | published | the owning vendor | — |
+| delist | published | delisted | the owning vendor | — |
+| moderate | published | delisted | an admin, with a reason | moderation: audited as `listing.moderated` |
+
+One table of transitions; `LISTING` holds one `Process` per kind of listing (they differ only in the
+table they lock and load). Every move is audited (`marketplace.process`).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+from marketplace.process import Ask, Process, Transition
+from marketplace.states import ListingState
+
+DRAFT, PUBLISHED, DELISTED = ListingState.DRAFT.value, ListingState.PUBLISHED.value, ListingState.DELISTED.value
+
+KINDS = {"provider": ProviderProfile, "model": IndustrialModel, "offering": Offering}
+
+
+TRANSITIONS = (
+    Transition("publish", frozenset({DRAFT, DELISTED}), PUBLISHED, "listing.publish", _l("Publish"),
+               audit="listing.published"),
+    Transition("delist", frozenset({PUBLISHED}), DELISTED, "listing.delist", _l("Delist"), style="secondary",
+               audit="listing.delisted"),
+    Transition("moderate", frozenset({PUBLISHED}), DELISTED, "listing.moderate", _l("Take down"),
+               style="secondary", audit="listing.moderated",
+               asks=(Ask("reason", _l("Reason for taking it down"),
+                         _l("Give a reason for taking the listing down.")),)),
+)
+
+
+def locker(cls):
+    """Return a loader that locks and loads one listing of a class, fresh from the database."""
+
+    def load_locked(listing_id: int):
+        """Lock and load a listing (see `marketplace.locks`)."""
+        from marketplace.extensions import db
+        from marketplace.locks import lock_row
+
+        db.session.flush()
+        lock_row(cls, listing_id)
+        listing = db.session.get(cls, listing_id)
+        if listing is None:
+            raise LookupError(listing_id)
+        db.session.refresh(listing)
+        return listing
+
+    return load_locked
+
+
+LISTING: dict[str, Process] = {kind: Process("listing", TRANSITIONS, load_locked=locker(cls))
+                               for kind, cls in KINDS.items()}
+
+
+def kind_of(listing) -> str:
+    """Return the kind name ("provider", "model", "offering") of a listing."""
+    return next(kind for kind, cls in KINDS.items() if isinstance(listing, cls))
+
+
+def process_of(listing) -> Process:
+    """Return the listing process for a listing of any kind."""
+    return LISTING[kind_of(listing)]
