@@ -16,15 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from marketplace import vocab
 from marketplace.analytics.models import SearchLog, SearchStat
 from marketplace.cases.models import Case
-from marketplace.cases.services import PUBLIC_STATES
-from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.csv_export import csv_text
 from marketplace.events.models import EventRegistration, Meeting
 from marketplace.extensions import db
+from marketplace.kinds import get_kind
 from marketplace.needs.models import Need, NeedStatus
-from marketplace.states import ListingState
 
-LIVE_NEEDS = (NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value)
 PREFIX_WINDOW = timedelta(seconds=30)
 
 
@@ -83,26 +80,20 @@ class Heatmap:
 
 
 def heatmap() -> Heatmap:
-    """Count open needs, published offerings and models, and public cases for every industry × scenario."""
+    """Count live needs, published offerings and models, and public cases for every industry × scenario.
+
+    Which records count is each kind's indexed selector (`marketplace.kinds`), the same the search holds.
+    """
     industries = list(vocab.codes(vocab.INDUSTRIES))
     scenarios = list(vocab.codes(vocab.SCENARIOS))
     result = Heatmap(industries, scenarios, {(i, s): Cell(i, s) for i in industries for s in scenarios})
-    for industry, scenario, n in db.session.execute(
-            select(Need.industry, Need.scenario, func.count()).where(Need.status.in_(LIVE_NEEDS))
-            .group_by(Need.industry, Need.scenario)):
-        if (industry, scenario) in result.cells:
-            result.cells[(industry, scenario)].needs = n
-    for cls, attr in ((Offering, "offerings"), (IndustrialModel, "models")):
-        for industries_, scenarios_ in db.session.execute(select(cls.industries, cls.scenarios)
-                                                          .where(cls.state == ListingState.PUBLISHED.value)):
-            for key in {(i, s) for i in industries_ for s in scenarios_}:
+    for kind, attr in (("need", "needs"), ("offering", "offerings"), ("model", "models"), ("case", "cases")):
+        entry = get_kind(kind)
+        stmt = entry.indexed().with_only_columns(entry.model.id)
+        for record in db.session.scalars(select(entry.model).where(entry.model.id.in_(stmt))):
+            for key in {(i, s) for i in record.industries for s in record.scenarios}:
                 if key in result.cells:
                     setattr(result.cells[key], attr, getattr(result.cells[key], attr) + 1)
-    for industry, scenario, n in db.session.execute(
-            select(Case.industry, Case.scenario, func.count()).where(Case.state.in_(PUBLIC_STATES))
-            .group_by(Case.industry, Case.scenario)):
-        if (industry, scenario) in result.cells:
-            result.cells[(industry, scenario)].cases = n
     return result
 
 
@@ -136,8 +127,8 @@ def funnel(best_similarity: dict[int, float] | None) -> Funnel:
     """
     threshold = matched_threshold()
     statuses = dict(db.session.execute(select(Need.id, Need.status)).all())
-    case_needs = set(db.session.scalars(select(Case.need_id).where(Case.need_id.is_not(None),
-                                                                   Case.state.in_(PUBLIC_STATES))))
+    public = get_kind("case").indexed().with_only_columns(Case.id)
+    case_needs = set(db.session.scalars(select(Case.need_id).where(Case.need_id.is_not(None), Case.id.in_(public))))
     met = db.session.execute(select(EventRegistration.need_id, Meeting.held, Meeting.deal)
                              .join(Meeting, Meeting.need_registration_id == EventRegistration.id)).all()
     case = case_needs & set(statuses)
@@ -153,8 +144,8 @@ def funnel(best_similarity: dict[int, float] | None) -> Funnel:
 
 
 def live_needs() -> list[Need]:
-    """Return the open and in-talks needs (the ones the index holds)."""
-    return list(db.session.scalars(select(Need).where(Need.status.in_(LIVE_NEEDS)).order_by(Need.id)))
+    """Return the live needs (the ones the index holds)."""
+    return list(db.session.scalars(get_kind("need").indexed().order_by(Need.id)))
 
 
 def normalise_query(query: str | None) -> str:
@@ -163,66 +154,91 @@ def normalise_query(query: str | None) -> str:
 
 
 def record_search(query: str, filters: dict, result_count: int, best_score: float | None,
-                  signed_in: bool = True) -> None:
+                  signed_in: bool = True, previous: dict | None = None) -> dict | None:
     """Record a search from the search page, in its own short transaction (never the request's).
 
     A signed-in user's search is logged as a row (`log_search`); a visitor's search only adds to the day's
     counter for its query (`count_search`), so anonymous traffic cannot grow the tables without bound.
-    Recording never fails a search: a database error here is logged and dropped.
+    `previous` is what this searcher's last recorded search returned (kept in their session): only a
+    query that extends *their own* previous one is folded into it, so two people typing at the same time
+    never overwrite each other's searches. Returns what to keep for the searcher's next search (JSON-safe);
+    recording never fails a search: a database error here is logged and dropped.
     """
     query = normalise_query(query)
     if not query:
-        return
+        return previous
     try:
         if signed_in:
-            log_search(query, filters, result_count, best_score)
-        else:
-            count_search(query, result_count, best_score)
+            return log_search(query, filters, result_count, best_score, previous=previous)
+        return count_search(query, result_count, best_score, previous=previous)
     except SQLAlchemyError:
         current_app.logger.warning("search not recorded", exc_info=True)
+        return previous
 
 
-def log_search(query: str, filters: dict, result_count: int, best_score: float | None) -> None:
-    """Log one search as a row with its filters, result count and best similarity.
+def mark(query: str, moment: datetime, row: int | None = None) -> dict:
+    """Return what a searcher keeps of the search just recorded: the query, when, and its log row (if any)."""
+    return {"query": query, "at": moment.isoformat(), "row": row}
 
-    As-you-type searches arrive as growing prefixes ("SMT", "SMT AOI", ...): a query that extends the
-    previous logged query within 30 seconds replaces that row instead of adding one, so the log holds what
-    people finished typing.
+
+def extends(previous: dict | None, query: str, moment: datetime, logged: bool) -> bool:
+    """Tell whether a query extends the searcher's previous one, typed within the prefix window.
+
+    `logged` says which record the previous search must have been: a log row (signed in) or a counter.
+    """
+    if not isinstance(previous, dict) or not isinstance(previous.get("query"), str) or not previous["query"]:
+        return False
+    if (previous.get("row") is not None) != logged:
+        return False
+    try:
+        at = aware(datetime.fromisoformat(previous["at"]))
+    except (TypeError, ValueError):
+        return False
+    return previous["query"] != query and query.startswith(previous["query"]) and moment - PREFIX_WINDOW <= at <= moment
+
+
+def log_search(query: str, filters: dict, result_count: int, best_score: float | None,
+               previous: dict | None = None) -> dict:
+    """Log one search as a row with its filters, result count and best similarity; return the searcher's mark.
+
+    As-you-type searches arrive as growing prefixes ("SMT", "SMT AOI", ...): a query that extends the same
+    searcher's previous logged query within 30 seconds replaces that row instead of adding one, so the log
+    holds what people finished typing.
     """
     table = SearchLog.__table__
+    moment = datetime.now(timezone.utc)
     values = {"query": query, "filters": json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)[:1000],
-              "result_count": int(result_count), "best_score": best_score,
-              "created_at": datetime.now(timezone.utc)}
+              "result_count": int(result_count), "best_score": best_score, "created_at": moment}
     with db.engine.begin() as connection:
-        last = connection.execute(select(table.c.id, table.c.query, table.c.created_at)
-                                  .order_by(table.c.id.desc()).limit(1)).first()
-        if last is not None and last.query != query and query.startswith(last.query) \
-                and aware(last.created_at) >= values["created_at"] - PREFIX_WINDOW:
-            connection.execute(table.update().where(table.c.id == last.id).values(**values))
-        else:
-            connection.execute(table.insert().values(**values))
+        if extends(previous, query, moment, logged=True):
+            updated = connection.execute(table.update().where(table.c.id == int(previous["row"]),
+                                                              table.c.query == previous["query"]).values(**values))
+            if updated.rowcount:
+                return mark(query, moment, int(previous["row"]))
+        row = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+    return mark(query, moment, int(row))
 
 
-def count_search(query: str, result_count: int, best_score: float | None, moment: datetime | None = None) -> None:
+def count_search(query: str, result_count: int, best_score: float | None, moment: datetime | None = None,
+                 previous: dict | None = None) -> dict:
     """Add a visitor's search to the day's counter of its query (best similarity and most results kept).
 
-    As in `log_search`, a query that extends the day's most recent counted query within 30 seconds takes
-    that count over. Each day counts at most ANALYTICS_SEARCH_QUERIES_PER_DAY distinct queries; searches
-    for further new queries are counted together under the query "".
+    As in `log_search`, a query that extends the same visitor's previous counted query (`previous`, from
+    their session) within 30 seconds takes that count over. Each day counts at most
+    ANALYTICS_SEARCH_QUERIES_PER_DAY distinct queries; searches for further new queries are counted
+    together under the query "". Returns the visitor's mark for their next search.
     """
     table = SearchStat.__table__
     moment = moment or datetime.now(timezone.utc)
     day = moment.date()
     cap = int(current_app.config.get("ANALYTICS_SEARCH_QUERIES_PER_DAY", 2000))
     with db.engine.begin() as connection:
-        last = connection.execute(select(table.c.id, table.c.query, table.c.times, table.c.last_at)
-                                  .where(table.c.day == day).order_by(table.c.last_at.desc(), table.c.id.desc())
-                                  .limit(1)).first()
-        if last is not None and last.query and last.query != query and query.startswith(last.query) \
-                and aware(last.last_at) >= moment - PREFIX_WINDOW:
-            if last.times <= 1:
+        if extends(previous, query, moment, logged=False):
+            last = connection.execute(select(table.c.id, table.c.times)
+                                      .where(table.c.day == day, table.c.query == previous["query"])).first()
+            if last is not None and last.times <= 1:
                 connection.execute(table.delete().where(table.c.id == last.id))
-            else:
+            elif last is not None:
                 connection.execute(table.update().where(table.c.id == last.id).values(times=table.c.times - 1))
         exists = connection.execute(select(table.c.id).where(table.c.day == day, table.c.query == query)).first()
         if exists is None:
@@ -231,6 +247,7 @@ def count_search(query: str, result_count: int, best_score: float | None, moment
             if distinct >= cap:
                 query, best_score = "", None
         bump(connection, day, query, int(result_count), best_score, moment)
+    return mark(query, moment)
 
 
 def bump(connection, day, query: str, result_count: int, best_score: float | None, moment: datetime) -> None:

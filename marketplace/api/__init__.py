@@ -1,4 +1,4 @@
-"""JSON API v1: read access to published listings and needs, with machine-readable errors."""
+"""JSON API v1: read access to every registered kind (`marketplace.kinds`) and search; machine-readable errors."""
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)

@@ -1,50 +1,29 @@
-"""JSON API v1 views: lists with the same filters as the pages, and single records."""
+"""JSON API v1 views: every registered kind's records and lists, and search, read from the registry of kinds.
+
+`/api/v1/<collection>` lists a kind's records with the same filters as its pages (kinds that have a list),
+`/api/v1/<collection>/<id>` returns one record the caller may read, and `/api/v1/search` searches every kind.
+Which kinds exist, how each is serialised and who may read it come from `marketplace.kinds`.
+"""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import abort, jsonify, request
 from flask_login import current_user
 
 from marketplace.api import bp
-from marketplace.catalog.forms import BrowseForm
-from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
-from marketplace.catalog.services import browse_listings, can_view
 from marketplace.errors import render_error
 from marketplace.extensions import csrf, db
-from marketplace.needs.forms import NeedBrowseForm
-from marketplace.needs.models import Need
-from marketplace.needs.services import browse_needs, can_view_need, shows_owner
+from marketplace.kinds import Kind, by_collection, get_kind
 from marketplace.web import paginate
 
 csrf.exempt(bp)
 
 
-def listing_json(listing) -> dict:
-    """Serialise a listing's public fields."""
-    data = {"id": listing.id, "title": listing.title, "state": listing.state, "industries": listing.industries,
-            "scenarios": listing.scenarios, "organisation": listing.organisation.name,
-            "summary": listing.summary}
-    if isinstance(listing, Offering):
-        data.update(price_fen=listing.price_fen, pricing_plan=listing.pricing_plan,
-                    voucher_eligible=listing.voucher_eligible, deployments=listing.deployments,
-                    delivery_days=listing.delivery_days, model_ids=[m.id for m in listing.models])
-    if isinstance(listing, IndustrialModel):
-        data.update(kind=listing.kind, version=listing.version, deployments=listing.deployments,
-                    evaluations=[{"metric": e.metric, "value": e.value, "dataset": e.dataset,
-                                  "evaluator": e.evaluator, "third_party": e.third_party}
-                                 for e in listing.evaluations])
-    if isinstance(listing, ProviderProfile):
-        data.update(provider_type=listing.provider_type, cities_served=listing.cities_served)
-    return data
-
-
-def need_json(need: Need) -> dict:
-    """Serialise a need, hiding the SME's name where the viewer may not see it."""
-    return {"id": need.id, "title": need.title, "description": need.description, "industry": need.industry,
-            "scenario": need.scenario, "city": need.city, "deployment": need.deployment,
-            "budget_min_fen": need.budget_min_fen, "budget_max_fen": need.budget_max_fen,
-            "deadline": need.deadline.isoformat() if need.deadline else None, "status": need.status,
-            "visibility": need.visibility,
-            "organisation": need.organisation.name if shows_owner(need, current_user) else None}
+def kind_or_404(collection: str) -> Kind:
+    """Return the kind served under a path segment, or answer 404."""
+    kind = by_collection(collection)
+    if kind is None:
+        abort(404)
+    return kind
 
 
 def page_json(page, serialise) -> dict:
@@ -59,60 +38,40 @@ def invalid_filters(form):
                           "fields": {k: [str(m) for m in v] for k, v in form.errors.items()}}), 400
 
 
-KINDS = {"offerings": ("offering", Offering), "models": ("model", IndustrialModel),
-         "providers": ("provider", ProviderProfile)}
-
-
-@bp.route("/<any(offerings, models, providers):kind>")
-def listings(kind: str):
-    """List published listings of one kind with filters."""
-    form = BrowseForm(request.args)
+@bp.route("/<collection>")
+def records(collection: str):
+    """List a kind's records the caller may see, with the filters of its page."""
+    kind = kind_or_404(collection)
+    form = kind.browse_form(request.args)
+    if form is None:
+        abort(404)
     form.fill_vocab()
     if not form.validate():
         return invalid_filters(form)
-    return jsonify(page_json(paginate(browse_listings(KINDS[kind][0], form.filters())), listing_json))
+    page = paginate(kind.browse(form.filters(), current_user))
+    return jsonify(page_json(page, lambda r: kind.serialise(r, current_user)))
 
 
-@bp.route("/<any(offerings, models, providers):kind>/<int:listing_id>")
-def listing(kind: str, listing_id: int):
-    """Return one listing."""
-    record = db.session.get(KINDS[kind][1], listing_id)
-    if record is None or not can_view(record, current_user):
+@bp.route("/<collection>/<int:record_id>")
+def record(collection: str, record_id: int):
+    """Return one record the caller may read (404 when missing; the kind's refusal when hidden)."""
+    kind = kind_or_404(collection)
+    found = db.session.get(kind.model, record_id)
+    if found is None:
         return render_error(404)
-    return jsonify(listing_json(record))
-
-
-@bp.route("/needs")
-def needs():
-    """List visible needs with filters."""
-    form = NeedBrowseForm(request.args)
-    form.fill_vocab()
-    if not form.validate():
-        return invalid_filters(form)
-    return jsonify(page_json(paginate(browse_needs(form.filters(), current_user)), need_json))
-
-
-@bp.route("/needs/<int:need_id>")
-def need(need_id: int):
-    """Return one need the caller may see."""
-    record = db.session.get(Need, need_id)
-    if record is None:
-        return render_error(404)
-    if not can_view_need(record, current_user):
-        return render_error(403)
-    return jsonify(need_json(record))
+    if not kind.is_visible_to(found, current_user):
+        return render_error(kind.hidden_status)
+    return jsonify(kind.serialise(found, current_user))
 
 
 def match_json(match) -> dict:
     """Serialise a search match with the reasons it matched."""
     record = match.record
-    title = getattr(record, "title", None)
-    data = {"kind": match.kind, "id": record.id, "title": title, "relevance": match.percent,
+    data = {"kind": match.kind, "id": record.id, **get_kind(match.kind).brief(record, current_user),
+            "relevance": match.percent,
             "reasons": {"shared_terms": match.key_terms, "same_scenario": match.same_scenario,
                         "same_industry": match.same_industry, "same_city": match.same_city,
                         "deployment_fit": match.deployment_fit, "budget_fit": match.budget_fit}}
-    if match.kind == "need":
-        data["organisation"] = record.organisation.name if shows_owner(record, current_user) else None
     return data
 
 

@@ -22,21 +22,16 @@ from pathlib import Path
 from typing import Callable
 
 from flask import Flask
-from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from embeddings import HybridIndex, ScenarioModel, load_encoder
-from embeddings.fsio import atomic_write_json, exclusive_lock
+from embeddings.fsio import exclusive_lock
 from marketplace import vocab
-from marketplace.accounts.models import Organisation
-from marketplace.catalog.models import ProviderProfile
-from marketplace.matching.documents import (KINDS, Document, current_stamps, doc_id, document_for, indexed_records,
-                                            is_indexed, kind_of, parse_doc_id)
+from marketplace.matching.documents import current_stamps, document_for, indexed_records
+from marketplace.matching.sync import CHANGES_KEY, STAMPS_FILE, ChangeSync, collect_changes, hook_commits  # noqa: F401
 
 log = logging.getLogger("marketplace.matching")
-STAMPS_FILE = "app_stamps.json"
 BUILD_LOCK = "build.lock"
-CHANGES_KEY = "matching_changes"
 RETRY_FAILED_BUILD_SECONDS = 30.0
 
 
@@ -53,7 +48,7 @@ def scenario_descriptions() -> dict[str, str]:
     return out
 
 
-class MatchingEngine:
+class MatchingEngine(ChangeSync):
     """Owns the HybridIndex replica of one app and keeps it true to the database."""
 
     def __init__(self, app: Flask):
@@ -314,124 +309,9 @@ class MatchingEngine:
                 log.warning("saved search index version %d is %s: keeping version %d", on_disk, exc,
                             index.version)
 
-    # ---- applying changes --------------------------------------------------------------------
-
-    def _documents(self, session: Session, doc_ids: list[str]) -> tuple[list[Document], list[str]]:
-        """Read the current documents for some ids; those no longer indexed come back as removals."""
-        docs, removals = [], []
-        for value in doc_ids:
-            kind, pk = parse_doc_id(value)
-            if kind == "org":
-                profile = session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == pk))
-                if profile is None:
-                    continue
-                kind, pk, value = "provider", profile.id, doc_id("provider", profile.id)
-            record = session.get(KINDS[kind], pk)
-            if record is not None and is_indexed(record):
-                docs.append(document_for(record))
-            else:
-                removals.append(value)
-        return docs, removals
-
-    def _apply_to(self, index: HybridIndex, stamps: dict[str, str], upserts: list[str],
-                  removals: list[str]) -> None:
-        """Re-encode and upsert some documents of an index and remove others (read, release, then encode)."""
-        docs, gone = self._read(lambda session: self._documents(session, upserts))
-        vectors = index.encoder.passage([d.text for d in docs]) if docs else None
-        with self._lock:
-            if docs:
-                index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], vectors=vectors)
-                stamps.update({d.doc_id: d.stamp for d in docs})
-            for value in set(removals) | set(gone):
-                index.remove(value)
-                stamps.pop(value, None)
-
-    def _apply(self, upserts: list[str]) -> None:
-        """Bring some documents of the served index up to date, then save."""
-        with self._lock:
-            index, stamps = self._index, self._stamps
-        if index is None:
-            return
-        self._apply_to(index, stamps, upserts, [])
-        self._save()
-
-    def _save(self) -> None:
-        """Save now, or (with MATCHING_SAVE_DELAY > 0) soon, coalescing the saves of a burst of edits."""
-        if self.save_delay <= 0:
-            self._save_now()
-            return
-        with self._lock:
-            if self._save_timer is None:
-                self._save_timer = threading.Timer(self.save_delay, self._save_now)
-                self._save_timer.daemon = True
-                self._save_timer.start()
-
-    def _save_now(self) -> None:
-        """Save the index and, beside it, the stamps of the documents it holds."""
-        with self._lock:
-            self._save_timer = None
-            if self._index is None:
-                return
-            version = self._index.save()
-            atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "stamps": dict(self._stamps)})
-
-    def flush(self) -> None:
-        """Write a pending delayed save at once (shutdown, CLI, tests)."""
-        timer = self._save_timer
-        if timer is not None:
-            timer.cancel()
-            self._save_now()
-
-    def apply_changes(self, doc_ids: set[str]) -> None:
-        """Bring the given documents up to date after a commit (in the background for large batches)."""
-        if not doc_ids:
-            return
-        with self._lock:
-            if self._index is None:
-                self._pending |= set(doc_ids)
-                return
-
-        def work():
-            try:
-                with self._apply_lock:
-                    self._apply(sorted(doc_ids))
-            except Exception:  # the index is derived data: log, and the next start catches up
-                log.exception("could not update the search index for %d documents", len(doc_ids))
-
-        if len(doc_ids) <= self.sync_limit:
-            work()
-        else:
-            thread = threading.Thread(target=work, name="reindex", daemon=True)
-            self._workers.append(thread)
-            thread.start()
-
-    def wait(self, timeout: float = 60) -> None:
-        """Wait for background index updates to finish (tests, CLI)."""
-        for thread in list(self._workers):
-            thread.join(timeout)
-        self._workers = [t for t in self._workers if t.is_alive()]
-
-
-def collect_changes(session: Session, flush_context) -> None:
-    """After a flush, remember which indexed documents the transaction touched."""
-    changes = session.info.setdefault(CHANGES_KEY, set())
-    for record in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(record, Organisation):
-            if record.id is not None and record.is_vendor:
-                changes.add(f"org:{record.id}")
-            continue
-        try:
-            kind = kind_of(record)
-        except TypeError:
-            continue
-        if record.id is not None:
-            changes.add(doc_id(kind, record.id))
-
 
 def install(app: Flask) -> None:
     """Create the app's engine and hook index maintenance onto database commits."""
-    from flask_sqlalchemy.session import Session as FlaskSession
-
     engine = MatchingEngine(app)
     app.extensions["matching"] = engine
     if app.config.get("MATCHING_WARM_ON_START"):
@@ -443,24 +323,4 @@ def install(app: Flask) -> None:
             if not warmed.is_set():
                 warmed.set()
                 threading.Thread(target=engine.warm, name="index-warmup", daemon=True).start()
-    if getattr(install, "_hooked", False):
-        return
-    install._hooked = True
-
-    @event.listens_for(FlaskSession, "after_flush")
-    def _after_flush(session, flush_context):
-        collect_changes(session, flush_context)
-
-    @event.listens_for(FlaskSession, "after_commit")
-    def _after_commit(session):
-        changes = session.info.pop(CHANGES_KEY, None)
-        if changes:
-            from flask import current_app
-
-            matching = current_app.extensions.get("matching") if current_app else None
-            if matching is not None:
-                matching.apply_changes(changes)
-
-    @event.listens_for(FlaskSession, "after_rollback")
-    def _after_rollback(session):
-        session.info.pop(CHANGES_KEY, None)
+    hook_commits()

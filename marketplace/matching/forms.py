@@ -1,4 +1,4 @@
-"""The search form (also used for the filters of recommendation and lead lists)."""
+"""The search form (also used for the filters of recommendation and lead lists); its kinds come from the registry."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -7,6 +7,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from marketplace.forms_common import VocabMixin, YuanField, strip_filter
+from marketplace.kinds import all_kinds
 
 QUERY_MAX_LENGTH = 500
 PARAMETERS = ("q", "kind", "industry", "scenario", "city", "deployment", "budget")
@@ -23,14 +24,17 @@ class SearchForm(VocabMixin, FlaskForm):
     q = StringField(_l("What do you need?"), filters=[strip_filter],
                     validators=[Optional(), Length(max=QUERY_MAX_LENGTH,
                                                    message=_l("A search can be at most %(max)d characters long."))])
-    kind = SelectField(_l("Kind"), validators=[Optional()],
-                       choices=[("", _l("Everything")), ("offering", _l("Offerings")), ("model", _l("Models")),
-                                ("provider", _l("Providers")), ("case", _l("Cases")), ("need", _l("Needs"))])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
     industry = SelectField(_l("Industry"), validators=[Optional()])
     scenario = SelectField(_l("Scenario"), validators=[Optional()])
     city = SelectField(_l("City"), validators=[Optional()])
     deployment = SelectField(_l("Deployment"), validators=[Optional()])
     budget = YuanField(_l("Budget up to (CNY)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        """Offer every registered kind in the kind filter."""
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("Everything"))] + [(k.name, k.plural) for k in all_kinds()]
 
     def filters(self) -> dict:
         """Return the valid filters as a dict for the matching services."""

@@ -3,26 +3,23 @@
 The only place the app calls the search index (through `MatchingEngine`). Filters are applied by the
 database (which records are visible and match the facets), the ranking by the index, and every result
 carries a `Match` explanation a person can read: shared key terms, same industry / scenario / city,
-deployment and budget fit, and a relevance figure.
+deployment and budget fit, and a relevance figure. Which kinds exist, which of their records a user may
+find with the filters, and how a record's cities, deployments, price and budget read all come from the
+registry of kinds (`marketplace.kinds`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from marketplace.accounts.models import Organisation, User
-from marketplace.cases.models import Case
-from marketplace.cases.services import PUBLIC_STATES
-from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
-from marketplace.db_types import contains_code
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Offering
 from marketplace.extensions import db
-from marketplace.matching.documents import KINDS, LIVE_NEED_STATES, SOLUTION_KINDS, doc_id, parse_doc_id
-from marketplace.needs.models import Need, NeedStatus, Visibility
-from marketplace.states import ListingState
-
-SEARCH_KINDS = ("offering", "model", "provider", "case", "need")
+from marketplace.kinds import REGISTRY, get_kind, kind_of, solution_kinds
+from marketplace.matching.documents import doc_id, parse_doc_id
+from marketplace.needs.models import Need, NeedStatus
 
 
 @dataclass
@@ -67,39 +64,8 @@ def encoder_text(text: str) -> str:
 
 
 def visible_ids(kind: str, filters: dict, user: User) -> set[str]:
-    """Return the doc ids of one kind that the user may see and that pass the facet filters."""
-    cls = KINDS[kind]
-    stmt = select(cls.id)
-    if kind in ("offering", "model", "provider"):
-        stmt = stmt.where(cls.state == ListingState.PUBLISHED.value)
-        if filters.get("industry"):
-            stmt = stmt.where(contains_code(cls.industries, filters["industry"]))
-        if filters.get("scenario"):
-            stmt = stmt.where(contains_code(cls.scenarios, filters["scenario"]))
-        if filters.get("city"):
-            if kind == "provider":
-                stmt = stmt.where(contains_code(ProviderProfile.cities_served, filters["city"]))
-            else:
-                stmt = stmt.join(cls.organisation).where(Organisation.city == filters["city"])
-        if filters.get("deployment") and kind != "provider":
-            stmt = stmt.where(contains_code(cls.deployments, filters["deployment"]))
-        if filters.get("budget") is not None and kind == "offering":
-            stmt = stmt.where(Offering.price_fen <= filters["budget"])
-    elif kind == "case":
-        stmt = stmt.where(Case.state.in_(PUBLIC_STATES))
-        for name in ("industry", "scenario", "city"):
-            if filters.get(name):
-                stmt = stmt.where(getattr(Case, name) == filters[name])
-    else:
-        stmt = stmt.where(Need.status.in_(filters.get("need_states") or LIVE_NEED_STATES))
-        if not user.is_authenticated:
-            stmt = stmt.where(Need.visibility == Visibility.PUBLIC.value)
-        for name in ("industry", "scenario", "city", "deployment"):
-            if filters.get(name):
-                stmt = stmt.where(getattr(Need, name) == filters[name])
-        if filters.get("budget") is not None:
-            stmt = stmt.where(or_(Need.budget_max_fen.is_(None), Need.budget_max_fen >= filters["budget"]))
-    return {doc_id(kind, pk) for pk in db.session.scalars(stmt)}
+    """Return the doc ids of one kind that the user may find and that pass the facet filters."""
+    return {doc_id(kind, pk) for pk in db.session.scalars(get_kind(kind).findable(filters, user))}
 
 
 def load_records(hits) -> dict[str, object]:
@@ -110,19 +76,12 @@ def load_records(hits) -> dict[str, object]:
         wanted.setdefault(kind, []).append(pk)
     records = {}
     for kind, pks in wanted.items():
-        cls = KINDS[kind]
+        if kind not in REGISTRY:
+            continue
+        cls = get_kind(kind).model
         for record in db.session.scalars(select(cls).where(cls.id.in_(pks))):
             records[doc_id(kind, record.id)] = record
     return records
-
-
-def record_city(record) -> set[str]:
-    """Return the cities a record is in or serves."""
-    if isinstance(record, ProviderProfile):
-        return set(record.cities_served) | {record.organisation.city}
-    if isinstance(record, (Need, Case)):
-        return {record.city} if record.city else set()
-    return {record.organisation.city}
 
 
 def display_terms(terms) -> list[str]:
@@ -132,6 +91,7 @@ def display_terms(terms) -> list[str]:
 
 def explain(kind: str, record, hit, context: dict) -> Match:
     """Build the explanation of one hit relative to the context (a need, a listing or search filters)."""
+    entry = get_kind(kind)
     match = Match(kind=kind, record=record, score=hit.score, terms=display_terms(hit.matched_terms),
                   dense_score=hit.dense_score)
     industries = set(context.get("industries") or [])
@@ -139,20 +99,18 @@ def explain(kind: str, record, hit, context: dict) -> Match:
     cities = set(context.get("cities") or [])
     match.same_industry = bool(industries & set(record.industries))
     match.same_scenario = bool(scenarios & set(record.scenarios))
-    match.same_city = bool(cities & record_city(record))
-    deployment = context.get("deployment")
-    if deployment and hasattr(record, "deployments"):
-        match.deployment_fit = deployment in (record.deployments or [])
-    elif deployment and isinstance(record, Need) and record.deployment:
-        match.deployment_fit = record.deployment == deployment
-    budget = context.get("budget")
-    if budget is not None and isinstance(record, Offering):
-        match.budget_fit = record.price_fen <= budget
+    match.same_city = bool(cities & entry.cities(record))
+    deployment, deployments = context.get("deployment"), entry.deployments(record)
+    if deployment and deployments is not None:
+        match.deployment_fit = deployment in deployments
+    budget, price = context.get("budget"), entry.price(record)
+    if budget is not None and price is not None:
+        match.budget_fit = price <= budget
         if not match.budget_fit:
-            match.over_budget_fen = record.price_fen - budget
-    price = context.get("price")
-    if price is not None and isinstance(record, Need) and record.budget_max_fen is not None:
-        match.budget_fit = price <= record.budget_max_fen
+            match.over_budget_fen = price - budget
+    offered, cap = context.get("price"), entry.budget_cap(record)
+    if offered is not None and cap is not None:
+        match.budget_fit = offered <= cap
     return match
 
 
@@ -171,7 +129,7 @@ def to_matches(hits, context: dict, min_score: float | None = None) -> list[Matc
 
 def search(query: str, filters: dict, user: User, k: int = 20) -> list[Match]:
     """Search all kinds (or the one in filters['kind']) for a free-text query, explained."""
-    kinds = [filters["kind"]] if filters.get("kind") in SEARCH_KINDS else list(SEARCH_KINDS)
+    kinds = [filters["kind"]] if filters.get("kind") in REGISTRY else list(REGISTRY)
     allowed = set().union(*(visible_ids(kind, filters, user) for kind in kinds))
     if not allowed or not query.strip():
         return []
@@ -200,12 +158,12 @@ def need_context(need: Need) -> dict:
 
 
 def rank_for_need(need: Need, user: User, per_kind: int = 5, filters: dict | None = None) -> dict[str, list[Match]]:
-    """Return the best offerings, models, providers and cases for a need (推荐方案), explained."""
+    """Return the best records of each solution kind for a need (推荐方案), explained."""
     filters = dict(filters or {})
     index = engine().index()
     source = doc_id("need", need.id)
     result: dict[str, list[Match]] = {}
-    for kind in SOLUTION_KINDS:
+    for kind in (k.name for k in solution_kinds()):
         allowed = visible_ids(kind, filters, user)
         if not allowed:
             result[kind] = []
@@ -221,18 +179,18 @@ def rank_for_need(need: Need, user: User, per_kind: int = 5, filters: dict | Non
 
 def listing_context(listing) -> dict:
     """The facts of a listing that explanations compare needs or listings against."""
-    price = listing.price_fen if isinstance(listing, Offering) else None
+    entry = kind_of(listing)
     return {"industries": listing.industries, "scenarios": listing.scenarios,
-            "cities": sorted(record_city(listing)), "price": price}
+            "cities": sorted(entry.cities(listing)), "price": entry.price(listing)}
 
 
 def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
     """Return the open needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
     from marketplace.proposals.services import hidden_stale_need_ids
 
-    allowed = visible_ids("need", {"need_states": (NeedStatus.OPEN.value,)}, user)
+    allowed = visible_ids("need", {"statuses": (NeedStatus.OPEN.value,)}, user)
     allowed -= {doc_id("need", pk) for pk in hidden_stale_need_ids()}
-    source = doc_id(KIND_OF[type(listing)], listing.id)
+    source = doc_id(kind_of(listing).name, listing.id)
     index = engine().index()
     if not allowed or source not in index:
         return []
@@ -241,7 +199,7 @@ def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
 
 def similar_listings(listing, user: User, k: int = 5) -> list[Match]:
     """Return published listings of the same kind like this one (相似方案), explained."""
-    kind = KIND_OF[type(listing)]
+    kind = kind_of(listing).name
     source = doc_id(kind, listing.id)
     allowed = visible_ids(kind, {}, user) - {source}
     index = engine().index()
@@ -295,6 +253,3 @@ def best_solution_similarity(needs: list[Need], user: User) -> dict[int, float] 
         if best is not None:
             out[need.id] = best
     return out
-
-
-KIND_OF = {Offering: "offering", IndustrialModel: "model", ProviderProfile: "provider", Case: "case", Need: "need"}

@@ -1,22 +1,21 @@
 """Matching views: the search page, a need's 推荐方案 and a listing's leads and similar listings."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request, session
 from flask_login import current_user
 
 from marketplace.analytics import services as analytics
-from marketplace.catalog.models import IndustrialModel, Offering
-from marketplace.catalog.services import can_view
 from marketplace.extensions import db, limiter
+from marketplace.kinds import REGISTRY, get_kind
 from marketplace.matching import bp
 from marketplace.matching.forms import SearchForm
 from marketplace.matching.services import (best_similarity, leads_for_listing, predict_scenarios, rank_for_need,
                                            search, similar_listings)
-from marketplace.needs.models import Need
-from marketplace.needs.services import can_view_need
+from marketplace.permissions import can
+from marketplace.proposals.services import invitable_kinds
 from marketplace.web import render_page
 
-LISTINGS = {"offering": Offering, "model": IndustrialModel}
+LAST_SEARCH_KEY = "last_search"
 RATE_LIMITED_SEARCHES = ("matching.search_page", "api.search_api")
 
 
@@ -55,8 +54,9 @@ def render_search(form: SearchForm, status: int = 200, record: bool = True):
     query = form.q.data or ""
     matches = search(query, form.filters(), current_user) if query else []
     if record:
-        analytics.record_search(query, form.filters(), len(matches), best_similarity(matches),
-                                signed_in=current_user.is_authenticated)
+        session[LAST_SEARCH_KEY] = analytics.record_search(
+            query, form.filters(), len(matches), best_similarity(matches),
+            signed_in=current_user.is_authenticated, previous=session.get(LAST_SEARCH_KEY))
     predicted = predict_scenarios(query) if query and not form.scenario.data else []
     return render_page("matching/search.html", form=form, matches=matches, query=query, predicted=predicted), \
         status
@@ -70,22 +70,27 @@ def search_page():
 
 @bp.route("/needs/<int:need_id>/solutions")
 def need_solutions(need_id: int):
-    """The 推荐方案 block of a need: ranked offerings, models, providers and cases (htmx fragment)."""
-    need = db.session.get(Need, need_id)
-    if need is None or not can_view_need(need, current_user):
+    """The 推荐方案 block of a need: ranked records of each solution kind (htmx fragment)."""
+    need_kind = get_kind("need")
+    need = db.session.get(need_kind.model, need_id)
+    if need is None or not need_kind.is_visible_to(need, current_user):
         abort(404)
     form = filter_form()
     ranked = rank_for_need(need, current_user, filters=form.filters())
-    return render_template("matching/_need_solutions.html", need=need, ranked=ranked, form=form)
+    return render_template("matching/_need_solutions.html", need=need, ranked=ranked, form=form,
+                           invite_kinds=invitable_kinds(need, current_user))
 
 
-@bp.route("/listings/<any(offering, model):kind>/<int:listing_id>/matches")
+@bp.route("/listings/<kind>/<int:listing_id>/matches")
 def listing_matches(kind: str, listing_id: int):
     """A listing's 匹配需求 (leads, for its vendor) and 相似方案 (for everyone), as an htmx fragment."""
-    listing = db.session.get(LISTINGS[kind], listing_id)
-    if listing is None or not can_view(listing, current_user):
+    entry = REGISTRY.get(kind)
+    if entry is None or not entry.listing:
         abort(404)
-    owner = current_user.is_authenticated and current_user.organisation_id == listing.organisation_id
+    listing = db.session.get(entry.model, listing_id)
+    if listing is None or not entry.is_visible_to(listing, current_user):
+        abort(404)
+    owner = can(current_user, "listing.edit", listing)
     leads = leads_for_listing(listing, current_user) if owner else []
     return render_template("matching/_listing_matches.html", listing=listing, kind=kind, owner=owner,
                            leads=leads, similar=similar_listings(listing, current_user))

@@ -11,21 +11,25 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
-from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.extensions import db
+from marketplace.kinds import get_kind
 from marketplace.matching.documents import doc_id
-from marketplace.needs.models import Need, NeedStatus
+from marketplace.needs.models import Need
+from marketplace.needs.selectors import needs_for_leads
 from marketplace.notifications.models import AlertSetting, NeedAlert, SavedSearch
 from marketplace.notifications.services import notify, notify_users, now, path_for
-from marketplace.states import ListingState
+
+
+ALERT_KINDS = ("offering", "model")
+"""The kinds of listing whose likeness to a new need alerts their vendor."""
 
 
 def vendor_listing_ids(vendor_id: int) -> set[str]:
-    """Return the index doc ids of a vendor's published offerings and models."""
+    """Return the index doc ids of a vendor's indexed (published) offerings and models."""
     out = set()
-    for kind, cls in (("offering", Offering), ("model", IndustrialModel)):
-        out |= {doc_id(kind, pk) for pk in db.session.scalars(select(cls.id).where(
-            cls.organisation_id == vendor_id, cls.state == ListingState.PUBLISHED.value))}
+    for kind in map(get_kind, ALERT_KINDS):
+        stmt = kind.indexed().with_only_columns(kind.model.id).where(kind.model.organisation_id == vendor_id)
+        out |= {doc_id(kind.name, pk) for pk in db.session.scalars(stmt)}
     return out
 
 
@@ -40,11 +44,11 @@ def need_similarity(need: Need, allowed: set[str]) -> float | None:
 
 
 def find_need_alerts(today: date, similarity=need_similarity) -> int:
-    """Record, once per vendor and need, recent open needs whose similarity to its listings passes the threshold."""
+    """Record, once per vendor and need, recent live needs (leads) whose similarity to its listings passes the threshold."""
     threshold = float(current_app.config["NEED_ALERT_SIMILARITY"])
     since = today - timedelta(days=int(current_app.config["NEED_ALERT_WINDOW_DAYS"]))
-    needs = list(db.session.scalars(select(Need).where(Need.status == NeedStatus.OPEN.value,
-                                                       Need.created_at >= since).order_by(Need.id)))
+    grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])
+    needs = list(db.session.scalars(needs_for_leads(today, grace).where(Need.created_at >= since).order_by(Need.id)))
     opted_out = set(db.session.scalars(select(AlertSetting.organisation_id).where(AlertSetting.need_digest.is_(False))))
     vendors = [v for v in db.session.scalars(select(Organisation.id).where(Organisation.kind == "vendor")
                                              .order_by(Organisation.id)) if v not in opted_out]

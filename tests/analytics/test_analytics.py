@@ -74,15 +74,83 @@ def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendatio
 
 
 def test_record_search_logs_queries_and_keeps_what_people_finished_typing(in_app):
-    """Blank queries are not logged; a query extending the previous one within seconds replaces it; others add rows."""
-    record_search("   ", {}, 0, None)
-    record_search("SMT", {}, 5, 0.86)
-    record_search("SMT AOI", {}, 7, 0.90)
-    record_search("SMT AOI 误报", {"kind": "offering"}, 3, 0.93)
-    record_search("空压机", {}, 4, 0.91)
+    """Blank queries are not logged; a query extending the searcher's previous one within seconds replaces it.
+
+    (The searcher's previous search is the mark `record_search` returned, which the search page keeps in the
+    searcher's session.)
+    """
+    mark = record_search("   ", {}, 0, None)
+    mark = record_search("SMT", {}, 5, 0.86, previous=mark)
+    mark = record_search("SMT AOI", {}, 7, 0.90, previous=mark)
+    mark = record_search("SMT AOI 误报", {"kind": "offering"}, 3, 0.93, previous=mark)
+    record_search("空压机", {}, 4, 0.91, previous=mark)
     rows = list(db.session.execute(db.select(SearchLog.query, SearchLog.filters, SearchLog.result_count,
                                              SearchLog.best_score).order_by(SearchLog.id)))
     assert rows == [("SMT AOI 误报", '{"kind": "offering"}', 3, 0.93), ("空压机", "{}", 4, 0.91)]
+
+
+def test_two_people_typing_at_once_keep_their_own_searches(in_app):
+    """Interleaved as-you-type searches of two signed-in users each fold into their own row, never the other's."""
+    alice = bob = None
+    alice = record_search("视觉", {}, 5, 0.86, previous=alice)
+    bob = record_search("视觉检测 陶瓷", {}, 2, 0.88, previous=bob)  # extends Alice's "视觉", but is Bob's own
+    alice = record_search("视觉检测", {}, 4, 0.90, previous=alice)
+    bob = record_search("视觉检测 陶瓷 针孔", {}, 1, 0.91, previous=bob)
+    alice = record_search("视觉检测 注塑", {}, 3, 0.92, previous=alice)
+    rows = sorted(db.session.scalars(db.select(SearchLog.query)))
+    assert rows == sorted(["视觉检测 注塑", "视觉检测 陶瓷 针孔"])
+
+
+def test_two_visitors_typing_at_once_keep_their_own_counts(in_app):
+    """Interleaved visitors' prefixes fold into their own query's daily count, never into the other visitor's."""
+    from marketplace.analytics.models import SearchStat
+
+    first = second = None
+    first = record_search("空压", {}, 3, 0.85, signed_in=False, previous=first)
+    second = record_search("空压机 节能", {}, 2, 0.87, signed_in=False, previous=second)
+    first = record_search("空压机", {}, 4, 0.89, signed_in=False, previous=first)
+    second = record_search("空压机 节能 改造", {}, 1, 0.90, signed_in=False, previous=second)
+    counts = dict(db.session.execute(db.select(SearchStat.query, SearchStat.times)).all())
+    assert counts == {"空压机": 1, "空压机 节能 改造": 1}
+
+
+def test_interleaved_typists_on_the_search_page_each_keep_their_finished_query(app, client, auth):
+    """Two signed-in people and two visitors typing on /search at once: each keeps their own finished query.
+
+    The prefix merge is keyed by the searcher's session, so one person's keystrokes never overwrite (or get
+    folded into) another's row or count.
+    """
+    from marketplace.analytics.models import SearchStat
+    from tests.factories import DEFAULT_PASSWORD
+
+    with app.app_context():
+        make_offering(make_user("vendor").organisation)
+        other_email = make_user("enterprise").email
+    auth.as_role("enterprise")
+    other = app.test_client()
+    assert other.post("/accounts/login", data={"email": other_email, "password": DEFAULT_PASSWORD}).status_code == 302
+    for who, query in ((client, "注塑"), (other, "注塑件外观"), (client, "注塑件"), (other, "注塑件外观缺陷检测"),
+                       (client, "注塑件 模具")):
+        assert who.get("/search", query_string={"q": query}).status_code == 200
+    first, second = app.test_client(), app.test_client()
+    for who, query in ((first, "空压"), (second, "空压机节能"), (first, "空压机"), (second, "空压机节能改造")):
+        assert who.get("/search", query_string={"q": query}).status_code == 200
+    with app.app_context():
+        assert sorted(db.session.scalars(db.select(SearchLog.query))) == sorted(["注塑件 模具", "注塑件外观缺陷检测"])
+        counts = dict(db.session.execute(db.select(SearchStat.query, SearchStat.times)).all())
+        assert counts == {"空压机": 1, "空压机节能改造": 1}
+
+
+def test_a_forged_or_stale_mark_never_rewrites_another_row(in_app):
+    """A mark naming someone else's row (or an old one) only adds a row: the merge needs the same query and recency."""
+    from datetime import datetime, timezone
+
+    other = record_search("激光切割", {}, 3, 0.85)
+    record_search("激光切割机 维修", {}, 1, 0.80, previous={**other, "query": "激光"})
+    old = {**other, "at": datetime(2020, 1, 1, tzinfo=timezone.utc).isoformat()}
+    record_search("激光切割 厚板", {}, 1, 0.80, previous=old)
+    rows = sorted(db.session.scalars(db.select(SearchLog.query)))
+    assert rows == sorted(["激光切割", "激光切割机 维修", "激光切割 厚板"])
 
 
 def test_weak_searches_are_those_below_the_threshold_weakest_first(in_app):

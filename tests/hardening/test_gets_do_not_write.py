@@ -38,10 +38,13 @@ def test_signed_in_searches_are_still_logged(app, client, auth):
 
 
 def test_counters_keep_the_weak_search_figures_and_what_people_finished_typing(in_app):
-    """Prefixes typed within seconds fold into the finished query; weak searches merge logs and counters."""
+    """Prefixes one visitor typed within seconds fold into the finished query; weak searches merge logs and counters.
+
+    (`previous` is the visitor's last counted search, which the search page keeps in their session.)
+    """
     now = datetime.now(timezone.utc)
-    count_search("激光", 0, None, moment=now)
-    count_search("激光切割", 3, 0.85, moment=now + timedelta(seconds=2))
+    typed = count_search("激光", 0, None, moment=now)
+    count_search("激光切割", 3, 0.85, moment=now + timedelta(seconds=2), previous=typed)
     count_search("激光切割", 2, 0.80, moment=now + timedelta(minutes=5))
     count_search("SMT AOI", 7, 0.93, moment=now + timedelta(minutes=6))
     db.session.add(SearchLog(query="激光切割", filters="{}", result_count=1, best_score=0.86, created_at=now))

@@ -1,0 +1,167 @@
+"""Keeping the index replica in step with commits: which documents a transaction touched, and applying them.
+
+`collect_changes` notes, after each flush, the documents of indexed records (and of vendors, whose name
+is part of their provider profile's text) that the transaction wrote; after the commit the app's engine
+re-reads those documents, encodes them outside any transaction and applies them to the served index,
+then saves it (at once, or after MATCHING_SAVE_DELAY to coalesce a burst of edits). `ChangeSync` is
+the half of `MatchingEngine` that does this; `hook_commits` attaches it to the session events once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from embeddings import HybridIndex
+from embeddings.fsio import atomic_write_json
+from marketplace.accounts.models import Organisation
+from marketplace.catalog.models import ProviderProfile
+from marketplace.matching.documents import Document, doc_id, document_for, is_indexed, kind_of, model_of, parse_doc_id
+
+log = logging.getLogger("marketplace.matching")
+STAMPS_FILE = "app_stamps.json"
+CHANGES_KEY = "matching_changes"
+
+
+class ChangeSync:
+    """Applies committed changes to the served index and saves it (mixed into `MatchingEngine`)."""
+
+    def _documents(self, session: Session, doc_ids: list[str]) -> tuple[list[Document], list[str]]:
+        """Read the current documents for some ids; those no longer indexed come back as removals."""
+        docs, removals = [], []
+        for value in doc_ids:
+            kind, pk = parse_doc_id(value)
+            if kind == "org":
+                profile_id = session.scalar(select(ProviderProfile.id).where(ProviderProfile.organisation_id == pk))
+                if profile_id is None:
+                    continue
+                kind, pk, value = "provider", profile_id, doc_id("provider", profile_id)
+            record = session.get(model_of(kind), pk)
+            if record is not None and is_indexed(record):
+                docs.append(document_for(record))
+            else:
+                removals.append(value)
+        return docs, removals
+
+    def _apply_to(self, index: HybridIndex, stamps: dict[str, str], upserts: list[str],
+                  removals: list[str]) -> None:
+        """Re-encode and upsert some documents of an index and remove others (read, release, then encode)."""
+        docs, gone = self._read(lambda session: self._documents(session, upserts))
+        vectors = index.encoder.passage([d.text for d in docs]) if docs else None
+        with self._lock:
+            if docs:
+                index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], vectors=vectors)
+                stamps.update({d.doc_id: d.stamp for d in docs})
+            for value in set(removals) | set(gone):
+                index.remove(value)
+                stamps.pop(value, None)
+
+    def _apply(self, upserts: list[str]) -> None:
+        """Bring some documents of the served index up to date, then save."""
+        with self._lock:
+            index, stamps = self._index, self._stamps
+        if index is None:
+            return
+        self._apply_to(index, stamps, upserts, [])
+        self._save()
+
+    def _save(self) -> None:
+        """Save now, or (with MATCHING_SAVE_DELAY > 0) soon, coalescing the saves of a burst of edits."""
+        if self.save_delay <= 0:
+            self._save_now()
+            return
+        with self._lock:
+            if self._save_timer is None:
+                self._save_timer = threading.Timer(self.save_delay, self._save_now)
+                self._save_timer.daemon = True
+                self._save_timer.start()
+
+    def _save_now(self) -> None:
+        """Save the index and, beside it, the stamps of the documents it holds."""
+        with self._lock:
+            self._save_timer = None
+            if self._index is None:
+                return
+            version = self._index.save()
+            atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "stamps": dict(self._stamps)})
+
+    def flush(self) -> None:
+        """Write a pending delayed save at once (shutdown, CLI, tests)."""
+        timer = self._save_timer
+        if timer is not None:
+            timer.cancel()
+            self._save_now()
+
+    def apply_changes(self, doc_ids: set[str]) -> None:
+        """Bring the given documents up to date after a commit (in the background for large batches)."""
+        if not doc_ids:
+            return
+        with self._lock:
+            if self._index is None:
+                self._pending |= set(doc_ids)
+                return
+
+        def work():
+            try:
+                with self._apply_lock:
+                    self._apply(sorted(doc_ids))
+            except Exception:  # the index is derived data: log, and the next start catches up
+                log.exception("could not update the search index for %d documents", len(doc_ids))
+
+        if len(doc_ids) <= self.sync_limit:
+            work()
+        else:
+            thread = threading.Thread(target=work, name="reindex", daemon=True)
+            self._workers.append(thread)
+            thread.start()
+
+    def wait(self, timeout: float = 60) -> None:
+        """Wait for background index updates to finish (tests, CLI)."""
+        for thread in list(self._workers):
+            thread.join(timeout)
+        self._workers = [t for t in self._workers if t.is_alive()]
+
+
+def collect_changes(session: Session, flush_context) -> None:
+    """After a flush, remember which indexed documents the transaction touched."""
+    changes = session.info.setdefault(CHANGES_KEY, set())
+    for record in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(record, Organisation):
+            if record.id is not None and record.is_vendor:
+                changes.add(f"org:{record.id}")
+            continue
+        try:
+            kind = kind_of(record)
+        except TypeError:
+            continue
+        if record.id is not None:
+            changes.add(doc_id(kind, record.id))
+
+
+def hook_commits() -> None:
+    """Attach change collection and application to every Flask-SQLAlchemy session (once per process)."""
+    from flask_sqlalchemy.session import Session as FlaskSession
+
+    if getattr(hook_commits, "_hooked", False):
+        return
+    hook_commits._hooked = True
+
+    @event.listens_for(FlaskSession, "after_flush")
+    def _after_flush(session, flush_context):
+        collect_changes(session, flush_context)
+
+    @event.listens_for(FlaskSession, "after_commit")
+    def _after_commit(session):
+        changes = session.info.pop(CHANGES_KEY, None)
+        if changes:
+            from flask import current_app
+
+            matching = current_app.extensions.get("matching") if current_app else None
+            if matching is not None:
+                matching.apply_changes(changes)
+
+    @event.listens_for(FlaskSession, "after_rollback")
+    def _after_rollback(session):
+        session.info.pop(CHANGES_KEY, None)
