@@ -70,6 +70,7 @@ def render_schedule(event: Event, form: MeetingForm | None = None, status: int =
     moves = {m.id: {t.name: t for t in MEETING.available(m, current_user)} for m in event.meetings}
     return render_template("events/schedule.html", event=event, grid=grid, form=form or meeting_form(event),
                            counts=outcome_counts(event), outcome_form=OutcomeForm(), moves=moves,
+                           no_shows={m.id for m in event.meetings if m.held is False},
                            may_run=can(current_user, "event.run", event), may_schedule=may_schedule(event)), status
 
 
