@@ -11,8 +11,8 @@ from marketplace.analytics.services import (funnel, good_search_threshold, heatm
                                             to_csv, voucher_use_by_city, weak_searches)
 from marketplace.matching.services import best_solution_similarity
 from marketplace.money import format_fen
+from marketplace.permissions import permission_required
 from marketplace.templating import current_locale, term_label
-from marketplace.web import role_required
 
 
 def stage_labels() -> dict[str, str]:
@@ -57,7 +57,7 @@ def vouchers_context() -> dict:
 
 
 @bp.route("/")
-@role_required("center")
+@permission_required("analytics.view")
 def index():
     """The transformation map for promotion centers: heatmap, funnel, weak searches, vouchers."""
     return render_template("analytics/index.html", **map_context(), **funnel_context(), **searches_context(),
@@ -88,7 +88,7 @@ def heatmap_csv():
 
 
 @bp.route("/funnel.csv")
-@role_required("center")
+@permission_required("analytics.view")
 def funnel_csv():
     """Download the need funnel: stage and number of needs."""
     result = funnel(best_solution_similarity(live_needs(), current_user))
@@ -98,7 +98,7 @@ def funnel_csv():
 
 
 @bp.route("/searches.csv")
-@role_required("center")
+@permission_required("analytics.view")
 def searches_csv():
     """Download the searches that found nothing good."""
     return csv_response("weak-searches", ["query", "times", "best_similarity", "max_results"],
@@ -107,7 +107,7 @@ def searches_csv():
 
 
 @bp.route("/vouchers.csv")
-@role_required("center")
+@permission_required("analytics.view")
 def vouchers_csv():
     """Download voucher use by city (only the header while there are no orders)."""
     return csv_response("voucher-use-by-city", ["city", "city_name", "orders", "voucher_fen"],

@@ -1,62 +1,66 @@
-"""Figures for the home page and each role's dashboard."""
+"""Figures for the home page and each user's dashboard.
+
+What the home page counts and lists comes from the registry of kinds (each kind's selector of the records
+people can find); which dashboard sections a user gets comes from the permission rules, never from roles.
+"""
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.cases.models import Case
-from marketplace.cases.services import PUBLIC_STATES
-from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+from marketplace.cases.selectors import featured_first
+from marketplace.catalog.models import ProviderProfile
 from marketplace.catalog.services import browse_listings
 from marketplace.extensions import db
-from marketplace.needs.models import Need, NeedStatus, Visibility
-from marketplace.states import ListingState
+from marketplace.kinds import all_kinds, get_kind
+from marketplace.needs.models import Need
+from marketplace.needs.selectors import stale_need_ids
+from marketplace.permissions import can
 
 
-def marketplace_counts() -> dict[str, int]:
-    """Count what the marketplace holds publicly: providers, models, offerings, open needs, cases."""
-    published = ListingState.PUBLISHED.value
-
-    def count(stmt) -> int:
-        return db.session.scalar(stmt) or 0
-
-    return {
-        "providers": count(select(func.count()).select_from(ProviderProfile).where(ProviderProfile.state == published)),
-        "models": count(select(func.count()).select_from(IndustrialModel).where(IndustrialModel.state == published)),
-        "offerings": count(select(func.count()).select_from(Offering).where(Offering.state == published)),
-        "needs": count(select(func.count()).select_from(Need).where(Need.status == NeedStatus.OPEN.value)),
-        "cases": count(select(func.count()).select_from(Case).where(Case.state.in_(PUBLIC_STATES))),
-    }
+def marketplace_counts(user=None) -> dict[str, int]:
+    """Count, per kind, what the user could find: published listings, public cases, live needs they may read."""
+    return {kind.collection: db.session.scalar(select(func.count()).select_from(
+        kind.findable({}, user).subquery())) or 0 for kind in all_kinds()}
 
 
-def latest_public(limit: int = 4) -> dict[str, list]:
-    """Return the newest published offerings, open public needs and featured cases for the home page."""
+def latest_public(user=None, limit: int = 4) -> dict[str, list]:
+    """Return the newest published offerings, live needs the user may read and public cases (featured first)."""
     offerings = list(db.session.scalars(browse_listings("offering", {}).limit(limit)))
-    needs = list(db.session.scalars(select(Need).where(Need.status == NeedStatus.OPEN.value,
-                                                        Need.visibility == Visibility.PUBLIC.value)
+    needs = list(db.session.scalars(select(Need).where(Need.id.in_(get_kind("need").findable({}, user)))
                                     .order_by(Need.created_at.desc(), Need.id.desc()).limit(limit)))
-    cases = list(db.session.scalars(select(Case).where(Case.state.in_(PUBLIC_STATES))
-                                    .order_by((Case.state == "featured").desc(), Case.year.desc()).limit(3)))
+    cases = list(db.session.scalars(get_kind("case").indexed()
+                                    .order_by(featured_first(), Case.year.desc()).limit(3)))
     return {"offerings": offerings, "needs": needs, "cases": cases}
 
 
-def dashboard_for(user: User) -> dict:
-    """Return what the user's role should see first on the dashboard."""
-    org = user.organisation
-    data: dict = {"org": org}
-    if org.is_enterprise:
-        from datetime import date
+def dashboard_sections(user: User) -> dict[str, bool]:
+    """Say which dashboard sections a user gets, each from the permission that its work needs."""
+    return {"buyer": can(user, "need.post"), "seller": can(user, "listing.create"),
+            "curator": can(user, "case.curate"), "events": can(user, "event.register"),
+            "accounts": can(user, "accounts.manage")}
 
+
+def dashboard_for(user: User, today: date | None = None) -> dict:
+    """Return the user's dashboard: its sections and the records each one lists."""
+    org = user.organisation
+    sections = dashboard_sections(user)
+    data: dict = {"org": org, "sections": sections}
+    if sections["buyer"]:
         from marketplace.orders.services import voucher_summary
 
-        data["summary"] = voucher_summary(org, date.today().year)
+        data["summary"] = voucher_summary(org, (today or date.today()).year)
         data["needs"] = list(db.session.scalars(select(Need).where(Need.organisation_id == org.id)
                                                 .order_by(Need.created_at.desc())))
-    if org.is_vendor:
+        data["stale_need_ids"] = stale_need_ids([n.id for n in data["needs"]])
+    if sections["seller"]:
         data["profile"] = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
         data["models"] = list(db.session.scalars(browse_listings("model", {}, owner_id=org.id)))
         data["offerings"] = list(db.session.scalars(browse_listings("offering", {}, owner_id=org.id)))
-    if org.is_center:
+    if sections["curator"]:
         data["cases"] = list(db.session.scalars(select(Case).where(Case.center_id == org.id)
                                                 .order_by(Case.year.desc(), Case.id.desc())))
     return data

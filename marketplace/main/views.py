@@ -13,7 +13,7 @@ from marketplace.web import redirect_back, safe_url
 @bp.route("/")
 def home():
     """Show what the marketplace holds and where each role starts."""
-    return render_template("main/home.html", counts=marketplace_counts(), latest=latest_public())
+    return render_template("main/home.html", counts=marketplace_counts(current_user), latest=latest_public())
 
 
 @bp.route("/dashboard")

@@ -1,0 +1,52 @@
+"""What the site navigation shows a user: unread notifications and messages, counted once per request.
+
+`nav_counts` is offered to every template by a context processor; it counts nothing until a template
+reads it (htmx fragments never do), then at most one query per figure, kept for the rest of the request.
+Which links the navigation shows is asked of the permission rules in `templates/base.html`.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from flask import Flask, g, has_request_context
+from flask_login import current_user
+
+from marketplace.permissions import signed_in
+
+
+class UnreadCounts:
+    """The unread notifications and messages of the current user, each counted on first use."""
+
+    @cached_property
+    def user(self):
+        """The signed-in user of the request, or None (visitors, and renders outside a request, have none)."""
+        if not has_request_context():
+            return None
+        user = current_user._get_current_object()
+        return user if signed_in(user) else None
+
+    @cached_property
+    def notifications(self) -> int:
+        """Unread notifications of the user."""
+        from marketplace.notifications.services import unread_count
+
+        return unread_count(self.user) if self.user is not None else 0
+
+    @cached_property
+    def messages(self) -> int:
+        """Messages to the user's organisation that nobody there has read yet."""
+        from marketplace.proposals.services import unread_messages
+
+        return unread_messages(self.user) if self.user is not None else 0
+
+
+def unread_counts() -> UnreadCounts:
+    """Return this request's unread counts of the current user (one object per request)."""
+    if "nav_counts" not in g:
+        g.nav_counts = UnreadCounts()
+    return g.nav_counts
+
+
+def install(app: Flask) -> None:
+    """Offer `nav_counts` to every template."""
+    app.context_processor(lambda: {"nav_counts": unread_counts()})
