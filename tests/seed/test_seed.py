@@ -88,3 +88,20 @@ def test_demo_accounts_sign_in_for_every_role(app, runner, client, auth):
         assert auth.login(email, DEMO_PASSWORD).status_code == 302, role
         assert client.get("/dashboard").status_code == 200
         auth.logout()
+
+
+def test_seeded_orders_happen_in_order(app, runner):
+    """Every seeded order is paid after it was placed and delivered or refunded after it was paid."""
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+    from marketplace.orders.models import Order
+
+    runner.invoke(args=["seed"])
+    with app.app_context():
+        for order in db.session.scalars(select(Order)):
+            if order.paid_at:
+                assert order.created_at <= order.paid_at, order.id
+            for later in (order.fulfilled_at, order.refunded_at):
+                if later:
+                    assert order.paid_at is not None and order.paid_at <= later, order.id
