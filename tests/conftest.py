@@ -8,10 +8,47 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.routing import Rule
 
 from marketplace import create_app
 from marketplace.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+@event.listens_for(Engine, "connect")
+def unsynced_sqlite(dbapi_connection, _record) -> None:
+    """Test databases are thrown away, so SQLite need not wait for the disk at every commit."""
+    if type(dbapi_connection).__module__.split(".")[0] in ("sqlite3", "pysqlite2"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.close()
+
+
+def defer_url_builders() -> None:
+    """Compile each URL rule's builder when it first builds a URL, not for every rule of every test app.
+
+    Compiling the builders of all the app's rules is most of what `create_app` costs, and the suite
+    creates an app per test while each test builds only a few kinds of URL; the builders are the same.
+    """
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "deferred", False):
+        return
+
+    def deferred(self, append_unknown: bool = True):
+        def build(rule, **values):
+            real = compile_builder(rule, append_unknown).__get__(rule, None)
+            setattr(rule, "_build_unknown" if append_unknown else "_build", real)
+            return real(**values)
+
+        return build
+
+    deferred.deferred = True
+    Rule._compile_builder = deferred
+
+
+defer_url_builders()
 
 
 def pytest_report_header(config):
