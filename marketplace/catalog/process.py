@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+from marketplace.kinds import listing_kinds
 from marketplace.process import Ask, Process, Transition
 from marketplace.states import ListingState
 
 DRAFT, PUBLISHED, DELISTED = ListingState.DRAFT.value, ListingState.PUBLISHED.value, ListingState.DELISTED.value
 
-KINDS = {"provider": ProviderProfile, "model": IndustrialModel, "offering": Offering}
+KINDS = {kind.name: kind.model for kind in listing_kinds()}
+"""The kinds of listing and their model classes, as the registry of kinds (`marketplace.kinds`) has them."""
 
 
 TRANSITIONS = (

@@ -22,12 +22,10 @@ from marketplace.catalog.services import (
     vendor_models,
 )
 from marketplace.extensions import db
+from marketplace.kinds import get_kind
 from marketplace.permissions import can, permission_required, require
 from marketplace.reviews.services import review_panel
 from marketplace.web import paginate, perform, render_page
-
-DETAIL_ENDPOINTS = {"provider": "catalog.provider_detail", "model": "catalog.model_detail",
-                    "offering": "catalog.offering_detail"}
 
 
 def visible_or_404(cls, listing_id: int):
@@ -237,8 +235,8 @@ SUCCESS = {"publish": lambda: _("Published."), "delist": lambda: _("Delisted."),
 @login_required
 def listing_transition(kind: str, listing_id: int, action: str):
     """Fire one move of the listing process: the owner publishes or delists, an admin takes it down."""
-    db.get_or_404(KINDS[kind], listing_id)
+    listing = db.get_or_404(KINDS[kind], listing_id)
     process = LISTING[kind]
     values = {a.name: request.form.get(a.name, "")[:2000] for a in process.transition(action).asks}
     perform(lambda: process.fire(listing_id, action, current_user, **values), SUCCESS[action])
-    return redirect(url_for(DETAIL_ENDPOINTS[kind], listing_id=listing_id))
+    return redirect(get_kind(kind).url(listing))

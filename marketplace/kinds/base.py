@@ -1,0 +1,187 @@
+"""The parts of a searchable kind (`Kind`), the registry they are kept in, and its look-ups.
+
+CTFd's challenge types are the pattern (`BaseChallenge`, `CHALLENGE_CLASSES`, `get_chal_class`): a kind is a
+`Kind` subclass registered once with `@register`; everything else asks `get_kind`, `kind_of`, `all_kinds`,
+`solution_kinds`, `listing_kinds` or `by_collection`. This module imports no feature package, so any module
+may import it without an import cycle.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, url_for
+from sqlalchemy import Select
+
+from marketplace import vocab
+from marketplace.permissions import can
+
+
+class ModelRef:
+    """A kind's model class, named as "package.module:Class" and imported on first use.
+
+    The registry imports no feature package when it loads, so any module (a feature's process, search,
+    the API) may import it without an import cycle.
+    """
+
+    def __init__(self, path: str):
+        """Remember where the class lives."""
+        self.path = path
+
+    def __get__(self, kind, owner=None):
+        """Return the class."""
+        module, _, name = self.path.partition(":")
+        return getattr(import_module(module), name)
+
+
+class Kind:
+    """One searchable kind; subclasses fill in the parts (CTFd's `BaseChallenge` is the pattern)."""
+
+    name: str = ""
+    model: type = None  # type: ignore[assignment]
+    label: Any = None  # one record, e.g. "Offering"
+    plural: Any = None  # the search filter's choice, e.g. "Offerings"
+    collection: str = ""  # the JSON API's path segment, e.g. "offerings"
+    detail_endpoint: str = ""
+    detail_arg: str = "id"
+    view_permission: str = ""  # the named rule that says who may read one record
+    solution: bool = False  # offered to a need as a solution (推荐方案)
+    listing: bool = False  # a vendor's published listing (profile, model card, offering)
+    hidden_status: int = 404  # what the API answers for a record the caller may not read
+
+    @property
+    def card_template(self) -> str:
+        """The template that draws one record of this kind as a card (search, solutions, home)."""
+        return f"_cards/{self.name}.html"
+
+    # ---- which records --------------------------------------------------------------------------
+
+    def indexed(self) -> Select:
+        """Select the records the search index holds (the feature's selector)."""
+        raise NotImplementedError
+
+    def is_indexed(self, record) -> bool:
+        """Tell whether a record belongs in the index in its current state."""
+        raise NotImplementedError
+
+    def findable(self, filters: dict, user) -> Select:
+        """Select the ids of indexed records the user may find with the search filters (facets)."""
+        return self.indexed().with_only_columns(self.model.id)
+
+    def is_visible_to(self, record, user) -> bool:
+        """Tell whether the user may read one record (its named view rule)."""
+        return can(user, self.view_permission, record)
+
+    # ---- how a record reads ---------------------------------------------------------------------
+
+    def text_parts(self, record) -> list[str | None]:
+        """Return what a person would search this record by (the index adds industry and scenario names)."""
+        raise NotImplementedError
+
+    def cities(self, record) -> set[str]:
+        """Return the cities a record is in or serves (explanations: "same city")."""
+        city = getattr(record, "city", None)
+        return {city} if city else set()
+
+    def deployments(self, record) -> list[str] | None:
+        """Return the deployments a record offers or asks for; None when the kind has none."""
+        return None
+
+    def price(self, record) -> int | None:
+        """Return the price of a record in fen, if it has one (compared with a need's budget)."""
+        return None
+
+    def budget_cap(self, record) -> int | None:
+        """Return the most a record's owner will pay in fen, if said (compared with a listing's price)."""
+        return None
+
+    # ---- where and how it is shown --------------------------------------------------------------
+
+    def url(self, record, **values) -> str:
+        """Return the URL of a record's detail page."""
+        return url_for(self.detail_endpoint, **{self.detail_arg: record.id}, **values)
+
+    def serialise(self, record, user) -> dict:
+        """Return a record's fields for the JSON API, as the user may see them."""
+        raise NotImplementedError
+
+    def brief(self, record, user) -> dict:
+        """Return the few fields a search result carries in the JSON API."""
+        return {"title": record.title}
+
+    def browse(self, filters: dict, user) -> Select | None:
+        """Select the records the JSON API lists with filters (None: this kind has no list)."""
+        return None
+
+    def browse_form(self, args):
+        """Return the filter form of the JSON API's list (None: this kind has no list)."""
+        return None
+
+    def __repr__(self) -> str:
+        """Show the kind's name."""
+        return f"<Kind {self.name}>"
+
+
+REGISTRY: dict[str, Kind] = {}
+
+
+def register(cls: type[Kind]) -> type[Kind]:
+    """Register a kind class (one instance) under its name; a name registered twice is an error."""
+    if cls.name in REGISTRY:
+        raise ValueError(f"kind {cls.name!r} is registered twice")
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def get_kind(name: str) -> Kind:
+    """Return the registered kind of a name (KeyError if there is none)."""
+    return REGISTRY[name]
+
+
+def kind_of(record) -> Kind:
+    """Return the registered kind of a record (TypeError if its class is not a searchable kind)."""
+    for kind in REGISTRY.values():
+        if type(record) is kind.model:
+            return kind
+    raise TypeError(f"{type(record).__name__} is not a searchable kind")
+
+
+def all_kinds() -> list[Kind]:
+    """Return every registered kind, in registration order."""
+    return list(REGISTRY.values())
+
+
+def solution_kinds() -> list[Kind]:
+    """Return the kinds offered to a need as solutions."""
+    return [k for k in REGISTRY.values() if k.solution]
+
+
+def listing_kinds() -> list[Kind]:
+    """Return the kinds that are vendors' listings."""
+    return [k for k in REGISTRY.values() if k.listing]
+
+
+def by_collection(collection: str) -> Kind | None:
+    """Return the kind the JSON API serves under a path segment, or None."""
+    return next((k for k in REGISTRY.values() if k.collection == collection), None)
+
+
+def facets(record) -> str:
+    """Return the Chinese names of a record's industries and scenarios (indexed with its text)."""
+    def labels(codes, terms) -> str:
+        """Return the Chinese names of some vocabulary codes."""
+        found = (vocab.lookup(terms, c) for c in codes or [])
+        return " ".join(t.zh for t in found if t is not None)
+
+    return " ".join(p for p in (labels(record.industries, vocab.INDUSTRIES),
+                                labels(record.scenarios, vocab.SCENARIOS)) if p)
+
+
+def install(app: Flask) -> None:
+    """Let templates look kinds up: `kind_of(name_or_record)` and `all_kinds()`."""
+
+    def lookup(value) -> Kind:
+        """Return the kind of a name or of a record."""
+        return get_kind(value) if isinstance(value, str) else kind_of(value)
+
+    app.jinja_env.globals.update(kind_of=lookup, all_kinds=all_kinds)

@@ -1,0 +1,51 @@
+"""Showcase cases (看样学样) as a searchable kind."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
+
+from marketplace.kinds.base import Kind, ModelRef, register
+
+
+@register
+class CaseKind(Kind):
+    """Showcase cases (看样学样), public once published or featured."""
+
+    name, model, collection = "case", ModelRef("marketplace.cases.models:Case"), "cases"
+    label, plural = _l("Case"), _l("Cases")
+    detail_endpoint, detail_arg = "cases.detail", "case_id"
+    view_permission = "case.view"
+    solution = True
+
+    def indexed(self) -> Select:
+        """Select the public cases."""
+        from marketplace.cases.selectors import public_cases
+
+        return public_cases()
+
+    def is_indexed(self, record) -> bool:
+        """Tell whether the case is public."""
+        from marketplace.cases.selectors import is_public
+
+        return is_public(record)
+
+    def findable(self, filters: dict, user) -> Select:
+        """Public cases in the industry, scenario and city asked for."""
+        stmt = super().findable(filters, user)
+        for name in ("industry", "scenario", "city"):
+            if filters.get(name):
+                stmt = stmt.where(getattr(self.model, name) == filters[name])
+        return stmt
+
+    def text_parts(self, record) -> list[str | None]:
+        """Title, problem, solution and the measured indicators."""
+        return [record.title, record.problem, record.solution, " ".join(r.indicator for r in record.results)]
+
+    def serialise(self, record, user) -> dict:
+        """The case's public fields and measured results."""
+        return {"id": record.id, "title": record.title, "enterprise_name": record.enterprise_name,
+                "industry": record.industry, "scenario": record.scenario, "city": record.city,
+                "year": record.year, "state": record.state, "problem": record.problem,
+                "solution": record.solution,
+                "results": [{"indicator": r.indicator, "before": float(r.before), "after": float(r.after),
+                             "unit": r.unit} for r in record.results]}

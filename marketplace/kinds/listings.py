@@ -1,0 +1,161 @@
+"""The three kinds of vendor listing: offerings (模型超市), industrial model cards (工业模型) and provider profiles."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
+
+from marketplace.db_types import contains_code
+from marketplace.kinds.base import Kind, ModelRef, register
+
+
+class ListingKind(Kind):
+    """What the three kinds of vendor listing share: published ones are indexed, with the same facets."""
+
+    listing = True
+    solution = True
+    view_permission = "listing.view"
+    detail_arg = "listing_id"
+
+    def indexed(self) -> Select:
+        """Select the published listings of this kind."""
+        from marketplace.catalog.selectors import published
+
+        return published(self.model)
+
+    def is_indexed(self, record) -> bool:
+        """Tell whether the listing is published."""
+        from marketplace.catalog.selectors import is_public
+
+        return is_public(record)
+
+    def findable(self, filters: dict, user) -> Select:
+        """Published listings with the industry, scenario, city and deployment facets."""
+        cls = self.model
+        stmt = super().findable(filters, user)
+        if filters.get("industry"):
+            stmt = stmt.where(contains_code(cls.industries, filters["industry"]))
+        if filters.get("scenario"):
+            stmt = stmt.where(contains_code(cls.scenarios, filters["scenario"]))
+        if filters.get("city"):
+            stmt = self.in_city(stmt, filters["city"])
+        if filters.get("deployment") and hasattr(cls, "deployments"):
+            stmt = stmt.where(contains_code(cls.deployments, filters["deployment"]))
+        return stmt
+
+    def in_city(self, stmt: Select, city: str) -> Select:
+        """Narrow to listings whose vendor is in the city."""
+        from marketplace.accounts.models import Organisation
+
+        return stmt.join(self.model.organisation).where(Organisation.city == city)
+
+    def cities(self, record) -> set[str]:
+        """The vendor's city."""
+        return {record.organisation.city}
+
+    def deployments(self, record) -> list[str] | None:
+        """The deployments the listing supports."""
+        return list(record.deployments or [])
+
+    def serialise(self, record, user) -> dict:
+        """The public fields every listing has."""
+        return {"id": record.id, "title": record.title, "state": record.state, "industries": record.industries,
+                "scenarios": record.scenarios, "organisation": record.organisation.name,
+                "summary": record.summary}
+
+    def browse(self, filters: dict, user) -> Select:
+        """Published listings of this kind with the catalogue's filters, newest first."""
+        from marketplace.catalog.services import browse_listings
+
+        return browse_listings(self.name, filters)
+
+    def browse_form(self, args):
+        """The catalogue's filter form."""
+        from marketplace.catalog.forms import BrowseForm
+
+        return BrowseForm(args)
+
+
+@register
+class OfferingKind(ListingKind):
+    """模型超市 offerings: priced, bought with vouchers."""
+
+    name, model, collection = "offering", ModelRef("marketplace.catalog.models:Offering"), "offerings"
+    label, plural = _l("Offering"), _l("Offerings")
+    detail_endpoint = "catalog.offering_detail"
+
+    def text_parts(self, record) -> list[str | None]:
+        """Title, summary, description, tags and the names and tasks of its models."""
+        return [record.title, record.summary, record.description, record.tags,
+                " ".join(f"{m.name} {m.tasks or ''}" for m in record.models)]
+
+    def findable(self, filters: dict, user) -> Select:
+        """Listing facets plus the budget: nothing dearer than it."""
+        stmt = super().findable(filters, user)
+        if filters.get("budget") is not None:
+            stmt = stmt.where(self.model.price_fen <= filters["budget"])
+        return stmt
+
+    def price(self, record) -> int | None:
+        """The offering's price."""
+        return record.price_fen
+
+    def serialise(self, record, user) -> dict:
+        """Listing fields plus price, plan, vouchers, deployment, delivery and models."""
+        data = super().serialise(record, user)
+        data.update(price_fen=record.price_fen, pricing_plan=record.pricing_plan,
+                    voucher_eligible=record.voucher_eligible, deployments=record.deployments,
+                    delivery_days=record.delivery_days, model_ids=[m.id for m in record.models])
+        return data
+
+
+@register
+class ModelKind(ListingKind):
+    """工业模型 model cards."""
+
+    name, model, collection = "model", ModelRef("marketplace.catalog.models:IndustrialModel"), "models"
+    label, plural = _l("Model"), _l("Models")
+    detail_endpoint = "catalog.model_detail"
+
+    def text_parts(self, record) -> list[str | None]:
+        """Name, summary, description, tasks and hardware."""
+        return [record.name, record.summary, record.description, record.tasks, record.hardware]
+
+    def serialise(self, record, user) -> dict:
+        """Listing fields plus model kind, version, deployments and the evaluation table."""
+        data = super().serialise(record, user)
+        data.update(kind=record.kind, version=record.version, deployments=record.deployments,
+                    evaluations=[{"metric": e.metric, "value": e.value, "dataset": e.dataset,
+                                  "evaluator": e.evaluator, "third_party": e.third_party}
+                                 for e in record.evaluations])
+        return data
+
+
+@register
+class ProviderKind(ListingKind):
+    """服务商 provider profiles."""
+
+    name, model, collection = "provider", ModelRef("marketplace.catalog.models:ProviderProfile"), "providers"
+    label, plural = _l("Provider"), _l("Providers")
+    detail_endpoint = "catalog.provider_detail"
+
+    def text_parts(self, record) -> list[str | None]:
+        """The organisation's name, summary, capabilities and reference cases."""
+        return [record.organisation.name, record.summary, record.capabilities, record.reference_cases]
+
+    def in_city(self, stmt: Select, city: str) -> Select:
+        """Narrow to providers serving the city."""
+        return stmt.where(contains_code(self.model.cities_served, city))
+
+    def cities(self, record) -> set[str]:
+        """The cities served and the provider's own."""
+        return set(record.cities_served) | {record.organisation.city}
+
+    def deployments(self, record) -> list[str] | None:
+        """Providers state no deployment."""
+        return None
+
+    def serialise(self, record, user) -> dict:
+        """Listing fields plus provider type and cities served."""
+        data = super().serialise(record, user)
+        data.update(provider_type=record.provider_type, cities_served=record.cities_served)
+        return data
