@@ -85,12 +85,17 @@ def test_non_eligible_offering_gets_no_voucher(app, in_app, shop):
     assert order.voucher_fen == 0 and order.payable_fen == order.list_fen == 50_000_00
 
 
-def test_bad_quantity_is_refused_with_message(client, auth, shop):
+def test_bad_quantity_is_refused_with_message(app, client, auth, shop):
     """A quantity of zero or text re-renders with a message and creates nothing."""
     auth.login(shop["sme_email"])
     for quantity in ("0", "abc", "99999999"):
         response = client.post(f"/offerings/{shop['eligible']}/order", data={"quantity": quantity, "idempotency_key": "q"})
         assert response.status_code == 422, quantity
+        page = response.get_data(as_text=True)
+        assert 'class="error"' in page or 'class="flash flash-error"' in page, quantity
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+        assert db.session.scalar(select(func.count()).select_from(VoucherEntry)) == 0
 
 
 def test_vendors_and_visitors_cannot_order(client, auth, shop):
