@@ -53,6 +53,7 @@ def test_duplicate_email_is_refused(app, client):
         make_user("vendor", email="taken@example.cn")
     response = client.post("/accounts/register", data=registration(email="taken@example.cn"))
     assert response.status_code == 422
+    assert 'id="email-err"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
 

@@ -83,11 +83,14 @@ def test_bad_price_keeps_input_and_saves_nothing(app, client, auth):
         assert db.session.scalar(select(db.func.count()).select_from(Offering)) == 0
 
 
-def test_over_long_title_is_refused(client, auth):
+def test_over_long_title_is_refused(app, client, auth):
     """A title over 120 characters is refused with a message."""
     auth.as_role("vendor")
     response = client.post("/offerings/new", data=offering_form(title="长" * 121))
     assert response.status_code == 422
+    assert 'id="title-err"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Offering)) == 0
 
 
 def test_offering_cannot_link_another_vendors_model(app, client, auth):
@@ -97,7 +100,8 @@ def test_offering_cannot_link_another_vendors_model(app, client, auth):
         foreign_id = make_model(other.organisation).id
     auth.as_role("vendor")
     response = client.post("/offerings/new", data=offering_form(model_ids=[str(foreign_id)]))
-    assert response.status_code in (403, 422)
+    assert response.status_code == 422
+    assert 'id="model_ids-err"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Offering)) == 0
 
@@ -122,13 +126,17 @@ def test_model_card_with_evaluation_rows(app, client, auth):
     assert "广东省工业模型评测中心" in page
 
 
-def test_half_filled_evaluation_row_is_refused(client, auth):
+def test_half_filled_evaluation_row_is_refused(app, client, auth):
     """An evaluation row with a metric but no value is refused with a message."""
     auth.as_role("vendor")
     data = {"name": "模型", "kind": "scene_small", "version": "1", "summary": "s", "description": "d",
             "industries": ["new_energy"], "scenarios": ["visual_inspection"], "modalities": ["image"],
             "deployments": ["edge"], "evaluations-0-metric": "准确率"}
-    assert client.post("/models/new", data=data).status_code == 422
+    response = client.post("/models/new", data=data)
+    assert response.status_code == 422
+    assert "每条评测结果须填写指标、数值和评测机构。" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(IndustrialModel)) == 0
 
 
 def test_provider_profile_create_and_publish(app, client, auth):
