@@ -92,6 +92,9 @@ def install(app: Flask) -> None:
     """Let templates ask `user is permitted(name, record)` and call `can(name, record)` for the current user."""
     import marketplace.orders.permissions  # noqa: F401  (registers the rules)
     import marketplace.resonance.permissions  # noqa: F401
+    import marketplace.needs.permissions  # noqa: F401
+    import marketplace.proposals.permissions  # noqa: F401
+    import marketplace.reviews.permissions  # noqa: F401
     import marketplace.catalog.permissions  # noqa: F401
     import marketplace.cases.permissions  # noqa: F401
     import marketplace.events.permissions  # noqa: F401

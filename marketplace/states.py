@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "confirm": _l("confirm the contract of"),
     "contract": _l("contract"),
     "start_talks": _l("start talks on"),
+    "decline_invitation": _l("decline the invitation of"),
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
 }

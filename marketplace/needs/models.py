@@ -1,9 +1,10 @@
-"""SME scenario needs (场景需求) and their status table."""
+"""SME scenario needs (场景需求) and their statuses (the process is `needs/process.py`)."""
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,13 +28,7 @@ class Visibility(str, enum.Enum):
     REGISTERED = "registered"
 
 
-NEED_TRANSITIONS: dict[str, dict[NeedStatus, NeedStatus]] = {
-    "start_talks": {NeedStatus.OPEN: NeedStatus.IN_TALKS},
-    "contract": {NeedStatus.IN_TALKS: NeedStatus.CONTRACTED},
-    "close": {NeedStatus.OPEN: NeedStatus.CLOSED, NeedStatus.IN_TALKS: NeedStatus.CLOSED,
-              NeedStatus.CONTRACTED: NeedStatus.CLOSED},
-    "reopen": {NeedStatus.CLOSED: NeedStatus.OPEN, NeedStatus.IN_TALKS: NeedStatus.OPEN},
-}
+VISIBILITY_LABELS = {Visibility.PUBLIC.value: _l("Everyone"), Visibility.REGISTERED.value: _l("Registered users only")}
 
 
 class Need(db.Model):

@@ -61,6 +61,17 @@ def is_stale(need: Need, today: date | None = None) -> bool:
                                                        Proposal.updated_at >= deadline)))
 
 
+def stale_need_ids(need_ids, today: date | None = None) -> set[int]:
+    """Return which of the given needs are stale today (one query; agrees with `is_stale`)."""
+    from marketplace.extensions import db
+
+    need_ids = list(need_ids)
+    if not need_ids:
+        return set()
+    return set(db.session.scalars(select(Need.id).where(Need.id.in_(need_ids),
+                                                        stale_condition(today or date.today()))))
+
+
 def needs_for_leads(today: date, grace_days: int) -> Select:
     """Select the live needs vendors see as leads: stale ones leave after the grace period (one query)."""
     return live_needs().where(or_(Need.status != NeedStatus.OPEN.value, ~stale_condition(today, grace_days)))

@@ -1,90 +1,101 @@
-"""Need services: post, edit, change status, decide who sees what, browse."""
+"""Need services: post, edit, move through the need process, decide who sees what, browse.
+
+Who may do what is `needs/permissions.py`; which needs count as live, visible or stale is `needs/selectors.py`;
+how a need's status moves is `needs/process.py`.
+"""
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.models import User
 from marketplace.catalog.services import text_condition
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.needs.models import NEED_TRANSITIONS, Need, NeedStatus, Visibility
-from marketplace.states import next_state
+from marketplace.locks import lock_row
+from marketplace.needs.models import VISIBILITY_LABELS, Need, NeedStatus
+from marketplace.needs.selectors import is_stale, live_needs, visible_to
+from marketplace.permissions import can, require
 
 NEED_FIELDS = ("title", "description", "industry", "scenario", "pain_points", "data_available", "budget_min_fen",
                "budget_max_fen", "deadline", "deployment", "city", "visibility")
 
 
-def require_enterprise(user: User) -> Organisation:
-    """Return the user's SME organisation, or refuse."""
-    if not user.is_authenticated or not user.organisation.is_enterprise:
-        raise PermissionDenied()
-    return user.organisation
-
-
-def ensure_need_owner(need: Need, user: User) -> None:
-    """Refuse unless the user acts for the SME that posted the need (admins may moderate)."""
-    if not user.is_authenticated or (need.organisation_id != user.organisation_id and not user.is_admin):
-        raise PermissionDenied()
-
-
-def save_need(org: Organisation, fields: dict, need: Need | None = None) -> Need:
-    """Create or update a need; the caller commits."""
+def lock_need(need_id: int) -> Need:
+    """Load a need with its row locked for this transaction, fresh from the database."""
+    lock_row(Need, need_id)
+    need = db.session.get(Need, need_id)
     if need is None:
-        need = Need(organisation=org, status=NeedStatus.OPEN.value)
-        db.session.add(need)
+        raise LookupError(need_id)
+    db.session.refresh(need)
+    return need
+
+
+def post_need(user: User, fields: dict) -> Need:
+    """Post a new need for the user's SME (admins and other organisations are refused); the caller commits."""
+    require(user, "need.post")
+    need = Need(organisation=user.organisation, status=NeedStatus.OPEN.value)
+    db.session.add(need)
+    return fill_need(need, fields)
+
+
+def edit_need(need: Need, user: User, fields: dict) -> Need:
+    """Change a need's text, budget, deadline and constraints (its SME only); the caller commits."""
+    require(user, "need.edit", need)
+    return fill_need(need, fields)
+
+
+def fill_need(need: Need, fields: dict) -> Need:
+    """Copy the given fields onto a need, refusing a budget minimum above the maximum."""
     for key in NEED_FIELDS:
         if key in fields:
             setattr(need, key, fields[key] if fields[key] != "" else None)
     if need.budget_min_fen is not None and need.budget_max_fen is not None \
             and need.budget_min_fen > need.budget_max_fen:
-        raise ValueError("budget minimum above maximum")
+        raise DomainError(_("The budget maximum must not be below the minimum."), "budget_max")
     return need
 
 
-def change_need_status(need: Need, action: str, user: User) -> Need:
-    """Move a need through its status table (close, reopen, ...); illegal moves raise IllegalTransition."""
-    from marketplace.proposals.services import notify_need_status
+def change_need_status(need: Need, action: str, user: User, **values) -> Need:
+    """Fire one move of the need process (close, reopen, moderate); illegal moves raise IllegalTransition."""
+    from marketplace.needs.process import NEED
 
-    ensure_need_owner(need, user)
-    need.status = next_state(NEED_TRANSITIONS, action, need.status).value
-    notify_need_status(need, user)
-    return need
+    return NEED.fire(need.id, action, user, **values)
 
 
 def can_view_need(need: Need, user: User) -> bool:
-    """Tell whether a user may read a need: public ones to all, registered-only ones to signed-in users."""
-    if need.visibility == Visibility.PUBLIC.value:
-        return True
-    return bool(user.is_authenticated)
+    """Tell whether a user may read a need (the `need.view` rule)."""
+    return can(user, "need.view", need)
 
 
 def shows_owner(need: Need, user: User) -> bool:
-    """Tell whether the SME's name and contact may be shown to this user.
+    """Tell whether the SME's name and contact may be shown to this user (the `need.see_owner` rule)."""
+    return can(user, "need.see_owner", need)
 
-    Registered-only needs show them to the owner, promotion centers and admins, and to a vendor only once
-    the SME accepted one of its proposals.
-    """
-    if need.visibility == Visibility.PUBLIC.value:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_admin or user.organisation_id == need.organisation_id or user.organisation.is_center:
-        return True
-    from marketplace.proposals.services import accepted_vendor
 
-    return user.organisation.is_vendor and accepted_vendor(need, user.organisation_id)
+def need_page(need: Need, user: User, today: date | None = None) -> dict:
+    """Return what a need's page shows this user: its buttons, whether the poster shows, the owner's stale flag."""
+    from marketplace.needs.process import page_moves
+
+    owner = can(user, "need.edit", need)
+    return {"moves": page_moves(need, user), "owner_visible": shows_owner(need, user), "is_owner": owner,
+            "stale": owner and is_stale(need, today), "visibility_label": VISIBILITY_LABELS.get(need.visibility)}
 
 
 def browse_needs(filters: dict, user: User, owner_id: int | None = None):
-    """Return a select of needs matching the filters that the user may see, newest first."""
-    stmt = select(Need)
+    """Return a select of needs matching the filters that the user may see, newest first.
+
+    Without a status filter the list holds the live needs visible to the user — the same count the home
+    page shows.
+    """
     if owner_id is not None:
-        stmt = stmt.where(Need.organisation_id == owner_id)
+        stmt = select(Need).where(Need.organisation_id == owner_id)
+    elif filters.get("status"):
+        stmt = visible_to(select(Need).where(Need.status == filters["status"]), user)
     else:
-        if not user.is_authenticated:
-            stmt = stmt.where(Need.visibility == Visibility.PUBLIC.value)
-        stmt = stmt.where(Need.status == filters["status"]) if filters.get("status") else \
-            stmt.where(Need.status.in_([NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value]))
+        stmt = visible_to(live_needs(), user)
     for name in ("industry", "scenario", "city", "deployment"):
         if filters.get(name):
             stmt = stmt.where(getattr(Need, name) == filters[name])
@@ -93,3 +104,4 @@ def browse_needs(filters: dict, user: User, owner_id: int | None = None):
     if filters.get("q"):
         stmt = stmt.where(text_condition(filters["q"], Need.title, Need.description, Need.pain_points))
     return stmt.order_by(Need.created_at.desc(), Need.id.desc())
+

@@ -1,41 +1,47 @@
-"""Need views: browse and read needs; SMEs post, edit, close and reopen their own."""
+"""Need views: browse and read needs; SMEs post, edit, close and reopen their own; admins close any as moderation."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.needs import bp
 from marketplace.needs.forms import NeedBrowseForm, NeedForm
 from marketplace.needs.models import Need
-from marketplace.needs.services import (browse_needs, can_view_need, change_need_status, ensure_need_owner,
-                                        require_enterprise, save_need, shows_owner)
-from marketplace.web import paginate, perform, render_page, role_required
+from marketplace.needs.permissions import owner_visible_ids
+from marketplace.needs.process import FIRED_BY_PROPOSALS, NEED
+from marketplace.needs.services import browse_needs, can_view_need, change_need_status, edit_need, need_page, post_need
+from marketplace.permissions import can, permission_required, require
+from marketplace.web import paginate, perform, render_page, show_refusal
+
+MOVE_MESSAGES = {
+    "close": lambda: _("Need closed."),
+    "moderate": lambda: _("Need closed."),
+    "reopen": lambda: _("Need reopened."),
+}
 
 
 @bp.route("/")
 def index():
-    """List open needs with filters."""
+    """List the live needs the visitor may read, with filters."""
     form = NeedBrowseForm(request.args)
     form.fill_vocab()
     form.validate()
     page = paginate(browse_needs(form.filters(), current_user))
-    return render_page("needs/index.html", form=form, page=page, shows_owner=shows_owner)
+    return render_page("needs/index.html", form=form, page=page, may_post=can(current_user, "need.post"),
+                       owner_visible=owner_visible_ids(current_user, page.items))
 
 
 @bp.route("/<int:need_id>")
 def detail(need_id: int):
-    """Show one need."""
-    need = db.session.get(Need, need_id)
-    if need is None:
-        abort(404)
+    """Show one need, with the moves its viewer may make."""
+    need = db.get_or_404(Need, need_id)
     if not can_view_need(need, current_user):
         flash(_("This need is visible to registered users only. Please sign in."), "info")
         return redirect(url_for("accounts.login", next=request.path))
-    owner = current_user.is_authenticated and need.organisation_id == current_user.organisation_id
-    return render_template("needs/detail.html", need=need, is_owner=owner,
-                           show_owner=shows_owner(need, current_user))
+    return render_template("needs/detail.html", need=need, **need_page(need, current_user))
 
 
 def need_fields(form: NeedForm) -> dict:
@@ -49,44 +55,55 @@ def need_fields(form: NeedForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("enterprise")
+@permission_required("need.post")
 def new():
     """Post a scenario need."""
-    org = require_enterprise(current_user)
+    org = current_user.organisation
     form = NeedForm(city=org.city, industry=org.industry)
     form.fill_vocab()
     if form.validate_on_submit():
-        need = save_need(org, need_fields(form))
-        db.session.commit()
-        flash(_("Your need is posted."), "success")
-        return redirect(url_for("needs.detail", need_id=need.id))
-    return render_template("needs/form.html", form=form, need=None), (422 if form.errors else 200)
+        try:
+            need = post_need(current_user, need_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            show_refusal(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your need is posted."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    return render_template("needs/form.html", form=form, need=None), (422 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
-@role_required("enterprise")
+@login_required
 def edit(need_id: int):
     """Edit one of the SME's needs."""
-    need = db.session.get(Need, need_id) or abort(404)
-    ensure_need_owner(need, current_user)
+    need = db.get_or_404(Need, need_id)
+    require(current_user, "need.edit", need)
     form = NeedForm(obj=need, budget_min=need.budget_min_fen, budget_max=need.budget_max_fen)
     form.original_deadline = need.deadline
     form.fill_vocab()
     if form.validate_on_submit():
-        save_need(need.organisation, need_fields(form), need=need)
-        db.session.commit()
-        flash(_("Need saved."), "success")
-        return redirect(url_for("needs.detail", need_id=need.id))
-    return render_template("needs/form.html", form=form, need=need), (422 if form.errors else 200)
+        try:
+            edit_need(need, current_user, need_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            show_refusal(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Need saved."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    return render_template("needs/form.html", form=form, need=need), (422 if form.errors or form.form_errors else 200)
 
 
-@bp.route("/<int:need_id>/<action>", methods=["POST"])
-@role_required("enterprise")
+PAGE_ACTIONS = ", ".join(t.name for t in NEED.transitions if t.name not in FIRED_BY_PROPOSALS)
+
+
+@bp.route(f"/<int:need_id>/<any({PAGE_ACTIONS}):action>", methods=["POST"])
+@login_required
 def transition(need_id: int, action: str):
-    """Close or reopen one of the SME's needs."""
-    need = db.session.get(Need, need_id) or abort(404)
-    if action not in ("close", "reopen"):
-        abort(404)
-    perform(lambda: change_need_status(need, action, current_user),
-            _("Need closed.") if action == "close" else _("Need reopened."))
+    """Close or reopen one of the SME's needs, or close any need as an admin (with a reason)."""
+    need = db.get_or_404(Need, need_id)
+    values = {ask.name: request.form.get(ask.name, "") for ask in NEED.transition(action).asks}
+    perform(lambda: change_need_status(need, action, current_user, **values), MOVE_MESSAGES[action])
     return redirect(url_for("needs.detail", need_id=need.id))

@@ -47,3 +47,46 @@ def badge_changed(profile, decision, actor: User) -> None:
     kind = "badge_granted" if decision.action == "add" else "badge_removed"
     notify([profile.organisation_id], kind, {"reason": decision.reason},
            path_for("catalog.provider_detail", listing_id=profile.id), f"directory:{decision.id}", actor=actor)
+
+
+def need_changed(need, actor: User, exclude=frozenset(), tell_owner: bool = True) -> None:
+    """Tell the vendors with live proposals for a need (and its SME, if someone else acted) its new status."""
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+    from marketplace.notifications.services import now
+    from marketplace.proposals.models import LIVE_STATES, Proposal
+
+    vendor_ids = set(db.session.scalars(select(Proposal.vendor_id).where(
+        Proposal.need_id == need.id, Proposal.state.in_(LIVE_STATES)))) - set(exclude)
+    if tell_owner and getattr(actor, "organisation_id", None) != need.organisation_id:
+        vendor_ids.add(need.organisation_id)
+    notify(vendor_ids, "need_status", {"need": need.title, "state": need.status},
+           path_for("needs.detail", need_id=need.id), f"need:{need.id}:{need.status}:{now():%Y%m%d%H%M%S%f}",
+           actor=actor)
+
+
+def proposal_link(proposal) -> str:
+    """Return the path of a proposal's page."""
+    return path_for("proposals.detail", proposal_id=proposal.id)
+
+
+def proposal_received(proposal, actor: User) -> None:
+    """Tell the SME that a vendor sent (or answered an invitation with) a proposal for its need."""
+    notify([proposal.need.organisation_id], "proposal_received", {"need": proposal.need.title},
+           proposal_link(proposal), f"proposal:{proposal.id}:submitted", actor=actor)
+
+
+def vendor_invited(proposal, actor: User) -> None:
+    """Tell a vendor that an SME invited it to propose for a need."""
+    notify([proposal.vendor_id], "invited", {"need": proposal.need.title}, proposal_link(proposal),
+           f"proposal:{proposal.id}:invited", actor=actor)
+
+
+def proposal_changed(proposal, actor: User, state: str | None = None, key: str | None = None) -> None:
+    """Tell the other side of a proposal its new state (or that one side confirmed the contract)."""
+    other = proposal.vendor_id if actor.organisation_id == proposal.need.organisation_id \
+        else proposal.need.organisation_id
+    state = state or proposal.state
+    notify([other], "proposal_status", {"need": proposal.need.title, "state": state}, proposal_link(proposal),
+           key or f"proposal:{proposal.id}:{state}", actor=actor)

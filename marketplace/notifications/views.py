@@ -11,22 +11,14 @@ from marketplace.matching.forms import SearchForm
 from marketplace.notifications import bp
 from marketplace.notifications.digests import delete_saved_search, save_search, saved_searches
 from marketplace.notifications.models import SavedSearch
-from marketplace.notifications.services import alert_setting, inbox, mark_read, render_text, set_need_digest, unread_count
+from marketplace.notifications.services import alert_setting, inbox, mark_read, render_text, set_need_digest
+from marketplace.permissions import can, permission_required
 
 
 @bp.app_context_processor
-def navigation_counts():
-    """Offer templates the unread counts shown in the navigation."""
-
-    def nav_counts() -> dict:
-        """Return unread notifications and messages for the signed-in user."""
-        from marketplace.proposals.services import unread_messages
-
-        if not current_user.is_authenticated:
-            return {"notifications": 0, "messages": 0}
-        return {"notifications": unread_count(current_user), "messages": unread_messages(current_user)}
-
-    return {"nav_counts": nav_counts, "notification_text": render_text}
+def notification_helpers():
+    """Offer templates the text of a notification (the navigation's unread counts: `marketplace.main.navigation`)."""
+    return {"notification_text": render_text}
 
 
 @bp.route("/")
@@ -35,7 +27,7 @@ def inbox_page():
     """Show the user's notifications, newest first, with alert settings and saved searches."""
     return render_template("notifications/inbox.html", notes=inbox(current_user),
                            setting=alert_setting(current_user.organisation_id)
-                           if current_user.organisation.is_vendor else None,
+                           if can(current_user, "need.digest") else None,
                            searches=saved_searches(current_user))
 
 
@@ -45,8 +37,8 @@ def open_notification(notification_id: int):
     """Mark one notification read and go to what it is about."""
     from marketplace.notifications.models import Notification
 
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.user_id != current_user.id:
+    note = db.get_or_404(Notification, notification_id)
+    if note.user_id != current_user.id:
         abort(404)
     mark_read(current_user, note.id)
     db.session.commit()
@@ -63,11 +55,9 @@ def read_all():
 
 
 @bp.route("/settings", methods=["POST"])
-@login_required
+@permission_required("need.digest")
 def settings():
     """Turn the daily digest of matching needs on or off (vendors)."""
-    if not current_user.organisation.is_vendor:
-        abort(403)
     set_need_digest(current_user, request.form.get("need_digest") == "on")
     db.session.commit()
     flash(_("Settings saved."), "success")

@@ -1,4 +1,4 @@
-"""Proposals for scenario needs, their state table, and the message thread between the two organisations."""
+"""Proposals for scenario needs, their states (the process is `proposals/process.py`), and the message thread between the two organisations."""
 from __future__ import annotations
 
 import enum
@@ -33,27 +33,9 @@ class ProposalState(str, enum.Enum):
 
 
 S = ProposalState
-PROPOSAL_TRANSITIONS: dict[str, dict[ProposalState, ProposalState]] = {
-    "submit": {S.INVITED: S.SUBMITTED},
-    "shortlist": {S.SUBMITTED: S.SHORTLISTED},
-    "accept": {S.SUBMITTED: S.ACCEPTED, S.SHORTLISTED: S.ACCEPTED},
-    "decline": {S.INVITED: S.DECLINED, S.SUBMITTED: S.DECLINED, S.SHORTLISTED: S.DECLINED},
-    "withdraw": {S.SUBMITTED: S.WITHDRAWN, S.SHORTLISTED: S.WITHDRAWN, S.ACCEPTED: S.WITHDRAWN},
-    "confirm": {S.ACCEPTED: S.ACCEPTED},
-    "contract": {S.ACCEPTED: S.CONTRACTED},
-}
-
-# Which side may take each action: the SME that posted the need ("sme") or the proposing vendor ("vendor").
-ACTION_SIDES: dict[str, set[str]] = {
-    "submit": {"vendor"},
-    "shortlist": {"sme"},
-    "accept": {"sme"},
-    "decline": {"sme", "vendor"},
-    "withdraw": {"vendor"},
-    "confirm": {"sme", "vendor"},
-}
 LIVE_STATES = (S.INVITED.value, S.SUBMITTED.value, S.SHORTLISTED.value, S.ACCEPTED.value)
 SHARED_STATES = (S.ACCEPTED.value, S.CONTRACTED.value)
+"""States in which the SME has accepted the vendor: its name and contact show to that vendor."""
 
 
 class Proposal(db.Model):
@@ -84,14 +66,6 @@ class Proposal(db.Model):
     def sme_id(self) -> int:
         """The organisation that posted the need."""
         return self.need.organisation_id
-
-    def side_of(self, org_id: int | None) -> str | None:
-        """Return "sme" or "vendor" for a party organisation, None for anyone else."""
-        if org_id == self.need.organisation_id:
-            return "sme"
-        if org_id == self.vendor_id:
-            return "vendor"
-        return None
 
 
 class Message(db.Model):

@@ -4,123 +4,113 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.needs.models import Need
+from marketplace.needs.permissions import owner_visible_ids
 from marketplace.needs.services import can_view_need, shows_owner
+from marketplace.permissions import can, permission_required
 from marketplace.proposals import bp
 from marketplace.proposals.forms import InviteForm, MessageForm, ProposalForm
-from marketplace.proposals.models import Proposal
+from marketplace.proposals.models import Proposal, ProposalState
+from marketplace.proposals.process import FORM_ONLY, PROPOSAL, page_moves
 from marketplace.proposals.services import (
-    can_view_proposal,
+    attachable_offerings,
+    awaiting_other_side,
     change_proposal,
-    confirm_contract,
     existing_proposal,
     invite_vendor,
-    is_stale,
+    need_block,
     post_message,
     proposals_for,
-    proposals_for_need,
     read_thread,
-    require_vendor,
     send_proposal,
+    thread_lines,
 )
-from marketplace.states import IllegalTransition
-from marketplace.web import role_required
+from marketplace.web import perform, show_refusal
 
-ACTION_MESSAGES = {
+MOVE_MESSAGES = {
     "shortlist": lambda: _("Proposal shortlisted."),
     "accept": lambda: _("Proposal accepted. The need is now in talks."),
     "decline": lambda: _("Declined."),
+    "decline_invitation": lambda: _("Declined."),
     "withdraw": lambda: _("Proposal withdrawn."),
 }
 
 
-@bp.app_template_global("need_is_stale")
-def need_is_stale(need: Need) -> bool:
-    """Tell templates whether a need's deadline passed without activity."""
-    return is_stale(need)
-
-
 @bp.app_template_global("shows_need_owner")
 def shows_need_owner(need: Need) -> bool:
-    """Tell templates whether the current user may see who posted a need (the privacy rule of `shows_owner`)."""
+    """Tell templates whether the current user may see who posted a need (kept for the events pages' macro)."""
     return shows_owner(need, current_user)
 
 
 def visible_need_or_404(need_id: int) -> Need:
     """Return a need the current user may read, or answer 404."""
-    need = db.session.get(Need, need_id)
-    if need is None or not can_view_need(need, current_user):
+    need = db.get_or_404(Need, need_id)
+    if not can_view_need(need, current_user):
         abort(404)
     return need
 
 
 def proposal_or_404(proposal_id: int) -> Proposal:
     """Return a proposal the current user may read, or answer 404."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not can_view_proposal(proposal, current_user):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if not can(current_user, "proposal.view", proposal):
         abort(404)
     return proposal
 
 
 @bp.route("/")
-@login_required
+@permission_required("proposal.list")
 def index():
     """List the organisation's proposals: received by an SME, sent or invited for a vendor."""
-    return render_template("proposals/index.html", proposals=proposals_for(current_user.organisation),
-                           shows_owner=shows_owner)
+    proposals = proposals_for(current_user.organisation)
+    shown = owner_visible_ids(current_user, {p.need for p in proposals})
+    sends = can(current_user, "proposal.send")
+    rows = [{"proposal": p, "counterpart": (p.need.organisation.name if p.need_id in shown else _("Name hidden"))
+             if sends else p.vendor.name} for p in proposals]
+    return render_template("proposals/index.html", rows=rows,
+                           counterpart_label=_("Enterprise") if sends else _("Provider"))
 
 
 @bp.route("/needs/<int:need_id>/new", methods=["GET", "POST"])
-@role_required("vendor")
+@permission_required("proposal.send")
 def new(need_id: int):
     """Send a proposal for a need (or answer an invitation)."""
     need = visible_need_or_404(need_id)
-    vendor = require_vendor(current_user)
-    current = existing_proposal(need, vendor.id)
-    if current is not None and current.state != "invited":
+    current = existing_proposal(need, current_user.organisation_id)
+    if current is not None and current.state != ProposalState.INVITED.value:
         return redirect(url_for("proposals.detail", proposal_id=current.id))
     form = ProposalForm()
-    form.offerings.choices = [(o.id, o.title) for o in db.session.scalars(
-        select(Offering).where(Offering.organisation_id == vendor.id, Offering.state == "published")
-        .order_by(Offering.id))]
+    form.offerings.choices = [(o.id, o.title) for o in attachable_offerings(current_user.organisation_id)]
     if form.validate_on_submit():
         try:
             proposal = send_proposal(need, current_user, form.offerings.data, form.price.fen, form.plan.data,
                                      form.message.data)
-        except (DomainError, IllegalTransition) as exc:
+        except DomainError as exc:
             db.session.rollback()
-            target = getattr(form, getattr(exc, "field", None) or "", None)
-            (target.errors.append(str(exc)) if target is not None else flash(str(exc), "error"))
+            show_refusal(form, exc)
+            for message in form.form_errors:
+                flash(message, "error")
         else:
             db.session.commit()
             flash(_("Your proposal was sent."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("proposals/form.html", form=form, need=need, show_owner=shows_owner(need, current_user)), \
-        status
+    return render_template("proposals/form.html", form=form, need=need,
+                           owner_visible=shows_owner(need, current_user)), status
 
 
 @bp.route("/needs/<int:need_id>/invite", methods=["POST"])
-@role_required("enterprise")
+@login_required
 def invite(need_id: int):
     """Invite a provider to propose for one of the SME's needs."""
     need = visible_need_or_404(need_id)
     form = InviteForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        invite_vendor(need, form.vendor_id.data, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Invitation sent."), "success")
+    perform(lambda: invite_vendor(need, form.vendor_id.data, current_user), lambda: _("Invitation sent."))
     return redirect(url_for("needs.detail", need_id=need.id))
 
 
@@ -128,12 +118,19 @@ def invite(need_id: int):
 def for_need(need_id: int):
     """The proposals block of a need's page: all proposals for its owner, the own one for a vendor (fragment)."""
     need = visible_need_or_404(need_id)
-    owner = current_user.is_authenticated and current_user.organisation_id == need.organisation_id
-    mine = None
-    if current_user.is_authenticated and current_user.organisation.is_vendor:
-        mine = existing_proposal(need, current_user.organisation_id)
-    return render_template("proposals/_need_proposals.html", need=need, owner=owner, mine=mine,
-                           proposals=proposals_for_need(need) if owner else [])
+    return render_template("proposals/_need_proposals.html", need=need, **need_block(need, current_user))
+
+
+def page_context(proposal: Proposal, messages, form: MessageForm) -> dict:
+    """Return what the proposal page and its thread fragments show the current user."""
+    owner_visible = shows_owner(proposal.need, current_user)
+    moves = page_moves(proposal, current_user)
+    return dict(proposal=proposal, form=form, owner_visible=owner_visible, moves=moves,
+                lines=thread_lines(proposal, messages, current_user, owner_visible),
+                may_message=can(current_user, "proposal.message", proposal),
+                may_answer=any(t.name in FORM_ONLY for t in PROPOSAL.available(proposal, current_user)),
+                awaiting_other_side=awaiting_other_side(proposal, current_user),
+                may_review=can(current_user, "proposal.review", proposal))
 
 
 @bp.route("/<int:proposal_id>")
@@ -143,32 +140,27 @@ def detail(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     messages = read_thread(proposal, current_user)
     db.session.commit()
-    return render_template("proposals/detail.html", proposal=proposal, messages=messages, form=MessageForm(),
-                           side=proposal.side_of(current_user.organisation_id),
-                           show_owner=shows_owner(proposal.need, current_user))
+    return render_template("proposals/detail.html", **page_context(proposal, messages, MessageForm()))
 
 
-@bp.route("/<int:proposal_id>/<any(shortlist, accept, decline, withdraw, confirm):action>", methods=["POST"])
+PAGE_ACTIONS = ", ".join(t.name for t in PROPOSAL.transitions if t.name not in FORM_ONLY)
+
+
+@bp.route(f"/<int:proposal_id>/<any({PAGE_ACTIONS}):action>", methods=["POST"])
 @login_required
 def transition(proposal_id: int, action: str):
-    """Shortlist, accept, decline, withdraw or confirm the contract of a proposal."""
+    """Shortlist, accept, decline, withdraw or confirm the contract of a proposal (the moves of its process)."""
     proposal = proposal_or_404(proposal_id)
-    try:
-        if action == "confirm":
-            confirm_contract(proposal, current_user)
-        else:
-            change_proposal(proposal, action, current_user)
-    except IllegalTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        if action == "confirm":
-            flash(_("Contract confirmed.") if proposal.state == "contracted"
-                  else _("Your confirmation is recorded; waiting for the other side."), "success")
-        else:
-            flash(ACTION_MESSAGES[action](), "success")
+    perform(lambda: change_proposal(proposal, action, current_user), lambda: moved_message(proposal, action))
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+def moved_message(proposal: Proposal, action: str) -> str:
+    """Return the flash message after a move (a confirmation says whether the other side still has to confirm)."""
+    if action == "confirm":
+        return _("Contract confirmed.") if proposal.state == ProposalState.CONTRACTED.value \
+            else _("Your confirmation is recorded; waiting for the other side.")
+    return MOVE_MESSAGES[action]()
 
 
 @bp.route("/<int:proposal_id>/messages", methods=["GET", "POST"])
@@ -188,7 +180,7 @@ def messages(proposal_id: int):
                 post_message(proposal, current_user, form.body.data)
             except DomainError as exc:
                 db.session.rollback()
-                form.body.errors.append(str(exc))
+                show_refusal(form, exc)
                 status = 422
             else:
                 db.session.commit()
@@ -197,13 +189,11 @@ def messages(proposal_id: int):
                 form = MessageForm(formdata=None)
         else:
             status = 422
-    if request.method == "POST":
         thread = read_thread(proposal, current_user)
         db.session.commit()
     else:
         thread = list(proposal.messages)
-    context = dict(proposal=proposal, messages=thread, form=form, side=proposal.side_of(current_user.organisation_id),
-                   show_owner=shows_owner(proposal.need, current_user))
+    context = page_context(proposal, thread, form)
     if not request.headers.get("HX-Request"):
         return render_template("proposals/detail.html", **context), status
     if request.method == "GET":

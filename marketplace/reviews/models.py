@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,3 +54,11 @@ class ReviewModeration(db.Model):
     review: Mapped[Review] = relationship(back_populates="moderations")
     center: Mapped[Organisation] = relationship()
     decided_by: Mapped[User] = relationship()
+
+    @property
+    def label(self) -> str:
+        """Return the decision in words ("hidden", "shown again")."""
+        return str(MODERATION_LABELS.get(self.action, self.action))
+
+
+MODERATION_LABELS = {"hide": _l("hidden"), "show": _l("shown again")}

@@ -1,16 +1,22 @@
-"""Review services: who may review what (once per transaction), replies, moderation and the averages shown."""
+"""Review services: reviewing a deal (once), replies, moderation, the averages shown and what a reviews block shows.
+
+Who may do each is `reviews/permissions.py`.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.audit.services import record_audit
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.notifications.services import notify, path_for
 from marketplace.orders.models import Order, OrderState
+from marketplace.permissions import can, require
 from marketplace.proposals.models import Proposal, ProposalState
 from marketplace.reviews.models import Review, ReviewModeration
 
@@ -21,31 +27,25 @@ def now() -> datetime:
 
 
 def review_subject(source: str, source_id: int, user: User) -> dict:
-    """Return what a review of a transaction is about, or refuse if the user may not review it.
+    """Return what a review of a deal is about, or refuse if the user may not review it (yet, or again).
 
     Only the SME of a contracted proposal or of a delivered (fulfilled) order may review, once.
     """
-    if not user.is_authenticated or not user.organisation.is_enterprise:
+    deal = db.session.get(Proposal if source == "proposal" else Order, source_id) \
+        if source in ("proposal", "order") else None
+    if deal is None:
         raise PermissionDenied()
+    require(user, "review.write", deal)
     if source == "proposal":
-        proposal = db.session.get(Proposal, source_id)
-        if proposal is None or proposal.need.organisation_id != user.organisation_id:
-            raise PermissionDenied()
-        if proposal.state != ProposalState.CONTRACTED.value:
+        if deal.state != ProposalState.CONTRACTED.value:
             raise DomainError(_("You can review a provider once the contract is confirmed by both sides."))
-        subject = {"proposal_id": proposal.id, "vendor_id": proposal.vendor_id,
-                   "offering_id": proposal.offerings[0].id if proposal.offerings else None,
-                   "title": proposal.need.title}
-    elif source == "order":
-        order = db.session.get(Order, source_id)
-        if order is None or order.buyer_id != user.organisation_id:
-            raise PermissionDenied()
-        if order.state != OrderState.FULFILLED.value:
-            raise DomainError(_("You can review an order once it has been delivered."))
-        subject = {"order_id": order.id, "vendor_id": order.vendor_id, "offering_id": order.offering_id,
-                   "title": order.title}
+        subject = {"proposal_id": deal.id, "vendor_id": deal.vendor_id,
+                   "offering_id": deal.offerings[0].id if deal.offerings else None, "title": deal.need.title}
     else:
-        raise PermissionDenied()
+        if deal.state != OrderState.FULFILLED.value:
+            raise DomainError(_("You can review an order once it has been delivered."))
+        subject = {"order_id": deal.id, "vendor_id": deal.vendor_id, "offering_id": deal.offering_id,
+                   "title": deal.title}
     if is_reviewed(source, source_id):
         raise DomainError(_("This transaction has already been reviewed."))
     return subject
@@ -84,10 +84,9 @@ def profile_link(vendor_id: int) -> str:
 
 def reply_to_review(review: Review, user: User, text: str, when: datetime | None = None) -> Review:
     """Add the vendor's one reply to a review of it."""
-    if not user.is_authenticated or user.organisation_id != review.vendor_id:
-        raise PermissionDenied()
     if review.reply is not None:
         raise DomainError(_("You have already replied to this review."), "text")
+    require(user, "review.reply", review)
     if not (text or "").strip():
         raise DomainError(_("Write your reply."), "text")
     review.reply, review.replied_at = text.strip(), when or now()
@@ -97,9 +96,8 @@ def reply_to_review(review: Review, user: User, text: str, when: datetime | None
 
 
 def moderate_review(review: Review, user: User, action: str, reason: str) -> ReviewModeration:
-    """Hide (or show again) a review, as a promotion center, with a reason kept in the history."""
-    if not user.is_authenticated or not user.organisation.is_center:
-        raise PermissionDenied()
+    """Hide (or show again) a review, as a promotion center or an admin, with a reason kept in the history (audited)."""
+    require(user, "review.moderate", review)
     if action not in ("hide", "show"):
         raise DomainError(_("Unknown action."))
     if (action == "hide") == review.hidden:
@@ -111,6 +109,8 @@ def moderate_review(review: Review, user: User, action: str, reason: str) -> Rev
     db.session.add(decision)
     review.hidden = action == "hide"
     db.session.flush()
+    record_audit("review.hidden" if review.hidden else "review.shown", actor=user, target=review,
+                 detail={"reason": decision.reason})
     notify([review.reviewer_id, review.vendor_id], "review_hidden" if review.hidden else "review_shown",
            {"reason": decision.reason, "rating": review.rating}, profile_link(review.vendor_id),
            f"review:{review.id}:moderation:{decision.id}", actor=user)
@@ -148,3 +148,25 @@ def vendor_averages(vendor_ids) -> dict[int, tuple[float, int]]:
 def offering_averages(offering_ids) -> dict[int, tuple[float, int]]:
     """Return {offering id: (average rating, count)} for offerings with shown reviews."""
     return average_by(Review.offering_id, offering_ids)
+
+
+@dataclass
+class ReviewPanel:
+    """What a reviews block shows one user: the average, the reviews, and which forms to offer."""
+
+    summary: tuple[float, int] | None
+    items: list
+    of_vendor: bool
+    may_moderate: bool
+    replyable: set[int]
+
+
+def review_panel(user: User, vendor_id: int | None = None, offering_id: int | None = None) -> ReviewPanel:
+    """Return a vendor's (or an offering's) reviews block for this user in three queries: hidden reviews only for
+    moderators; reply and moderation forms only on the vendor's block."""
+    may_moderate = can(user, "review.moderate")
+    items = visible_reviews(vendor_id=vendor_id, offering_id=offering_id, include_hidden=may_moderate)
+    summary = (offering_averages([offering_id]).get(offering_id) if offering_id is not None
+               else vendor_averages([vendor_id]).get(vendor_id))
+    replyable = {r.id for r in items if offering_id is None and can(user, "review.reply", r)}
+    return ReviewPanel(summary, items, offering_id is None, may_moderate and offering_id is None, replyable)

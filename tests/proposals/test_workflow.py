@@ -1,4 +1,4 @@
-"""Does a proposal move only along its state table, by the right side, taking the need along with it?"""
+"""Does a proposal move only along its process, by the right side, taking the need along with it?"""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,8 @@ from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.notifications.models import Notification
-from marketplace.proposals.models import ACTION_SIDES, PROPOSAL_TRANSITIONS, Proposal, ProposalState
+from marketplace.proposals.models import Proposal, ProposalState
+from marketplace.proposals.process import PROPOSAL, page_moves
 from marketplace.proposals.services import change_proposal, confirm_contract, invite_vendor, send_proposal
 from marketplace.states import IllegalTransition
 from tests.factories import make_need, make_offering, make_proposal, make_user
@@ -88,29 +89,37 @@ def test_only_the_owner_invites_and_only_vendors_are_invited(deal):
         invite_vendor(need, center.organisation_id, sme)
 
 
-ACTIONS = ("shortlist", "accept", "decline", "withdraw")
+# The promise, written out independently of the process table: who may make each move, from which state, to where.
+WHO = {"shortlist": {"sme"}, "accept": {"sme"}, "decline": {"sme"}, "decline_invitation": {"vendor"},
+       "withdraw": {"vendor"}}
+MOVES = {
+    "shortlist": {"submitted": "shortlisted"},
+    "accept": {"submitted": "accepted", "shortlisted": "accepted"},
+    "decline": {"invited": "declined", "submitted": "declined", "shortlisted": "declined"},
+    "decline_invitation": {"invited": "declined"},
+    "withdraw": {"submitted": "withdrawn", "shortlisted": "withdrawn", "accepted": "withdrawn"},
+}
 
 
-def expected(state: str, action: str, side: str) -> str:
-    """Return the outcome the table promises: the new state, 'denied' or 'illegal'."""
-    if side not in ("sme", "vendor") or side not in ACTION_SIDES[action]:
+def expected(state: str, action: str, actor: str) -> str:
+    """Return the outcome promised: the new state, 'denied' or 'illegal'."""
+    if actor not in WHO[action]:
         return "denied"
-    if action == "decline" and side == "vendor" and state != "invited":
-        return "illegal"
-    moves = PROPOSAL_TRANSITIONS[action]
-    return moves[ProposalState(state)].value if ProposalState(state) in moves else "illegal"
+    return MOVES[action].get(state, "illegal")
 
 
-def test_every_transition_for_every_role_follows_the_table(deal):
-    """Each action from each state, by the SME, the vendor, another vendor, a center and an admin, follows the table."""
+def test_every_move_from_every_state_by_every_actor_follows_the_process(deal):
+    """Each move from each state, by the SME, the vendor, another vendor, another SME, a center and an admin."""
     sme, vendor, other, center, need, _offering = deal
     proposal = make_proposal(need, vendor)
-    actors = {"sme": sme, "vendor": vendor, "other": other, "center": center, "admin": make_user("admin")}
+    actors = {"sme": sme, "vendor": vendor, "other": other, "other_sme": make_user("enterprise"),
+              "center": center, "admin": make_user("admin")}
     for state in ProposalState:
-        for action in ACTIONS:
-            for side, user in actors.items():
+        for action in WHO:
+            for name, user in actors.items():
                 proposal.state = state.value
-                want = expected(state.value, action, side)
+                db.session.commit()
+                want = expected(state.value, action, name)
                 try:
                     change_proposal(proposal, action, user)
                     got = proposal.state
@@ -119,8 +128,44 @@ def test_every_transition_for_every_role_follows_the_table(deal):
                 except IllegalTransition as exc:
                     assert str(exc)
                     got = "illegal"
-                assert got == want, (state.value, action, side)
+                assert got == want, (state.value, action, name)
                 db.session.rollback()
+
+
+def test_the_page_offers_exactly_the_moves_each_side_may_make(deal):
+    """The proposal page's buttons: the SME shortlists/accepts/declines, the vendor withdraws; outsiders get none."""
+    sme, vendor, other, center, need, _offering = deal
+    proposal = make_proposal(need, vendor)
+    names = lambda user: [t.name for t in page_moves(proposal, user)]  # noqa: E731
+    assert names(sme) == ["shortlist", "accept", "decline"]
+    assert names(vendor) == ["withdraw"]
+    assert names(other) == names(center) == names(make_user("admin")) == []
+    proposal.state = "invited"
+    assert names(vendor) == ["decline_invitation"] and names(sme) == ["decline"]
+    proposal.state = "accepted"
+    assert names(sme) == ["confirm"] and names(vendor) == ["withdraw", "confirm"]
+
+
+def test_a_vendor_declines_an_invitation_and_the_sme_hears_it(deal):
+    """Declining an invitation ends it; the SME is told; the vendor cannot decline a proposal it already sent."""
+    sme, vendor, _other, _center, need, _offering = deal
+    proposal = invite_vendor(need, vendor.organisation_id, sme)
+    db.session.commit()
+    change_proposal(proposal, "decline_invitation", vendor)
+    db.session.commit()
+    assert proposal.state == "declined" and len(notes(sme, "proposal_status")) == 1
+
+
+def test_moves_are_audited(deal):
+    """Each move leaves an audit row naming the proposal."""
+    from marketplace.audit.models import AuditEvent
+
+    sme, vendor, _other, _center, need, _offering = deal
+    proposal = make_proposal(need, vendor)
+    change_proposal(proposal, "shortlist", sme)
+    db.session.commit()
+    rows = db.session.execute(select(AuditEvent.action, AuditEvent.target_id)).all()
+    assert ("proposal.shortlisted", str(proposal.id)) in rows
 
 
 def test_accepting_starts_talks_and_both_confirmations_contract_the_need(deal):
@@ -226,3 +271,32 @@ def test_the_owner_sees_an_invite_button_per_card_only(app, client, auth, monkey
     auth.logout()
     auth.as_role("vendor")
     assert b"/invite" not in client.get(f"/needs/{need_id}/solutions").data
+
+
+def test_the_proposal_page_shows_each_viewer_its_moves(app, client, auth):
+    """The SME sees shortlist/accept/decline, the vendor withdraw, a center none; a contracted deal offers the
+    SME a review once."""
+    with app.app_context():
+        sme, vendor, center = make_user("enterprise"), make_user("vendor"), make_user("center")
+        proposal = make_proposal(make_need(sme.organisation), vendor)
+        proposal_id, emails = proposal.id, (sme.email, vendor.email, center.email)
+
+    def page(email) -> str:
+        """Return the proposal page as one user."""
+        auth.logout()
+        auth.login(email)
+        return client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+
+    base = f"/proposals/{proposal_id}/"
+    sme_page = page(emails[0])
+    assert all(base + a in sme_page for a in ("shortlist", "accept", "decline")) and base + "withdraw" not in sme_page
+    vendor_page = page(emails[1])
+    assert base + "withdraw" in vendor_page and base + "accept" not in vendor_page
+    center_page = page(emails[2])
+    assert not any(base + a in center_page for a in ("shortlist", "accept", "decline", "withdraw", "confirm"))
+    assert 'id="body"' not in center_page
+    with app.app_context():
+        db.session.get(Proposal, proposal_id).state = "contracted"
+        db.session.commit()
+    assert f"/reviews/new/proposal/{proposal_id}" in page(emails[0])
+    assert f"/reviews/new/proposal/{proposal_id}" not in page(emails[1])
