@@ -3,6 +3,7 @@ emptied after every test; the app, a client and an `auth` helper that signs in a
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -148,6 +149,17 @@ class AuthActions:
 def auth(app, client):
     """The sign-in helper."""
     return AuthActions(app, client)
+
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+"""The moment `frozen_clock` travels to: midday UTC, so the local date is the same in every nearby time zone."""
+
+
+@pytest.fixture
+def frozen_clock(time_machine) -> datetime:
+    """Travel to NOW (the clock ticks on from there), so a test never depends on today's date or year."""
+    time_machine.move_to(NOW, tick=True)
+    return NOW
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_heatmap_cells_count_open_needs_published_listings_and_public_cases(in_a
     assert [(c.industry, c.scenario) for c in hm.gaps()] == [("ceramics_building", "visual_inspection")]
 
 
-def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendations(in_app):
+def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendations(in_app, frozen_clock):
     """posted ⊇ matched ⊇ in talks ⊇ contracted ⊇ case, each from its own evidence in the database."""
     center = make_user("center")
     sme = make_user("enterprise").organisation
@@ -61,7 +61,7 @@ def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendatio
     with_case = make_need(sme, title="已成案例", status="closed")
     make_case(center.organisation, need=with_case)
     make_case(center.organisation, need=weakly, state="draft")
-    event = make_event(center.organisation, held_on=datetime.now().date() - timedelta(days=1))
+    event = make_event(center.organisation, held_on=frozen_clock.date() - timedelta(days=1))
     need_reg = make_registration(event, met)
     offering_reg = make_registration(event, make_offering(vendor))
     db.session.add(Meeting(event=event, need_registration=need_reg, offering_registration=offering_reg, slot=0,

@@ -1,7 +1,7 @@
 """The audit log: what record_audit writes, that rows are append-only, and the admin page's filters."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -69,11 +69,11 @@ def test_the_database_refuses_update_and_delete(in_app, statement):
     assert db.session.scalar(select(AuditEvent.action)) == "account.signed_out"
 
 
-def test_selector_filters_by_action_actor_target_and_dates(in_app):
+def test_selector_filters_by_action_actor_target_and_dates(in_app, frozen_clock):
     """Does audit_events narrow by action, actor e-mail (any case), target and an inclusive date range?"""
     alice = make_user("enterprise", email="alice@example.cn")
     bob = make_user("vendor", email="bob@example.cn")
-    now = datetime.now(timezone.utc)
+    now = frozen_clock
     record_audit("account.signed_in", actor=alice, target=alice)
     record_audit("review.hidden", actor=bob, target=("review", 5))
     old = record_audit("account.signed_out", actor=alice)

@@ -1,7 +1,7 @@
 """Do GET requests leave the database alone: no log row per visitor search, no read marks from a poll?"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from marketplace.analytics.models import SearchLog, SearchStat
 from marketplace.analytics.services import count_search, search_count, weak_searches
@@ -37,12 +37,12 @@ def test_signed_in_searches_are_still_logged(app, client, auth):
         assert db.session.query(SearchStat).count() == 0
 
 
-def test_counters_keep_the_weak_search_figures_and_what_people_finished_typing(in_app):
+def test_counters_keep_the_weak_search_figures_and_what_people_finished_typing(in_app, frozen_clock):
     """Prefixes one visitor typed within seconds fold into the finished query; weak searches merge logs and counters.
 
     (`previous` is the visitor's last counted search, which the search page keeps in their session.)
     """
-    now = datetime.now(timezone.utc)
+    now = frozen_clock
     typed = count_search("激光", 0, None, moment=now)
     count_search("激光切割", 3, 0.85, moment=now + timedelta(seconds=2), previous=typed)
     count_search("激光切割", 2, 0.80, moment=now + timedelta(minutes=5))
@@ -53,10 +53,10 @@ def test_counters_keep_the_weak_search_figures_and_what_people_finished_typing(i
     assert weak == [("激光切割", 3, 0.86, 3)]
 
 
-def test_the_distinct_queries_counted_per_day_are_capped(app):
+def test_the_distinct_queries_counted_per_day_are_capped(app, frozen_clock):
     """Beyond the day's cap, new queries are counted together and add no rows."""
     app.config["ANALYTICS_SEARCH_QUERIES_PER_DAY"] = 5
-    now = datetime.now(timezone.utc)
+    now = frozen_clock
     with app.app_context():
         for i in range(50):
             count_search(f"随机查询{i}", 0, None, moment=now + timedelta(minutes=i))

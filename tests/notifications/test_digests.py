@@ -1,7 +1,7 @@
 """Are matching needs announced to vendors once, in at most one digest a day, and saved searches only for new results?"""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,9 +11,11 @@ from marketplace.notifications.digests import (find_need_alerts, save_search, se
                                                send_saved_search_digests)
 from marketplace.notifications.models import NeedAlert, Notification
 from marketplace.notifications.services import set_need_digest
+from tests.conftest import NOW
 from tests.factories import make_need, make_offering, make_user
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+TODAY = NOW.date()
 
 
 def digests(user, kind: str = "need_digest") -> list[Notification]:
