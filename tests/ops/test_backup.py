@@ -78,7 +78,7 @@ def fresh_site(uri: str, folder) -> object:
 
 
 def test_restore_into_an_empty_site_brings_back_every_order_ledger_and_voucher_row(app, runner, second_database,
-                                                                                    tmp_path):
+                                                                                    tmp_path, frozen_clock):
     """After backup and restore into an empty site, are all orders, ledger and voucher rows and listings there,
     with the search index rebuilt from them?"""
     marketplace_with_money(app)

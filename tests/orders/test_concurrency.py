@@ -19,6 +19,9 @@ from marketplace.resonance.models import DemonstrationSelection, LedgerEntry
 from marketplace.states import IllegalTransition
 from tests.factories import make_active_agreement, make_offering, make_user
 
+# The 模型券 deduction depends on the year's voucher instrument, so these tests run at a fixed date.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 CAP_FEN = 1_000_000_00  # Zhuhai 模型券: at most 1,000,000 CNY per enterprise per year
 
 

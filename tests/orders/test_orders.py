@@ -10,6 +10,9 @@ from marketplace.orders.models import Order, VoucherEntry
 from marketplace.orders.services import cancel, mark_paid, place_order, refund, voucher_used
 from tests.factories import make_offering, make_user
 
+# The 模型券 deduction depends on the year's voucher instrument, so these tests run at a fixed date.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 @pytest.fixture
 def shop(app):
@@ -136,6 +139,7 @@ def test_refund_needs_reason_and_releases_voucher(app, client, auth, shop):
     client.post(f"/orders/{order_id}/refund", data={"reason": ""})
     with app.app_context():
         assert db.session.get(Order, order_id).state == "paid"
+        assert voucher_used(shop["sme_org"], year) > 0
     client.post(f"/orders/{order_id}/refund", data={"reason": "客户产线停产，双方协商退款"})
     with app.app_context():
         assert db.session.get(Order, order_id).state == "refunded"

@@ -118,7 +118,7 @@ def test_refund_reversal_nets_to_zero_without_editing_rows(app, in_app, parties)
     assert {r.id: r.amount_fen for r in rows if r.id in originals} == originals
 
 
-def test_ledger_rows_cannot_be_edited_or_deleted(app, in_app, parties):
+def test_ledger_rows_cannot_be_edited_or_deleted(app, in_app, parties, frozen_clock):
     """Editing or deleting a ledger row is refused by the code and by the database."""
     from marketplace.catalog.models import Offering
 

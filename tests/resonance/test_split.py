@@ -70,7 +70,7 @@ def test_invalid_input_raises_a_clear_value_error(amount, shares, message):
         split_revenue(amount, shares)
 
 
-def test_split_base_is_the_list_amount_voucher_included(in_app):
+def test_split_base_is_the_list_amount_voucher_included(in_app, frozen_clock):
     """A paid order with a 模型券 deduction is split on its list amount, not on the amount the SME paid."""
     from sqlalchemy import select
 
