@@ -63,7 +63,7 @@ def test_change_password_needs_the_current_one_and_a_strong_new_one(app, client,
     assert wrong.status_code == 422 and "current password is not right" in wrong.get_data(as_text=True)
     weak = client.post("/accounts/password", data={"current": DEFAULT_PASSWORD, "password": "1234567890",
                                                    "confirm": "1234567890"})
-    assert weak.status_code == 422
+    assert weak.status_code == 422 and 'id="password-err"' in weak.get_data(as_text=True)
     assert auth.login(who.email).status_code == 302
 
 

@@ -25,11 +25,16 @@ def test_hostile_api_queries_are_a_json_400(client):
 
 
 @pytest.mark.parametrize("body", [b"title=a%00b&description=x", b"title=%ff%ff", b"title=\xc3"])
-def test_hostile_form_bodies_are_refused(client, auth, body):
+def test_hostile_form_bodies_are_refused(app, client, auth, body):
     """A form post carrying NUL or invalid UTF-8 is refused before the view (nothing reaches the database)."""
+    from marketplace.extensions import db
+    from marketplace.needs.models import Need
+
     auth.as_role("enterprise")
     response = client.post("/needs/new", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Need)) == 0
 
 
 def test_nul_in_multipart_fields_is_refused(client, auth):
