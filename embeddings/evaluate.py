@@ -19,8 +19,9 @@ import json
 import math
 import sys
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any
 
 from .defaults import DEFAULT_BACKEND, DEFAULT_SCENARIO_BOOST
 from .encoder import Encoder, load_encoder
@@ -78,13 +79,13 @@ def score_run(run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str,
     return {m: (sum(v) / len(v) if v else 0.0) for m, v in values.items()}
 
 
-def read_jsonl(path: str | Path) -> list[dict]:
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSON-lines file, skipping blank lines."""
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def build_index(corpus: Iterable[Mapping], encoder: Encoder, weights: Mapping[str, float] | None = None,
+def build_index(corpus: Iterable[Mapping[str, Any]], encoder: Encoder, weights: Mapping[str, float] | None = None,
                 scenarios: Mapping[str, str] | None = None,
                 scenario_boost: float = DEFAULT_SCENARIO_BOOST) -> HybridIndex:
     """An in-memory HybridIndex over corpus rows {"id", "text"[, "scenario"]}."""
@@ -93,7 +94,7 @@ def build_index(corpus: Iterable[Mapping], encoder: Encoder, weights: Mapping[st
     return index
 
 
-def run_queries(index: HybridIndex, queries: Sequence[Mapping], k: int = 10,
+def run_queries(index: HybridIndex, queries: Sequence[Mapping[str, Any]], k: int = 10,
                 use_query_scenario: bool = False) -> dict[str, dict[str, list[str]]]:
     """Rank every query with each system; returns {system: {query id: [doc ids]}}."""
     runs: dict[str, dict[str, list[str]]] = {s: {} for s in SYSTEMS}
@@ -107,7 +108,7 @@ def run_queries(index: HybridIndex, queries: Sequence[Mapping], k: int = 10,
     return runs
 
 
-def evaluate_corpus(corpus: Sequence[Mapping], queries: Sequence[Mapping], encoder: Encoder,
+def evaluate_corpus(corpus: Sequence[Mapping[str, Any]], queries: Sequence[Mapping[str, Any]], encoder: Encoder,
                     weights: Mapping[str, float] | None = None, scenarios: Mapping[str, str] | None = None,
                     scenario_boost: float = DEFAULT_SCENARIO_BOOST,
                     use_query_scenario: bool = False) -> dict[str, dict[str, float]]:

@@ -13,17 +13,25 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, BinaryIO, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import IndexCorrupt
 
 TMP_PREFIX = ".tmp-"
 
+PathArg: TypeAlias = str | os.PathLike[str]
+Header: TypeAlias = dict[str, Any]
+"""A container's JSON header: the caller's identity fields plus the section table and checksum."""
+Section: TypeAlias = bytes | npt.NDArray[np.generic]
+"""One named section of a container: raw bytes, or an array stored with its dtype and shape."""
 
-def fsync_dir(path: str | os.PathLike) -> None:
+
+def fsync_dir(path: PathArg) -> None:
     """Flush a directory entry (new or renamed files) to disk; a no-op where unsupported."""
     try:
         fd = os.open(os.fspath(path), os.O_RDONLY)
@@ -37,7 +45,7 @@ def fsync_dir(path: str | os.PathLike) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str | os.PathLike, chunks: Iterable[bytes]) -> None:
+def atomic_write(path: PathArg, chunks: Iterable[bytes | memoryview[int]]) -> None:
     """Write `chunks` to `path` so that readers see either the old file or the whole new one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +66,7 @@ def atomic_write(path: str | os.PathLike, chunks: Iterable[bytes]) -> None:
     fsync_dir(path.parent)
 
 
-def atomic_write_json(path: str | os.PathLike, obj: object) -> None:
+def atomic_write_json(path: PathArg, obj: object) -> None:
     """Write `obj` as UTF-8 JSON atomically."""
     atomic_write(path, [json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")])
 
@@ -77,17 +85,19 @@ CONTAINER_FORMAT = 1
 _LEN = 8
 
 
-def _as_bytes(value: bytes | np.ndarray) -> tuple[bytes | memoryview, dict]:
+def _as_bytes(value: Section) -> tuple[bytes | memoryview[int], dict[str, Any]]:
     """Raw bytes of a section and the dtype/shape needed to read it back."""
     if isinstance(value, np.ndarray):
         arr = np.ascontiguousarray(value)
-        return memoryview(arr).cast("B"), {"dtype": arr.dtype.str, "shape": list(arr.shape)}
+        return arr.data.cast("B"), {"dtype": arr.dtype.str, "shape": list(arr.shape)}
     return bytes(value), {}
 
 
-def write_container(path: str | os.PathLike, header: dict, sections: dict[str, bytes | np.ndarray]) -> None:
+def write_container(path: PathArg, header: Header, sections: Mapping[str, Section]) -> None:
     """Atomically write a checksummed single-file container: magic, JSON header, named sections."""
-    blobs, specs, offset = [], [], 0
+    blobs: list[bytes | memoryview[int]] = []
+    specs: list[dict[str, Any]] = []
+    offset = 0
     digest = hashlib.sha256()
     for name, value in sections.items():
         raw, spec = _as_bytes(value)
@@ -101,13 +111,13 @@ def write_container(path: str | os.PathLike, header: dict, sections: dict[str, b
     atomic_write(path, [MAGIC, len(head_raw).to_bytes(_LEN, "little"), head_raw, *blobs])
 
 
-def read_header(path: str | os.PathLike) -> dict:
+def read_header(path: PathArg) -> Header:
     """Read and return only the JSON header of a container; raises IndexCorrupt if unreadable."""
     with open(path, "rb") as fh:
         return _read_head(fh, os.fstat(fh.fileno()).st_size)[0]
 
 
-def _read_head(fh, size: int) -> tuple[dict, int]:
+def _read_head(fh: BinaryIO, size: int) -> tuple[Header, int]:
     """Parse magic and header from an open file; returns the header and the payload offset."""
     magic = fh.read(len(MAGIC))
     if magic != MAGIC:
@@ -131,7 +141,7 @@ def _read_head(fh, size: int) -> tuple[dict, int]:
     return head, payload
 
 
-def read_container(path: str | os.PathLike) -> tuple[dict, dict[str, bytes | np.ndarray]]:
+def read_container(path: PathArg) -> tuple[Header, dict[str, Section]]:
     """Read a container, verify its checksum, and return (header, sections)."""
     try:
         with open(path, "rb") as fh:
@@ -144,7 +154,7 @@ def read_container(path: str | os.PathLike) -> tuple[dict, dict[str, bytes | np.
         raise IndexCorrupt(f"cannot read index file: {exc}") from None
     if hashlib.sha256(payload).hexdigest() != head.get("payload_sha256"):
         raise IndexCorrupt("index file checksum mismatch (damaged)")
-    sections: dict[str, bytes | np.ndarray] = {}
+    sections: dict[str, Section] = {}
     view = memoryview(payload)
     try:
         for spec in head["sections"]:
@@ -158,8 +168,16 @@ def read_container(path: str | os.PathLike) -> tuple[dict, dict[str, bytes | np.
     return head, sections
 
 
+def section_bytes(sections: Mapping[str, Section], name: str) -> bytes:
+    """Return a raw-bytes section; KeyError if it is missing, TypeError if it was stored as an array."""
+    value = sections[name]
+    if not isinstance(value, bytes):
+        raise TypeError(f"section {name!r} holds an array, not bytes")
+    return value
+
+
 @contextlib.contextmanager
-def exclusive_lock(path: str | os.PathLike, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+def exclusive_lock(path: PathArg, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock on `path` (created if missing) for the block.
 
     The lock (`flock`) excludes other processes and other threads of this process alike, since each

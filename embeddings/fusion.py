@@ -1,7 +1,7 @@
 """Weighted reciprocal rank fusion of several rankings into one, deterministically."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 RRF_K = 60
 

@@ -8,27 +8,33 @@ an edit is visible to the next search. `version` only grows, so a web worker can
 """
 from __future__ import annotations
 
-import os
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
 from . import store
 from .defaults import DEFAULT_CANDIDATES, DEFAULT_SCENARIO_BOOST, DEFAULT_WEIGHTS, PREDICTED_SCENARIO_BOOST
-from .encoder import Encoder
+from .encoder import Encoder, Progress
 from .errors import IndexCorrupt, IndexFileError
-from .fsio import ids_checksum
+from .fsio import PathArg, ids_checksum
 from .fusion import fuse, max_score
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, LexicalOptions
 from .scenarios import ScenarioModel, agreement, one_hot
 from .text import tokenize
-from .vector import VectorIndex
+from .vector import VectorIndex, VectorOptions
 
 MANIFEST = store.MANIFEST
 NEUTRAL_AGREEMENT = 0.5
+
+Item: TypeAlias = tuple[str, str] | tuple[str, str, str | None] | Mapping[str, str | None]
+"""A document to index: (id, text), (id, text, scenario) or a mapping with those keys."""
+Ranking: TypeAlias = list[tuple[str, float]]
+"""(doc_id, score) pairs from one retriever, best first."""
 
 
 @dataclass
@@ -51,12 +57,12 @@ class Hit:
     scenario_agreement: float | None = None
     matched_terms: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Return the hit as a plain dict (for JSON)."""
         return asdict(self)
 
 
-def _item_parts(item) -> tuple[str, str, str | None]:
+def _item_parts(item: Item) -> tuple[str, str, str | None]:
     """Normalise an upsert item: (id, text), (id, text, scenario) or a dict with those keys."""
     if isinstance(item, Mapping):
         return str(item["id"]), str(item.get("text") or ""), item.get("scenario")
@@ -68,21 +74,22 @@ def _item_parts(item) -> tuple[str, str, str | None]:
 class HybridIndex:
     """Dense + BM25 index with weighted RRF fusion, scenario re-ranking and versioned saves."""
 
-    def __init__(self, encoder: Encoder, directory: str | os.PathLike | None = None,
+    def __init__(self, encoder: Encoder, directory: PathArg | None = None,
                  weights: Mapping[str, float] | None = None,
                  scenarios: Mapping[str, str] | ScenarioModel | None = None,
                  scenario_boost: float = DEFAULT_SCENARIO_BOOST,
                  predicted_scenario_boost: float = PREDICTED_SCENARIO_BOOST,
                  candidates: int = DEFAULT_CANDIDATES,
-                 vector_options: Mapping | None = None, lexical_options: Mapping | None = None):
+                 vector_options: VectorOptions | None = None,
+                 lexical_options: LexicalOptions | None = None) -> None:
         self.encoder = encoder
         self.directory = Path(directory) if directory is not None else None
         self.weights = dict(weights or DEFAULT_WEIGHTS)
         self.scenario_boost = float(scenario_boost)
         self.predicted_scenario_boost = float(predicted_scenario_boost)
         self.candidates = int(candidates)
-        self._vector_options = dict(vector_options or {})
-        self._lexical_options = dict(lexical_options or {})
+        self._vector_options = VectorOptions(**vector_options) if vector_options else VectorOptions()
+        self._lexical_options = LexicalOptions(**lexical_options) if lexical_options else LexicalOptions()
         if scenarios is None or isinstance(scenarios, ScenarioModel):
             self.scenarios = scenarios
         else:
@@ -111,8 +118,8 @@ class HybridIndex:
         """Index or re-index one document; the next search reflects it."""
         self.upsert_many([(doc_id, text, scenario)])
 
-    def upsert_many(self, items: Iterable, progress: Callable[[int, int], None] | None = None,
-                    vectors: np.ndarray | None = None) -> int:
+    def upsert_many(self, items: Iterable[Item], progress: Progress | None = None,
+                    vectors: npt.NDArray[np.float32] | None = None) -> int:
         """Index many (id, text[, scenario]) items or dicts, encoding in batches; returns the count.
 
         `vectors` (one passage vector per item, from this encoder) skips encoding.
@@ -158,7 +165,8 @@ class HybridIndex:
 
     # ---- searching -------------------------------------------------------------------------
 
-    def _query_distribution(self, scenario, vector: np.ndarray) -> dict[str, float] | None:
+    def _query_distribution(self, scenario: str | Mapping[str, float] | None,
+                            vector: npt.NDArray[np.float32]) -> dict[str, float] | None:
         """Scenario distribution of a query: given code or distribution, else predicted."""
         if isinstance(scenario, Mapping):
             return {str(k): float(v) for k, v in scenario.items()}
@@ -171,23 +179,29 @@ class HybridIndex:
     def _doc_distributions(self, doc_ids: list[str]) -> dict[str, dict[str, float] | None]:
         """Scenario distributions of documents: their code, else predicted from their vector."""
         out: dict[str, dict[str, float] | None] = {}
-        need = []
+        scenarios = self.scenarios
+        need: list[str] = []
         for doc_id in doc_ids:
             code = self._doc_scenario.get(doc_id)
             if code:
                 out[doc_id] = one_hot(code)
-            elif self.scenarios is not None:
+            elif scenarios is not None:
                 need.append(doc_id)
             else:
                 out[doc_id] = None
-        if need:
-            vecs = np.vstack([self.vector.get_vector(d) for d in need])
-            for doc_id, row in zip(need, self.scenarios.predict_array(vecs)):
-                out[doc_id] = self.scenarios.to_dict(row)
+        if need and scenarios is not None:
+            rows: list[npt.NDArray[np.float32]] = []
+            for doc_id in need:
+                vec = self.vector.get_vector(doc_id)
+                if vec is None:  # never: both indexes hold the same documents, under the same lock
+                    raise KeyError(f"document {doc_id!r} is not in the vector index")
+                rows.append(vec)
+            for doc_id, row in zip(need, scenarios.predict_array(np.vstack(rows)), strict=True):
+                out[doc_id] = scenarios.to_dict(row)
         return out
 
-    def _rank(self, qvec: np.ndarray, terms, dense, lexical, k: int, weights, boost: float,
-              qdist) -> list[Hit]:
+    def _rank(self, qvec: npt.NDArray[np.float32], terms: list[str], dense: Ranking, lexical: Ranking, k: int,
+              weights: Mapping[str, float] | None, boost: float, qdist: Mapping[str, float] | None) -> list[Hit]:
         """Fuse two candidate lists, re-rank by scenario agreement and build explained hits."""
         weights = dict(self.weights if weights is None else weights)
         fused = fuse({"dense": [d for d, _ in dense], "lexical": [d for d, _ in lexical]}, weights)
@@ -198,10 +212,10 @@ class HybridIndex:
         dists = self._doc_distributions([d for d, _ in pool]) if qdist is not None and boost else {}
         dense_rank = {d: (i + 1, s) for i, (d, s) in enumerate(dense)}
         lex_rank = {d: (i + 1, s) for i, (d, s) in enumerate(lexical)}
-        hits = []
+        hits: list[Hit] = []
         for doc_id, raw in pool:
             base = raw / top
-            agree = None
+            agree: float | None = None
             if qdist is not None and boost:
                 ddist = dists.get(doc_id)
                 agree = agreement(qdist, ddist) if ddist is not None else NEUTRAL_AGREEMENT
@@ -223,7 +237,7 @@ class HybridIndex:
     def search(self, query: str, k: int = 20, allowed: set[str] | None = None,
                weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
                scenario: str | Mapping[str, float] | None = None,
-               query_vector: np.ndarray | None = None) -> list[Hit]:
+               query_vector: npt.ArrayLike | None = None) -> list[Hit]:
         """Return the k best documents for a free-text query, optionally within `allowed` ids.
 
         `scenario` (a taxonomy code or a distribution) overrides the predicted query scenario;
@@ -276,7 +290,7 @@ class HybridIndex:
             raise ValueError("this HybridIndex has no directory")
         return self.directory
 
-    def read_manifest(self) -> dict | None:
+    def read_manifest(self) -> dict[str, Any] | None:
         """Return the saved manifest, or None if there is none or it is unreadable."""
         return store.read_manifest(self.directory) if self.directory is not None else None
 
@@ -314,13 +328,14 @@ class HybridIndex:
             try:
                 vector, lexical, scenarios = store.load_generation(
                     root, manifest, self.encoder.info(), self._vector_options, self._lexical_options)
+                version = int(manifest["version"])
                 break
             except FileNotFoundError:
                 if attempt:
                     raise
         with self._lock:
             self.vector, self.lexical, self._doc_scenario = vector, lexical, scenarios
-            self.version = int(manifest["version"])
+            self.version = version
         return self.version
 
     def reload_if_newer(self) -> bool:

@@ -14,27 +14,37 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TypedDict, Unpack
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import IndexCorrupt
-from .fsio import read_container, write_container
+from .fsio import Header, PathArg, Section, read_container, section_bytes, write_container
 from .text import prune_subwords, tokenize
 
 FORMAT = 1
 FILENAME = "lexical.idx"
 
 
+class LexicalOptions(TypedDict, total=False):
+    """Tuning parameters of a LexicalIndex (its keyword arguments)."""
+
+    k1: float
+    b: float
+    compact_min: int
+    compact_ratio: float
+
+
 class LexicalIndex:
     """Editable BM25 index keyed by string document ids."""
 
     def __init__(self, k1: float = 1.5, b: float = 0.75, compact_min: int = 512,
-                 compact_ratio: float = 0.05):
+                 compact_ratio: float = 0.05) -> None:
         self.k1, self.b = float(k1), float(b)
         self.compact_min, self.compact_ratio = int(compact_min), float(compact_ratio)
         self._lock = threading.RLock()
@@ -45,10 +55,10 @@ class LexicalIndex:
         self._vocab: dict[str, int] = {}
         self._terms: list[str] = []
         self._df = np.zeros(0, dtype=np.int64)
-        self._docs: dict[str, np.ndarray] = {}
+        self._docs: dict[str, npt.NDArray[np.int32]] = {}
         self._total_len = 0
         self._reset_main()
-        self._delta: dict[str, Counter] = {}
+        self._delta: dict[str, Counter[int]] = {}
         self._delta_len: dict[str, int] = {}
         self._postings: dict[int, dict[str, int]] = {}
 
@@ -78,7 +88,7 @@ class LexicalIndex:
 
     def _term_ids(self, tokens: Iterable[str], grow: bool) -> list[int]:
         """Map tokens to term ids, adding unknown terms when `grow`."""
-        out = []
+        out: list[int] = []
         for tok in tokens:
             tid = self._vocab.get(tok)
             if tid is None:
@@ -115,7 +125,7 @@ class LexicalIndex:
                     if not posting:
                         del self._postings[tid]
 
-    def _store(self, doc_id: str, tokens: Sequence[str]) -> np.ndarray:
+    def _store(self, doc_id: str, tokens: Sequence[str]) -> npt.NDArray[np.int32]:
         """Record a document's tokens and update live statistics."""
         ids = np.asarray(self._term_ids(tokens, grow=True), dtype=np.int32)
         self._docs[doc_id] = ids
@@ -203,7 +213,8 @@ class LexicalIndex:
         self._set_main(doc_ids, retriever.scores["data"], retriever.scores["indices"],
                        retriever.scores["indptr"], np.ones(len(doc_ids), dtype=bool))
 
-    def _set_main(self, doc_ids: list[str], data, indices, indptr, alive) -> None:
+    def _set_main(self, doc_ids: list[str], data: npt.ArrayLike, indices: npt.ArrayLike, indptr: npt.ArrayLike,
+                  alive: npt.ArrayLike) -> None:
         """Install main-segment arrays."""
         self._main_ids = doc_ids
         self._main_rows = {d: i for i, d in enumerate(doc_ids)}
@@ -251,8 +262,8 @@ class LexicalIndex:
         if not cols or not self._main_ids:
             return []
         starts, ends = self._indptr[cols], self._indptr[np.asarray(cols) + 1]
-        rows = np.concatenate([self._indices[s:e] for s, e in zip(starts, ends)])
-        vals = np.concatenate([self._data[s:e] for s, e in zip(starts, ends)])
+        rows = np.concatenate([self._indices[s:e] for s, e in zip(starts, ends, strict=True)])
+        vals = np.concatenate([self._data[s:e] for s, e in zip(starts, ends, strict=True)])
         if rows.size == 0:
             return []
         n_rows = len(self._main_ids)
@@ -269,7 +280,7 @@ class LexicalIndex:
             kth = np.partition(sums, -k)[-k]
             sel = sums >= kth
             uniq, sums = uniq[sel], sums[sel]
-        return [(self._main_ids[r], float(s)) for r, s in zip(uniq.tolist(), sums.tolist())]
+        return [(self._main_ids[r], float(s)) for r, s in zip(uniq.tolist(), sums.tolist(), strict=True)]
 
     def search(self, query: str | Sequence[str], k: int = 10,
                allowed: set[str] | None = None) -> list[tuple[str, float]]:
@@ -317,7 +328,7 @@ class LexicalIndex:
 
     # ---- persistence -----------------------------------------------------------------------
 
-    def snapshot(self) -> tuple[dict, dict]:
+    def snapshot(self) -> tuple[Header, dict[str, Section]]:
         """Return (header, sections) describing the current state, for writing outside the lock."""
         with self._lock:
             doc_ids = list(self._docs)
@@ -328,13 +339,14 @@ class LexicalIndex:
                     "delta_ids": list(self._delta)}
             header = {"kind": "lexical", "format": FORMAT, "k1": self.k1, "b": self.b,
                       "count": len(doc_ids)}
-            sections = {"meta": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
-                        "lengths": lengths, "tokens": tokens, "data": self._data,
-                        "indices": self._indices, "indptr": self._indptr,
-                        "alive": self._alive.astype(np.uint8)}
+            sections: dict[str, Section] = {
+                "meta": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+                "lengths": lengths, "tokens": tokens, "data": self._data,
+                "indices": self._indices, "indptr": self._indptr,
+                "alive": self._alive.astype(np.uint8)}
         return header, sections
 
-    def save(self, directory: str | os.PathLike) -> Path:
+    def save(self, directory: PathArg) -> Path:
         """Write the index atomically to `directory`/lexical.idx and return the file path."""
         path = Path(directory) / FILENAME
         header, sections = self.snapshot()
@@ -342,13 +354,13 @@ class LexicalIndex:
         return path
 
     @classmethod
-    def load(cls, directory: str | os.PathLike, **kwargs) -> "LexicalIndex":
+    def load(cls, directory: PathArg, **kwargs: Unpack[LexicalOptions]) -> LexicalIndex:
         """Read an index written by `save`; raises IndexCorrupt on a damaged or foreign file."""
         head, sec = read_container(Path(directory) / FILENAME)
         if head.get("kind") != "lexical" or head.get("format") != FORMAT:
             raise IndexCorrupt("not a lexical index file of a supported format")
         try:
-            meta = json.loads(sec["meta"].decode("utf-8"))
+            meta = json.loads(section_bytes(sec, "meta").decode("utf-8"))
             index = cls(**{**kwargs, "k1": head["k1"], "b": head["b"]})
             index._terms = list(meta["terms"])
             index._vocab = {t: i for i, t in enumerate(index._terms)}

@@ -10,9 +10,10 @@ coefficient Σ√(p·q): 1 for identical distributions, 0 for disjoint ones, √
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from .encoder import Encoder
 
@@ -24,7 +25,7 @@ Distribution = Mapping[str, float]
 class ScenarioModel:
     """Scenario vectors for one encoder, and predictions against them."""
 
-    def __init__(self, scenarios: Mapping[str, str], encoder: Encoder, temperature: float | None = None):
+    def __init__(self, scenarios: Mapping[str, str], encoder: Encoder, temperature: float | None = None) -> None:
         if not scenarios:
             raise ValueError("at least one scenario description is required")
         self.codes: list[str] = [str(c) for c in scenarios]
@@ -36,15 +37,16 @@ class ScenarioModel:
     def __contains__(self, code: object) -> bool:
         return code in self._index
 
-    def predict_array(self, vectors: np.ndarray) -> np.ndarray:
+    def predict_array(self, vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:
         """Return an (n, n_scenarios) array of probabilities for (n, dim) unit vectors."""
         vecs = np.asarray(vectors, dtype=np.float32).reshape(-1, self.vectors.shape[1])
         logits = (vecs @ self.vectors.T) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
-        return probs / probs.sum(axis=1, keepdims=True)
+        out: npt.NDArray[np.float32] = probs / probs.sum(axis=1, keepdims=True)
+        return out
 
-    def predict(self, text_or_vector: str | np.ndarray) -> dict[str, float]:
+    def predict(self, text_or_vector: str | npt.NDArray[np.float32]) -> dict[str, float]:
         """Return {code: probability} for a text (encoded as a query) or an encoded vector."""
         if isinstance(text_or_vector, str):
             vec = self.encoder.query([text_or_vector])
@@ -52,9 +54,9 @@ class ScenarioModel:
             vec = np.asarray(text_or_vector, dtype=np.float32)
         return self.to_dict(self.predict_array(vec)[0])
 
-    def to_dict(self, probs: np.ndarray) -> dict[str, float]:
+    def to_dict(self, probs: npt.NDArray[np.float32]) -> dict[str, float]:
         """Turn a probability row into {code: probability}."""
-        return {c: float(p) for c, p in zip(self.codes, probs)}
+        return {c: float(p) for c, p in zip(self.codes, probs, strict=True)}
 
     def one_hot(self, code: str) -> dict[str, float]:
         """Return the distribution of a known taxonomy code; raises KeyError for an unknown one."""

@@ -16,20 +16,22 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
+from .encoder import EncoderInfo
 from .errors import IndexCorrupt, IndexMismatch
-from .fsio import TMP_PREFIX, atomic_write_json, fsync_dir, ids_checksum, write_container
-from .lexical import LexicalIndex
-from .vector import VectorIndex
+from .fsio import TMP_PREFIX, Header, Section, atomic_write_json, fsync_dir, ids_checksum, write_container
+from .lexical import LexicalIndex, LexicalOptions
+from .vector import VectorIndex, VectorOptions
 
 MANIFEST = "manifest.json"
 FORMAT = 1
 STALE_TMP_SECONDS = 3600
 
 
-def read_manifest(root: Path) -> dict | None:
+def read_manifest(root: Path) -> dict[str, Any] | None:
     """Return the saved manifest, or None if there is none or it is unreadable."""
     try:
         with open(root / MANIFEST, encoding="utf-8") as fh:
@@ -48,8 +50,9 @@ def manifest_version(root: Path) -> int:
         return 0
 
 
-def write_generation(root: Path, version: int, vector: tuple[dict, dict], lexical: tuple[dict, dict],
-                     docs: dict, identity: Mapping, ids: list[str]) -> None:
+def write_generation(root: Path, version: int, vector: tuple[Header, Mapping[str, Section]],
+                     lexical: tuple[Header, Mapping[str, Section]], docs: Mapping[str, object],
+                     identity: EncoderInfo, ids: list[str]) -> None:
     """Write generation `version` from (header, sections) snapshots, then switch the manifest to it."""
     root.mkdir(parents=True, exist_ok=True)
     name = f"v{version:08d}"
@@ -83,17 +86,19 @@ def prune(root: Path, keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def load_generation(root: Path, manifest: dict, identity: Mapping, vector_options: Mapping | None = None,
-                    lexical_options: Mapping | None = None) -> tuple[VectorIndex, LexicalIndex, dict]:
+def load_generation(root: Path, manifest: Mapping[str, Any], identity: EncoderInfo,
+                    vector_options: VectorOptions | None = None,
+                    lexical_options: LexicalOptions | None = None) -> tuple[VectorIndex, LexicalIndex, dict[str, str]]:
     """Load and cross-check the generation a manifest points to; returns (vector, lexical, scenarios)."""
+    fields: Mapping[str, object] = identity
     for key in ("backend", "model_id", "dim"):
-        if manifest.get(key) != identity[key]:
-            raise IndexMismatch(f"saved index {key} is {manifest.get(key)!r}, encoder has {identity[key]!r}")
+        if manifest.get(key) != fields[key]:
+            raise IndexMismatch(f"saved index {key} is {manifest.get(key)!r}, encoder has {fields[key]!r}")
     gen = root / str(manifest.get("generation", ""))
     if not manifest.get("generation") or not gen.is_dir():
         raise FileNotFoundError(f"index generation {gen.name} is missing")
-    vector = VectorIndex.load(gen / "vector.idx", **identity, **dict(vector_options or {}))
-    lexical = LexicalIndex.load(gen, **dict(lexical_options or {}))
+    vector = VectorIndex.load(gen / "vector.idx", **identity, **(vector_options or {}))
+    lexical = LexicalIndex.load(gen, **(lexical_options or {}))
     try:
         with open(gen / "docs.json", encoding="utf-8") as fh:
             docs = json.load(fh)

@@ -15,6 +15,8 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
+from typing import Protocol
 
 DOMAIN_TERMS = (
     "视觉质检", "视觉检测", "机器视觉", "缺陷检测", "外观检测", "预测性维护", "故障诊断", "剩余寿命",
@@ -41,11 +43,22 @@ _ASCII_PART = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SEGMENT = re.compile(r"([a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
+
+class _JiebaTokenizer(Protocol):
+    """The part of a `jieba.Tokenizer` used here."""
+
+    def cut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> Iterator[str]:
+        """Segment into words (default mode)."""
+
+    def cut_for_search(self, sentence: str, HMM: bool = True) -> Iterator[str]:
+        """Segment into words plus their dictionary sub-words (search mode)."""
+
+
 _jieba_lock = threading.Lock()
-_jieba = None
+_jieba: _JiebaTokenizer | None = None
 
 
-def _tokenizer():
+def _tokenizer() -> _JiebaTokenizer:
     """The private jieba tokenizer, initialised once, quietly, with the domain dictionary."""
     global _jieba
     if _jieba is None:
@@ -89,7 +102,7 @@ def _keep(token: str) -> bool:
 def tokenize(text: str) -> list[str]:
     """Return index/query tokens for mixed Chinese/English text, in order, with repeats."""
     norm = normalize_text(text)
-    tk = None
+    tk: _JiebaTokenizer | None = None
     out: list[str] = []
     prev_ascii: str | None = None
     prev_end = -1

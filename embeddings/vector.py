@@ -4,7 +4,8 @@ Vectors are L2-normalised, so inner product is cosine similarity. Below `hnsw_th
 vectors the index is exact (`IndexFlatIP`); at or above it the next write switches to
 `IndexHNSWFlat` with the inner-product metric (M=32, efConstruction=200, efSearch=400: at 100k
 vectors ~2 ms per query against ~16 ms for the exact scan, with recall@20 ≈ 0.98 of the exact
-top 20 on clustered embedding-like data; the misses are near-ties). Both sit in an `IndexIDMap2`; string ids map to int64 labels assigned in sequence.
+top 20 on clustered embedding-like data; the misses are near-ties). Both sit in an `IndexIDMap2`;
+string ids map to int64 labels assigned in sequence.
 An update gives the document a new label and tombstones the old one (HNSW cannot delete), and
 searches exclude tombstones with an `IDSelector`; tombstones are purged when they exceed
 `compact_ratio` of the index (flat: `remove_ids`; HNSW: rebuild from the stored vectors).
@@ -17,18 +18,33 @@ checksum of the sorted doc ids, and the expected backend, model id and dimension
 from __future__ import annotations
 
 import json
-import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import numpy as np
+import numpy.typing as npt
 
 from .encoder import normalize
 from .errors import IndexCorrupt, IndexMismatch
-from .fsio import ids_checksum, read_container, read_header, write_container
+from .fsio import Header, PathArg, Section, ids_checksum, read_container, read_header, section_bytes, write_container
+
+if TYPE_CHECKING:
+    import faiss
 
 FORMAT = 1
+
+
+class VectorOptions(TypedDict, total=False):
+    """Tuning parameters of a VectorIndex: the keyword arguments after its identity."""
+
+    hnsw_threshold: int
+    hnsw_m: int
+    ef_construction: int
+    ef_search: int
+    compact_ratio: float
+    exact_scan_limit: int
 
 
 class VectorIndex:
@@ -36,7 +52,7 @@ class VectorIndex:
 
     def __init__(self, dim: int, backend: str = "", model_id: str = "", hnsw_threshold: int = 50_000,
                  hnsw_m: int = 32, ef_construction: int = 200, ef_search: int = 400,
-                 compact_ratio: float = 0.25, exact_scan_limit: int = 4096):
+                 compact_ratio: float = 0.25, exact_scan_limit: int = 4096) -> None:
         self.dim, self.backend, self.model_id = int(dim), str(backend), str(model_id)
         self.hnsw_threshold, self.hnsw_m = int(hnsw_threshold), int(hnsw_m)
         self.ef_construction, self.ef_search = int(ef_construction), int(ef_search)
@@ -46,18 +62,20 @@ class VectorIndex:
         self._to_str: dict[int, str] = {}
         self._deleted: set[int] = set()
         self._next = 0
-        self._exclude = None
+        self._exclude: tuple[faiss.IDSelectorNot, faiss.IDSelectorBatch] | None = None
         self.kind = "flat"
         self._index = self._new_index("flat")
 
-    def _new_index(self, kind: str):
+    def _new_index(self, kind: str) -> faiss.IndexIDMap2:
         """Create an empty IDMap2-wrapped FAISS index of the given kind."""
         import faiss
 
+        inner: faiss.Index
         if kind == "hnsw":
-            inner = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            inner.hnsw.efConstruction = self.ef_construction
-            inner.hnsw.efSearch = self.ef_search
+            hnsw = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = self.ef_construction
+            hnsw.hnsw.efSearch = self.ef_search
+            inner = hnsw
         else:
             inner = faiss.IndexFlatIP(self.dim)
         return faiss.IndexIDMap2(inner)
@@ -73,7 +91,7 @@ class VectorIndex:
         with self._lock:
             return list(self._to_int)
 
-    def _check(self, vectors: np.ndarray) -> np.ndarray:
+    def _check(self, vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:
         """Validate shape and return normalised float32 rows."""
         arr = np.asarray(vectors, dtype=np.float32)
         if arr.ndim == 1:
@@ -84,7 +102,7 @@ class VectorIndex:
 
     # ---- editing ---------------------------------------------------------------------------
 
-    def add_many(self, doc_ids: Sequence[str], vectors: np.ndarray) -> None:
+    def add_many(self, doc_ids: Sequence[str], vectors: npt.ArrayLike) -> None:
         """Insert or replace many vectors at once."""
         doc_ids = [str(d) for d in doc_ids]
         vecs = self._check(vectors) if len(doc_ids) else np.zeros((0, self.dim), np.float32)
@@ -99,7 +117,7 @@ class VectorIndex:
                 self._drop(doc_id)
             labels = np.arange(self._next, self._next + len(doc_ids), dtype=np.int64)
             self._next += len(doc_ids)
-            for doc_id, label in zip(doc_ids, labels.tolist()):
+            for doc_id, label in zip(doc_ids, labels.tolist(), strict=True):
                 self._to_int[doc_id] = label
                 self._to_str[label] = doc_id
             if self.kind == "flat" and len(self._to_int) >= self.hnsw_threshold:
@@ -109,7 +127,7 @@ class VectorIndex:
                 self._index.add_with_ids(vecs, labels)
             self._maybe_compact()
 
-    def add(self, doc_id: str, vector: np.ndarray) -> None:
+    def add(self, doc_id: str, vector: npt.ArrayLike) -> None:
         """Insert or replace one vector; visible to the next search."""
         self.add_many([doc_id], np.asarray(vector, dtype=np.float32).reshape(1, -1))
 
@@ -145,8 +163,10 @@ class VectorIndex:
 
     def _purge_flat(self) -> None:
         """Physically remove tombstoned labels from a flat index."""
+        import faiss
+
         if self._deleted:
-            self._index.remove_ids(np.fromiter(self._deleted, dtype=np.int64))
+            self._index.remove_ids(faiss.IDSelectorBatch(np.fromiter(self._deleted, dtype=np.int64)))
             self._deleted.clear()
             self._exclude = None
 
@@ -172,7 +192,7 @@ class VectorIndex:
         self._exclude = None
         del old
 
-    def _reconstruct(self, labels: np.ndarray) -> np.ndarray:
+    def _reconstruct(self, labels: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
         """Stored vectors for labels, in order."""
         if len(labels) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -183,25 +203,33 @@ class VectorIndex:
             out[start:start + len(chunk)] = self._index.reconstruct_batch(chunk)
         return out
 
-    def get_vector(self, doc_id: str) -> np.ndarray | None:
+    def get_vector(self, doc_id: str) -> npt.NDArray[np.float32] | None:
         """Return the stored (normalised) vector of a document, or None."""
         with self._lock:
             label = self._to_int.get(str(doc_id))
             if label is None:
                 return None
-            return self._reconstruct(np.array([label], dtype=np.int64))[0]
+            vector: npt.NDArray[np.float32] = self._reconstruct(np.array([label], dtype=np.int64))[0]
+            return vector
 
     # ---- searching -------------------------------------------------------------------------
 
-    def _params(self, selector):
-        """Search parameters for the current index kind."""
+    def _params(self, selector: faiss.IDSelector | None, k: int) -> faiss.SearchParameters | None:
+        """Search parameters for the current index kind (HNSW: efSearch at least 2k)."""
         import faiss
 
         if self.kind == "hnsw":
-            return faiss.SearchParametersHNSW(sel=selector, efSearch=self.ef_search)
-        return faiss.SearchParameters(sel=selector) if selector is not None else None
+            # SearchParametersHNSW exists at runtime but is missing from the type stub faiss ships.
+            hnsw: faiss.SearchParameters = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
+                sel=selector, efSearch=max(self.ef_search, 2 * k))
+            return hnsw
+        if selector is None:
+            return None
+        params = faiss.SearchParameters()
+        params.sel = selector
+        return params
 
-    def _exclude_selector(self):
+    def _exclude_selector(self) -> faiss.IDSelector | None:
         """Cached selector that skips tombstoned labels (None when there are none)."""
         import faiss
 
@@ -212,7 +240,7 @@ class VectorIndex:
             self._exclude = (faiss.IDSelectorNot(batch), batch)
         return self._exclude[0]
 
-    def search(self, vector: np.ndarray, k: int = 10,
+    def search(self, vector: npt.ArrayLike, k: int = 10,
                allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Return up to k (doc_id, cosine) pairs, best first, ties broken by doc id."""
         import faiss
@@ -229,32 +257,31 @@ class VectorIndex:
                     return []
                 if len(labels) <= self.exact_scan_limit or len(labels) * 20 <= live:
                     scores = self._reconstruct(labels) @ query[0]
-                    pairs = [(self._to_str[int(l)], float(s)) for l, s in zip(labels, scores)]
+                    pairs = [(self._to_str[int(label)], float(s))
+                             for label, s in zip(labels, scores, strict=True)]
                     pairs.sort(key=lambda p: (-p[1], p[0]))
                     return pairs[:k]
-                batch = faiss.IDSelectorBatch(labels)
-                params = self._params(batch)
+                selector: faiss.IDSelector | None = faiss.IDSelectorBatch(labels)
                 k_eff = min(k, len(labels))
             else:
-                params = self._params(self._exclude_selector())
+                selector = self._exclude_selector()
                 k_eff = min(k, live)
-            if self.kind == "hnsw":
-                params.efSearch = max(self.ef_search, 2 * k_eff)
+            params = self._params(selector, k_eff)
             scores, found = self._index.search(query, k_eff, params=params)
-            pairs = [(self._to_str[int(l)], float(s)) for l, s in zip(found[0], scores[0])
-                     if l >= 0 and int(l) in self._to_str]
+            pairs = [(self._to_str[int(label)], float(s)) for label, s in zip(found[0], scores[0], strict=True)
+                     if label >= 0 and int(label) in self._to_str]
         pairs.sort(key=lambda p: (-p[1], p[0]))
         return pairs
 
     # ---- persistence -----------------------------------------------------------------------
 
-    def header(self) -> dict:
+    def header(self) -> Header:
         """Identity and size of the index as recorded in its file header."""
         return {"kind": "vector", "format": FORMAT, "backend": self.backend,
                 "model_id": self.model_id, "dim": self.dim, "count": len(self._to_int),
                 "index_type": self.kind, "ids_sha256": ids_checksum(self._to_int)}
 
-    def snapshot(self) -> tuple[dict, dict]:
+    def snapshot(self) -> tuple[Header, dict[str, Section]]:
         """Return (header, sections) of the current state, for writing outside the lock."""
         import faiss
 
@@ -271,14 +298,14 @@ class VectorIndex:
             blob = faiss.serialize_index(self._index)
         return header, {"ids": json.dumps(mapping, ensure_ascii=False).encode("utf-8"), "faiss": blob}
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: PathArg) -> Path:
         """Write the index to one file atomically (temp file, fsync, rename, fsync dir)."""
         header, sections = self.snapshot()
         write_container(path, header, sections)
         return Path(path)
 
     @staticmethod
-    def check_header(head: dict, backend: str | None = None, model_id: str | None = None,
+    def check_header(head: Header, backend: str | None = None, model_id: str | None = None,
                      dim: int | None = None) -> None:
         """Raise IndexCorrupt for a non-vector header, IndexMismatch when identity differs."""
         if head.get("kind") != "vector" or head.get("format") != FORMAT:
@@ -288,8 +315,8 @@ class VectorIndex:
                 raise IndexMismatch(f"index {key} is {head.get(key)!r}, expected {want!r}")
 
     @classmethod
-    def load(cls, path: str | os.PathLike, backend: str | None = None, model_id: str | None = None,
-             dim: int | None = None, **kwargs) -> "VectorIndex":
+    def load(cls, path: PathArg, backend: str | None = None, model_id: str | None = None,
+             dim: int | None = None, **kwargs: Unpack[VectorOptions]) -> VectorIndex:
         """Read a file written by `save`, checking integrity and, when given, the expected identity."""
         import faiss
 
@@ -297,18 +324,20 @@ class VectorIndex:
         head, sec = read_container(path)
         cls.check_header(head, backend, model_id, dim)
         try:
-            mapping = json.loads(sec["ids"].decode("utf-8"))
+            mapping = json.loads(section_bytes(sec, "ids").decode("utf-8"))
             params = dict(mapping.get("params", {}))
             params.update(kwargs)
             index = cls(int(head["dim"]), head["backend"], head["model_id"], **params)
-            index._to_int = {str(d): int(l) for d, l in mapping["ids"]}
-            index._to_str = {l: d for d, l in index._to_int.items()}
-            index._deleted = set(int(l) for l in mapping["deleted"])
+            index._to_int = {str(d): int(label) for d, label in mapping["ids"]}
+            index._to_str = {label: d for d, label in index._to_int.items()}
+            index._deleted = set(int(label) for label in mapping["deleted"])
             index._next = int(mapping["next"])
             blob = np.array(sec["faiss"], dtype=np.uint8)
             loaded = faiss.deserialize_index(blob)
         except (KeyError, TypeError, ValueError, RuntimeError) as exc:
             raise IndexCorrupt(f"malformed vector index: {exc}") from None
+        if not isinstance(loaded, faiss.IndexIDMap2):
+            raise IndexCorrupt("vector index is not an id-mapped FAISS index")
         if loaded.d != index.dim or loaded.ntotal != len(index._to_int) + len(index._deleted):
             raise IndexCorrupt("vector index contents do not match its header")
         if len(index._to_int) != head.get("count") or ids_checksum(index._to_int) != head.get("ids_sha256"):
@@ -316,5 +345,8 @@ class VectorIndex:
         index._index = loaded
         index.kind = head.get("index_type", "flat")
         if index.kind == "hnsw":
-            faiss.downcast_index(loaded.index).hnsw.efSearch = index.ef_search
+            inner = faiss.downcast_index(loaded.index)
+            if not isinstance(inner, faiss.IndexHNSW):
+                raise IndexCorrupt("vector index type does not match its header")
+            inner.hnsw.efSearch = index.ef_search
         return index
