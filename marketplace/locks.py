@@ -12,13 +12,24 @@ checks, then re-reads the rows it loaded earlier (`db.session.refresh`).
 """
 from __future__ import annotations
 
+from typing import ClassVar, Protocol
+
 from flask import Flask
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from marketplace.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class Keyed(Protocol):
+    """A mapped model class with an integer primary key column `id`."""
+
+    id: ClassVar[InstrumentedAttribute[int]]
 
 
 def dialect() -> str:
@@ -34,11 +45,13 @@ def hold_sqlite_write_lock() -> None:
     """
     connection = db.session.connection()
     raw = connection.connection.dbapi_connection
+    if raw is None:  # only once the connection is closed or invalidated; session.connection() hands out live ones
+        raise RuntimeError("the session's database connection is closed")
     if not raw.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_row(model, row_id: int) -> None:
+def lock_row(model: type[Keyed], row_id: int) -> None:
     """Lock one row of a model for the rest of the transaction (SQLite: the whole database's write lock)."""
     if dialect() == "sqlite":
         hold_sqlite_write_lock()
@@ -54,14 +67,15 @@ def lock_name(name: str) -> None:
     db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
 
 
-def configure_sqlite(dbapi_connection, _record) -> None:
+def configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """Let SQLite writers wait for each other instead of failing, and readers run beside a writer (WAL)."""
     if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode")
-    if cursor.fetchone()[0] not in ("memory", "wal"):
+    row = cursor.fetchone()
+    if row is None or row[0] not in ("memory", "wal"):
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, SQLColumnExpression
 
 MAX_AMOUNT_FEN = 10**12
 """The largest amount one order may come to (¥100亿). With every order below it, sums over millions of
@@ -49,7 +53,7 @@ def format_fen(fen: int | None, locale: str = "zh_CN") -> str:
 SUM_SPLIT = 1_000_000_000
 
 
-def exact_sum(column) -> tuple:
+def exact_sum(column: SQLColumnExpression[int]) -> tuple[ColumnElement[int], ColumnElement[int]]:
     """Two SQL sums that together give SUM(column) exactly, with no 64-bit overflow on any database.
 
     SQLite's SUM raises "integer overflow" past 2⁶³; summing the high and low parts of each amount apart
@@ -60,7 +64,7 @@ def exact_sum(column) -> tuple:
     return (func.coalesce(func.sum(column // SUM_SPLIT), 0), func.coalesce(func.sum(column % SUM_SPLIT), 0))
 
 
-def combine_sum(high, low) -> int:
+def combine_sum(high: int | Decimal, low: int | Decimal) -> int:
     """Join the two partial sums of `exact_sum` into the exact integer total."""
     return int(high) * SUM_SPLIT + int(low)
 

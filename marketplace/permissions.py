@@ -12,15 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeGuard, TypeVar
 
 from flask import Flask
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from marketplace.errors import PermissionDenied
 
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+
 Rule = Callable[[Any, Any], bool]
 RULES: dict[str, Rule] = {}
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def rule(name: str) -> Callable[[Rule], Rule]:
@@ -35,27 +42,27 @@ def rule(name: str) -> Callable[[Rule], Rule]:
     return register
 
 
-def signed_in(user) -> bool:
+def signed_in(user: object) -> TypeGuard[User]:
     """Tell whether the user is a signed-in, active account."""
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def member_of(user, org_id: int | None) -> bool:
+def member_of(user: object, org_id: int | None) -> bool:
     """Tell whether a signed-in user acts for the organisation with that id."""
     return signed_in(user) and org_id is not None and user.organisation_id == org_id
 
 
-def acts_as(user, kind: str) -> bool:
+def acts_as(user: object, kind: str) -> bool:
     """Tell whether a signed-in, non-admin user acts for an organisation of a kind (enterprise, vendor, center)."""
     return signed_in(user) and not user.is_admin and user.organisation.kind == kind
 
 
-def oversees(user) -> bool:
+def oversees(user: object) -> bool:
     """Promotion centers and admins see every order, agreement and statement."""
     return signed_in(user) and (user.is_admin or user.organisation.is_center)
 
 
-def can(user, name: str, record: Any = None) -> bool:
+def can(user: object, name: str, record: Any = None) -> bool:
     """Answer whether the user may do the named thing (to the record)."""
     try:
         check = RULES[name]
@@ -64,22 +71,24 @@ def can(user, name: str, record: Any = None) -> bool:
     return bool(check(user, record))
 
 
-def require(user, name: str, record: Any = None) -> None:
+def require(user: object, name: str, record: Any = None) -> None:
     """Raise PermissionDenied unless the user may do the named thing."""
     if not can(user, name, record):
         raise PermissionDenied()
 
 
-def permission_required(name: str):
-    """View decorator: refuse (403, or the sign-in page for visitors) unless the current user has a record-free permission."""
+def permission_required(name: str) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
+    """View decorator: refuse (403, or the sign-in page for visitors) unless the current user has a
+    record-free permission."""
 
-    def decorator(view):
+    def decorator(view: Callable[P, R]) -> Callable[P, R | Response]:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             if not signed_in(current_user):
                 from marketplace.extensions import login_manager
 
-                return login_manager.unauthorized()
+                sign_in: Response = login_manager.unauthorized()  # a redirect: the app sets login_view
+                return sign_in
             require(current_user, name)
             return view(*args, **kwargs)
 
@@ -90,14 +99,14 @@ def permission_required(name: str):
 
 def install(app: Flask) -> None:
     """Let templates ask `user is permitted(name, record)` and call `can(name, record)` for the current user."""
-    import marketplace.orders.permissions  # noqa: F401  (registers the rules)
-    import marketplace.resonance.permissions  # noqa: F401
-    import marketplace.needs.permissions  # noqa: F401
-    import marketplace.proposals.permissions  # noqa: F401
-    import marketplace.reviews.permissions  # noqa: F401
+    import marketplace.cases.permissions  # noqa: F401  (registers the rules)
     import marketplace.catalog.permissions  # noqa: F401
-    import marketplace.cases.permissions  # noqa: F401
     import marketplace.events.permissions  # noqa: F401
+    import marketplace.needs.permissions  # noqa: F401
+    import marketplace.orders.permissions  # noqa: F401
+    import marketplace.proposals.permissions  # noqa: F401
+    import marketplace.resonance.permissions  # noqa: F401
+    import marketplace.reviews.permissions  # noqa: F401
 
     app.jinja_env.tests["permitted"] = lambda user, name, record=None: can(user, name, record)
     app.jinja_env.globals["can"] = lambda name, record=None: can(current_user, name, record)

@@ -2,10 +2,10 @@
 
 A `Transition` names its source states, its target (None when an effect decides, as when the last
 signature brings an agreement into force), the permission its actor needs, guards that refuse with a
-reason, the timestamp it sets and its effects (voucher release, revenue split, …). `Process.fire` locks the record, checks permission
-and state, moves the state, runs the effects, writes the audit row and emits the event — in the caller's
-transaction, which the caller commits once. `Process.available` answers which transitions a user may
-fire now; the page renders exactly those as buttons (`templates/_macros/actions.html`).
+reason, the timestamp it sets and its effects (voucher release, revenue split, …). `Process.fire` locks the
+record, checks permission and state, moves the state, runs the effects, writes the audit row and emits the
+event — in the caller's transaction, which the caller commits once. `Process.available` answers which
+transitions a user may fire now; the page renders exactly those as buttons (`templates/_macros/actions.html`).
 
 A small hand-written structure rather than a state-machine library: our transitions need a permission per
 actor, effects that write ledger rows inside the same transaction, and row locks that hold on SQLite and
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -33,7 +33,7 @@ class Firing:
 
     action: str
     when: datetime
-    values: dict
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Process:
         for ask in move.asks:
             if not str(values.get(ask.name) or "").strip():
                 raise IllegalTransition(str(ask.missing))
-        firing = Firing(action, when or datetime.now(timezone.utc), values)
+        firing = Firing(action, when or datetime.now(UTC), values)
         for guard in move.guards:
             guard(record, user, firing)
         if move.target is not None:
@@ -125,7 +125,7 @@ class Process:
     @staticmethod
     def guards_pass(record: Any, user: Any, move: Transition) -> bool:
         """Tell whether a move's guards (which only read) would let it through now."""
-        firing = Firing(move.name, datetime.now(timezone.utc), {})
+        firing = Firing(move.name, datetime.now(UTC), {})
         try:
             for guard in move.guards:
                 guard(record, user, firing)
