@@ -45,13 +45,43 @@ ACTION_LABELS = {
     "agreement.amended": _l("Agreement amendment proposed"),
     "agreement.terminated": _l("Agreement terminated"),
     "demonstration.selected": _l("Demonstration case selected"),
+    "listing.published": _l("Listing published"),
+    "listing.delisted": _l("Listing delisted by its owner"),
+    "listing.moderated": _l("Listing taken down by an admin"),
+    "case.published": _l("Case published"),
+    "case.featured": _l("Case featured"),
+    "case.unfeatured": _l("Case no longer featured"),
+    "case.unpublished": _l("Case unpublished"),
+    "case.taken_down": _l("Case taken down by an admin"),
+    "directory.added": _l("Provider added to the quality directory"),
+    "directory.renewed": _l("Quality directory listing renewed"),
+    "directory.removed": _l("Provider removed from the quality directory"),
+    "meeting.cancelled": _l("Matchmaking meeting cancelled"),
+    "meeting.outcome_recorded": _l("Matchmaking meeting outcome recorded"),
+    "need.moderated": _l("Need closed by an admin"),
+    "proposal.submitted": _l("Proposal sent"),
+    "proposal.confirmed": _l("Contract confirmed by one side"),
+    "proposal.contracted": _l("Proposal contracted"),
+}
+
+AREA_LABELS = {
+    "order": _l("Order"), "agreement": _l("Agreement"), "need": _l("Need"), "proposal": _l("Proposal"),
+    "listing": _l("Listing"), "case": _l("Case"), "directory": _l("Quality provider directory"),
+    "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"),
 }
 
 
 def action_label(code: str) -> str:
-    """Return the readable label of an action code (the code itself when it has none)."""
+    """Return the readable label of an action code; a process move without its own label reads "Area: new state"."""
     label = ACTION_LABELS.get(code)
-    return str(label) if label is not None else code
+    if label is not None:
+        return str(label)
+    from marketplace.states import STATE_LABELS
+
+    area, _, verb = code.partition(".")
+    if area in AREA_LABELS and verb in STATE_LABELS:
+        return f"{AREA_LABELS[area]}: {STATE_LABELS[verb]}"
+    return code
 
 
 def describe_target(target) -> tuple[str | None, str | None]:

@@ -116,3 +116,24 @@ def test_admin_page_lists_newest_first_filters_and_paginates(app, client, auth):
     none = client.get(f"/admin/audit?actor=nobody@example.cn&since=2001-01-01&until=2001-01-02&t={admin.user_id}")
     assert none.status_code == 200 and "review #" not in none.get_data(as_text=True)
     assert client.get("/admin/audit?since=not-a-date").status_code == 422
+
+
+def test_every_audited_move_has_a_readable_label(app):
+    """Each process move and each recorded action reads as words on the audit page, not as a code."""
+    import re
+    from pathlib import Path
+
+    from marketplace.audit.services import action_label
+    from marketplace.process import Process
+
+    codes = set()
+    for path in Path("marketplace").rglob("*.py"):
+        codes |= set(re.findall(r'(?:record_audit\(|audit=)"([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
+    import marketplace.permissions as permissions
+    with app.test_request_context():
+        permissions.install(app)
+        import gc
+        for process in [o for o in gc.get_objects() if isinstance(o, Process)]:
+            codes |= {t.audit or f"{process.name}.{t.target}" for t in process.transitions if t.target or t.audit}
+        unreadable = sorted(c for c in codes if action_label(c) == c)
+    assert unreadable == []
