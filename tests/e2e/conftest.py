@@ -43,9 +43,9 @@ def live_server(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser), launched once per session."""
     assert shutil.which("chromium") or __import__("os").path.exists(CHROMIUM), \
         "Debian's chromium is missing: `make test` installs it with apt"
     from playwright.sync_api import sync_playwright

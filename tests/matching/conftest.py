@@ -38,6 +38,13 @@ def build_seeded(folder) -> dict:
     return ids
 
 
+def pytest_collection_modifyitems(config, items):
+    """Group the tests on the seeded app, so that under `--dist loadgroup` one worker runs them all."""
+    for item in items:
+        if "seeded" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("seeded"))
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory):
     """The folder holding the seeded database and its saved index, built by the first worker that needs it."""
