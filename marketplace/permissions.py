@@ -102,8 +102,10 @@ def install(app: Flask) -> None:
     import marketplace.cases.permissions  # noqa: F401  (registers the rules)
     import marketplace.catalog.permissions  # noqa: F401
     import marketplace.events.permissions  # noqa: F401
+    import marketplace.main.permissions  # noqa: F401
     import marketplace.needs.permissions  # noqa: F401
     import marketplace.orders.permissions  # noqa: F401
+    import marketplace.policy.permissions  # noqa: F401
     import marketplace.proposals.permissions  # noqa: F401
     import marketplace.resonance.permissions  # noqa: F401
     import marketplace.reviews.permissions  # noqa: F401

@@ -1,32 +1,14 @@
-"""View helpers: role checks, page-or-fragment rendering for htmx, pagination of selects, safe redirect
+"""View helpers: page-or-fragment rendering for htmx, pagination of selects, safe redirect
 targets, and the guard that refuses NUL bytes and invalid UTF-8 before any view runs."""
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from marketplace.errors import DomainError, PermissionDenied
-
-
-def role_required(*roles: str):
-    """Allow a view only to signed-in users acting in one of the roles (admin passes too)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles and not current_user.is_admin:
-                raise PermissionDenied()
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+from marketplace.errors import DomainError
 
 
 def render_page(template: str, block: str = "results", **context):

@@ -35,7 +35,8 @@ from marketplace.accounts.throttle import LOGIN_FAILURES, RESET_MAILS
 from marketplace.audit.services import record_audit
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.web import role_required, safe_url
+from marketplace.permissions import permission_required
+from marketplace.web import safe_url
 
 
 def config_limit(key: str):
@@ -225,7 +226,7 @@ def organisation():
 
 
 @bp.route("/admin/accounts", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("accounts.manage")
 def admin_accounts():
     """List accounts and create promotion-center accounts (platform admins only)."""
     form = CenterAccountForm()
@@ -251,7 +252,7 @@ def admin_accounts():
 
 
 @bp.route("/admin/accounts/<int:user_id>/active", methods=["POST"])
-@role_required("admin")
+@permission_required("accounts.manage")
 def admin_set_active(user_id: int):
     """Activate or deactivate a user account (platform admins only)."""
     user = db.session.get(User, user_id) or abort(404)

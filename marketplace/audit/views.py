@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from marketplace.audit import bp
 from marketplace.audit.forms import AuditFilterForm
 from marketplace.audit.services import action_label, actors_by_id, audit_events, known_actions
-from marketplace.web import paginate, render_page, role_required
+from marketplace.permissions import permission_required
+from marketplace.web import paginate, render_page
 
 
 @bp.route("/admin/audit")
-@role_required("admin")
+@permission_required("audit.view")
 def index():
     """List audit events for platform admins, with filters by action, actor, target and dates."""
     form = AuditFilterForm(request.args)

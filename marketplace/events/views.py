@@ -22,6 +22,7 @@ from marketplace.events.services import (
     withdraw_registration,
 )
 from marketplace.extensions import db
+from marketplace.needs.permissions import owner_visible_ids
 from marketplace.permissions import can, permission_required, require
 from marketplace.web import perform, show_refusal
 
@@ -57,10 +58,15 @@ def render_detail(event: Event, form: RegistrationForm | None = None, status: in
     is_open = registration_open(event)
     may_register = can(current_user, "event.register") and is_open
     return render_template("events/detail.html", event=event, needs=needs, offerings=offerings, mine=mine,
-                           my_meetings=my_meetings, may_run=can(current_user, "event.run", event),
+                           my_meetings=my_meetings, owners_shown=meeting_owners_shown(my_meetings), may_run=can(current_user, "event.run", event),
                            may_withdraw={r.id: is_open and can(current_user, "event.withdraw", r) for r in mine},
                            form=form or (registration_form(event) if may_register else None),
                            organisations=registered_organisations(event)), status
+
+
+def meeting_owners_shown(meetings) -> set[int]:
+    """Return the ids of the meetings' needs whose SME the viewer may see (the need privacy rule, one query)."""
+    return owner_visible_ids(current_user, [m.need_registration.need for m in meetings])
 
 
 @bp.route("/<int:event_id>")
@@ -154,4 +160,6 @@ def withdraw(event_id: int, registration_id: int):
 def mine():
     """Show the signed-in organisation's events and its meeting schedule."""
     org = current_user.organisation
-    return render_template("events/mine.html", events=events_of(org), meetings=schedule_of(org))
+    meetings = schedule_of(org)
+    return render_template("events/mine.html", events=events_of(org), meetings=meetings,
+                           owners_shown=meeting_owners_shown(meetings))

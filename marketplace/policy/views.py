@@ -6,15 +6,15 @@ from datetime import date
 from flask import render_template, request
 from flask_login import current_user
 
+from marketplace.permissions import permission_required
 from marketplace.policy import bp
 from marketplace.policy.forms import EstimateForm
 from marketplace.policy.rules import load_rules
 from marketplace.policy.services import estimate_subsidies
-from marketplace.web import role_required
 
 
 @bp.route("/estimate")
-@role_required("enterprise")
+@permission_required("subsidy.estimate")
 def estimator():
     """Estimate what the SME may claim for a planned purchase or project."""
     form = EstimateForm(request.args)

@@ -39,12 +39,6 @@ MOVE_MESSAGES = {
 }
 
 
-@bp.app_template_global("shows_need_owner")
-def shows_need_owner(need: Need) -> bool:
-    """Tell templates whether the current user may see who posted a need (kept for the events pages' macro)."""
-    return shows_owner(need, current_user)
-
-
 def visible_need_or_404(need_id: int) -> Need:
     """Return a need the current user may read, or answer 404."""
     need = db.get_or_404(Need, need_id)

@@ -13,22 +13,12 @@ from marketplace.reviews.forms import ModerationForm, ReplyForm, ReviewForm
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import (
     moderate_review,
-    offering_averages,
     profile_link,
     reply_to_review,
     review_subject,
-    vendor_averages,
     write_review,
 )
 from marketplace.web import perform, show_refusal
-
-
-@bp.app_template_global("rating_of")
-def rating_of(vendor_id: int | None = None, offering_id: int | None = None):
-    """Return (average, count) of a vendor's or an offering's shown reviews, or None (kept for catalogue pages)."""
-    if offering_id is not None:
-        return offering_averages([offering_id]).get(offering_id)
-    return vendor_averages([vendor_id]).get(vendor_id)
 
 
 @bp.route("/new/<any(proposal, order):source>/<int:source_id>", methods=["GET", "POST"])
