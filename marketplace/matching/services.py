@@ -10,6 +10,7 @@ registry of kinds (`marketplace.kinds`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from marketplace.catalog.models import Offering
 from marketplace.extensions import db
 from marketplace.kinds import REGISTRY, get_kind, kind_of, solution_kinds
 from marketplace.matching.documents import doc_id, parse_doc_id
-from marketplace.needs.models import Need, NeedStatus
+from marketplace.needs.models import Need
 
 
 @dataclass
@@ -185,11 +186,12 @@ def listing_context(listing) -> dict:
 
 
 def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
-    """Return the open needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
-    from marketplace.proposals.services import hidden_stale_need_ids
+    """Return the live needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
+    from marketplace.needs.selectors import needs_for_leads, visible_to
 
-    allowed = visible_ids("need", {"statuses": (NeedStatus.OPEN.value,)}, user)
-    allowed -= {doc_id("need", pk) for pk in hidden_stale_need_ids()}
+    grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])
+    stmt = visible_to(needs_for_leads(date.today(), grace), user).with_only_columns(Need.id)
+    allowed = {doc_id("need", pk) for pk in db.session.scalars(stmt)}
     source = doc_id(kind_of(listing).name, listing.id)
     index = engine().index()
     if not allowed or source not in index:

@@ -106,3 +106,19 @@ def test_search_results_and_leads_hide_the_name(app, client, auth):
     leads = client.get(f"/listings/offering/{offering_id}/matches").get_data(as_text=True)
     assert f"/needs/{need_id}" in leads and SECRET_NAME not in leads and SECRET_CONTACT not in leads
     assert f"/needs/{stale_id}\"" not in leads
+
+
+def test_needs_in_talks_stay_among_the_leads(app, client, auth):
+    """A live need the SME is already discussing with someone is still a lead (live = open or in talks)."""
+    with app.app_context():
+        sme = make_user("enterprise")
+        vendor = make_user("vendor")
+        talking = make_need(sme.organisation, title="抛釉砖表面针孔视觉检测", status="in_talks")
+        closed = make_need(sme.organisation, title="抛釉砖针孔缺陷检测二期", status="closed")
+        offering = make_offering(vendor.organisation, title="瓷砖表面缺陷视觉检测系统",
+                                 description="检测抛釉砖针孔、色差、缺釉等表面缺陷。", industries=["ceramics_building"])
+        app.extensions["matching"].index()
+        ids = {"talking": talking.id, "closed": closed.id, "offering": offering.id, "vendor": vendor.email}
+    auth.login(ids["vendor"])
+    leads = client.get(f"/listings/offering/{ids['offering']}/matches").get_data(as_text=True)
+    assert f"/needs/{ids['talking']}\"" in leads and f"/needs/{ids['closed']}\"" not in leads
