@@ -247,7 +247,10 @@ def admin_accounts():
             flash(_("Promotion center account created."), "success")
             return redirect(url_for("accounts.admin_accounts"))
     kind = request.args.get("kind") or None
-    return render_template("accounts/admin_accounts.html", form=form, users=list_accounts(kind), kind=kind), \
+    tabs = [(None, _("All")), ("enterprise", _("Manufacturers")), ("vendor", _("Providers")),
+            ("center", _("Promotion centers"))]
+    return render_template("accounts/admin_accounts.html", form=form, users=list_accounts(kind), kind=kind,
+                           tabs=tabs), \
         (422 if form.errors else 200)
 
 
