@@ -9,7 +9,8 @@ shape of real embeddings (uniform random vectors would be a meaningless worst ca
 then measures query latency p50/p95 for dense, lexical
 and hybrid search with and without query encoding, the latency until one edit is visible to search
 (upsert with real passage encoding, then a search that finds it), the recall@20 of the dense index
-against an exact scan (taking the top 20 of the 100 candidates a hybrid search asks for), saving and loading the whole index, process memory, and an in-memory
+against an exact scan (taking the top 20 of the 100 candidates a hybrid search asks for), saving and
+loading the whole index, process memory, and an in-memory
 SQLite table with the same rows searched with `LIKE '%term%'`. Encoder throughput is measured once
 on real text. Ratios compare results measured in this same run.
 """
@@ -139,7 +140,7 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
     out["build_dense_s"] = timed(vector.add_many, ids, vecs)[0] / 1000.0
     out["dense_kind"] = vector.kind
     lexical = LexicalIndex()
-    out["build_lexical_s"] = timed(lexical.add_many, zip(ids, texts))[0] / 1000.0
+    out["build_lexical_s"] = timed(lexical.add_many, zip(ids, texts, strict=True))[0] / 1000.0
     out["compact_lexical_s"] = timed(lexical.compact)[0] / 1000.0
     index = HybridIndex(encoder, workdir / f"index-{n}")
     index.vector, index.lexical = vector, lexical
@@ -148,7 +149,8 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
     qvecs = encoder.query(queries)
     exact = np.argsort(-(vecs @ qvecs[:50].T), axis=0)[:20].T
     found = [[d for d, _ in vector.search(q, 100)][:20] for q in qvecs[:50]]
-    out["dense_recall"] = float(np.mean([len({ids[i] for i in e} & set(f)) / 20 for e, f in zip(exact, found)]))
+    out["dense_recall"] = float(np.mean([len({ids[i] for i in e} & set(f)) / 20
+                                         for e, f in zip(exact, found, strict=True)]))
     del vecs
     encoder.cache_size = 0
     encoder.clear_cache()
@@ -156,9 +158,9 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
         "encode", "dense", "dense+enc", "lexical", "hybrid", "hybrid+enc", "like")}
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE listings (id TEXT PRIMARY KEY, text TEXT)")
-    conn.executemany("INSERT INTO listings VALUES (?, ?)", zip(ids, texts))
+    conn.executemany("INSERT INTO listings VALUES (?, ?)", zip(ids, texts, strict=True))
     like_queries = queries[:max(10, n_queries // 4)] if n >= 100_000 else queries
-    for q, qv in zip(queries, qvecs):
+    for q, qv in zip(queries, qvecs, strict=True):
         samples["encode"].append(timed(encoder.query, [q + " again"])[0])
         samples["dense"].append(timed(vector.search, qv, 20)[0])
         samples["dense+enc"].append(timed(lambda: vector.search(encoder.query([q])[0], 20))[0])

@@ -88,16 +88,16 @@ def configure_blueprints(app: Flask) -> None:
     """Register one blueprint per feature."""
     from marketplace.accounts import bp as accounts_bp
     from marketplace.analytics import bp as analytics_bp
-    from marketplace.audit import bp as audit_bp
     from marketplace.api import bp as api_bp
+    from marketplace.audit import bp as audit_bp
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
     from marketplace.events import bp as events_bp
     from marketplace.main import bp as main_bp
     from marketplace.matching import bp as matching_bp
     from marketplace.needs import bp as needs_bp
-    from marketplace.orders import bp as orders_bp
     from marketplace.notifications import bp as notifications_bp
+    from marketplace.orders import bp as orders_bp
     from marketplace.policy import bp as policy_bp
     from marketplace.proposals import bp as proposals_bp
     from marketplace.resonance import bp as resonance_bp

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import create_engine, func, inspect, literal, select, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.cases.models import Case

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.money import fen_to_yuan_text, yuan_to_fen
@@ -96,8 +96,8 @@ class YuanField(StringField):
             amount = parse_decimal(text, integer_digits=len(str(self.max_fen)), places=2)
         except ValueError as exc:
             if str(exc) == "range":
-                raise StopValidation(_l("The amount is too large."))
-            raise StopValidation(_l("Enter an amount in yuan, e.g. 12800 or 12800.50."))
+                raise StopValidation(_l("The amount is too large.")) from None
+            raise StopValidation(_l("Enter an amount in yuan, e.g. 12800 or 12800.50.")) from None
         if amount is None:
             return
         fen = yuan_to_fen(amount)
@@ -188,7 +188,7 @@ class PercentField(StringField):
         try:
             value = parse_decimal(text, integer_digits=3, places=2)
         except ValueError:
-            raise StopValidation(_l("Enter a percentage such as 40 or 12.5."))
+            raise StopValidation(_l("Enter a percentage such as 40 or 12.5.")) from None
         if value is None:
             return
         if not 0 <= value <= 100:

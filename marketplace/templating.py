@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from marketplace import vocab
-from marketplace.money import format_fen, format_bp
+from marketplace.money import format_bp, format_fen
 from marketplace.states import STATE_LABELS
 
 VOCABULARIES = {

@@ -5,7 +5,7 @@ and a few logged searches. Deterministic: the same seed files always give the sa
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from marketplace import vocab
 from marketplace.analytics.models import SearchLog
@@ -16,7 +16,7 @@ from marketplace.events.services import first_free_place
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 
-EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 LIVE = ("open", "in_talks")
 OUTCOMES = ((True, True, True), (True, True, False), (True, False, False), (False, False, False))
 SEARCHES = (  # (query, results, best similarity): what visitors typed, including what nobody offers yet
@@ -42,13 +42,14 @@ def seed_directory(profiles: dict[str, ProviderProfile], cases: dict[str, Case],
     delivered = Counter(c.vendor_id for c in cases.values() if c.is_public and c.vendor_id)
     ranked = sorted(profiles.items(), key=lambda kv: (-delivered[kv[1].organisation_id], kv[0]))[:7]
     decisions = 0
-    for i, (key, profile) in enumerate(ranked):
+    for i, (_key, profile) in enumerate(ranked):
         center = center_for(profile.organisation.city, centers)
         n_cases = delivered[profile.organisation_id]
         scenes = "、".join(scenario_name(s) for s in profile.scenarios[:2])
         certs = (profile.certifications or "").split(", ")[:2]
-        reason = (f"近两年交付{n_cases}个经促进中心核实的典型案例，" if n_cases else "在本中心组织的供需对接中反馈良好，") + \
-            f"聚焦{scenes}，具备{'、'.join(c for c in certs if c) or '相关资质'}；按《优质服务商目录》评审要点现场核查通过。"
+        record = f"近两年交付{n_cases}个经促进中心核实的典型案例，" if n_cases else "在本中心组织的供需对接中反馈良好，"
+        held = "、".join(c for c in certs if c) or "相关资质"
+        reason = f"{record}聚焦{scenes}，具备{held}；按《优质服务商目录》评审要点现场核查通过。"
         db.session.add(DirectoryDecision(provider=profile, center=center, decided_by=center.users[0], action="add",
                                          reason=reason, review_on=date(2027, 9, 1) + timedelta(days=7 * i),
                                          created_at=EPOCH + timedelta(days=3, hours=i)))
@@ -103,7 +104,7 @@ def seed_event(center, title: str, held_on: date, scenarios: list[str], needs: l
             db.session.add(Meeting(event=event, need_registration=need_reg, offering_registration=offering_reg,
                                    enterprise_id=need_reg.organisation_id, vendor_id=offering_reg.organisation_id,
                                    slot=place[0], table_no=place[1], held=held, follow_up=follow_up, deal=deal,
-                                   outcome_recorded_at=datetime.combine(held_on, time(18, 0), timezone.utc)
+                                   outcome_recorded_at=datetime.combine(held_on, time(18, 0), UTC)
                                    if past else None))
             db.session.flush()
             count += 1
@@ -120,7 +121,8 @@ def seed_events(centers: list, needs: dict[str, Need], offerings: dict[str, Offe
         city_name = city.zh if city else ""
         past_focus = focus_of(center.city, need_rows, set())
         next_focus = focus_of(center.city, need_rows, set(past_focus))
-        seed_event(center, f"{city_name}“AI+制造”{scenario_name(past_focus[0])}专场供需对接会", date(2026, 10, 15 + 7 * i),
+        seed_event(center, f"{city_name}“AI+制造”{scenario_name(past_focus[0])}专场供需对接会",
+                   date(2026, 10, 15 + 7 * i),
                    past_focus, need_rows, offering_rows, past=True)
         seed_event(center, f"{city_name}中小企业数智化转型供需对接日（{scenario_name(next_focus[0])}）",
                    date(2026, 12, 10 + 7 * i), next_focus, need_rows, offering_rows, past=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,7 +39,7 @@ DIVISIONS = {
     "qingyuan": "441800", "dongguan": "441900", "zhongshan": "442000", "chaozhou": "445100",
     "jieyang": "445200", "yunfu": "445300",
 }
-EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
 def credit_code_for(key: str, city: str) -> str:
@@ -111,8 +111,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         orgs[row["key"]] = make_org("enterprise", row, pw, unique_email(row, "enterprise", i))
     for i, row in enumerate(data["centers"]):
         orgs[row["key"]] = make_org("center", {**row, "industry": None}, pw, unique_email(row, "center", i))
-    admin_org = Organisation(kind="platform", name="模数共振平台运营中心", credit_code=credit_code_for("platform", "zhuhai"),
-                             city="zhuhai")
+    admin_org = Organisation(kind="platform", name="模数共振平台运营中心",
+                             credit_code=credit_code_for("platform", "zhuhai"), city="zhuhai")
     db.session.add_all([admin_org, User(email=DEMO_ACCOUNTS["admin"], name="平台管理员", password_hash=pw,
                                         organisation=admin_org, is_admin=True)])
 

@@ -5,14 +5,14 @@ exactly what the site would have written.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from marketplace.extensions import db
 from marketplace.orders.services import mark_fulfilled, mark_paid, place_order, refund
 from marketplace.resonance.demonstrations import select_demonstration
 from marketplace.resonance.services import PartyTerm, amend, draft_agreement, sign
 
-T0 = datetime(2026, 7, 1, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
 
 AGREEMENTS = [  # key, drafted by, title, agent, data, parties (org key, role, bp), offerings, signed
     ("tile", "va_fs_taoyun", "抛釉砖表面缺陷检测智能体联合运营协议",

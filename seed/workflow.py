@@ -4,7 +4,7 @@ messages, notifications and reviews are not empty on first run. Everything goes 
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from marketplace.orders.services import mark_fulfilled
 from marketplace.proposals.services import change_proposal, post_message, send_proposal
 from marketplace.reviews.services import write_review
 
-T0 = datetime(2026, 10, 8, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 10, 8, 9, 30, tzinfo=UTC)
 
 PLAN = ("第一阶段（4 周）：在窑炉与空压站加装分项电表，接入现有 DCS 数据；\n"
         "第二阶段（6 周）：训练窑温—能耗模型，给出烧成曲线与空压机群控建议；\n"

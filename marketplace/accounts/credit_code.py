@@ -9,7 +9,7 @@ def check_character(body: str) -> str:
     """Return the check character for the first 17 characters of a credit code."""
     if len(body) != 17 or any(c not in ALPHABET for c in body):
         raise ValueError("the body must be 17 characters from the GB 32100 alphabet")
-    total = sum(ALPHABET.index(c) * w for c, w in zip(body, WEIGHTS))
+    total = sum(ALPHABET.index(c) * w for c, w in zip(body, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
 

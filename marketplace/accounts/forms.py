@@ -14,7 +14,8 @@ from marketplace.forms_common import VocabMixin, strip_filter
 def valid_credit_code(form, field):
     """Refuse a 统一社会信用代码 whose form or check character is wrong."""
     if not is_valid_credit_code(field.data or ""):
-        raise ValidationError(_l("Enter a valid 18-character unified social credit code (check character per GB 32100-2015)."))
+        raise ValidationError(
+            _l("Enter a valid 18-character unified social credit code (check character per GB 32100-2015)."))
 
 
 class StrongPassword:
@@ -78,7 +79,8 @@ class RegisterForm(OrganisationFields, FlaskForm):
 class LoginForm(FlaskForm):
     """Sign in with e-mail and password."""
 
-    email = EmailField(_l("E-mail"), filters=[strip_filter], validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("E-mail"), filters=[strip_filter],
+                       validators=[DataRequired(), Email(check_deliverability=False)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 

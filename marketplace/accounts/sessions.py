@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user
@@ -24,7 +24,7 @@ KEPT_SESSION_KEYS = ("lang",)
 
 def naive_utcnow() -> datetime:
     """Return the current UTC time without tzinfo, as the database stores it."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def load_user(user_id: str) -> User | None:

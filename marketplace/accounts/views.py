@@ -89,7 +89,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302)
 def login():
     """Sign in with e-mail and password; repeated failures for one address pause it for a while."""
     form = LoginForm()

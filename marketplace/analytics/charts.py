@@ -11,7 +11,7 @@ def mix(start: str, end: str, t: float) -> str:
     t = max(0.0, min(1.0, t))
     a = [int(start[i:i + 2], 16) for i in (1, 3, 5)]
     b = [int(end[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b))
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
 
 
 def heat_fill(cell, max_needs: int) -> tuple[str, str]:

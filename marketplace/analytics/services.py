@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -206,7 +206,7 @@ def log_search(query: str, filters: dict, result_count: int, best_score: float |
     holds what people finished typing.
     """
     table = SearchLog.__table__
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     values = {"query": query, "filters": json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)[:1000],
               "result_count": int(result_count), "best_score": best_score, "created_at": moment}
     with db.engine.begin() as connection:
@@ -229,7 +229,7 @@ def count_search(query: str, result_count: int, best_score: float | None, moment
     together under the query "". Returns the visitor's mark for their next search.
     """
     table = SearchStat.__table__
-    moment = moment or datetime.now(timezone.utc)
+    moment = moment or datetime.now(UTC)
     day = moment.date()
     cap = int(current_app.config.get("ANALYTICS_SEARCH_QUERIES_PER_DAY", 2000))
     with db.engine.begin() as connection:
@@ -272,7 +272,7 @@ def bump(connection, day, query: str, result_count: int, best_score: float | Non
 
 def aware(moment: datetime) -> datetime:
     """Return a datetime as UTC-aware (SQLite hands back naive ones)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass

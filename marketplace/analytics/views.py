@@ -7,8 +7,16 @@ from flask_login import current_user
 
 from marketplace.analytics import bp
 from marketplace.analytics.charts import bar_chart, dot_chart, heatmap_chart
-from marketplace.analytics.services import (funnel, good_search_threshold, heatmap, live_needs, search_count,
-                                            to_csv, voucher_use_by_city, weak_searches)
+from marketplace.analytics.services import (
+    funnel,
+    good_search_threshold,
+    heatmap,
+    live_needs,
+    search_count,
+    to_csv,
+    voucher_use_by_city,
+    weak_searches,
+)
 from marketplace.matching.services import best_solution_similarity
 from marketplace.money import format_fen
 from marketplace.permissions import permission_required

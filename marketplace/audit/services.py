@@ -6,7 +6,7 @@ commits with the change it describes, so an action and its audit row stand or fa
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
@@ -151,7 +151,7 @@ def start_of_day(day: date, tz: tzinfo | None) -> datetime:
         return datetime.combine(day, time.min)
     local = datetime.combine(day, time.min)
     local = tz.localize(local) if hasattr(tz, "localize") else local.replace(tzinfo=tz)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def known_actions() -> list[str]:

@@ -55,7 +55,7 @@ class Case(db.Model):
     vendor: Mapped[Organisation | None] = relationship(foreign_keys=[vendor_id])
     offering: Mapped[Offering | None] = relationship()
     need: Mapped[Need | None] = relationship()
-    results: Mapped[list["CaseResult"]] = relationship(
+    results: Mapped[list[CaseResult]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseResult.id")
 
     @property

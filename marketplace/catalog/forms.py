@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.forms_common import MultiCheckboxField, VocabMixin, WholeNumberField, YuanField, strip_filter
@@ -61,7 +69,8 @@ class ModelForm(VocabMixin, FlaskForm):
     kind = SelectField(_l("Model kind"), validators=[DataRequired()])
     version = StringField(_l("Version"), filters=[strip_filter], validators=[DataRequired(), Length(max=30)])
     summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
+    description = TextAreaField(_l("Description"), filters=[strip_filter],
+                                validators=[DataRequired(), Length(max=8000)])
     tasks = StringField(_l("Tasks (comma separated)"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
     industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])
     scenarios = MultiCheckboxField(_l("Scenarios"), validators=[at_least_one])
@@ -89,7 +98,8 @@ class OfferingForm(VocabMixin, FlaskForm):
 
     title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)])
     summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
+    description = TextAreaField(_l("Description"), filters=[strip_filter],
+                                validators=[DataRequired(), Length(max=8000)])
     pricing_plan = SelectField(_l("Pricing plan"), validators=[DataRequired()])
     price = YuanField(_l("Price (CNY)"), validators=[DataRequired()])
     delivery_days = WholeNumberField(_l("Delivery time (days)"), min=0, max=730,

@@ -89,7 +89,7 @@ class IndustrialModel(ListingMixin, db.Model):
     licence: Mapped[str | None] = mapped_column(String(120))
 
     organisation: Mapped[Organisation] = relationship()
-    evaluations: Mapped[list["ModelEvaluation"]] = relationship(
+    evaluations: Mapped[list[ModelEvaluation]] = relationship(
         back_populates="model", cascade="all, delete-orphan", order_by="ModelEvaluation.id")
 
     @property

@@ -45,9 +45,9 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     center: Mapped[Organisation] = relationship()
-    registrations: Mapped[list["EventRegistration"]] = relationship(
+    registrations: Mapped[list[EventRegistration]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventRegistration.id")
-    meetings: Mapped[list["Meeting"]] = relationship(
+    meetings: Mapped[list[Meeting]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="[Meeting.slot, Meeting.table_no]")
 
     def slot_time(self, slot: int) -> time:

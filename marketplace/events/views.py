@@ -58,7 +58,8 @@ def render_detail(event: Event, form: RegistrationForm | None = None, status: in
     is_open = registration_open(event)
     may_register = can(current_user, "event.register") and is_open
     return render_template("events/detail.html", event=event, needs=needs, offerings=offerings, mine=mine,
-                           my_meetings=my_meetings, owners_shown=meeting_owners_shown(my_meetings), may_run=can(current_user, "event.run", event),
+                           my_meetings=my_meetings, owners_shown=meeting_owners_shown(my_meetings),
+                           may_run=can(current_user, "event.run", event),
                            may_withdraw={r.id: is_open and can(current_user, "event.withdraw", r) for r in mine},
                            form=form or (registration_form(event) if may_register else None),
                            organisations=registered_organisations(event)), status

@@ -12,9 +12,21 @@ card template.
 `base` holds `Kind` and the registry; `listings` (offering, model, provider), `case` and `need` the kinds,
 imported here in the order search offers them.
 """
-from marketplace.kinds.base import (REGISTRY, Kind, ModelRef, all_kinds, by_collection, facets, get_kind, install,
-                                    kind_of, listing_kinds, register, solution_kinds)
-from marketplace.kinds import listings, case, need  # noqa: E402,F401,I001  (the kinds, in registration order)
+from marketplace.kinds import case, listings, need  # noqa: E402,F401,I001  (the kinds, in registration order)
+from marketplace.kinds.base import (
+                                    REGISTRY,
+                                    Kind,
+                                    ModelRef,
+                                    all_kinds,
+                                    by_collection,
+                                    facets,
+                                    get_kind,
+                                    install,
+                                    kind_of,
+                                    listing_kinds,
+                                    register,
+                                    solution_kinds,
+)
 
 __all__ = ["REGISTRY", "Kind", "ModelRef", "all_kinds", "by_collection", "facets", "get_kind", "install", "kind_of",
            "listing_kinds", "register", "solution_kinds"]

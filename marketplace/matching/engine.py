@@ -18,8 +18,8 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from flask import Flask
 from sqlalchemy.orm import Session

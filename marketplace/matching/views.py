@@ -9,8 +9,14 @@ from marketplace.extensions import db, limiter
 from marketplace.kinds import REGISTRY, get_kind
 from marketplace.matching import bp
 from marketplace.matching.forms import SearchForm
-from marketplace.matching.services import (best_similarity, leads_for_listing, predict_scenarios, rank_for_need,
-                                           search, similar_listings)
+from marketplace.matching.services import (
+    best_similarity,
+    leads_for_listing,
+    predict_scenarios,
+    rank_for_need,
+    search,
+    similar_listings,
+)
 from marketplace.permissions import can
 from marketplace.proposals.services import invitable_kinds
 from marketplace.web import render_page

@@ -19,7 +19,6 @@ from marketplace.needs.selectors import needs_for_leads
 from marketplace.notifications.models import AlertSetting, NeedAlert, SavedSearch
 from marketplace.notifications.services import notify, notify_users, now, path_for
 
-
 ALERT_KINDS = ("offering", "model")
 """The kinds of listing whose likeness to a new need alerts their vendor."""
 
@@ -44,7 +43,7 @@ def need_similarity(need: Need, allowed: set[str]) -> float | None:
 
 
 def find_need_alerts(today: date, similarity=need_similarity) -> int:
-    """Record, once per vendor and need, recent live needs (leads) whose similarity to its listings passes the threshold."""
+    """Record, once per vendor and need, recent live needs (leads) similar enough to its listings."""
     threshold = float(current_app.config["NEED_ALERT_SIMILARITY"])
     since = today - timedelta(days=int(current_app.config["NEED_ALERT_WINDOW_DAYS"]))
     grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])

@@ -5,7 +5,6 @@ caller commits, so the notification rows land in the same transaction as the cha
 """
 from __future__ import annotations
 
-
 from marketplace.accounts.models import User
 from marketplace.notifications.services import notify, path_for
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
@@ -41,7 +41,7 @@ def mail_folder() -> Path:
 def deliver(message: Message) -> None:
     """Send one message by the configured backend."""
     if current_app.config["MAIL_BACKEND"] == "file":
-        name = f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{os.getpid()}-{next(_sequence):06d}.eml"
+        name = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{os.getpid()}-{next(_sequence):06d}.eml"
         (mail_folder() / name).write_bytes(message.as_bytes())
         return
     mail.send(message)

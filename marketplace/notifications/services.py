@@ -5,7 +5,7 @@ once it succeeded, `mail.py` sends the queued e-mails. A rollback drops both.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -42,7 +42,7 @@ TEXTS = {
 
 def now() -> datetime:
     """Return the current UTC time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def path_for(endpoint: str, **values) -> str:

@@ -53,7 +53,7 @@ class Order(db.Model):
     buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_id])
     vendor: Mapped[Organisation] = relationship(foreign_keys=[vendor_id])
     offering: Mapped[Offering] = relationship()
-    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", cascade="all, delete-orphan",
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan",
                                                     order_by="OrderLine.id")
 
 

@@ -12,7 +12,7 @@ order is refused with the new figures and nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,7 +34,7 @@ MAX_QUANTITY = 10_000
 
 def now() -> datetime:
     """Return the current UTC time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def voucher_summary(enterprise: Organisation, year: int) -> dict:
 class QuoteChanged(ValueError):
     """Raised when the price or amount payable differs from the quote the SME confirmed."""
 
-    def __init__(self, seen: "QuoteSeen", now_quoted: Quote):
+    def __init__(self, seen: QuoteSeen, now_quoted: Quote):
         """Say what the SME saw and what the order would cost now."""
         self.now_quoted = now_quoted
         super().__init__(_("The quote changed since you opened it: the amount payable is now %(now)s "

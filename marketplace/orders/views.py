@@ -14,11 +14,18 @@ from marketplace.extensions import db
 from marketplace.orders import bp
 from marketplace.orders.forms import OrderForm
 from marketplace.orders.models import Order
-from marketplace.resonance.models import LedgerEntry
 from marketplace.orders.process import ORDER
-from marketplace.orders.services import (QuoteChanged, QuoteSeen, orders_for, place_order, quote, voucher_ledger,
-                                         voucher_summary)
+from marketplace.orders.services import (
+    QuoteChanged,
+    QuoteSeen,
+    orders_for,
+    place_order,
+    quote,
+    voucher_ledger,
+    voucher_summary,
+)
 from marketplace.permissions import can, permission_required, require
+from marketplace.resonance.models import LedgerEntry
 from marketplace.web import perform
 
 
@@ -62,7 +69,8 @@ def new(offering_id: int):
         else:
             db.session.commit()
             if created:
-                flash(_("Order placed. The provider will confirm payment; there is no online payment on this platform."),
+                flash(_("Order placed. The provider will confirm payment; "
+                        "there is no online payment on this platform."),
                       "success")
             return redirect(url_for("orders.detail", order_id=order.id))
     summary = voucher_summary(current_user.organisation, date.today().year)

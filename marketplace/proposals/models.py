@@ -1,4 +1,5 @@
-"""Proposals for scenario needs, their states (the process is `proposals/process.py`), and the message thread between the two organisations."""
+"""Proposals for scenario needs, their states (the process is `proposals/process.py`), and the message thread
+between the two organisations."""
 from __future__ import annotations
 
 import enum
@@ -59,7 +60,7 @@ class Proposal(db.Model):
     need: Mapped[Need] = relationship()
     vendor: Mapped[Organisation] = relationship()
     offerings: Mapped[list[Offering]] = relationship(secondary=proposal_offering, order_by="Offering.id")
-    messages: Mapped[list["Message"]] = relationship(back_populates="proposal", order_by="Message.id",
+    messages: Mapped[list[Message]] = relationship(back_populates="proposal", order_by="Message.id",
                                                      cascade="all, delete-orphan")
 
     @property

@@ -5,7 +5,7 @@ side inside the same transaction; the caller commits once.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -29,7 +29,7 @@ INVITABLE_KINDS = ("offering", "provider")
 
 def now() -> datetime:
     """Return the current UTC time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def lock_proposal(proposal_id: int) -> Proposal:

@@ -1,7 +1,7 @@
 """模数共振 demonstration selection: promotion centers pick active agreements per year, within the policy caps."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -51,7 +51,7 @@ def select_demonstration(agreement_id: int, user: User, year: int, award_fen: in
                                year=year, cap=rule.yearly_count_cap))
     selection = DemonstrationSelection(agreement=agreement, center_id=user.organisation_id, year=year,
                                        award_fen=award_fen, reason=reason.strip()[:500],
-                                       created_at=when or datetime.now(timezone.utc))
+                                       created_at=when or datetime.now(UTC))
     db.session.add(selection)
     db.session.flush()
     record_audit("demonstration.selected", user, agreement, {"year": year, "award_fen": award_fen})

@@ -6,8 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FieldList, Form, FormField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import DateField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.forms_common import PercentField, WholeNumberField, YuanField, strip_filter

@@ -64,21 +64,21 @@ class Agreement(db.Model):
     terminated_at: Mapped[datetime | None]
 
     created_by: Mapped[Organisation] = relationship()
-    versions: Mapped[list["AgreementVersion"]] = relationship(back_populates="agreement",
+    versions: Mapped[list[AgreementVersion]] = relationship(back_populates="agreement",
                                                               order_by="AgreementVersion.number")
 
     @property
-    def active_version(self) -> "AgreementVersion | None":
+    def active_version(self) -> AgreementVersion | None:
         """Return the version in force, if any."""
         return next((v for v in self.versions if v.state == VersionState.ACTIVE.value), None)
 
     @property
-    def pending_version(self) -> "AgreementVersion | None":
+    def pending_version(self) -> AgreementVersion | None:
         """Return the version awaiting signatures, if any."""
         return next((v for v in self.versions if v.state == VersionState.PENDING.value), None)
 
     @property
-    def latest_version(self) -> "AgreementVersion":
+    def latest_version(self) -> AgreementVersion:
         """Return the newest version."""
         return self.versions[-1]
 
@@ -99,7 +99,7 @@ class AgreementVersion(db.Model):
     superseded_at: Mapped[datetime | None]
 
     agreement: Mapped[Agreement] = relationship(back_populates="versions")
-    parties: Mapped[list["AgreementParty"]] = relationship(back_populates="version", cascade="all, delete-orphan",
+    parties: Mapped[list[AgreementParty]] = relationship(back_populates="version", cascade="all, delete-orphan",
                                                            order_by="AgreementParty.id")
     offerings: Mapped[list[Offering]] = relationship(secondary=version_offering, order_by="Offering.id")
 
@@ -136,7 +136,8 @@ class AgreementParty(db.Model):
         """The party's role in the reader's language."""
         from flask_babel import gettext as _
 
-        labels = {PartyRole.DATA.value: _("Data provider (数据方)"), PartyRole.MODEL.value: _("Model developer (模型方)"),
+        labels = {PartyRole.DATA.value: _("Data provider (数据方)"),
+                  PartyRole.MODEL.value: _("Model developer (模型方)"),
                   PartyRole.CENTER.value: _("Promotion center")}
         return labels.get(self.role, _("Platform"))
 

@@ -5,9 +5,9 @@ the caller, so an order's payment, its ledger rows and its state change land in 
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Hashable, Mapping
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -141,7 +141,7 @@ def draft_agreement(user: User, title: str, agent_description: str, data_descrip
     org = user.organisation
     if org.id not in {p.organisation_id for p in parties}:
         raise DomainError(_("Your organisation must be one of the parties."), "parties")
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     agreement = Agreement(title=title, agent_description=agent_description, data_description=data_description,
                           created_by_org_id=org.id, state=AgreementState.DRAFT.value, created_at=when)
     db.session.add(agreement)

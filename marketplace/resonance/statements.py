@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.csv_export import csv_text
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.csv_export import csv_text
 from marketplace.money import combine_sum, exact_sum, fen_to_yuan_text
 from marketplace.permissions import can
 from marketplace.resonance.models import Agreement, LedgerEntry
@@ -33,8 +33,8 @@ class Statement:
 
 def period_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     """Turn an inclusive date range into UTC datetime bounds [start, end + 1 day)."""
-    low = datetime.combine(start, time.min, tzinfo=timezone.utc) if start else None
-    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc) if end else None
+    low = datetime.combine(start, time.min, tzinfo=UTC) if start else None
+    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC) if end else None
     return low, high
 
 

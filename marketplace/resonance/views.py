@@ -10,6 +10,7 @@ from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
+from marketplace.money import format_bp
 from marketplace.permissions import can, permission_required, require
 from marketplace.resonance import bp
 from marketplace.resonance.demonstrations import agreements_for_selection, select_demonstration, selections
@@ -130,9 +131,9 @@ def amend_view(agreement_id: int):
     form = AgreementForm(obj=agreement)
     fill_choices(form)
     if request.method == "GET":
-        for entry, party in zip(form.parties.entries, base.parties):
+        for entry, party in zip(form.parties.entries, base.parties, strict=False):  # more rows than parties
             entry.form.organisation_id.data, entry.form.role.data = party.organisation_id, party.role
-            entry.form.share.data = f"{party.share_bp / 100:g}"
+            entry.form.share.data = format_bp(party.share_bp).rstrip("%")
         form.offering_ids.data = [o.id for o in base.offerings]
     if form.validate_on_submit():
         try:

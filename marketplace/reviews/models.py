@@ -13,7 +13,8 @@ from marketplace.extensions import db
 
 
 class Review(db.Model):
-    """An SME's rating (1–5) and words about a vendor (and offering) after a contracted proposal or a delivered order."""
+    """An SME's rating (1–5) and words about a vendor (and offering), after a contracted proposal or a delivered
+    order."""
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
 
@@ -34,7 +35,7 @@ class Review(db.Model):
     reviewer: Mapped[Organisation] = relationship(foreign_keys=[reviewer_id])
     vendor: Mapped[Organisation] = relationship(foreign_keys=[vendor_id])
     offering: Mapped[Offering | None] = relationship()
-    moderations: Mapped[list["ReviewModeration"]] = relationship(back_populates="review",
+    moderations: Mapped[list[ReviewModeration]] = relationship(back_populates="review",
                                                                  order_by="ReviewModeration.id")
 
 

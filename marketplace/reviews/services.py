@@ -5,7 +5,7 @@ Who may do each is `reviews/permissions.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from marketplace.reviews.models import Review, ReviewModeration
 
 def now() -> datetime:
     """Return the current UTC time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def review_subject(source: str, source_id: int, user: User) -> dict:
