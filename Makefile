@@ -40,7 +40,7 @@ run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install browser services
-	MARKETPLACE_REQUIRE_SERVICES=1 $(VENV)/bin/pytest -p no:cacheprovider
+	MARKETPLACE_REQUIRE_SERVICES=1 $(VENV)/bin/pytest -p no:cacheprovider -n 2 --dist loadgroup
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== The database tests again, on PostgreSQL =="; \
 	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings \
