@@ -4,7 +4,7 @@
 |---|---|---|---|---|
 | publish | draft, delisted | published | the owning vendor | — |
 | delist | published | delisted | the owning vendor | — |
-| moderate | published | delisted | an admin, with a reason | moderation: audited as `listing.moderated` |
+| moderate | published | delisted | an admin, with a reason | moderation: audited as `listing.moderated`; the vendor is told why |
 
 One table of transitions; `LISTING` holds one `Process` per kind of listing (they differ only in the
 table they lock and load). Every move is audited (`marketplace.process`).
@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from marketplace.kinds import listing_kinds
-from marketplace.process import Ask, Process, Transition
+from marketplace.process import Ask, Firing, Process, Transition
 from marketplace.states import ListingState
 
 DRAFT, PUBLISHED, DELISTED = ListingState.DRAFT.value, ListingState.PUBLISHED.value, ListingState.DELISTED.value
@@ -23,13 +23,24 @@ KINDS = {kind.name: kind.model for kind in listing_kinds()}
 """The kinds of listing and their model classes, as the registry of kinds (`marketplace.kinds`) has them."""
 
 
+def tell_the_vendor(listing, user, firing: Firing) -> None:
+    """Notify the owning vendor (in-site and by e-mail) that the platform took its listing down, with the reason."""
+    from marketplace.kinds import get_kind
+    from marketplace.notifications.events import listing_taken_down
+    from marketplace.notifications.services import path_for
+
+    kind = get_kind(kind_of(listing))
+    link = path_for(kind.detail_endpoint, **{kind.detail_arg: listing.id})
+    listing_taken_down(listing, user, str(firing.values["reason"]).strip()[:500], link)
+
+
 TRANSITIONS = (
     Transition("publish", frozenset({DRAFT, DELISTED}), PUBLISHED, "listing.publish", _l("Publish"),
                audit="listing.published"),
     Transition("delist", frozenset({PUBLISHED}), DELISTED, "listing.delist", _l("Delist"), style="secondary",
                audit="listing.delisted"),
     Transition("moderate", frozenset({PUBLISHED}), DELISTED, "listing.moderate", _l("Take down"),
-               style="secondary", audit="listing.moderated",
+               style="secondary", audit="listing.moderated", effects=(tell_the_vendor,),
                asks=(Ask("reason", _l("Reason for taking it down"),
                          _l("Give a reason for taking the listing down.")),)),
 )

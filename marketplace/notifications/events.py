@@ -39,6 +39,13 @@ def order_changed(order, actor: User) -> None:
                actor=actor)
 
 
+def listing_taken_down(listing, actor: User, reason: str, link: str) -> None:
+    """Tell a vendor that an admin took one of its listings down, and why."""
+    title = getattr(listing, "title", None) or getattr(listing, "name", None) or listing.organisation.name
+    notify([listing.organisation_id], "listing_taken_down", {"title": title, "reason": reason}, link,
+           f"listing:{type(listing).__name__}:{listing.id}:moderated:{listing.updated_at}", actor=actor)
+
+
 def badge_changed(profile, decision, actor: User) -> None:
     """Tell a vendor that the quality-provider badge was granted or removed."""
     if decision.action not in ("add", "remove"):

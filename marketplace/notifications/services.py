@@ -31,6 +31,7 @@ TEXTS = {
     "order_cancelled": _l("The order “%(title)s” was cancelled by the buyer."),
     "badge_granted": _l("Your organisation was added to the quality provider directory."),
     "badge_removed": _l("Your organisation was removed from the quality provider directory: %(reason)s"),
+    "listing_taken_down": _l("“%(title)s” was taken down by the platform: %(reason)s"),
     "need_digest": _l("%(count)s new needs match your listings."),
     "saved_search": _l("%(count)s new results for your saved search “%(query)s”."),
     "review_received": _l("A new review (%(rating)s/5) was posted about your organisation."),

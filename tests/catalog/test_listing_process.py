@@ -109,3 +109,16 @@ def test_is_published_reads_the_selector(people):
     titles = [o.title for o in db.session.scalars(browse_listings("offering", {}))]
     assert (draft.is_published, live.is_published, titles) == (False, True, ["已上架方案"])
     assert isinstance(live, Offering)
+
+
+def test_the_vendor_is_told_when_an_admin_takes_its_listing_down(people):
+    """Taking a listing down notifies every user of the owning vendor, with the reason and a link to the listing."""
+    from marketplace.notifications.models import Notification
+    from marketplace.notifications.services import render_text
+
+    offering = make_offering(people["owner"].organisation, title="注塑件外观缺陷检测")
+    LISTING["offering"].fire(offering.id, "moderate", people["admin"], reason="虚假宣传")
+    db.session.commit()
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == people["owner"].id)).all()
+    assert len(notes) == 1 and notes[0].link.endswith(f"/offerings/{offering.id}")
+    assert "注塑件外观缺陷检测" in render_text(notes[0]) and "虚假宣传" in render_text(notes[0])
