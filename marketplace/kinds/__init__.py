@@ -12,7 +12,10 @@ card template.
 `base` holds `Kind` and the registry; `listings` (offering, model, provider), `case` and `need` the kinds,
 imported here in the order search offers them.
 """
-from marketplace.kinds import case, listings, need  # noqa: E402,F401,I001  (the kinds, in registration order)
+# isort: off
+# The kinds register on import, and the registry keeps that order (search offers them in it): not sorted.
+from marketplace.kinds import listings, case, need  # noqa: F401
+# isort: on
 from marketplace.kinds.base import (
                                     REGISTRY,
                                     Kind,
