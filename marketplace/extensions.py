@@ -1,4 +1,6 @@
-"""Flask extensions, created unbound here and bound to the app in create_app()."""
+"""Flask extensions, created unbound here and bound to the app in create_app(); `Model`, the models' base class."""
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,21 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    class Model(Base):
+        """What a type checker takes `db.Model` for: a declarative model on `Base`.
+
+        Flask-SQLAlchemy's legacy `Model.query` is left out: the app queries through `db.session`, and the
+        search and saved-search models have a column named `query` that shadows it.
+        """
+
+        __abstract__ = True
+else:
+    # Flask-SQLAlchemy builds db.Model at run time (its own class on Base's bases, with the table-naming and
+    # bind mixins), so a type checker cannot use it as a base class; models subclass this name instead.
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
 def utcnow() -> datetime:
@@ -31,7 +31,7 @@ class OrgKind(str, enum.Enum):
     PLATFORM = "platform"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A company or institution: an SME, a vendor, a promotion center or the platform operator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +65,7 @@ class Organisation(db.Model):
         return self.kind == OrgKind.CENTER.value
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in; acts for exactly one organisation."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class User(UserMixin, db.Model):
         return "admin" if self.is_admin else self.organisation.kind
 
 
-class RememberToken(db.Model):
+class RememberToken(Model):
     """A "keep me signed in" token: the cookie holds selector and secret, the row only the secret's hash."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

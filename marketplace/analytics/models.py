@@ -11,10 +11,10 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import utcnow
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class SearchLog(db.Model):
+class SearchLog(Model):
     """One signed-in user's search from the search page: the words, the filters, results and the best similarity."""
 
     __tablename__ = "search_log"
@@ -27,7 +27,7 @@ class SearchLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class SearchStat(db.Model):
+class SearchStat(Model):
     """Visitors' searches of one normalised query on one day: how often, the best similarity and most results.
 
     The query "" on a day counts the searches beyond that day's cap of distinct queries.

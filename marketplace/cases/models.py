@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering, ProviderProfile
-from marketplace.extensions import db
+from marketplace.extensions import Model
 from marketplace.needs.models import Need
 
 
@@ -30,7 +30,7 @@ class Better(str, enum.Enum):
     HIGHER = "higher"
 
 
-class Case(db.Model):
+class Case(Model):
     """A curated showcase case: who solved what for whom, and what it measurably changed."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class Case(db.Model):
         return [self.industry]
 
 
-class CaseResult(db.Model):
+class CaseResult(Model):
     """One measured result of a case: an indicator before and after, with its unit."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,7 +112,7 @@ class DirectoryStatus(str, enum.Enum):
     UNLISTED = "unlisted"
 
 
-class DirectoryDecision(db.Model):
+class DirectoryDecision(Model):
     """One decision of a promotion center about the quality provider directory; rows are never changed.
 
     `ProviderProfile.quality_listed` mirrors the latest decision for that provider.

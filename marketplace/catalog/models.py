@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, utcnow
 from marketplace.catalog.selectors import is_public
 from marketplace.db_types import CodeList
-from marketplace.extensions import db
+from marketplace.extensions import Model, db
 from marketplace.states import ListingState
 
 offering_model = Table(
@@ -35,7 +35,7 @@ class ListingMixin:
         return is_public(self)
 
 
-class ProviderProfile(ListingMixin, db.Model):
+class ProviderProfile(ListingMixin, Model):
     """A vendor's 服务商 profile: what it can do, for which industries, scenarios and cities."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +70,7 @@ class ProviderProfile(ListingMixin, db.Model):
         self.quality_listed = status == DirectoryStatus.LISTED.value
 
 
-class IndustrialModel(ListingMixin, db.Model):
+class IndustrialModel(ListingMixin, Model):
     """A 工业模型 model card: kind, tasks, modalities, deployment, licence and evaluations."""
 
     __tablename__ = "industrial_model"
@@ -98,7 +98,7 @@ class IndustrialModel(ListingMixin, db.Model):
         return self.name
 
 
-class ModelEvaluation(db.Model):
+class ModelEvaluation(Model):
     """One row of a model card's evaluation table (工业模型评测体系)."""
 
     __tablename__ = "model_evaluation"
@@ -114,7 +114,7 @@ class ModelEvaluation(db.Model):
     model: Mapped[IndustrialModel] = relationship(back_populates="evaluations")
 
 
-class Offering(ListingMixin, db.Model):
+class Offering(ListingMixin, Model):
     """A 模型超市 offering an SME can buy now: plan, price in fen, delivery, voucher eligibility."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, utcnow
 from marketplace.catalog.models import Offering
 from marketplace.db_types import CodeList
-from marketplace.extensions import db
+from marketplace.extensions import Model
 from marketplace.needs.models import Need
 
 
-class Event(db.Model):
+class Event(Model):
     """A 供需对接 event: when and where, which industries and scenarios it focuses on, how big it is."""
 
     __tablename__ = "matchmaking_event"
@@ -61,7 +61,7 @@ class Event(db.Model):
         return [(i, self.slot_time(i)) for i in range(self.slot_count)]
 
 
-class EventRegistration(db.Model):
+class EventRegistration(Model):
     """A need (from an SME) or an offering (from a vendor) registered to an event."""
 
     __tablename__ = "event_registration"
@@ -94,7 +94,7 @@ class EventRegistration(db.Model):
         return self.listing.title
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """One scheduled conversation at an event: a need and an offering at a table in a slot, and its outcome."""
 
     __tablename__ = "event_meeting"

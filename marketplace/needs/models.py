@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
 class NeedStatus(str, enum.Enum):
@@ -31,7 +31,7 @@ class Visibility(str, enum.Enum):
 VISIBILITY_LABELS = {Visibility.PUBLIC.value: _l("Everyone"), Visibility.REGISTERED.value: _l("Registered users only")}
 
 
-class Need(db.Model):
+class Need(Model):
     """A scenario need posted by an SME: the problem, the data it has, budget, deadline and constraints."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

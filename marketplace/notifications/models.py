@@ -7,10 +7,10 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User, utcnow
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One inbox entry for one user; `dedupe_key` makes each event reach a user at most once."""
 
     __table_args__ = (UniqueConstraint("user_id", "dedupe_key"),)
@@ -27,7 +27,7 @@ class Notification(db.Model):
     user: Mapped[User] = relationship()
 
 
-class NeedAlert(db.Model):
+class NeedAlert(Model):
     """A need found to match a vendor's listings; recorded once, then sent in that vendor's next digest."""
 
     __table_args__ = (UniqueConstraint("vendor_id", "need_id"),)
@@ -40,14 +40,14 @@ class NeedAlert(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class AlertSetting(db.Model):
+class AlertSetting(Model):
     """An organisation's notification choices (a vendor may turn off matching-need digests)."""
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     need_digest: Mapped[bool] = mapped_column(default=True)
 
 
-class SavedSearch(db.Model):
+class SavedSearch(Model):
     """A user's saved query and filters, with the results already seen, so only new ones are announced."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

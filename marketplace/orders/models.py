@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
 from marketplace.catalog.models import Offering
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
 class OrderState(str, enum.Enum):
@@ -22,7 +22,7 @@ class OrderState(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Order(db.Model):
+class Order(Model):
     """An SME's order of a published offering: quantity, exact amounts in fen, state and timestamps."""
 
     __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key"),)
@@ -57,7 +57,7 @@ class Order(db.Model):
                                                     order_by="OrderLine.id")
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     """One coded line of an order (item, model_voucher); the lines sum to the amount payable."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class OrderLine(db.Model):
         return _("模型券 deduction") if self.code == "model_voucher" else self.description
 
 
-class VoucherEntry(db.Model):
+class VoucherEntry(Model):
     """An append-only row of an enterprise's yearly 模型券 ledger: grant, use or release (on refund)."""
 
     __tablename__ = "voucher_entry"

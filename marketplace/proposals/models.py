@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering
-from marketplace.extensions import db
+from marketplace.extensions import Model, db
 from marketplace.needs.models import Need
 
 proposal_offering = Table(
@@ -39,7 +39,7 @@ SHARED_STATES = (S.ACCEPTED.value, S.CONTRACTED.value)
 """States in which the SME has accepted the vendor: its name and contact show to that vendor."""
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A vendor's proposal for one need (or the SME's invitation to make one): offerings, price, plan, message."""
 
     __table_args__ = (UniqueConstraint("need_id", "vendor_id"),)
@@ -69,7 +69,7 @@ class Proposal(db.Model):
         return self.need.organisation_id
 
 
-class Message(db.Model):
+class Message(Model):
     """One message in a proposal's thread; plain text, no attachments."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class Review(db.Model):
+class Review(Model):
     """An SME's rating (1–5) and words about a vendor (and offering), after a contracted proposal or a delivered
     order."""
 
@@ -39,7 +39,7 @@ class Review(db.Model):
                                                                  order_by="ReviewModeration.id")
 
 
-class ReviewModeration(db.Model):
+class ReviewModeration(Model):
     """A promotion center's decision to hide or show a review again, with its reason; never changed."""
 
     __tablename__ = "review_moderation"
