@@ -62,9 +62,7 @@ def configure_extensions(app: Flask) -> None:
     from marketplace.orders.models import VoucherEntry
     from marketplace.resonance.models import LedgerEntry, guard_append_only
 
-    if not getattr(guard_append_only, "installed", False):
-        guard_append_only(LedgerEntry, VoucherEntry)
-        guard_append_only.installed = True
+    guard_append_only(LedgerEntry, VoucherEntry)
     from marketplace.audit.models import install_guard as guard_audit_log
 
     guard_audit_log()

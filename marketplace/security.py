@@ -47,7 +47,8 @@ def install_proxy_fix(app: Flask) -> None:
     """Believe X-Forwarded-For and -Proto from exactly PROXY_COUNT proxies (none by default)."""
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        # Flask's documented way to wrap the app in WSGI middleware replaces this method on the instance.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def install_headers(app: Flask) -> None:

@@ -7,10 +7,10 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import utcnow
-from marketplace.extensions import db
+from marketplace.extensions import Model, db
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who (user and organisation) did what (an action code) to which record, from where and when.
 
     Rows are never changed or deleted: the ORM refuses it (`guard_append_only`) and so does the
@@ -33,6 +33,4 @@ def install_guard() -> None:
     """Refuse updates and deletes of audit rows at flush time, once per process."""
     from marketplace.resonance.models import guard_append_only
 
-    if not getattr(install_guard, "installed", False):
-        guard_append_only(AuditEvent)
-        install_guard.installed = True
+    guard_append_only(AuditEvent)

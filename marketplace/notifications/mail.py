@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from flask_mail import Message
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from marketplace.extensions import mail
 from marketplace.notifications.services import OUTBOX_KEY
@@ -59,23 +60,23 @@ def send_outbox(items) -> int:
     return sent
 
 
+def _send_after_commit(session: Session) -> None:
+    """Send the e-mails queued by the transaction that just committed."""
+    items = session.info.pop(OUTBOX_KEY, None)
+    if items and has_app_context():
+        send_outbox(items)
+
+
+def _drop_on_rollback(session: Session) -> None:
+    """Forget the e-mails of a transaction that was rolled back."""
+    session.info.pop(OUTBOX_KEY, None)
+
+
 def install(app: Flask) -> None:
-    """Hook e-mail delivery onto commits (and discard the queue on rollback)."""
+    """Hook e-mail delivery onto commits (and discard the queue on rollback), once per process."""
     from flask_sqlalchemy.session import Session as FlaskSession
 
     mail.init_app(app)
-    if getattr(install, "_hooked", False):
-        return
-    install._hooked = True
-
-    @event.listens_for(FlaskSession, "after_commit")
-    def _send_after_commit(session):
-        """Send the e-mails queued by the transaction that just committed."""
-        items = session.info.pop(OUTBOX_KEY, None)
-        if items and has_app_context():
-            send_outbox(items)
-
-    @event.listens_for(FlaskSession, "after_rollback")
-    def _drop_on_rollback(session):
-        """Forget the e-mails of a transaction that was rolled back."""
-        session.info.pop(OUTBOX_KEY, None)
+    for name, listener in (("after_commit", _send_after_commit), ("after_rollback", _drop_on_rollback)):
+        if not event.contains(FlaskSession, name, listener):
+            event.listen(FlaskSession, name, listener)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
 from marketplace.catalog.models import Offering
-from marketplace.extensions import db
+from marketplace.extensions import Model, db
 
 
 class AgreementState(str, enum.Enum):
@@ -50,7 +50,7 @@ version_offering = Table(
 )
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     """A 模数共振 agreement: manufacturers' data and a vendor's model become an agent whose revenue is shared."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +83,7 @@ class Agreement(db.Model):
         return self.versions[-1]
 
 
-class AgreementVersion(db.Model):
+class AgreementVersion(Model):
     """One version of an agreement's terms: parties with shares and the offerings it covers."""
 
     __tablename__ = "agreement_version"
@@ -114,7 +114,7 @@ class AgreementVersion(db.Model):
         return all(p.signed_at is not None for p in self.parties)
 
 
-class AgreementParty(db.Model):
+class AgreementParty(Model):
     """A party to a version: its role, its share in basis points and its signature."""
 
     __tablename__ = "agreement_party"
@@ -142,7 +142,7 @@ class AgreementParty(db.Model):
         return labels.get(self.role, _("Platform"))
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Model):
     """An append-only revenue-sharing row: one party's share of one paid order, or its reversal on refund."""
 
     __tablename__ = "ledger_entry"
@@ -171,7 +171,7 @@ class LedgerEntry(db.Model):
     order = relationship("Order")
 
 
-class DemonstrationSelection(db.Model):
+class DemonstrationSelection(Model):
     """A promotion center's selection of an active agreement as a 模数共振 demonstration case for a year."""
 
     __tablename__ = "demonstration_selection"
@@ -193,11 +193,17 @@ class AppendOnlyViolation(RuntimeError):
     """Raised when code tries to edit or delete a ledger row."""
 
 
-def guard_append_only(*classes) -> None:
-    """Refuse updates and deletes of ledger rows at flush time (the database refuses them too)."""
+_GUARDED: set[type] = set()
+
+
+def guard_append_only(*classes: type) -> None:
+    """Refuse updates and deletes of ledger rows at flush time (the database refuses them too); once per class."""
     from sqlalchemy import event
 
     for cls in classes:
+        if cls in _GUARDED:
+            continue
+        _GUARDED.add(cls)
         for name in ("before_update", "before_delete"):
             event.listen(cls, name, _refuse(cls.__name__, name))
 
