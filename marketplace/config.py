@@ -8,13 +8,41 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import overload
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@overload
+def env(name: str) -> str | None: ...
+
+
+@overload
+def env(name: str, default: str) -> str: ...
+
+
+@overload
+def env(name: str, default: str | None) -> str | None: ...
 
 
 def env(name: str, default: str | None = None) -> str | None:
     """Read MARKETPLACE_<NAME> from the environment, falling back to a default."""
     return os.environ.get(f"MARKETPLACE_{name}", default)
+
+
+def env_int(name: str, default: int) -> int:
+    """Read MARKETPLACE_<NAME> as a whole number, falling back to a default."""
+    return int(env(name, str(default)))
+
+
+def env_float(name: str, default: float) -> float:
+    """Read MARKETPLACE_<NAME> as a number, falling back to a default."""
+    return float(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read MARKETPLACE_<NAME> as a switch: "1" is on, anything else off; unset, the default."""
+    return env(name, "1" if default else "0") == "1"
 
 
 class Config:
@@ -28,7 +56,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
-    PAGE_SIZE = int(env("PAGE_SIZE", "12"))
+    PAGE_SIZE = env_int("PAGE_SIZE", 12)
     # Rate limits are shared by every worker only through a shared store: Redis in production.
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -37,18 +65,18 @@ class Config:
     REGISTER_RATE_LIMIT = env("REGISTER_RATE_LIMIT", "10 per hour")
     PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
     PASSWORD_RESET_ACCOUNT_LIMIT = env("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour")
-    PASSWORD_RESET_MAX_AGE = int(env("PASSWORD_RESET_MAX_AGE", "3600"))
-    PASSWORD_MIN_LENGTH = int(env("PASSWORD_MIN_LENGTH", "10"))
-    PASSWORD_MIN_SCORE = int(env("PASSWORD_MIN_SCORE", "2"))
-    PROXY_COUNT = int(env("PROXY_COUNT", "0"))
-    HTTPS = env("HTTPS", "1") == "1"
+    PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
+    PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", 2)
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
+    HTTPS = env_bool("HTTPS", True)
     FORCE_HTTPS = HTTPS
-    HSTS_MAX_AGE = int(env("HSTS_MAX_AGE", str(365 * 24 * 3600)))
-    WTF_CSRF_TIME_LIMIT = int(env("CSRF_TIME_LIMIT", str(4 * 3600)))
+    HSTS_MAX_AGE = env_int("HSTS_MAX_AGE", 365 * 24 * 3600)
+    WTF_CSRF_TIME_LIMIT = env_int("CSRF_TIME_LIMIT", 4 * 3600)
     SESSION_COOKIE_SECURE = HTTPS
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_DAYS = int(env("REMEMBER_DAYS", "30"))
+    REMEMBER_DAYS = env_int("REMEMBER_DAYS", 30)
     REMEMBER_TOKEN_COOKIE = "moshu_remember"
     REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
     REMEMBER_COOKIE_SECURE = HTTPS
@@ -59,32 +87,32 @@ class Config:
     MATCHING_MODEL_PATH = env("MATCHING_MODEL_PATH")
     MATCHING_INDEX_DIR = env("MATCHING_INDEX_DIR")
     MATCHING_THREADS = env("MATCHING_THREADS")
-    MATCHING_SYNC_LIMIT = int(env("MATCHING_SYNC_LIMIT", "20"))
-    MATCHING_CATCH_UP_LIMIT = int(env("MATCHING_CATCH_UP_LIMIT", "20"))
-    MATCHING_BUILD_WAIT = float(env("MATCHING_BUILD_WAIT", "0"))
-    MATCHING_RELOAD_INTERVAL = float(env("MATCHING_RELOAD_INTERVAL", "1.0"))
-    MATCHING_HNSW_THRESHOLD = int(env("MATCHING_HNSW_THRESHOLD", "50000"))
-    MATCHING_MIN_SCORE = float(env("MATCHING_MIN_SCORE", "0.0"))
-    MATCHING_WARM_ON_START = env("MATCHING_WARM_ON_START", "1") == "1"
-    MATCHING_SAVE_DELAY = float(env("MATCHING_SAVE_DELAY", "1.0"))
-    ANALYTICS_MATCHED_SIMILARITY = float(env("ANALYTICS_MATCHED_SIMILARITY", "0.90"))
-    ANALYTICS_GOOD_SEARCH_SIMILARITY = float(env("ANALYTICS_GOOD_SEARCH_SIMILARITY", "0.88"))
-    ANALYTICS_SEARCH_QUERIES_PER_DAY = int(env("ANALYTICS_SEARCH_QUERIES_PER_DAY", "2000"))
+    MATCHING_SYNC_LIMIT = env_int("MATCHING_SYNC_LIMIT", 20)
+    MATCHING_CATCH_UP_LIMIT = env_int("MATCHING_CATCH_UP_LIMIT", 20)
+    MATCHING_BUILD_WAIT = env_float("MATCHING_BUILD_WAIT", 0.0)
+    MATCHING_RELOAD_INTERVAL = env_float("MATCHING_RELOAD_INTERVAL", 1.0)
+    MATCHING_HNSW_THRESHOLD = env_int("MATCHING_HNSW_THRESHOLD", 50000)
+    MATCHING_MIN_SCORE = env_float("MATCHING_MIN_SCORE", 0.0)
+    MATCHING_WARM_ON_START = env_bool("MATCHING_WARM_ON_START", True)
+    MATCHING_SAVE_DELAY = env_float("MATCHING_SAVE_DELAY", 1.0)
+    ANALYTICS_MATCHED_SIMILARITY = env_float("ANALYTICS_MATCHED_SIMILARITY", 0.90)
+    ANALYTICS_GOOD_SEARCH_SIMILARITY = env_float("ANALYTICS_GOOD_SEARCH_SIMILARITY", 0.88)
+    ANALYTICS_SEARCH_QUERIES_PER_DAY = env_int("ANALYTICS_SEARCH_QUERIES_PER_DAY", 2000)
     SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", "60 per minute;2000 per day")
     PDF_RATE_LIMIT = env("PDF_RATE_LIMIT", "6 per minute;60 per day")
-    MATCHING_ENCODE_MAX_CHARS = int(env("MATCHING_ENCODE_MAX_CHARS", "1000"))
-    SAVED_SEARCH_LIMIT = int(env("SAVED_SEARCH_LIMIT", "20"))
-    NEED_STALE_GRACE_DAYS = int(env("NEED_STALE_GRACE_DAYS", "14"))
-    NEED_ALERT_SIMILARITY = float(env("NEED_ALERT_SIMILARITY", "0.88"))
-    NEED_ALERT_WINDOW_DAYS = int(env("NEED_ALERT_WINDOW_DAYS", "7"))
+    MATCHING_ENCODE_MAX_CHARS = env_int("MATCHING_ENCODE_MAX_CHARS", 1000)
+    SAVED_SEARCH_LIMIT = env_int("SAVED_SEARCH_LIMIT", 20)
+    NEED_STALE_GRACE_DAYS = env_int("NEED_STALE_GRACE_DAYS", 14)
+    NEED_ALERT_SIMILARITY = env_float("NEED_ALERT_SIMILARITY", 0.88)
+    NEED_ALERT_WINDOW_DAYS = env_int("NEED_ALERT_WINDOW_DAYS", 7)
     SITE_URL = env("SITE_URL", "")
     PG_BIN = env("PG_BIN")
     BACKUP_DIR = env("BACKUP_DIR")
     MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
     MAIL_SERVER = env("MAIL_SERVER", "localhost")
-    MAIL_PORT = int(env("MAIL_PORT", "25"))
-    MAIL_USE_TLS = env("MAIL_USE_TLS", "0") == "1"
-    MAIL_USE_SSL = env("MAIL_USE_SSL", "0") == "1"
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
     MAIL_USERNAME = env("MAIL_USERNAME")
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "noreply@moshu.example.cn")
@@ -99,7 +127,7 @@ class DevConfig(Config):
     )
     MAIL_BACKEND = env("MAIL_BACKEND", "file")
     MAIL_SUPPRESS_SEND = True
-    HTTPS = env("HTTPS", "0") == "1"
+    HTTPS = env_bool("HTTPS", False)
     FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = HTTPS
 
 
