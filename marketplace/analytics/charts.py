@@ -5,6 +5,8 @@ dict with the canvas size and the shapes to draw; `templates/analytics/_charts.h
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def mix(start: str, end: str, t: float) -> str:
     """Blend two #rrggbb colours; t=0 gives start, t=1 gives end."""
@@ -56,7 +58,7 @@ def heatmap_chart(hm, industry_label, scenario_label, cell_size: int = 32) -> di
             "size": cell_size, "cells": cells, "rows": rows, "cols": cols}
 
 
-def bar_chart(rows: list[tuple[str, float, str]], width: int = 560, label_width: int = 150,
+def bar_chart(rows: Sequence[tuple[str, float, str]], width: int = 560, label_width: int = 150,
               bar_height: int = 26, gap: int = 10) -> dict:
     """Lay out horizontal bars: rows are (label, value, value as text); the longest bar fills the width."""
     top = max((value for _, value, _ in rows), default=0) or 1

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import ScalarResult, Table, case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace import vocab
@@ -21,6 +24,9 @@ from marketplace.events.models import EventRegistration, Meeting
 from marketplace.extensions import db
 from marketplace.kinds import get_kind
 from marketplace.needs.models import Need, NeedStatus
+
+if TYPE_CHECKING:
+    from marketplace.kinds.base import IndexedModel
 
 PREFIX_WINDOW = timedelta(seconds=30)
 
@@ -90,7 +96,8 @@ def heatmap() -> Heatmap:
     for kind, attr in (("need", "needs"), ("offering", "offerings"), ("model", "models"), ("case", "cases")):
         entry = get_kind(kind)
         stmt = entry.indexed().with_only_columns(entry.model.id)
-        for record in db.session.scalars(select(entry.model).where(entry.model.id.in_(stmt))):
+        records: ScalarResult[IndexedModel] = db.session.scalars(select(entry.model).where(entry.model.id.in_(stmt)))
+        for record in records:
             for key in {(i, s) for i in record.industries for s in record.scenarios}:
                 if key in result.cells:
                     setattr(result.cells[key], attr, getattr(result.cells[key], attr) + 1)
@@ -181,7 +188,7 @@ def mark(query: str, moment: datetime, row: int | None = None) -> dict:
     return {"query": query, "at": moment.isoformat(), "row": row}
 
 
-def extends(previous: dict | None, query: str, moment: datetime, logged: bool) -> bool:
+def extends(previous: dict | None, query: str, moment: datetime, logged: bool) -> TypeGuard[dict]:
     """Tell whether a query extends the searcher's previous one, typed within the prefix window.
 
     `logged` says which record the previous search must have been: a log row (signed in) or a counter.
@@ -205,7 +212,7 @@ def log_search(query: str, filters: dict, result_count: int, best_score: float |
     searcher's previous logged query within 30 seconds replaces that row instead of adding one, so the log
     holds what people finished typing.
     """
-    table = SearchLog.__table__
+    table = cast(Table, SearchLog.__table__)  # a mapped class's table
     moment = datetime.now(UTC)
     values = {"query": query, "filters": json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)[:1000],
               "result_count": int(result_count), "best_score": best_score, "created_at": moment}
@@ -215,8 +222,10 @@ def log_search(query: str, filters: dict, result_count: int, best_score: float |
                                                               table.c.query == previous["query"]).values(**values))
             if updated.rowcount:
                 return mark(query, moment, int(previous["row"]))
-        row = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
-    return mark(query, moment, int(row))
+        key = connection.execute(table.insert().values(**values)).inserted_primary_key
+        if key is None:  # not reached: a single-row INSERT reports its primary key
+            raise RuntimeError("the search log row was inserted without a primary key")
+    return mark(query, moment, int(key[0]))
 
 
 def count_search(query: str, result_count: int, best_score: float | None, moment: datetime | None = None,
@@ -228,7 +237,7 @@ def count_search(query: str, result_count: int, best_score: float | None, moment
     ANALYTICS_SEARCH_QUERIES_PER_DAY distinct queries; searches for further new queries are counted
     together under the query "". Returns the visitor's mark for their next search.
     """
-    table = SearchStat.__table__
+    table = cast(Table, SearchStat.__table__)  # a mapped class's table
     moment = moment or datetime.now(UTC)
     day = moment.date()
     cap = int(current_app.config.get("ANALYTICS_SEARCH_QUERIES_PER_DAY", 2000))
@@ -242,23 +251,22 @@ def count_search(query: str, result_count: int, best_score: float | None, moment
                 connection.execute(table.update().where(table.c.id == last.id).values(times=table.c.times - 1))
         exists = connection.execute(select(table.c.id).where(table.c.day == day, table.c.query == query)).first()
         if exists is None:
-            distinct = connection.scalar(select(func.count()).select_from(table).where(table.c.day == day,
-                                                                                      table.c.query != ""))
+            distinct = connection.execute(select(func.count()).select_from(table).where(
+                table.c.day == day, table.c.query != "")).scalar_one()
             if distinct >= cap:
                 query, best_score = "", None
         bump(connection, day, query, int(result_count), best_score, moment)
     return mark(query, moment)
 
 
-def bump(connection, day, query: str, result_count: int, best_score: float | None, moment: datetime) -> None:
+def bump(connection: Connection, day: date, query: str, result_count: int, best_score: float | None,
+         moment: datetime) -> None:
     """Add one to a (day, query) counter in one statement (insert, or on conflict update), safe under concurrency."""
-    table = SearchStat.__table__
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(day=day, query=query, times=1, best_score=best_score, max_results=result_count,
-                                last_at=moment)
+    table = cast(Table, SearchStat.__table__)  # a mapped class's table
+    stmt: postgresql.Insert | sqlite.Insert = (postgresql.insert(table) if connection.dialect.name == "postgresql"
+                                               else sqlite.insert(table))
+    stmt = stmt.values(day=day, query=query, times=1, best_score=best_score, max_results=result_count,
+                       last_at=moment)
     new = stmt.excluded
     stmt = stmt.on_conflict_do_update(index_elements=[table.c.day, table.c.query], set_={
         "times": table.c.times + 1,

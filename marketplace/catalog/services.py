@@ -102,7 +102,7 @@ def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
         stmt = stmt.where(contains_code(cls.industries, filters["industry"]))
     if filters.get("scenario"):
         stmt = stmt.where(contains_code(cls.scenarios, filters["scenario"]))
-    if kind == "provider":
+    if issubclass(cls, ProviderProfile):  # kind == "provider"
         stmt = stmt.join(ProviderProfile.organisation)
         if filters.get("city"):
             stmt = stmt.where(contains_code(ProviderProfile.cities_served, filters["city"]))

@@ -8,13 +8,23 @@ may import it without an import cycle.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from flask import Flask, url_for
+from flask import url_for
+from flask.sansio.app import App
 from sqlalchemy import Select
 
 from marketplace import vocab
 from marketplace.permissions import can
+
+if TYPE_CHECKING:  # annotations only: at run time this module imports no feature package
+    from marketplace.cases.models import Case
+    from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+    from marketplace.kinds.listings import ListingKind
+    from marketplace.needs.models import Need
+
+    IndexedModel: TypeAlias = Need | Offering | IndustrialModel | ProviderProfile | Case
+    """The model classes of the registered kinds (a new kind adds its model here)."""
 
 
 class ModelRef:
@@ -38,7 +48,7 @@ class Kind:
     """One searchable kind; subclasses fill in the parts (CTFd's `BaseChallenge` is the pattern)."""
 
     name: str = ""
-    model: type = None  # type: ignore[assignment]
+    model: type[IndexedModel] = None  # type: ignore[assignment]  # each registered kind sets its ModelRef
     label: Any = None  # one record, e.g. "Offering"
     plural: Any = None  # the search filter's choice, e.g. "Offerings"
     collection: str = ""  # the JSON API's path segment, e.g. "offerings"
@@ -156,9 +166,10 @@ def solution_kinds() -> list[Kind]:
     return [k for k in REGISTRY.values() if k.solution]
 
 
-def listing_kinds() -> list[Kind]:
+def listing_kinds() -> list[ListingKind]:
     """Return the kinds that are vendors' listings."""
-    return [k for k in REGISTRY.values() if k.listing]
+    # Only ListingKind says `listing = True`.
+    return cast("list[ListingKind]", [k for k in REGISTRY.values() if k.listing])
 
 
 def by_collection(collection: str) -> Kind | None:
@@ -177,7 +188,7 @@ def facets(record) -> str:
                                 labels(record.scenarios, vocab.SCENARIOS)) if p)
 
 
-def install(app: Flask) -> None:
+def install(app: App) -> None:
     """Let templates look kinds up: `kind_of(name_or_record)` and `all_kinds()`."""
 
     def lookup(value) -> Kind:

@@ -1,16 +1,25 @@
 """The three kinds of vendor listing: offerings (模型超市), industrial model cards (工业模型) and provider profiles."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from marketplace.db_types import contains_code
 from marketplace.kinds.base import Kind, ModelRef, register
 
+if TYPE_CHECKING:  # annotations only: the models are imported on first use (`ModelRef`)
+    from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+
+    ListingModel: TypeAlias = Offering | IndustrialModel | ProviderProfile
+    """The model classes of the listing kinds."""
+
 
 class ListingKind(Kind):
     """What the three kinds of vendor listing share: published ones are indexed, with the same facets."""
 
+    model: type[ListingModel]
     listing = True
     solution = True
     view_permission = "listing.view"

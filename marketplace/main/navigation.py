@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from flask import Flask, g, has_request_context
+from flask import g, has_request_context
+from flask.sansio.app import App
 from flask_login import current_user
 
 from marketplace.permissions import signed_in
@@ -47,6 +48,6 @@ def unread_counts() -> UnreadCounts:
     return g.nav_counts
 
 
-def install(app: Flask) -> None:
+def install(app: App) -> None:
     """Offer `nav_counts` to every template."""
     app.context_processor(lambda: {"nav_counts": unread_counts()})

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ScalarResult, select
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Offering
@@ -22,13 +23,16 @@ from marketplace.kinds import REGISTRY, get_kind, kind_of, solution_kinds
 from marketplace.matching.documents import doc_id, parse_doc_id
 from marketplace.needs.models import Need
 
+if TYPE_CHECKING:
+    from marketplace.kinds.base import IndexedModel
+
 
 @dataclass
 class Match:
     """One ranked record with the reasons it matched."""
 
     kind: str
-    record: object
+    record: IndexedModel
     score: float
     terms: list[str] = field(default_factory=list)
     same_industry: bool = False
@@ -69,18 +73,19 @@ def visible_ids(kind: str, filters: dict, user: User) -> set[str]:
     return {doc_id(kind, pk) for pk in db.session.scalars(get_kind(kind).findable(filters, user))}
 
 
-def load_records(hits) -> dict[str, object]:
+def load_records(hits) -> dict[str, IndexedModel]:
     """Fetch the records behind index hits, one query per kind."""
     wanted: dict[str, list[int]] = {}
     for hit in hits:
         kind, pk = parse_doc_id(hit.doc_id)
         wanted.setdefault(kind, []).append(pk)
-    records = {}
+    records: dict[str, IndexedModel] = {}
     for kind, pks in wanted.items():
         if kind not in REGISTRY:
             continue
         cls = get_kind(kind).model
-        for record in db.session.scalars(select(cls).where(cls.id.in_(pks))):
+        found: ScalarResult[IndexedModel] = db.session.scalars(select(cls).where(cls.id.in_(pks)))
+        for record in found:
             records[doc_id(kind, record.id)] = record
     return records
 
@@ -215,7 +220,7 @@ def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user
     """Return, for each need, the best of the given offerings with explanations (an event's pairing table)."""
     index = engine().index()
     allowed = {doc_id("offering", o.id) for o in offerings if o.is_published}
-    out = []
+    out: list[tuple[Need, list[Match]]] = []
     for need in needs:
         if not allowed:
             out.append((need, []))

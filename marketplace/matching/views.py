@@ -17,6 +17,7 @@ from marketplace.matching.services import (
     search,
     similar_listings,
 )
+from marketplace.needs.models import Need
 from marketplace.permissions import can
 from marketplace.proposals.services import invitable_kinds
 from marketplace.web import render_page
@@ -78,7 +79,7 @@ def search_page():
 def need_solutions(need_id: int):
     """The 推荐方案 block of a need: ranked records of each solution kind (htmx fragment)."""
     need_kind = get_kind("need")
-    need = db.session.get(need_kind.model, need_id)
+    need = db.session.get(Need, need_id)
     if need is None or not need_kind.is_visible_to(need, current_user):
         abort(404)
     form = filter_form()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
-from marketplace.kinds import get_kind
+from marketplace.kinds import listing_kinds
 from marketplace.matching.documents import doc_id
 from marketplace.needs.models import Need
 from marketplace.needs.selectors import needs_for_leads
@@ -26,7 +26,7 @@ ALERT_KINDS = ("offering", "model")
 def vendor_listing_ids(vendor_id: int) -> set[str]:
     """Return the index doc ids of a vendor's indexed (published) offerings and models."""
     out = set()
-    for kind in map(get_kind, ALERT_KINDS):
+    for kind in (k for k in listing_kinds() if k.name in ALERT_KINDS):
         stmt = kind.indexed().with_only_columns(kind.model.id).where(kind.model.organisation_id == vendor_id)
         out |= {doc_id(kind.name, pk) for pk in db.session.scalars(stmt)}
     return out
