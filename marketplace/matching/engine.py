@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ from marketplace.matching.sync import CHANGES_KEY, STAMPS_FILE, ChangeSync, coll
 log = logging.getLogger("marketplace.matching")
 BUILD_LOCK = "build.lock"
 RETRY_FAILED_BUILD_SECONDS = 30.0
+T = TypeVar("T")
 
 
 class IndexNotReady(Exception):
@@ -210,9 +212,12 @@ class MatchingEngine(ChangeSync):
     def _reconcile(self) -> None:
         """After a build, catch up with whatever other processes committed while it was encoding."""
         with self._apply_lock:
-            stale, gone = self._differences(self._index, self._stamps, self._read(current_stamps))
+            index = self._index
+            if index is None:  # called after `_install`, so an index is served
+                return
+            stale, gone = self._differences(index, self._stamps, self._read(current_stamps))
             if stale or gone:
-                self._apply_to(self._index, self._stamps, stale, gone)
+                self._apply_to(index, self._stamps, stale, gone)
                 self._save_now()
 
     # ---- loading and catching up --------------------------------------------------------------
@@ -226,7 +231,7 @@ class MatchingEngine(ChangeSync):
         return HybridIndex(encoder, self.directory, scenarios=self._scenarios,
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
 
-    def _read(self, fn):
+    def _read(self, fn: Callable[[Session], T]) -> T:
         """Run a read on a short-lived session of its own; the transaction ends before this returns."""
         with self.app.app_context():
             session = Session(bind=self._engine())

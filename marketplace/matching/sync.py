@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -23,10 +26,27 @@ from marketplace.matching.documents import Document, doc_id, document_for, is_in
 log = logging.getLogger("marketplace.matching")
 STAMPS_FILE = "app_stamps.json"
 CHANGES_KEY = "matching_changes"
+T = TypeVar("T")
 
 
 class ChangeSync:
     """Applies committed changes to the served index and saves it (mixed into `MatchingEngine`)."""
+
+    # Set by `MatchingEngine.__init__`.
+    directory: Path
+    save_delay: float
+    sync_limit: int
+    _index: HybridIndex | None
+    _stamps: dict[str, str]
+    _pending: set[str]
+    _lock: threading.RLock
+    _apply_lock: threading.Lock
+    _workers: list[threading.Thread]
+    _save_timer: threading.Timer | None
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        """Run a read on a short-lived session of its own (`MatchingEngine._read`)."""
+        raise NotImplementedError
 
     def _documents(self, session: Session, doc_ids: list[str]) -> tuple[list[Document], list[str]]:
         """Read the current documents for some ids; those no longer indexed come back as removals."""
@@ -140,28 +160,27 @@ def collect_changes(session: Session, flush_context) -> None:
             changes.add(doc_id(kind, record.id))
 
 
+def _after_commit(session: Session) -> None:
+    """Apply the changes the transaction that just committed collected to the app's served index."""
+    changes = session.info.pop(CHANGES_KEY, None)
+    if changes:
+        from flask import current_app
+
+        matching = current_app.extensions.get("matching") if current_app else None
+        if matching is not None:
+            matching.apply_changes(changes)
+
+
+def _after_rollback(session: Session) -> None:
+    """Forget the changes of a transaction that was rolled back."""
+    session.info.pop(CHANGES_KEY, None)
+
+
 def hook_commits() -> None:
     """Attach change collection and application to every Flask-SQLAlchemy session (once per process)."""
     from flask_sqlalchemy.session import Session as FlaskSession
 
-    if getattr(hook_commits, "_hooked", False):
-        return
-    hook_commits._hooked = True
-
-    @event.listens_for(FlaskSession, "after_flush")
-    def _after_flush(session, flush_context):
-        collect_changes(session, flush_context)
-
-    @event.listens_for(FlaskSession, "after_commit")
-    def _after_commit(session):
-        changes = session.info.pop(CHANGES_KEY, None)
-        if changes:
-            from flask import current_app
-
-            matching = current_app.extensions.get("matching") if current_app else None
-            if matching is not None:
-                matching.apply_changes(changes)
-
-    @event.listens_for(FlaskSession, "after_rollback")
-    def _after_rollback(session):
-        session.info.pop(CHANGES_KEY, None)
+    for name, listener in (("after_flush", collect_changes), ("after_commit", _after_commit),
+                           ("after_rollback", _after_rollback)):
+        if not event.contains(FlaskSession, name, listener):
+            event.listen(FlaskSession, name, listener)
