@@ -36,7 +36,7 @@ from marketplace.audit.services import record_audit
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.permissions import permission_required
-from marketplace.web import safe_url
+from marketplace.web import safe_url, show_refusal
 
 
 def config_limit(key: str):
@@ -197,7 +197,7 @@ def reset_password_page(token: str):
             reset_password(token, form.password.data, max_age)
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field).errors.append(str(exc))
+            show_refusal(form, exc)
         else:
             record_audit("account.password_reset", actor=user, target=user, address=client_address())
             db.session.commit()

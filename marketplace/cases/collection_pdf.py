@@ -84,7 +84,9 @@ def is_latin(ch: str) -> bool:
 
 def text(value) -> str:
     """Escape a value for ReportLab's paragraph markup: Latin runs in Helvetica, line breaks kept."""
-    out, run, latin = [], [], None
+    out: list[str] = []
+    run: list[str] = []
+    latin: bool | None = None
     for ch in str(value or "") + "\n":
         if latin is not None and is_latin(ch) != latin or ch == "\n":
             chunk = escape("".join(run))

@@ -97,7 +97,7 @@ def published_case_counts(vendor_ids) -> dict[int, int]:
     rows = db.session.execute(select(Case.vendor_id, func.count()).where(Case.vendor_id.in_(ids),
                                                                           Case.state.in_(PUBLIC_STATES))
                               .group_by(Case.vendor_id))
-    return {vendor_id: n for vendor_id, n in rows}
+    return {vendor_id: n for vendor_id, n in rows if vendor_id is not None}  # IN (...) never matches NULL
 
 
 def collection_years() -> list[int]:

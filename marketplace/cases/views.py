@@ -181,7 +181,7 @@ def transition(case_id: int, action: str):
     """Fire one move of the case process: the curating center publishes or features, an admin takes it down."""
     db.get_or_404(Case, case_id)
     values = {a.name: request.form.get(a.name, "")[:2000] for a in CASE.transition(action).asks}
-    perform(lambda: CASE.fire(case_id, action, current_user, **values), SUCCESS[action])
+    perform(lambda: CASE.fire(case_id, action, current_user, when=None, **values), SUCCESS[action])
     return redirect_back(request.form.get("next") or request.referrer, url_for("cases.detail", case_id=case_id))
 
 

@@ -238,5 +238,5 @@ def listing_transition(kind: str, listing_id: int, action: str):
     listing = db.get_or_404(KINDS[kind], listing_id)
     process = LISTING[kind]
     values = {a.name: request.form.get(a.name, "")[:2000] for a in process.transition(action).asks}
-    perform(lambda: process.fire(listing_id, action, current_user, **values), SUCCESS[action])
+    perform(lambda: process.fire(listing_id, action, current_user, when=None, **values), SUCCESS[action])
     return redirect(get_kind(kind).url(listing))

@@ -94,6 +94,8 @@ def schedule_post(event_id: int):
         return render_schedule(event, form, 422)
     need_reg = db.session.get(EventRegistration, int(form.need_registration.data))
     offering_reg = db.session.get(EventRegistration, int(form.offering_registration.data))
+    if need_reg is None or offering_reg is None:  # the form's choices are this event's registrations
+        abort(404)
     try:
         schedule_meeting(event, need_reg, offering_reg, form.slot.data, form.table_no.data, current_user)
         db.session.commit()

@@ -154,7 +154,8 @@ def eligible_listings(event: Event, user: User) -> list:
 
 def register_listing(event: Event, listing_id: int, user: User, today: date | None = None) -> EventRegistration:
     """Register the user's need (an SME) or offering (a vendor) with that id; the caller commits."""
-    listing = db.session.get(Need if user.organisation.is_enterprise else Offering, listing_id)
+    listing: Need | Offering | None = (db.session.get(Need, listing_id) if user.organisation.is_enterprise
+                                       else db.session.get(Offering, listing_id))
     if listing is None:
         raise DomainError(_("Choose one of your needs or offerings."), "listing")
     if isinstance(listing, Need):
@@ -228,7 +229,7 @@ def record_outcome(meeting: Meeting, held: bool, follow_up: bool, deal: bool, no
     values = {"held": held, "follow_up": follow_up, "deal": deal, "note": note or ""}
     if today is not None:
         values["today"] = today
-    return MEETING.fire(meeting.id, "record_outcome", user, **values)
+    return MEETING.fire(meeting.id, "record_outcome", user, when=None, **values)
 
 
 def suggest_pairings(event: Event, user: User, per_need: int = 3) -> list[Pairing]:
@@ -237,7 +238,8 @@ def suggest_pairings(event: Event, user: User, per_need: int = 3) -> list[Pairin
     needs, offerings = registrations_by_kind(event)
     by_need = {r.need_id: r for r in needs}
     by_offering = {r.offering_id: r for r in offerings}
-    pairs = pair_needs_with_offerings([r.need for r in needs], [r.offering for r in offerings], user,
+    pairs = pair_needs_with_offerings([r.need for r in needs if r.need is not None],
+                                      [r.offering for r in offerings if r.offering is not None], user,
                                       per_need=per_need)
     scheduled = {(m.need_registration_id, m.offering_registration_id): m for m in event.meetings}
     out = []

@@ -6,11 +6,12 @@ once it succeeded, `mail.py` sends the queued e-mails. A rollback drops both.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
@@ -88,8 +89,8 @@ def already_notified(user_id: int, key: str) -> bool:
     """Tell whether a user already has (or is about to get) the notification with this key."""
     pending = any(isinstance(o, Notification) and o.user_id == user_id and o.dedupe_key == key
                   for o in db.session.new)
-    return pending or db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.dedupe_key == key)) > 0
+    return pending or db.session.execute(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.dedupe_key == key)).scalar_one() > 0
 
 
 def render_text(note: Notification) -> str:
@@ -136,7 +137,8 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
-    return db.session.execute(stmt.values(read_at=now())).rowcount or 0
+    result = cast("CursorResult[Any]", db.session.execute(stmt.values(read_at=now())))  # what an UPDATE returns
+    return result.rowcount or 0
 
 
 def alert_setting(org_id: int) -> AlertSetting:

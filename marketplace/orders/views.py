@@ -114,7 +114,7 @@ def transition(order_id: int, action: str):
     """Fire one transition of the order process (record payment or delivery, refund, cancel)."""
     db.get_or_404(Order, order_id)
     values = {a.name: request.form.get(a.name, "")[:2000] for a in ORDER.transition(action).asks}
-    perform(lambda: ORDER.fire(order_id, action, current_user, **values), SUCCESS[action])
+    perform(lambda: ORDER.fire(order_id, action, current_user, when=None, **values), SUCCESS[action])
     return redirect(url_for("orders.detail", order_id=order_id))
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.services import record_audit
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.locks import lock_name
 from marketplace.notifications.events import agreement_awaiting_signature, agreement_changed
 from marketplace.process import Ask, Firing, Process, Transition
@@ -28,7 +28,10 @@ def not_signed_yet(agreement, user, firing: Firing) -> None:
     """Refuse a second signature of the same version by the same organisation."""
     from marketplace.resonance.services import party_of
 
-    if party_of(agreement.pending_version, user.organisation_id).signed_at is not None:
+    party = party_of(agreement.pending_version, user.organisation_id)
+    if party is None:  # not reached: the sign rule admits only parties of the version awaiting signatures
+        raise PermissionDenied()
+    if party.signed_at is not None:
         raise DomainError(_("Your organisation has already signed this version."))
 
 
@@ -38,6 +41,8 @@ def record_signature(agreement, user, firing: Firing) -> None:
 
     version = agreement.pending_version
     party = party_of(version, user.organisation_id)
+    if party is None:  # not reached: as in not_signed_yet
+        raise PermissionDenied()
     party.signed_at, party.signed_by_id = firing.when, user.id
     if not version.fully_signed:
         return

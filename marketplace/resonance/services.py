@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.locks import lock_row
 from marketplace.notifications.events import agreement_awaiting_signature
@@ -32,6 +33,7 @@ from marketplace.resonance.models import (
 )
 
 TOTAL_BP = 10_000
+Party = TypeVar("Party", bound=Hashable)
 
 
 def _party_key(party: Hashable) -> tuple:
@@ -39,7 +41,7 @@ def _party_key(party: Hashable) -> tuple:
     return (0, party, "") if isinstance(party, int) and not isinstance(party, bool) else (1, 0, str(party))
 
 
-def split_revenue(amount_fen: int, shares: Mapping[Hashable, int]) -> dict[Hashable, int]:
+def split_revenue(amount_fen: int, shares: Mapping[Party, int]) -> dict[Party, int]:
     """Split an amount in fen by basis-point shares so the parts sum exactly to the amount.
 
     Largest-remainder rounding: each party first gets floor(amount × share / 10,000); the fen left over
@@ -189,6 +191,8 @@ def sign(agreement_id: int, user: User, when: datetime | None = None) -> Agreeme
 
     version = lock_agreement(agreement_id).pending_version
     AGREEMENT.fire(agreement_id, "sign", user, when)
+    if version is None:  # not reached: the sign rule admits only parties of a version awaiting signatures
+        raise PermissionDenied()
     return version
 
 
@@ -232,6 +236,8 @@ def record_revenue(order) -> list[LedgerEntry]:
                                                               LedgerEntry.kind == "revenue"))
     if existing is not None:
         return []
+    if version is None:  # not reached: covering_agreement joins on the version in force
+        raise RuntimeError(f"agreement {agreement.id} covers offering {order.offering_id} with no version in force")
     parts = split_revenue(split_base(order), version.shares)
     entries = [LedgerEntry(agreement_id=agreement.id, version_id=version.id, order_id=order.id, party_id=party,
                            kind="revenue", share_bp=version.shares[party], amount_fen=amount,

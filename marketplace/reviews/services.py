@@ -31,12 +31,15 @@ def review_subject(source: str, source_id: int, user: User) -> dict:
 
     Only the SME of a contracted proposal or of a delivered (fulfilled) order may review, once.
     """
-    deal = db.session.get(Proposal if source == "proposal" else Order, source_id) \
-        if source in ("proposal", "order") else None
+    deal: Proposal | Order | None = None
+    if source == "proposal":
+        deal = db.session.get(Proposal, source_id)
+    elif source == "order":
+        deal = db.session.get(Order, source_id)
     if deal is None:
         raise PermissionDenied()
     require(user, "review.write", deal)
-    if source == "proposal":
+    if isinstance(deal, Proposal):
         if deal.state != ProposalState.CONTRACTED.value:
             raise DomainError(_("You can review a provider once the contract is confirmed by both sides."))
         subject = {"proposal_id": deal.id, "vendor_id": deal.vendor_id,
@@ -167,6 +170,6 @@ def review_panel(user: User, vendor_id: int | None = None, offering_id: int | No
     may_moderate = can(user, "review.moderate")
     items = visible_reviews(vendor_id=vendor_id, offering_id=offering_id, include_hidden=may_moderate)
     summary = (offering_averages([offering_id]).get(offering_id) if offering_id is not None
-               else vendor_averages([vendor_id]).get(vendor_id))
+               else vendor_averages([vendor_id]).get(vendor_id) if vendor_id is not None else None)
     replyable = {r.id for r in items if offering_id is None and can(user, "review.reply", r)}
     return ReviewPanel(summary, items, offering_id is None, may_moderate and offering_id is None, replyable)
