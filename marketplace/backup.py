@@ -56,7 +56,7 @@ class BackupError(Exception):
 def count_rows(conn: Connection) -> dict[str, int]:
     """Count the rows that matter (orders, ledger and voucher rows, listings, ...) in the tables that exist."""
     existing = set(inspect(conn).get_table_names())
-    return {name: conn.scalar(select(func.count()).select_from(model.__table__))
+    return {name: conn.execute(select(func.count()).select_from(model.__table__)).scalar_one()
             for name, model in COUNTED.items() if model.__tablename__ in existing}
 
 
@@ -89,8 +89,9 @@ def pg_program(name: str) -> str:
     candidates = []
     if current_app.config.get("PG_BIN"):
         candidates.append(Path(current_app.config["PG_BIN"]) / name)
-    if shutil.which(name):
-        candidates.append(Path(shutil.which(name)))
+    on_path = shutil.which(name)
+    if on_path:
+        candidates.append(Path(on_path))
     versions = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
     candidates += sorted((Path(p) for p in versions), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
                          reverse=True)
@@ -207,7 +208,10 @@ def read_manifest(archive: Path) -> dict:
     """Read and check the manifest of a backup archive."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            manifest = json.load(tar.extractfile(MANIFEST))
+            member = tar.extractfile(MANIFEST)
+            if member is None:
+                raise KeyError(f"{MANIFEST} is not a file")
+            manifest = json.load(member)
     except (OSError, KeyError, ValueError, tarfile.TarError) as exc:
         raise BackupError(f"{archive} is not a marketplace backup: {exc}") from None
     if manifest.get("format") != FORMAT:
