@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 from marketplace import vocab
+from marketplace.accounts.models import Organisation
 from marketplace.analytics.models import SearchLog
 from marketplace.cases.models import Case, DirectoryDecision
 from marketplace.catalog.models import Offering, ProviderProfile
@@ -32,7 +33,7 @@ def scenario_name(code: str) -> str:
     return term.zh if term else code
 
 
-def center_for(city: str, centers: list) -> object:
+def center_for(city: str, centers: list[Organisation]) -> Organisation:
     """Return the center in a city, else the first one."""
     return next((c for c in centers if c.city == city), centers[0])
 
@@ -93,10 +94,11 @@ def seed_event(center, title: str, held_on: date, scenarios: list[str], needs: l
     db.session.add_all(need_regs + offering_regs)
     db.session.flush()
     count = 0
-    for need_reg in need_regs:
-        fitting = sorted(offering_regs, key=lambda r: (need_reg.need.scenario not in r.offering.scenarios,
-                                                       need_reg.need.industry not in r.offering.industries, r.id))
-        for offering_reg in fitting[:2 if past else 1]:
+    for need_reg, need in zip(need_regs, chosen_needs, strict=True):
+        fitting = sorted(zip(offering_regs, chosen_offerings, strict=True),
+                         key=lambda pair: (need.scenario not in pair[1].scenarios,
+                                           need.industry not in pair[1].industries, pair[0].id))
+        for offering_reg, _offering in fitting[:2 if past else 1]:
             place = first_free_place(event, need_reg.organisation_id, offering_reg.organisation_id)
             if place is None or need_reg.organisation_id == offering_reg.organisation_id:
                 continue

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from marketplace.extensions import db
 from marketplace.orders.services import mark_fulfilled, mark_paid, place_order, refund
 from marketplace.resonance.demonstrations import select_demonstration
+from marketplace.resonance.models import Agreement
 from marketplace.resonance.services import PartyTerm, amend, draft_agreement, sign
 
 T0 = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ def first_user(org):
 
 def load_resonance_work(orgs: dict, offerings: dict) -> dict[str, int]:
     """Create the demo agreements, orders, payments, a refund, an amendment and a demonstration selection."""
-    agreements = {}
+    agreements: dict[str, Agreement] = {}
     for key, drafter, title, agent, data, parties, offering_keys, signed in AGREEMENTS:
         when = T0 + timedelta(days=len(agreements))
         terms = [PartyTerm(orgs[k].id, role, bp) for k, role, bp in parties]

@@ -48,7 +48,7 @@ def load_workflow_work(needs: dict, offerings: dict, sme_email: str, vendor_emai
     reviews = 0
     order = db.session.scalar(select(Order).where(Order.buyer_id == sme.organisation_id,
                                                   Order.offering_id == offering.id).order_by(Order.id))
-    if order is not None and order.state == "paid":
+    if order is not None and order.state == "paid" and order.paid_at is not None:
         mark_fulfilled(order.id, vendor, when=order.paid_at + timedelta(days=7))
         write_review("order", order.id, sme, 4,
                      "空压站群控上线后月度电费下降约 9%，实施团队响应及时；看板的报表导出还可以更灵活。")
