@@ -6,7 +6,7 @@ FLASK  := MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test install translations browser services evaluate bench db messages
+.PHONY: run test lint install translations browser services evaluate bench db messages
 
 $(STAMP): requirements.txt requirements-torch.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ run: db
 	$(FLASK) reindex --if-needed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install browser services
+lint: install
+	$(VENV)/bin/ruff check marketplace embeddings seed benchmarks
+	$(VENV)/bin/mypy marketplace embeddings seed
+
+test: install browser services lint
 	MARKETPLACE_REQUIRE_SERVICES=1 $(VENV)/bin/pytest -p no:cacheprovider -n 2 --dist loadgroup
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== The database tests again, on PostgreSQL =="; \
