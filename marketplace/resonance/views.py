@@ -9,7 +9,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError, PermissionDenied
-from marketplace.extensions import db
+from marketplace.extensions import db, login_manager
 from marketplace.money import format_bp
 from marketplace.permissions import can, permission_required, require
 from marketplace.resonance import bp
@@ -202,6 +202,8 @@ def demonstrations():
                 flash(_("Selected as a demonstration case."), "success")
                 return redirect(url_for("resonance.demonstrations"))
     elif request.method == "POST":
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
         raise PermissionDenied()
     return render_template("resonance/demonstrations.html", form=form, selections=selections()), \
         (422 if form is not None and form.errors else 200)
