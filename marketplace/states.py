@@ -1,4 +1,4 @@
-"""State machines: each process is a small table of states and transitions that services check."""
+"""State names shared by the processes: the IllegalTransition error and the labels of states and actions."""
 from __future__ import annotations
 
 import enum
@@ -78,17 +78,3 @@ ACTION_LABELS = {
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
 }
-
-
-def next_state(table: dict, action: str, current):
-    """Return the state an action leads to, or raise IllegalTransition with a readable message."""
-    moves = table.get(action)
-    if moves is None:
-        raise IllegalTransition(str(_l("Unknown action.")))
-    current = type(next(iter(moves)))(current)
-    if current not in moves:
-        raise IllegalTransition(
-            str(_l("Cannot %(action)s a record that is %(state)s.",
-                   action=ACTION_LABELS.get(action, action), state=STATE_LABELS.get(current.value, current.value)))
-        )
-    return moves[current]
