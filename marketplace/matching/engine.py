@@ -29,7 +29,7 @@ from embeddings import HybridIndex, ScenarioModel, load_encoder
 from embeddings.fsio import exclusive_lock
 from marketplace import vocab
 from marketplace.matching.documents import current_stamps, document_for, indexed_records
-from marketplace.matching.sync import CHANGES_KEY, STAMPS_FILE, ChangeSync, collect_changes, hook_commits  # noqa: F401
+from marketplace.matching.sync import CHANGES_KEY, STAMPS_FILE, ChangeSync, collect_changes  # noqa: F401
 
 log = logging.getLogger("marketplace.matching")
 BUILD_LOCK = "build.lock"
@@ -316,7 +316,7 @@ class MatchingEngine(ChangeSync):
 
 
 def install(app: Flask) -> None:
-    """Create the app's engine and hook index maintenance onto database commits."""
+    """Create the app's engine (index maintenance after commits is installed by `marketplace.commit_effects`)."""
     engine = MatchingEngine(app)
     app.extensions["matching"] = engine
     if app.config.get("MATCHING_WARM_ON_START"):
@@ -328,4 +328,3 @@ def install(app: Flask) -> None:
             if not warmed.is_set():
                 warmed.set()
                 threading.Thread(target=engine.warm, name="index-warmup", daemon=True).start()
-    hook_commits()

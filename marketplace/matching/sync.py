@@ -4,7 +4,7 @@
 is part of their provider profile's text) that the transaction wrote; after the commit the app's engine
 re-reads those documents, encodes them outside any transaction and applies them to the served index,
 then saves it (at once, or after MATCHING_SAVE_DELAY to coalesce a burst of edits). `ChangeSync` is
-the half of `MatchingEngine` that does this; `hook_commits` attaches it to the session events once.
+the half of `MatchingEngine` that does this; `marketplace/commit_effects.py` attaches it to the session events.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from embeddings import HybridIndex
@@ -160,7 +160,7 @@ def collect_changes(session: Session, flush_context) -> None:
             changes.add(doc_id(kind, record.id))
 
 
-def _after_commit(session: Session) -> None:
+def apply_committed(session: Session) -> None:
     """Apply the changes the transaction that just committed collected to the app's served index."""
     changes = session.info.pop(CHANGES_KEY, None)
     if changes:
@@ -171,16 +171,6 @@ def _after_commit(session: Session) -> None:
             matching.apply_changes(changes)
 
 
-def _after_rollback(session: Session) -> None:
+def forget_rolled_back(session: Session) -> None:
     """Forget the changes of a transaction that was rolled back."""
     session.info.pop(CHANGES_KEY, None)
-
-
-def hook_commits() -> None:
-    """Attach change collection and application to every Flask-SQLAlchemy session (once per process)."""
-    from flask_sqlalchemy.session import Session as FlaskSession
-
-    for name, listener in (("after_flush", collect_changes), ("after_commit", _after_commit),
-                           ("after_rollback", _after_rollback)):
-        if not event.contains(FlaskSession, name, listener):
-            event.listen(FlaskSession, name, listener)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from flask_mail import Message
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import mail
@@ -60,23 +59,18 @@ def send_outbox(items) -> int:
     return sent
 
 
-def _send_after_commit(session: Session) -> None:
+def send_committed(session: Session) -> None:
     """Send the e-mails queued by the transaction that just committed."""
     items = session.info.pop(OUTBOX_KEY, None)
     if items and has_app_context():
         send_outbox(items)
 
 
-def _drop_on_rollback(session: Session) -> None:
+def drop_rolled_back(session: Session) -> None:
     """Forget the e-mails of a transaction that was rolled back."""
     session.info.pop(OUTBOX_KEY, None)
 
 
 def install(app: Flask) -> None:
-    """Hook e-mail delivery onto commits (and discard the queue on rollback), once per process."""
-    from flask_sqlalchemy.session import Session as FlaskSession
-
+    """Bind Flask-Mail to the app (delivery after commits is installed by `marketplace.commit_effects`)."""
     mail.init_app(app)
-    for name, listener in (("after_commit", _send_after_commit), ("after_rollback", _drop_on_rollback)):
-        if not event.contains(FlaskSession, name, listener):
-            event.listen(FlaskSession, name, listener)
