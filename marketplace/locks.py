@@ -12,7 +12,7 @@ checks, then re-reads the rows it loaded earlier (`db.session.refresh`).
 """
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TypeVar
 
 from flask import Flask
 from sqlalchemy import event, select, text
@@ -30,6 +30,9 @@ class Keyed(Protocol):
     """A mapped model class with an integer primary key column `id`."""
 
     id: ClassVar[InstrumentedAttribute[int]]
+
+
+KeyedT = TypeVar("KeyedT", bound=Keyed)
 
 
 def dialect() -> str:
@@ -57,6 +60,17 @@ def lock_row(model: type[Keyed], row_id: int) -> None:
         hold_sqlite_write_lock()
         return
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def load_locked(model: type[KeyedT], row_id: int) -> KeyedT:
+    """Lock one row and load it fresh from the database; LookupError when there is no such row."""
+    db.session.flush()
+    lock_row(model, row_id)
+    record = db.session.get(model, row_id)
+    if record is None:
+        raise LookupError(row_id)
+    db.session.refresh(record)
+    return record
 
 
 def lock_name(name: str) -> None:

@@ -23,6 +23,8 @@ either process is audited (`marketplace.process`).
 """
 from __future__ import annotations
 
+from functools import partial
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -30,6 +32,7 @@ from marketplace.cases.models import Case, CaseState, DirectoryStatus
 from marketplace.catalog.models import ProviderProfile
 from marketplace.catalog.selectors import is_public as listing_is_public
 from marketplace.errors import DomainError
+from marketplace.locks import load_locked
 from marketplace.process import Ask, Firing, Process, Transition
 from marketplace.states import IllegalTransition
 
@@ -46,21 +49,7 @@ def has_results(case, user, firing: Firing) -> None:
 
 def locker(cls):
     """Return a loader that locks and loads one row of a class, fresh from the database."""
-
-    def load_locked(record_id: int):
-        """Lock and load a record (see `marketplace.locks`)."""
-        from marketplace.extensions import db
-        from marketplace.locks import lock_row
-
-        db.session.flush()
-        lock_row(cls, record_id)
-        record = db.session.get(cls, record_id)
-        if record is None:
-            raise LookupError(record_id)
-        db.session.refresh(record)
-        return record
-
-    return load_locked
+    return partial(load_locked, cls)
 
 
 CASE = Process("case", [

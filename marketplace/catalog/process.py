@@ -11,9 +11,12 @@ table they lock and load). Every move is audited (`marketplace.process`).
 """
 from __future__ import annotations
 
+from functools import partial
+
 from flask_babel import lazy_gettext as _l
 
 from marketplace.kinds import listing_kinds
+from marketplace.locks import load_locked
 from marketplace.process import Ask, Firing, Process, Transition
 from marketplace.states import ListingState
 
@@ -47,22 +50,8 @@ TRANSITIONS = (
 
 
 def locker(cls):
-    """Return a loader that locks and loads one listing of a class, fresh from the database."""
-
-    def load_locked(listing_id: int):
-        """Lock and load a listing (see `marketplace.locks`)."""
-        from marketplace.extensions import db
-        from marketplace.locks import lock_row
-
-        db.session.flush()
-        lock_row(cls, listing_id)
-        listing = db.session.get(cls, listing_id)
-        if listing is None:
-            raise LookupError(listing_id)
-        db.session.refresh(listing)
-        return listing
-
-    return load_locked
+    """Return a loader that locks and loads one row of a class, fresh from the database."""
+    return partial(load_locked, cls)
 
 
 LISTING: dict[str, Process] = {kind: Process("listing", TRANSITIONS, load_locked=locker(cls))

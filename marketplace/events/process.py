@@ -94,16 +94,9 @@ def remove_meeting(meeting, user, firing: Firing) -> None:
 def load_locked(meeting_id: int):
     """Lock and load a meeting (see `marketplace.locks`)."""
     from marketplace.events.models import Meeting
-    from marketplace.extensions import db
-    from marketplace.locks import lock_row
+    from marketplace.locks import load_locked as lock_and_load
 
-    db.session.flush()
-    lock_row(Meeting, meeting_id)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise LookupError(meeting_id)
-    db.session.refresh(meeting)
-    return meeting
+    return lock_and_load(Meeting, meeting_id)
 
 
 MEETING = Process("meeting", [

@@ -14,7 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog.services import text_condition
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.locks import lock_row
+from marketplace.locks import load_locked
 from marketplace.needs.models import VISIBILITY_LABELS, Need, NeedStatus
 from marketplace.needs.selectors import is_stale, live_needs, visible_to
 from marketplace.permissions import can, require
@@ -25,12 +25,7 @@ NEED_FIELDS = ("title", "description", "industry", "scenario", "pain_points", "d
 
 def lock_need(need_id: int) -> Need:
     """Load a need with its row locked for this transaction, fresh from the database."""
-    lock_row(Need, need_id)
-    need = db.session.get(Need, need_id)
-    if need is None:
-        raise LookupError(need_id)
-    db.session.refresh(need)
-    return need
+    return load_locked(Need, need_id)
 
 
 def post_need(user: User, fields: dict) -> Need:

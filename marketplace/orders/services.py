@@ -21,7 +21,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
 from marketplace.extensions import db
-from marketplace.locks import lock_row
+from marketplace.locks import load_locked, lock_row
 from marketplace.money import MAX_AMOUNT_FEN, combine_sum, exact_sum, format_fen
 from marketplace.orders.models import Order, OrderLine, OrderState, VoucherEntry
 from marketplace.orders.process import ORDER
@@ -157,12 +157,7 @@ def place_order(user: User, offering: Offering, quantity: int, idempotency_key: 
 
 def lock_order(order_id: int) -> Order:
     """Load an order with its row locked for this transaction, fresh from the database."""
-    lock_row(Order, order_id)
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise LookupError(order_id)
-    db.session.refresh(order)
-    return order
+    return load_locked(Order, order_id)
 
 
 def release_voucher(order: Order, when: datetime) -> None:

@@ -15,7 +15,7 @@ from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.locks import lock_row
+from marketplace.locks import load_locked
 from marketplace.needs.models import Need
 from marketplace.needs.selectors import is_live, stale_condition
 from marketplace.notifications.events import proposal_received, vendor_invited
@@ -34,12 +34,7 @@ def now() -> datetime:
 
 def lock_proposal(proposal_id: int) -> Proposal:
     """Load a proposal with its row locked for this transaction, fresh from the database."""
-    lock_row(Proposal, proposal_id)
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise LookupError(proposal_id)
-    db.session.refresh(proposal)
-    return proposal
+    return load_locked(Proposal, proposal_id)
 
 
 def existing_proposal(need: Need, vendor_id: int) -> Proposal | None:

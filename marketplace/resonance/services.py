@@ -18,7 +18,7 @@ from marketplace.audit.services import record_audit
 from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
-from marketplace.locks import lock_row
+from marketplace.locks import load_locked
 from marketplace.notifications.events import agreement_awaiting_signature
 from marketplace.permissions import require
 from marketplace.resonance.models import (
@@ -168,10 +168,7 @@ def is_party(agreement: Agreement, org_id: int) -> bool:
 
 def lock_agreement(agreement_id: int) -> Agreement:
     """Load an agreement with its row locked for this transaction, fresh from the database."""
-    lock_row(Agreement, agreement_id)
-    agreement = db.session.scalars(select(Agreement).where(Agreement.id == agreement_id)).one()
-    db.session.refresh(agreement)
-    return agreement
+    return load_locked(Agreement, agreement_id)
 
 
 def covering_agreement(offering_id: int, exclude_agreement_id: int | None = None) -> Agreement | None:
