@@ -7,6 +7,7 @@ may import it without an import cycle.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
@@ -44,7 +45,7 @@ class ModelRef:
         return getattr(import_module(module), name)
 
 
-class Kind:
+class Kind(ABC):
     """One searchable kind; subclasses fill in the parts (CTFd's `BaseChallenge` is the pattern)."""
 
     name: str = ""
@@ -66,13 +67,13 @@ class Kind:
 
     # ---- which records --------------------------------------------------------------------------
 
+    @abstractmethod
     def indexed(self) -> Select:
         """Select the records the search index holds (the feature's selector)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def is_indexed(self, record) -> bool:
         """Tell whether a record belongs in the index in its current state."""
-        raise NotImplementedError
 
     def findable(self, filters: dict, user) -> Select:
         """Select the ids of indexed records the user may find with the search filters (facets)."""
@@ -84,9 +85,9 @@ class Kind:
 
     # ---- how a record reads ---------------------------------------------------------------------
 
+    @abstractmethod
     def text_parts(self, record) -> list[str | None]:
         """Return what a person would search this record by (the index adds industry and scenario names)."""
-        raise NotImplementedError
 
     def cities(self, record) -> set[str]:
         """Return the cities a record is in or serves (explanations: "same city")."""
@@ -111,9 +112,9 @@ class Kind:
         """Return the URL of a record's detail page."""
         return url_for(self.detail_endpoint, **{self.detail_arg: record.id}, **values)
 
+    @abstractmethod
     def serialise(self, record, user) -> dict:
         """Return a record's fields for the JSON API, as the user may see them."""
-        raise NotImplementedError
 
     def brief(self, record, user) -> dict:
         """Return the few fields a search result carries in the JSON API."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -29,7 +30,7 @@ CHANGES_KEY = "matching_changes"
 T = TypeVar("T")
 
 
-class ChangeSync:
+class ChangeSync(ABC):
     """Applies committed changes to the served index and saves it (mixed into `MatchingEngine`)."""
 
     # Set by `MatchingEngine.__init__`.
@@ -44,9 +45,9 @@ class ChangeSync:
     _workers: list[threading.Thread]
     _save_timer: threading.Timer | None
 
+    @abstractmethod
     def _read(self, fn: Callable[[Session], T]) -> T:
         """Run a read on a short-lived session of its own (`MatchingEngine._read`)."""
-        raise NotImplementedError
 
     def _documents(self, session: Session, doc_ids: list[str]) -> tuple[list[Document], list[str]]:
         """Read the current documents for some ids; those no longer indexed come back as removals."""
