@@ -2,6 +2,8 @@
 targets, and the guard that refuses NUL bytes and invalid UTF-8 before any view runs."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -9,6 +11,8 @@ from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
 from marketplace.errors import DomainError
+
+T = TypeVar("T")
 
 
 def render_page(template: str, block: str = "results", **context):
@@ -132,6 +136,22 @@ def show_refusal(form, exc: DomainError) -> None:
             target.errors = [*target.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def submit(form, action: Callable[[], T], show: Callable[[Any, DomainError], None] = show_refusal
+           ) -> tuple[bool, T | None]:
+    """Run the service call behind a validated form: commit and return (True, result), or roll back, put the
+    refusal on the form (`show`) and return (False, None)."""
+    from marketplace.extensions import db
+
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        show(form, exc)
+        return False, None
+    db.session.commit()
+    return True, result
 
 
 def perform(action, success, refusals: tuple = (DomainError,)) -> bool:

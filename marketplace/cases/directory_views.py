@@ -10,10 +10,9 @@ from marketplace.cases.directory import DECISION_LABELS, decide, decision_histor
 from marketplace.cases.forms import DirectoryDecisionForm
 from marketplace.cases.process import DIRECTORY
 from marketplace.catalog.models import ProviderProfile
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import show_refusal
+from marketplace.web import submit
 
 ACTION_DONE = {"add": lambda: _("Added to the quality provider directory."),
                "renew": lambda: _("Directory listing renewed."),
@@ -46,13 +45,10 @@ def apply_decision(form: DirectoryDecisionForm, profile: ProviderProfile | None,
     if profile is None:
         form.provider_id.errors.append(_("Choose a provider."))
         return None
-    try:
-        decide(profile, action, form.reason.data, current_user, review_on=form.review_on.data)
-    except DomainError as exc:
-        db.session.rollback()
-        show_refusal(form, exc)
+    decided, _decision = submit(form, lambda: decide(profile, action, form.reason.data, current_user,
+                                                      review_on=form.review_on.data))
+    if not decided:
         return None
-    db.session.commit()
     flash(ACTION_DONE[action](), "success")
     return profile
 

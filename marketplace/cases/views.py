@@ -28,11 +28,10 @@ from marketplace.cases.services import (
     save_case,
 )
 from marketplace.catalog.selectors import is_public as listing_is_public
-from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.forms_common import VocabMixin, WholeNumberField, strip_filter
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import paginate, perform, redirect_back, render_page, show_refusal
+from marketplace.web import paginate, perform, redirect_back, render_page, submit
 
 
 class CaseBrowseForm(VocabMixin, FlaskForm):
@@ -131,14 +130,7 @@ def case_fields(form: CaseForm) -> dict:
 
 def save_from_form(form: CaseForm, center, case: Case | None):
     """Save a validated form through the service; a link that does not fit becomes a field error."""
-    try:
-        saved = save_case(center, case_fields(form), form.result_rows(), case=case)
-    except DomainError as exc:
-        db.session.rollback()
-        show_refusal(form, exc)
-        return None
-    db.session.commit()
-    return saved
+    return submit(form, lambda: save_case(center, case_fields(form), form.result_rows(), case=case))[1]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from marketplace.events.services import (
 from marketplace.extensions import db
 from marketplace.needs.permissions import owner_visible_ids
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import perform, show_refusal
+from marketplace.web import perform, submit
 
 
 def event_or_404(event_id: int) -> Event:
@@ -85,14 +85,7 @@ def event_fields(form: EventForm) -> dict:
 
 def save_from_form(form: EventForm, center, event: Event | None):
     """Save a validated event form through the service; a refusal becomes a field error."""
-    try:
-        saved = save_event(center, event_fields(form), event=event)
-    except DomainError as exc:
-        db.session.rollback()
-        show_refusal(form, exc)
-        return None
-    db.session.commit()
-    return saved
+    return submit(form, lambda: save_event(center, event_fields(form), event=event))[1]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.needs import bp
 from marketplace.needs.forms import NeedBrowseForm, NeedForm
@@ -14,7 +13,7 @@ from marketplace.needs.permissions import owner_visible_ids
 from marketplace.needs.process import FIRED_BY_PROPOSALS, NEED
 from marketplace.needs.services import browse_needs, can_view_need, change_need_status, edit_need, need_page, post_need
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import paginate, perform, render_page, show_refusal
+from marketplace.web import paginate, perform, render_page, submit
 
 MOVE_MESSAGES = {
     "close": lambda: _("Need closed."),
@@ -62,13 +61,8 @@ def new():
     form = NeedForm(city=org.city, industry=org.industry)
     form.fill_vocab()
     if form.validate_on_submit():
-        try:
-            need = post_need(current_user, need_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
-        else:
-            db.session.commit()
+        posted, need = submit(form, lambda: post_need(current_user, need_fields(form)))
+        if posted and need is not None:
             flash(_("Your need is posted."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     return render_template("needs/form.html", form=form, need=None), (422 if form.errors or form.form_errors else 200)
@@ -84,13 +78,8 @@ def edit(need_id: int):
     form.original_deadline = need.deadline
     form.fill_vocab()
     if form.validate_on_submit():
-        try:
-            edit_need(need, current_user, need_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
-        else:
-            db.session.commit()
+        saved, _edited = submit(form, lambda: edit_need(need, current_user, need_fields(form)))
+        if saved:
             flash(_("Need saved."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     return render_template("needs/form.html", form=form, need=need), (422 if form.errors or form.form_errors else 200)

@@ -20,7 +20,7 @@ from marketplace.resonance.process import AGREEMENT
 from marketplace.resonance.services import amend, draft_agreement, sign, terminate
 from marketplace.resonance.statements import agreement_totals, statement, statement_csv
 from marketplace.states import IllegalTransition, ListingState
-from marketplace.web import perform
+from marketplace.web import perform, submit
 
 
 def agreement_or_404(agreement_id: int) -> Agreement:
@@ -81,14 +81,10 @@ def new():
         first.organisation_id.data = current_user.organisation_id
         first.role.data = "model" if current_user.organisation.is_vendor else "data"
     if form.validate_on_submit():
-        try:
-            agreement = draft_agreement(current_user, form.title.data, form.agent_description.data,
-                                        form.data_description.data, form.party_terms(), form.offering_ids.data or [])
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
+        drafted, agreement = submit(form, lambda: draft_agreement(
+            current_user, form.title.data, form.agent_description.data, form.data_description.data,
+            form.party_terms(), form.offering_ids.data or []), show=attach_error)
+        if drafted and agreement is not None:
             flash(_("Agreement drafted. It comes into force when every party has signed."), "success")
             return redirect(url_for("resonance.detail", agreement_id=agreement.id))
     return render_template("resonance/form.html", form=form, agreement=None), (422 if form.errors else 200)
@@ -136,13 +132,9 @@ def amend_view(agreement_id: int):
             entry.form.share.data = format_bp(party.share_bp).rstrip("%")
         form.offering_ids.data = [o.id for o in base.offerings]
     if form.validate_on_submit():
-        try:
-            amend(agreement_id, current_user, form.party_terms(), form.offering_ids.data or [], form.note.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
+        amended, _version = submit(form, lambda: amend(agreement_id, current_user, form.party_terms(),
+                                                       form.offering_ids.data or [], form.note.data), show=attach_error)
+        if amended:
             flash(_("Amendment proposed as a new version. The current terms stay in force until every party signs."),
                   "success")
             return redirect(url_for("resonance.detail", agreement_id=agreement_id))

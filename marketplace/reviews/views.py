@@ -18,7 +18,7 @@ from marketplace.reviews.services import (
     review_subject,
     write_review,
 )
-from marketplace.web import perform, show_refusal
+from marketplace.web import perform, submit
 
 
 @bp.route("/new/<any(proposal, order):source>/<int:source_id>", methods=["GET", "POST"])
@@ -33,13 +33,9 @@ def new(source: str, source_id: int):
                         else url_for("orders.detail", order_id=source_id))
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            review = write_review(source, source_id, current_user, form.rating.data, form.text.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
-        else:
-            db.session.commit()
+        written, review = submit(form, lambda: write_review(source, source_id, current_user, form.rating.data,
+                                                             form.text.data))
+        if written and review is not None:
             flash(_("Thank you. Your review is published."), "success")
             return redirect(profile_link(review.vendor_id))
     return render_template("reviews/form.html", form=form, subject=subject), (422 if request.method == "POST" else 200)
