@@ -5,6 +5,8 @@ PIP    := $(VENV)/bin/pip
 FLASK  := MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 
 .PHONY: run test lint install translations browser services evaluate bench db messages
 
@@ -37,7 +39,7 @@ db: install
 run: db
 	$(FLASK) seed --if-empty
 	$(FLASK) reindex --if-needed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace.wsgi run --host $(HOST) --port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check marketplace embeddings seed benchmarks

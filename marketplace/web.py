@@ -39,6 +39,55 @@ def paginate(select, page_size: int | None = None):
                        error_out=False)
 
 
+class ListPage:
+    """One page of an already ranked list, with the same figures as a database page (templates use either)."""
+
+    def __init__(self, items: list, page: int, per_page: int):
+        """Cut page `page` (clamped to the last) out of `items`."""
+        self.total = len(items)
+        self.per_page = per_page
+        self.pages = max(1, -(-self.total // per_page))
+        self.page = min(max(page, 1), self.pages)
+        start = (self.page - 1) * per_page
+        self.items = items[start:start + per_page]
+
+    @property
+    def has_prev(self) -> bool:
+        """Tell whether a page comes before this one."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Tell whether a page comes after this one."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        """The previous page's number."""
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        """The next page's number."""
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(self, left_edge: int = 2, left_current: int = 2, right_current: int = 4, right_edge: int = 2):
+        """Page numbers to link, with None for a gap (as Flask-SQLAlchemy's pages do)."""
+        last = 0
+        for number in range(1, self.pages + 1):
+            if (number <= left_edge or self.page - left_current - 1 < number < self.page + right_current
+                    or number > self.pages - right_edge):
+                if last + 1 != number:
+                    yield None
+                yield number
+                last = number
+
+
+def paginate_list(items: list, page_size: int | None = None) -> ListPage:
+    """Paginate a ranked list by the ?page= argument."""
+    return ListPage(items, page_number(), page_size or current_app.config["PAGE_SIZE"])
+
+
 def safe_url(target: str | None, default: str | None = None) -> str:
     """Return `target` if it is a path on this site, else `default` (the home page when not given).
 

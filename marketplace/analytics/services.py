@@ -105,13 +105,17 @@ def heatmap() -> Heatmap:
 
 
 def matched_threshold() -> float:
-    """The semantic similarity at or above which a recommendation counts as a match (configurable)."""
-    return float(current_app.config.get("ANALYTICS_MATCHED_SIMILARITY", 0.90))
+    """The relevance at or above which a recommendation counts as a match: the floor every match list uses."""
+    from marketplace.matching.relevance import floor
+
+    return floor()
 
 
 def good_search_threshold() -> float:
-    """The similarity below which a search's best result counts as nothing good (configurable)."""
-    return float(current_app.config.get("ANALYTICS_GOOD_SEARCH_SIMILARITY", 0.88))
+    """The relevance below which a search's best result counts as nothing good: the same floor."""
+    from marketplace.matching.relevance import floor
+
+    return floor()
 
 
 @dataclass
@@ -123,11 +127,11 @@ class Funnel:
     threshold: float
 
 
-def funnel(best_similarity: dict[int, float] | None) -> Funnel:
+def funnel(best_relevance: dict[int, float] | None) -> Funnel:
     """Count needs posted → matched → in talks → contracted → case; each stage includes the later ones.
 
-    - matched: in talks or later, or its best recommended offering/model has similarity ≥ the threshold
-      (`best_similarity`, from matching; None when the index is not loaded — then only later stages count);
+    - matched: in talks or later, or its best recommended offering/model has a relevance ≥ the floor
+      (`best_relevance`, from matching; None when the index is not loaded — then only later stages count);
     - in talks: status in talks or later, or a meeting at a matchmaking event took place;
     - contracted: status contracted, or a deal was reached at an event meeting;
     - case: a published showcase case names the need.
@@ -143,11 +147,11 @@ def funnel(best_similarity: dict[int, float] | None) -> Funnel:
         | {n for n, _held, deal in met if deal}
     talks = contracted | {n for n, s in statuses.items() if s == NeedStatus.IN_TALKS.value} \
         | {n for n, held, _deal in met if held}
-    recommended = {n for n, score in (best_similarity or {}).items() if score >= threshold}
+    recommended = {n for n, score in (best_relevance or {}).items() if score >= threshold}
     matched = talks | (recommended & set(statuses))
     stages = [("posted", len(statuses)), ("matched", len(matched)), ("in_talks", len(talks)),
               ("contracted", len(contracted)), ("case", len(case))]
-    return Funnel(stages=stages, recommendations_known=best_similarity is not None, threshold=threshold)
+    return Funnel(stages=stages, recommendations_known=best_relevance is not None, threshold=threshold)
 
 
 def live_needs() -> list[Need]:

@@ -17,7 +17,7 @@ from marketplace.analytics.services import (
     voucher_use_by_city,
     weak_searches,
 )
-from marketplace.matching.services import best_solution_similarity
+from marketplace.matching.services import best_solution_relevance
 from marketplace.money import format_fen
 from marketplace.permissions import permission_required
 from marketplace.templating import current_locale, term_label
@@ -38,7 +38,7 @@ def map_context() -> dict:
 
 def funnel_context() -> dict:
     """Return the funnel with its bar chart (similarities from matching when the index is loaded)."""
-    result = funnel(best_solution_similarity(live_needs(), current_user))
+    result = funnel(best_solution_relevance(live_needs(), current_user))
     labels = stage_labels()
     posted = result.stages[0][1] or 1
     rows = [(labels[code], n, f"{n} ({round(100 * n / posted)}%)") for code, n in result.stages]
@@ -49,7 +49,7 @@ def searches_context() -> dict:
     """Return the weakest searches with their dot plot."""
     weak = weak_searches()
     chart = dot_chart([(w.query if len(w.query) <= 14 else w.query[:13] + "…", w.best_score) for w in weak],
-                      good_search_threshold())
+                      good_search_threshold(), low=0.0, high=1.0)
     return {"weak": weak, "search_chart": chart, "search_total": search_count(),
             "search_threshold": good_search_threshold()}
 
@@ -99,7 +99,7 @@ def heatmap_csv():
 @permission_required("analytics.view")
 def funnel_csv():
     """Download the need funnel: stage and number of needs."""
-    result = funnel(best_solution_similarity(live_needs(), current_user))
+    result = funnel(best_solution_relevance(live_needs(), current_user))
     labels = stage_labels()
     return csv_response("need-funnel", ["stage", "stage_name", "needs"],
                         [(code, labels[code], n) for code, n in result.stages])
@@ -109,7 +109,7 @@ def funnel_csv():
 @permission_required("analytics.view")
 def searches_csv():
     """Download the searches that found nothing good."""
-    return csv_response("weak-searches", ["query", "times", "best_similarity", "max_results"],
+    return csv_response("weak-searches", ["query", "times", "best_relevance", "max_results"],
                         [(w.query, w.times, "" if w.best_score is None else f"{w.best_score:.3f}", w.max_results)
                          for w in weak_searches(limit=500)])
 

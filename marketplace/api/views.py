@@ -7,13 +7,15 @@ Which kinds exist, how each is serialised and who may read it come from `marketp
 from __future__ import annotations
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.api import bp
 from marketplace.errors import render_error
 from marketplace.extensions import csrf, db
 from marketplace.kinds import Kind, by_collection, get_kind
-from marketplace.web import paginate
+from marketplace.matching.browse import browse_page
+from marketplace.web import ListPage, page_number
 
 csrf.exempt(bp)
 
@@ -34,7 +36,7 @@ def page_json(page, serialise) -> dict:
 
 def invalid_filters(form):
     """Answer 400 with the per-field errors of a filter form."""
-    return jsonify(error={"code": "invalid_filters", "message": "Some filters are not valid.",
+    return jsonify(error={"code": "invalid_filters", "message": _("Some filters are not valid."),
                           "fields": {k: [str(m) for m in v] for k, v in form.errors.items()}}), 400
 
 
@@ -48,8 +50,15 @@ def records(collection: str):
     form.fill_vocab()
     if not form.validate():
         return invalid_filters(form)
-    page = paginate(kind.browse(form.filters(), current_user))
-    return jsonify(page_json(page, lambda r: kind.serialise(r, current_user)))
+    filters = form.filters()
+    page = browse_page(kind.name, kind.browse(filters, current_user), filters, current_user,
+                       sort=request.args.get("sort"))
+    data = page_json(page, lambda r: kind.serialise(r, current_user))
+    if page.relevance is not None:
+        for item, record in zip(data["items"], page.items, strict=True):
+            match = page.relevance[record.id]
+            item["relevance"], item["label"] = round(match.relevance, 3), match.label.code
+    return jsonify(data)
 
 
 @bp.route("/<collection>/<int:record_id>")
@@ -65,10 +74,10 @@ def record(collection: str, record_id: int):
 
 
 def match_json(match) -> dict:
-    """Serialise a search match with the reasons it matched."""
+    """Serialise a search match with its calibrated relevance (0–1), its label and the reasons it matched."""
     record = match.record
     data = {"kind": match.kind, "id": record.id, **get_kind(match.kind).brief(record, current_user),
-            "relevance": match.percent,
+            "relevance": round(match.relevance, 3), "label": match.label.code, "label_text": str(match.label.text),
             "reasons": {"shared_terms": match.key_terms, "same_scenario": match.same_scenario,
                         "same_industry": match.same_industry, "same_city": match.same_city,
                         "deployment_fit": match.deployment_fit, "budget_fit": match.budget_fit}}
@@ -87,7 +96,10 @@ def search_api():
         return invalid_filters(form)
     query = (form.q.data or "").strip()
     if not query:
-        return jsonify(error={"code": "missing_query", "message": "Give the search text in the q parameter."}), 400
+        return jsonify(error={"code": "missing_query", "message": _("Give the search text in the q parameter.")}), 400
     limit = min(max(request.args.get("limit", 20, type=int) or 20, 1), 50)
-    return jsonify({"query": query, "items": [match_json(m) for m in search(query, form.filters(), current_user,
-                                                                             k=limit)]})
+    results = search(query, form.filters(), current_user)
+    page = ListPage(results.matches, page_number(), limit)
+    return jsonify({"query": query, "items": [match_json(m) for m in page.items], "total": page.total,
+                    "page": page.page, "pages": page.pages, "no_good_match": not results.matches,
+                    "predicted_scenarios": [code for code, _p in results.predicted]})

@@ -15,7 +15,6 @@ from marketplace.cases.process import CASE
 from marketplace.cases.selectors import PUBLIC_STATES, featured_first, public_cases
 from marketplace.catalog.models import Offering
 from marketplace.catalog.selectors import published
-from marketplace.catalog.services import text_condition
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.needs.models import Need, NeedStatus
@@ -37,9 +36,6 @@ def browse_cases(filters: dict, vendor_id: int | None = None, offering_id: int |
         stmt = stmt.where(Case.vendor_id == vendor_id)
     if offering_id is not None:
         stmt = stmt.where(Case.offering_id == offering_id)
-    if filters.get("q"):
-        stmt = stmt.where(text_condition(filters["q"], Case.title, Case.problem, Case.solution,
-                                         Case.enterprise_name))
     return stmt.order_by(featured_first(), Case.year.desc(), Case.id.desc())
 
 

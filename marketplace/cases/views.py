@@ -30,8 +30,9 @@ from marketplace.cases.services import (
 from marketplace.catalog.selectors import is_public as listing_is_public
 from marketplace.extensions import db, limiter
 from marketplace.forms_common import VocabMixin, WholeNumberField, strip_filter
+from marketplace.matching.browse import browse_page, sort_choices
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import paginate, perform, redirect_back, render_page, submit
+from marketplace.web import perform, redirect_back, render_page, submit
 
 
 class CaseBrowseForm(VocabMixin, FlaskForm):
@@ -47,6 +48,7 @@ class CaseBrowseForm(VocabMixin, FlaskForm):
     scenario = SelectField(_l("Scenario"), validators=[Optional()])
     city = SelectField(_l("City"), validators=[Optional()])
     year = WholeNumberField(_l("Year"), min=2000, max=2100, validators=[Optional()])
+    sort = SelectField(_l("Sort by"), validators=[Optional()], validate_choice=False)
 
     def filters(self) -> dict:
         """Return the valid filters as a dict."""
@@ -74,7 +76,10 @@ def index():
     form.validate()
     from marketplace.resonance.demonstrations import demonstration_offering_ids, selections
 
-    return render_page("cases/index.html", form=form, page=paginate(browse_cases(form.filters())),
+    filters = form.filters()
+    form.sort.choices = sort_choices("case", bool(filters.get("q")))
+    page = browse_page("case", browse_cases(filters), filters, current_user, sort=form.sort.data)
+    return render_page("cases/index.html", form=form, page=page,
                        years=collection_years(), demo_offerings=demonstration_offering_ids(),
                        demonstrations=selections())
 

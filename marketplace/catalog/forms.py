@@ -136,6 +136,13 @@ class BrowseForm(VocabMixin, FlaskForm):
     price_min = YuanField(_l("Price from (CNY)"), validators=[Optional()])
     price_max = YuanField(_l("Price up to (CNY)"), validators=[Optional()])
     voucher = BooleanField(_l("Voucher-eligible only"))
+    sort = SelectField(_l("Sort by"), validators=[Optional()], validate_choice=False)
+
+    def validate_price_max(self, field):
+        """A price range whose lowest price is above its highest finds nothing: say so instead."""
+        low, high = self.price_min.fen, field.fen
+        if low is not None and high is not None and low > high:
+            raise ValidationError(_l("The highest price is below the lowest price."))
 
     def filters(self) -> dict:
         """Return the valid filters as a dict for the browse services (invalid ones dropped)."""

@@ -5,7 +5,7 @@ Who may do what is `marketplace.catalog.permissions`; which listings are public 
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
@@ -85,14 +85,11 @@ def save_offering(org: Organisation, fields: dict, model_ids: list[int], offerin
     return offering
 
 
-def text_condition(q: str, *columns):
-    """Return a condition: every whitespace-separated word of q occurs in one of the columns."""
-    words = [w for w in q.split() if w][:8]
-    return and_(*[or_(*[c.ilike(f"%{w}%") for c in columns]) for w in words]) if words else None
-
-
 def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
-    """Return a select of published listings of one kind matching the filters, newest first."""
+    """Return a select of published listings of one kind matching the facet filters, newest first.
+
+    A keyword (`q`) is not a filter here: the search engine ranks the list (`marketplace.matching.browse`).
+    """
     cls = LISTING_KINDS[kind]
     if owner_id is None:
         stmt = published(cls)
@@ -106,9 +103,6 @@ def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
         stmt = stmt.join(ProviderProfile.organisation)
         if filters.get("city"):
             stmt = stmt.where(contains_code(ProviderProfile.cities_served, filters["city"]))
-        if filters.get("q"):
-            stmt = stmt.where(text_condition(filters["q"], Organisation.name, ProviderProfile.summary,
-                                             ProviderProfile.capabilities))
     else:
         if filters.get("deployment"):
             stmt = stmt.where(contains_code(cls.deployments, filters["deployment"]))
@@ -117,9 +111,6 @@ def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
     if kind == "model":
         if filters.get("kind"):
             stmt = stmt.where(IndustrialModel.kind == filters["kind"])
-        if filters.get("q"):
-            stmt = stmt.where(text_condition(filters["q"], IndustrialModel.name, IndustrialModel.summary,
-                                             IndustrialModel.description, IndustrialModel.tasks))
     if kind == "offering":
         if filters.get("plan"):
             stmt = stmt.where(Offering.pricing_plan == filters["plan"])
@@ -129,9 +120,6 @@ def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
             stmt = stmt.where(Offering.price_fen <= filters["price_max"])
         if filters.get("voucher"):
             stmt = stmt.where(Offering.voucher_eligible.is_(True))
-        if filters.get("q"):
-            stmt = stmt.where(text_condition(filters["q"], Offering.title, Offering.summary,
-                                             Offering.description, Offering.tags))
     return stmt.order_by(cls.updated_at.desc(), cls.id.desc())
 
 

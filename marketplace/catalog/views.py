@@ -23,9 +23,10 @@ from marketplace.catalog.services import (
 )
 from marketplace.extensions import db
 from marketplace.kinds import get_kind
+from marketplace.matching.browse import browse_page, sort_choices
 from marketplace.permissions import can, permission_required, require
 from marketplace.reviews.services import review_panel
-from marketplace.web import paginate, perform, render_page
+from marketplace.web import perform, render_page
 
 
 def visible_or_404(cls, listing_id: int):
@@ -61,7 +62,9 @@ def browse(kind: str, template: str):
     form = BrowseForm(request.args)
     form.fill_vocab()
     form.validate()
-    page = paginate(browse_listings(kind, form.filters()))
+    filters = form.filters()
+    form.sort.choices = sort_choices(kind, bool(filters.get("q")))
+    page = browse_page(kind, browse_listings(kind, filters), filters, current_user, sort=form.sort.data)
     return render_page(template, form=form, page=page, kind=kind)
 
 

@@ -59,6 +59,7 @@ class Kind(ABC):
     solution: bool = False  # offered to a need as a solution (推荐方案)
     listing: bool = False  # a vendor's published listing (profile, model card, offering)
     hidden_status: int = 404  # what the API answers for a record the caller may not read
+    city_reason: Any = None  # what "same city" means for this kind, e.g. "Based in your city"
 
     @property
     def card_template(self) -> str:

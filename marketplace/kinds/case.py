@@ -13,6 +13,7 @@ class CaseKind(Kind):
 
     name, model, collection = "case", ModelRef("marketplace.cases.models:Case"), "cases"
     label, plural = _l("Case"), _l("Cases")
+    city_reason = _l("Case from this city")
     detail_endpoint, detail_arg = "cases.detail", "case_id"
     view_permission = "case.view"
     solution = True

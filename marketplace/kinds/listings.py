@@ -57,6 +57,8 @@ class ListingKind(Kind):
 
         return stmt.join(self.model.organisation).where(Organisation.city == city)
 
+    city_reason = _l("Vendor based in this city")
+
     def cities(self, record) -> set[str]:
         """The vendor's city."""
         return {record.organisation.city}
@@ -154,6 +156,8 @@ class ProviderKind(ListingKind):
     def in_city(self, stmt: Select, city: str) -> Select:
         """Narrow to providers serving the city."""
         return stmt.where(contains_code(self.model.cities_served, city))
+
+    city_reason = _l("Serves this city")
 
     def cities(self, record) -> set[str]:
         """The cities served and the provider's own."""

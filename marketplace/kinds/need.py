@@ -13,6 +13,7 @@ class NeedKind(Kind):
 
     name, model, collection = "need", ModelRef("marketplace.needs.models:Need"), "needs"
     label, plural = _l("Need"), _l("Needs")
+    city_reason = _l("Need from this city")
     detail_endpoint, detail_arg = "needs.detail", "need_id"
     view_permission = "need.view"
     hidden_status = 403

@@ -115,9 +115,17 @@ class MatchingEngine(ChangeSync):
         return self._index
 
     def warm(self) -> None:
-        """Load the index, or start building it, without failing (the first request's background warm-up)."""
+        """Load the index and run one query through the encoder and the scenario model, or start building it.
+
+        Never fails. A served worker calls it before its first request (`marketplace.wsgi`), so the first
+        search is as fast as the tenth: the model's first inference and the scenario vectors cost seconds.
+        """
         try:
-            self.index()
+            index = self.index()
+            vector = index.encoder.query(["设备预测性维护 warm-up"])[0]
+            if index.scenarios is not None:
+                index.scenarios.predict(vector)
+            index.search("设备预测性维护 warm-up", k=1, query_vector=vector)
         except IndexNotReady:
             pass
         except Exception:  # the index is derived data: log; searches will say it is being built

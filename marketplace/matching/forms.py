@@ -9,6 +9,9 @@ from wtforms.validators import Length, Optional
 from marketplace.forms_common import VocabMixin, YuanField, strip_filter
 from marketplace.kinds import all_kinds
 
+SOLUTIONS_TAB = "solutions"
+NEEDS_TAB = "needs"
+
 QUERY_MAX_LENGTH = 500
 PARAMETERS = ("q", "kind", "industry", "scenario", "city", "deployment", "budget")
 
@@ -32,9 +35,15 @@ class SearchForm(VocabMixin, FlaskForm):
     budget = YuanField(_l("Budget up to (CNY)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
-        """Offer every registered kind in the kind filter."""
+        """Offer the two tabs (solutions, needs) and every registered kind in the kind filter."""
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("Everything"))] + [(k.name, k.plural) for k in all_kinds()]
+        self.kind.choices = [("", _l("Default")), (SOLUTIONS_TAB, _l("Solutions")), (NEEDS_TAB, _l("Needs"))] \
+            + [(k.name, k.plural) for k in all_kinds()]
+
+    def tab(self, default: str) -> str:
+        """The tab the search shows: the kind asked for, else `default` (what the searcher usually looks for)."""
+        chosen = self.kind.data if not self.kind.errors else None
+        return chosen or default
 
     def filters(self) -> dict:
         """Return the valid filters as a dict for the matching services."""

@@ -14,26 +14,34 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import ScalarResult, select
+from sqlalchemy import ScalarResult, Select, select
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Offering
 from marketplace.extensions import db
-from marketplace.kinds import REGISTRY, get_kind, kind_of, solution_kinds
+from marketplace.kinds import REGISTRY, all_kinds, get_kind, kind_of, solution_kinds
+from marketplace.matching import relevance
 from marketplace.matching.documents import doc_id, parse_doc_id
+from marketplace.matching.forms import NEEDS_TAB, SOLUTIONS_TAB
 from marketplace.needs.models import Need
+from marketplace.permissions import acts_as
 
 if TYPE_CHECKING:
     from marketplace.kinds.base import IndexedModel
 
+SCENARIO_SURE = 0.40
+"""The probability the best predicted scenario needs before any prediction is shown."""
+SCENARIO_SHOWN = 0.15
+"""The probability a further predicted scenario needs to be shown beside the best one."""
+
 
 @dataclass
 class Match:
-    """One ranked record with the reasons it matched."""
+    """One ranked record with the reasons it matched and its calibrated relevance."""
 
     kind: str
     record: IndexedModel
-    score: float
+    relevance: float
     terms: list[str] = field(default_factory=list)
     same_industry: bool = False
     same_scenario: bool = False
@@ -50,8 +58,41 @@ class Match:
 
     @property
     def percent(self) -> int:
-        """The relevance figure shown to people, 0–100."""
-        return max(0, min(100, round(self.score * 100)))
+        """The relevance as a whole percentage, 0–100 (the probability that the result is relevant)."""
+        return max(0, min(100, round(self.relevance * 100)))
+
+    @property
+    def label(self) -> relevance.Label:
+        """The relevance in words (高度相关 / 相关 / 可能相关)."""
+        return relevance.label(self.relevance)
+
+    @property
+    def city_reason(self):
+        """What the shared city means for this kind of record (a provider serves it, a vendor is based there)."""
+        return get_kind(self.kind).city_reason
+
+    @property
+    def mismatches(self) -> int:
+        """How many explicit wishes of the searcher this result contradicts (deployment, budget)."""
+        return int(self.deployment_fit is False) + int(self.budget_fit is False)
+
+
+@dataclass
+class Results:
+    """The good matches of a search, best first, and what the search understood."""
+
+    matches: list[Match]
+    predicted: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """How many results are good matches (above the relevance floor)."""
+        return len(self.matches)
+
+    @property
+    def best(self) -> float | None:
+        """The best relevance found (None when nothing was found)."""
+        return self.matches[0].relevance if self.matches else None
 
 
 def engine():
@@ -91,14 +132,25 @@ def load_records(hits) -> dict[str, IndexedModel]:
 
 
 def display_terms(terms) -> list[str]:
-    """Keep the shared terms worth highlighting: two characters or more (single characters are noise)."""
-    return sorted({t for t in terms if len(t.strip()) >= 2}, key=lambda t: (-len(t), t))
+    """Keep the shared terms worth highlighting, in the order the index gives them (the ones that weigh most first).
+
+    Single characters are noise; the index already leaves out stop words and function words.
+    """
+    seen: list[str] = []
+    for term in terms:
+        term = term.strip()
+        if len(term) >= 2 and term not in seen:
+            seen.append(term)
+    return seen
 
 
 def explain(kind: str, record, hit, context: dict) -> Match:
-    """Build the explanation of one hit relative to the context (a need, a listing or search filters)."""
+    """Build the explanation of one hit relative to the context (a need, a listing or search filters).
+
+    The relevance is the hit's calibrated one, lowered for each explicit mismatch with the context.
+    """
     entry = get_kind(kind)
-    match = Match(kind=kind, record=record, score=hit.score, terms=display_terms(hit.matched_terms),
+    match = Match(kind=kind, record=record, relevance=hit_relevance(hit), terms=display_terms(hit.matched_terms),
                   dense_score=hit.dense_score)
     industries = set(context.get("industries") or [])
     scenarios = set(context.get("scenarios") or [])
@@ -117,44 +169,156 @@ def explain(kind: str, record, hit, context: dict) -> Match:
     offered, cap = context.get("price"), entry.budget_cap(record)
     if offered is not None and cap is not None:
         match.budget_fit = offered <= cap
+    match.relevance = relevance.adjusted(match.relevance, match.mismatches)
     return match
 
 
-def to_matches(hits, context: dict, min_score: float | None = None) -> list[Match]:
-    """Turn index hits into explained matches, dropping records that vanished meanwhile."""
-    threshold = current_app.config["MATCHING_MIN_SCORE"] if min_score is None else min_score
+def hit_relevance(hit) -> float:
+    """The calibrated relevance the index gives a hit."""
+    value = getattr(hit, "relevance", None)
+    return float(hit.score if value is None else value)
+
+
+def to_matches(hits, context: dict) -> list[Match]:
+    """Turn index hits into explained matches above the relevance floor, best first.
+
+    Records that vanished meanwhile are dropped; so are results whose relevance (after mismatches) is
+    below the floor: they are not matches, whatever their rank.
+    """
+    threshold = relevance.floor()
     records = load_records(hits)
     out = []
     for hit in hits:
         record = records.get(hit.doc_id)
-        if record is None or hit.score < threshold:
+        if record is None:
             continue
-        out.append(explain(parse_doc_id(hit.doc_id)[0], record, hit, context))
+        match = explain(parse_doc_id(hit.doc_id)[0], record, hit, context)
+        if match.relevance >= threshold:
+            out.append(match)
+    out.sort(key=lambda m: -m.relevance)  # stable: equal relevance keeps the index's order
     return out
 
 
-def search(query: str, filters: dict, user: User, k: int = 20) -> list[Match]:
-    """Search all kinds (or the one in filters['kind']) for a free-text query, explained."""
-    kinds = [filters["kind"]] if filters.get("kind") in REGISTRY else list(REGISTRY)
-    allowed = set().union(*(visible_ids(kind, filters, user) for kind in kinds))
-    if not allowed or not query.strip():
-        return []
-    hits = engine().index().search(encoder_text(query), k=k, allowed=allowed)
-    context = {"industries": [filters["industry"]] if filters.get("industry") else [],
-               "scenarios": [filters["scenario"]] if filters.get("scenario") else [],
-               "cities": [filters["city"]] if filters.get("city") else
-               ([user.organisation.city] if user.is_authenticated else []),
-               "deployment": filters.get("deployment"), "budget": filters.get("budget")}
-    return to_matches(hits, context)
+def allowed_among(selects: dict[str, Select], hits) -> set[str]:
+    """Return the hits' doc ids that the per-kind selects of ids admit (one query per kind, on primary keys)."""
+    wanted: dict[str, list[int]] = {}
+    for hit in hits:
+        kind, pk = parse_doc_id(hit.doc_id)
+        if kind in selects:
+            wanted.setdefault(kind, []).append(pk)
+    allowed: set[str] = set()
+    for kind, pks in wanted.items():
+        cls = get_kind(kind).model
+        allowed |= {doc_id(kind, pk) for pk in db.session.scalars(selects[kind].where(cls.id.in_(pks)))}
+    return allowed
 
 
-def predict_scenarios(query: str, n: int = 3) -> list[tuple[str, float]]:
-    """Return the taxonomy scenarios a free-text query most likely belongs to, with probabilities."""
+def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | None = None,
+           scenario: str | None = None, source: str | None = None) -> Results:
+    """Rank the records the per-kind selects of ids admit for a free-text query, above the relevance floor.
+
+    The query is encoded once; the same vector predicts its scenarios. With `source` (the doc id of an
+    indexed record: a need, a listing), its stored vector and key terms stand for the query and nothing is
+    encoded. The index ranks every document and the database checks only the candidates (their primary
+    keys) against the selects, so a keystroke never reads whole tables; when the filters are so narrow that
+    too few candidates pass, the index is asked again within exactly the admitted ids.
+    """
+    if not selects:
+        return Results([])
+    limit = limit or int(current_app.config["MATCHING_CANDIDATES"])
     index = engine().index()
-    if index.scenarios is None or not query.strip():
+    vector = None
+    if source is not None and source in index:
+        def run(allowed=None):
+            return index.similar(source, k=limit, allowed=allowed)
+    else:
+        text = encoder_text(query).strip()
+        if not text:
+            return Results([])
+        vector = index.encoder.query([text])[0]
+
+        def run(allowed=None):
+            return index.search(text, k=limit, allowed=allowed, query_vector=vector, scenario=scenario)
+    hits = run()
+    admitted = allowed_among(selects, hits)
+    if len(hits) >= limit and len(admitted) < limit // 2:
+        everything = set().union(*({doc_id(kind, pk) for pk in db.session.scalars(stmt)}
+                                   for kind, stmt in selects.items()))
+        hits = run(everything) if everything else []
+        admitted = {h.doc_id for h in hits}
+    matches = to_matches([h for h in hits if h.doc_id in admitted], context)
+    predicted = predicted_scenarios(index, vector) if vector is not None and scenario is None else []
+    return Results(matches, predicted)
+
+
+def search_context(filters: dict, user: User) -> dict:
+    """The facts a search's explanations compare against: its facets, else the searcher's own city."""
+    return {"industries": [filters["industry"]] if filters.get("industry") else [],
+            "scenarios": [filters["scenario"]] if filters.get("scenario") else [],
+            "cities": [filters["city"]] if filters.get("city") else
+            ([user.organisation.city] if user.is_authenticated and user.organisation else []),
+            "deployment": filters.get("deployment"), "budget": filters.get("budget")}
+
+
+def default_tab(user: User) -> str:
+    """What a search covers when the searcher picks nothing: needs (leads) for vendors, solutions for others."""
+    return NEEDS_TAB if acts_as(user, "vendor") else SOLUTIONS_TAB
+
+
+def search_kinds(filters: dict) -> list[str]:
+    """The kinds a search covers: one kind, the needs, or (the default) every kind of solution."""
+    wanted = filters.get("kind")
+    if wanted in REGISTRY:
+        return [wanted]
+    if wanted == NEEDS_TAB:
+        return [k.name for k in all_kinds() if not k.solution]
+    return [k.name for k in solution_kinds()]
+
+
+def search(query: str, filters: dict, user: User, k: int | None = None) -> Results:
+    """Search the solutions (or the needs, or one kind: filters['kind']) for a free-text query, explained.
+
+    Without a kind, the searcher's default tab decides: needs for vendors, solutions for everyone else.
+    """
+    filters = {**filters, "kind": filters.get("kind") or default_tab(user)}
+    selects = {kind: get_kind(kind).findable(filters, user) for kind in search_kinds(filters)}
+    return ranked(query, selects, search_context(filters, user), limit=k, scenario=filters.get("scenario"))
+
+
+def rank_select(kind: str, stmt: Select, query: str, filters: dict, user: User) -> Results:
+    """Rank the records of one kind that a browse page's select admits, by the query (the keyword boxes)."""
+    model = get_kind(kind).model
+    ids = stmt.with_only_columns(model.id).order_by(None)
+    return ranked(query, {kind: ids}, search_context(filters, user), scenario=filters.get("scenario"))
+
+
+def predicted_scenarios(index, vector, n: int = 3) -> list[tuple[str, float]]:
+    """The taxonomy scenarios a query vector most likely belongs to; nothing when the model is unsure.
+
+    The prediction is shown ("您可能在找") only when its best scenario reaches SCENARIO_SURE; then the
+    scenarios within reach of it (at least SCENARIO_SHOWN) are listed, at most n.
+    """
+    model = index.scenarios
+    if model is None:
         return []
-    dist = index.scenarios.predict(encoder_text(query))
-    return index.scenarios.top(dist, n)
+    top = model.top(model.predict(vector), n)
+    if not top or top[0][1] < SCENARIO_SURE:
+        return []
+    return [(code, p) for code, p in top if p >= SCENARIO_SHOWN]
+
+
+def predict_scenarios(text: str, n: int = 3) -> list[tuple[str, float]]:
+    """Return the scenarios a free text most likely belongs to (the need form's suggestions), or [] when unsure."""
+    text = encoder_text(text).strip()
+    if not text:
+        return []
+    index = engine().index()
+    return predicted_scenarios(index, index.encoder.query([text])[0], n)
+
+
+def need_text(need: Need) -> str:
+    """What a need says, as a query for the solutions that answer it."""
+    return encoder_text(f"{need.title}\n{need.description}\n{need.pain_points or ''}")
 
 
 def need_context(need: Need) -> dict:
@@ -164,22 +328,15 @@ def need_context(need: Need) -> dict:
 
 
 def rank_for_need(need: Need, user: User, per_kind: int = 5, filters: dict | None = None) -> dict[str, list[Match]]:
-    """Return the best records of each solution kind for a need (推荐方案), explained."""
+    """Return the best records of each solution kind for a need (推荐方案), explained, above the floor."""
     filters = dict(filters or {})
-    index = engine().index()
-    source = doc_id("need", need.id)
-    result: dict[str, list[Match]] = {}
-    for kind in (k.name for k in solution_kinds()):
-        allowed = visible_ids(kind, filters, user)
-        if not allowed:
-            result[kind] = []
-            continue
-        if source in index:
-            hits = index.similar(source, k=per_kind, allowed=allowed)
-        else:
-            text = f"{need.title}\n{need.description}\n{need.pain_points or ''}"
-            hits = index.search(encoder_text(text), k=per_kind, allowed=allowed, scenario=need.scenario)
-        result[kind] = to_matches(hits, need_context(need))
+    selects = {k.name: k.findable(filters, user) for k in solution_kinds()}
+    found = ranked(need_text(need), selects, need_context(need), scenario=need.scenario,
+                   source=doc_id("need", need.id)).matches
+    result: dict[str, list[Match]] = {kind: [] for kind in selects}
+    for match in found:
+        if len(result[match.kind]) < per_kind:
+            result[match.kind].append(match)
     return result
 
 
@@ -190,73 +347,61 @@ def listing_context(listing) -> dict:
             "cities": sorted(entry.cities(listing)), "price": entry.price(listing)}
 
 
+def listing_text(listing) -> str:
+    """What a listing offers, as a query for the needs it answers or the listings like it."""
+    return encoder_text("\n".join(p for p in kind_of(listing).text_parts(listing) if p))
+
+
 def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
     """Return the live needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
     from marketplace.needs.selectors import needs_for_leads, visible_to
 
     grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])
     stmt = visible_to(needs_for_leads(date.today(), grace), user).with_only_columns(Need.id)
-    allowed = {doc_id("need", pk) for pk in db.session.scalars(stmt)}
+    scenario = listing.scenarios[0] if listing.scenarios else None
     source = doc_id(kind_of(listing).name, listing.id)
-    index = engine().index()
-    if not allowed or source not in index:
-        return []
-    return to_matches(index.similar(source, k=k, allowed=allowed), listing_context(listing))
+    return ranked(listing_text(listing), {"need": stmt}, listing_context(listing), scenario=scenario,
+                  source=source).matches[:k]
 
 
 def similar_listings(listing, user: User, k: int = 5) -> list[Match]:
-    """Return published listings of the same kind like this one (相似方案), explained."""
+    """Return published listings of the same kind like this one (相似方案 / 相似模型), explained."""
     kind = kind_of(listing).name
-    source = doc_id(kind, listing.id)
-    allowed = visible_ids(kind, {}, user) - {source}
-    index = engine().index()
-    if not allowed or source not in index:
-        return []
-    return to_matches(index.similar(source, k=k, allowed=allowed), listing_context(listing))
+    model = get_kind(kind).model
+    stmt = get_kind(kind).findable({}, user).where(model.id != listing.id)
+    scenario = listing.scenarios[0] if listing.scenarios else None
+    return ranked(listing_text(listing), {kind: stmt}, listing_context(listing), scenario=scenario,
+                  source=doc_id(kind, listing.id)).matches[:k]
 
 
 def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user: User,
                               per_need: int = 3) -> list[tuple[Need, list[Match]]]:
-    """Return, for each need, the best of the given offerings with explanations (an event's pairing table)."""
-    index = engine().index()
-    allowed = {doc_id("offering", o.id) for o in offerings if o.is_published}
+    """Return, for each need, the best of the given offerings above the floor (an event's pairing table)."""
+    ids = [o.id for o in offerings if o.is_published]
     out: list[tuple[Need, list[Match]]] = []
     for need in needs:
-        if not allowed:
+        if not ids:
             out.append((need, []))
             continue
-        source = doc_id("need", need.id)
-        if source in index:
-            hits = index.similar(source, k=per_need, allowed=allowed)
-        else:
-            text = f"{need.title}\n{need.description}\n{need.pain_points or ''}"
-            hits = index.search(encoder_text(text), k=per_need, allowed=allowed, scenario=need.scenario)
-        out.append((need, to_matches(hits, need_context(need), min_score=0.0)))
+        stmt = select(Offering.id).where(Offering.id.in_(ids))
+        found = ranked(need_text(need), {"offering": stmt}, need_context(need), scenario=need.scenario,
+                       source=doc_id("need", need.id))
+        out.append((need, found.matches[:per_need]))
     return out
 
 
-def best_similarity(matches: list[Match]) -> float | None:
-    """Return the highest semantic similarity among matches (None when there are none)."""
-    return max((m.dense_score for m in matches if m.dense_score is not None), default=None)
-
-
-def best_solution_similarity(needs: list[Need], user: User) -> dict[int, float] | None:
-    """Return {need id: similarity of its best published offering or model} for needs in the index.
+def best_solution_relevance(needs: list[Need], user: User) -> dict[int, float] | None:
+    """Return {need id: relevance of its best published offering or model} for the given needs.
 
     Returns None while the index is not loaded yet, so a report never waits for a rebuild.
     """
-    matching = engine()
-    if not matching.ready:
+    if not engine().ready:
         return None
-    index = matching.index()
-    allowed = visible_ids("offering", {}, user) | visible_ids("model", {}, user)
+    selects = {kind: get_kind(kind).findable({}, user) for kind in ("offering", "model")}
     out: dict[int, float] = {}
     for need in needs:
-        source = doc_id("need", need.id)
-        if not allowed or source not in index:
-            continue
-        hits = index.similar(source, k=3, allowed=allowed)
-        best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+        best = ranked(need_text(need), selects, need_context(need), scenario=need.scenario,
+                      source=doc_id("need", need.id), limit=20).best
         if best is not None:
             out[need.id] = best
     return out

@@ -10,9 +10,9 @@ from marketplace.kinds import REGISTRY, get_kind
 from marketplace.matching import bp
 from marketplace.matching.forms import SearchForm
 from marketplace.matching.services import (
-    best_similarity,
+    Results,
+    default_tab,
     leads_for_listing,
-    predict_scenarios,
     rank_for_need,
     search,
     similar_listings,
@@ -20,9 +20,10 @@ from marketplace.matching.services import (
 from marketplace.needs.models import Need
 from marketplace.permissions import can
 from marketplace.proposals.services import invitable_kinds
-from marketplace.web import render_page
+from marketplace.web import paginate_list, render_page
 
 LAST_SEARCH_KEY = "last_search"
+SEARCH_PAGE_SIZE = 10
 RATE_LIMITED_SEARCHES = ("matching.search_page", "api.search_api")
 
 
@@ -53,20 +54,23 @@ def filter_form() -> SearchForm:
 def render_search(form: SearchForm, status: int = 200, record: bool = True):
     """Run the form's search and render the page (or its results block for htmx).
 
-    A query longer than the limit is refused before any work: the page comes back with the text and
-    the message, status 422, and nothing is encoded or logged.
+    Only good matches (above the relevance floor) are listed, a page at a time, and counted; a query with
+    none says so and what to try. A query longer than the limit is refused before any work: the page comes
+    back with the text and the message, status 422, and nothing is encoded or logged.
     """
+    tab = form.tab(default_tab(current_user))
     if form.q.errors:
-        return render_page("matching/search.html", form=form, matches=[], query="", predicted=[]), 422
+        return render_page("matching/search.html", form=form, results=Results([]), page=paginate_list([]),
+                           query="", tab=tab), 422
     query = form.q.data or ""
-    matches = search(query, form.filters(), current_user) if query else []
+    filters = {**form.filters(), "kind": tab}
+    results = search(query, filters, current_user) if query else Results([])
     if record:
         session[LAST_SEARCH_KEY] = analytics.record_search(
-            query, form.filters(), len(matches), best_similarity(matches),
+            query, filters, results.total, results.best,
             signed_in=current_user.is_authenticated, previous=session.get(LAST_SEARCH_KEY))
-    predicted = predict_scenarios(query) if query and not form.scenario.data else []
-    return render_page("matching/search.html", form=form, matches=matches, query=query, predicted=predicted), \
-        status
+    return render_page("matching/search.html", form=form, results=results, query=query, tab=tab,
+                       page=paginate_list(results.matches, SEARCH_PAGE_SIZE)), status
 
 
 @bp.route("/search")

@@ -64,6 +64,7 @@ class NeedBrowseForm(VocabMixin, FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=[("", "—"), ("open", _l("Open")), ("in_talks", _l("In talks")),
                                   ("contracted", _l("Contracted")), ("closed", _l("Closed"))])
+    sort = SelectField(_l("Sort by"), validators=[Optional()], validate_choice=False)
 
     def filters(self) -> dict:
         """Return the valid filters as a dict for the browse service."""

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from marketplace.accounts.models import User
-from marketplace.catalog.services import text_condition
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.locks import load_locked
@@ -96,7 +95,5 @@ def browse_needs(filters: dict, user: User, owner_id: int | None = None):
             stmt = stmt.where(getattr(Need, name) == filters[name])
     if filters.get("budget") is not None:
         stmt = stmt.where(or_(Need.budget_max_fen.is_(None), Need.budget_max_fen >= filters["budget"]))
-    if filters.get("q"):
-        stmt = stmt.where(text_condition(filters["q"], Need.title, Need.description, Need.pain_points))
     return stmt.order_by(Need.created_at.desc(), Need.id.desc())
 

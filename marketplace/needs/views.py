@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.extensions import db
+from marketplace.matching.browse import browse_page, sort_choices
 from marketplace.needs import bp
 from marketplace.needs.forms import NeedBrowseForm, NeedForm
 from marketplace.needs.models import Need
@@ -13,7 +14,7 @@ from marketplace.needs.permissions import owner_visible_ids
 from marketplace.needs.process import FIRED_BY_PROPOSALS, NEED
 from marketplace.needs.services import browse_needs, can_view_need, change_need_status, edit_need, need_page, post_need
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import paginate, perform, render_page, submit
+from marketplace.web import perform, render_page, submit
 
 MOVE_MESSAGES = {
     "close": lambda: _("Need closed."),
@@ -28,7 +29,9 @@ def index():
     form = NeedBrowseForm(request.args)
     form.fill_vocab()
     form.validate()
-    page = paginate(browse_needs(form.filters(), current_user))
+    filters = form.filters()
+    form.sort.choices = sort_choices("need", bool(filters.get("q")))
+    page = browse_page("need", browse_needs(filters, current_user), filters, current_user, sort=form.sort.data)
     return render_page("needs/index.html", form=form, page=page, may_post=can(current_user, "need.post"),
                        owner_visible=owner_visible_ids(current_user, page.items))
 

@@ -23,28 +23,31 @@ ALERT_KINDS = ("offering", "model")
 """The kinds of listing whose likeness to a new need alerts their vendor."""
 
 
-def vendor_listing_ids(vendor_id: int) -> set[str]:
-    """Return the index doc ids of a vendor's indexed (published) offerings and models."""
-    out = set()
-    for kind in (k for k in listing_kinds() if k.name in ALERT_KINDS):
-        stmt = kind.indexed().with_only_columns(kind.model.id).where(kind.model.organisation_id == vendor_id)
-        out |= {doc_id(kind.name, pk) for pk in db.session.scalars(stmt)}
-    return out
+def vendor_listings(vendor_id: int) -> dict:
+    """Return {kind: select of ids} of a vendor's indexed (published) offerings and models."""
+    return {kind.name: kind.indexed().with_only_columns(kind.model.id).where(kind.model.organisation_id == vendor_id)
+            for kind in listing_kinds() if kind.name in ALERT_KINDS}
 
 
-def need_similarity(need: Need, allowed: set[str]) -> float | None:
-    """Return the best semantic similarity between a need and the allowed listings (None if not indexed)."""
-    index = current_app.extensions["matching"].index()
-    source = doc_id("need", need.id)
-    if not allowed or source not in index:
-        return None
-    hits = index.similar(source, k=1, allowed=allowed)
-    return max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+def need_relevance(need: Need, vendor_id: int) -> float | None:
+    """Return the relevance of a vendor's best listing to a need (None if none is a good match).
+
+    The same calibrated relevance and floor as the need's 推荐方案 and the vendor's leads.
+    """
+    from marketplace.matching.services import need_context, need_text, ranked
+
+    return ranked(need_text(need), vendor_listings(vendor_id), need_context(need), scenario=need.scenario,
+                  source=doc_id("need", need.id), limit=20).best
 
 
-def find_need_alerts(today: date, similarity=need_similarity) -> int:
-    """Record, once per vendor and need, recent live needs (leads) similar enough to its listings."""
-    threshold = float(current_app.config["NEED_ALERT_SIMILARITY"])
+def find_need_alerts(today: date, similarity=need_relevance) -> int:
+    """Record, once per vendor and need, recent live needs (leads) its listings match (relevance at the floor or more).
+
+    `similarity(need, vendor_id)` gives the relevance of the vendor's best listing to the need.
+    """
+    from marketplace.matching.relevance import floor
+
+    threshold = floor()
     since = today - timedelta(days=int(current_app.config["NEED_ALERT_WINDOW_DAYS"]))
     grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])
     needs = list(db.session.scalars(needs_for_leads(today, grace).where(Need.created_at >= since).order_by(Need.id)))
@@ -54,11 +57,10 @@ def find_need_alerts(today: date, similarity=need_similarity) -> int:
     known = set(db.session.execute(select(NeedAlert.vendor_id, NeedAlert.need_id)).all())
     added = 0
     for vendor_id in vendors:
-        allowed = vendor_listing_ids(vendor_id)
         for need in needs:
-            if (vendor_id, need.id) in known or not allowed:
+            if (vendor_id, need.id) in known:
                 continue
-            score = similarity(need, allowed)
+            score = similarity(need, vendor_id)
             if score is not None and score >= threshold:
                 db.session.add(NeedAlert(vendor_id=vendor_id, need_id=need.id, similarity=float(score)))
                 added += 1
@@ -113,7 +115,7 @@ def result_ids(saved: SavedSearch) -> set[str]:
     """Run a saved search as its owner and return the doc ids found."""
     from marketplace.matching.services import search
 
-    return {doc_id(m.kind, m.record.id) for m in search(saved.query, saved.filters, saved.user)}
+    return {doc_id(m.kind, m.record.id) for m in search(saved.query, saved.filters, saved.user).matches}
 
 
 def send_saved_search_digests(today: date, run=result_ids) -> int:

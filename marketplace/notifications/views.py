@@ -88,7 +88,7 @@ def save_search_view():
     if len(saved_searches(current_user)) >= limit:
         form.q.errors = [_("You can keep at most %(n)s saved searches. Delete one in your inbox first.", n=limit)]
         return render_search(form, status=422, record=False)
-    current = {doc_id(m.kind, m.record.id) for m in search(query, form.filters(), current_user)}
+    current = {doc_id(m.kind, m.record.id) for m in search(query, form.filters(), current_user).matches}
     save_search(current_user, query, form.filters(), current)
     db.session.commit()
     flash(_("Search saved. You will be told of new results."), "success")

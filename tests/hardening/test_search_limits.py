@@ -21,7 +21,6 @@ def no_search(monkeypatch):
         raise AssertionError("the search ran")
 
     monkeypatch.setattr(views, "search", refuse)
-    monkeypatch.setattr(views, "predict_scenarios", refuse)
 
 
 def test_an_over_long_query_is_refused_with_a_message_before_any_search(client, no_search):
@@ -46,8 +45,14 @@ def test_the_text_reaching_the_encoder_is_capped(app, monkeypatch):
 
     seen = []
 
+    class Encoder:
+        def query(self, texts):
+            seen.extend(texts)
+            return [None]
+
     class Index:
         scenarios = None
+        encoder = Encoder()
 
         def search(self, text, **kwargs):
             seen.append(text)

@@ -128,7 +128,7 @@ def test_a_kind_registered_once_is_searched_and_served_by_the_api(app, client, e
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-kind="event"' in html and f"/events/{event_id}" in html
     assert "松山湖路演厅" in html and re.search(r'<option[^>]*value="event"', html)
-    found = client.get("/api/v1/search", query_string={"q": "注塑件缩痕 对接会"}).get_json()["items"]
+    found = client.get("/api/v1/search", query_string={"q": "注塑件缩痕 对接会", "kind": "event"}).get_json()["items"]
     assert {"kind": "event", "id": event_id} == {k: found[0][k] for k in ("kind", "id")}
     assert found[0]["title"] == "东莞注塑行业 AI 质检对接会"
     assert client.get(f"/api/v1/events/{event_id}").get_json()["title"] == "东莞注塑行业 AI 质检对接会"

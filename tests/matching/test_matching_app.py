@@ -86,7 +86,7 @@ def test_search_page_explains_and_filters(seeded):
     """Search results carry highlighted terms and reasons; filters narrow kinds, cities and budget."""
     client = seeded.app.test_client()
     page = client.get("/search?q=空压机+节能").get_data(as_text=True)
-    assert "<mark>" in page and 'class="relevance"' in page
+    assert "<mark>" in page and 'class="relevance relevance-' in page
     only_cases = client.get("/search?q=空压机+节能&kind=case").get_data(as_text=True)
     assert 'data-kind="case"' in only_cases and 'data-kind="offering"' not in only_cases
     cheap = client.get("/search?q=视觉检测&kind=offering&budget=50000").get_data(as_text=True)

@@ -35,7 +35,7 @@ def market(in_app):
 
 def always(score: float):
     """Return a similarity function that scores every need the same."""
-    return lambda need, allowed: score
+    return lambda need, vendor_id: score
 
 
 def test_a_matching_need_is_recorded_once_per_vendor(market):
@@ -47,8 +47,8 @@ def test_a_matching_need_is_recorded_once_per_vendor(market):
 
 
 def test_needs_below_the_threshold_are_not_announced(market):
-    """A similarity under NEED_ALERT_SIMILARITY records nothing."""
-    assert find_need_alerts(TODAY, similarity=always(0.5)) == 0
+    """A relevance under the floor every match list uses records nothing."""
+    assert find_need_alerts(TODAY, similarity=always(0.1)) == 0
 
 
 def test_at_most_one_digest_a_day_and_each_need_only_once(market):
@@ -98,7 +98,7 @@ def test_the_save_search_button_stores_the_query_and_filters(app, client, auth, 
     from marketplace.matching import services as matching_services
     from marketplace.notifications.models import SavedSearch
 
-    monkeypatch.setattr(matching_services, "search", lambda q, f, u, k=20: [])
+    monkeypatch.setattr(matching_services, "search", lambda q, f, u, k=None: matching_services.Results([]))
     auth.as_role("vendor")
     response = client.post("/notifications/searches?q=窑炉能耗&industry=ceramics_building")
     assert response.status_code == 302

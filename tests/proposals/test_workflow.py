@@ -262,7 +262,7 @@ def test_the_owner_sees_an_invite_button_per_card_only(app, client, auth, monkey
         """Rank the one offering."""
         from marketplace.catalog.models import Offering
 
-        return {"offering": [Match(kind="offering", record=db.session.get(Offering, offering_id), score=0.9)],
+        return {"offering": [Match(kind="offering", record=db.session.get(Offering, offering_id), relevance=0.9)],
                 "model": [], "provider": [], "case": []}
 
     monkeypatch.setattr(matching_views, "rank_for_need", fake_rank)
