@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -108,9 +109,20 @@ def app(database_uri, tmp_path):
         db.session.remove()
 
 
+class ServerLikeClient(FlaskClient):
+    """A test client that reads and closes every response, as a WSGI server does (so work an app defers to
+    `response.call_on_close`, such as logging a search, has happened when the call returns)."""
+
+    def open(self, *args, **kwargs):
+        """Send the request with the response buffered, which closes it."""
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
     """A test client for the app."""
+    app.test_client_class = ServerLikeClient
     return app.test_client()
 
 

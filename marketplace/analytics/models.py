@@ -15,7 +15,10 @@ from marketplace.extensions import Model
 
 
 class SearchLog(Model):
-    """One signed-in user's search from the search page: the words, the filters, results and the best similarity."""
+    """One signed-in user's search from the search page: the words, the filters, results and the best relevance.
+
+    `mark` names the row for the searcher's next, longer prefix of the same query (see `next_mark`).
+    """
 
     __tablename__ = "search_log"
 
@@ -25,6 +28,7 @@ class SearchLog(Model):
     result_count: Mapped[int]
     best_score: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    mark: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class SearchStat(Model):

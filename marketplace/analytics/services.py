@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeGuard, cast
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import ScalarResult, Table, case, func, select
@@ -164,24 +165,46 @@ def normalise_query(query: str | None) -> str:
     return " ".join((query or "").split())[:500]
 
 
-def record_search(query: str, filters: dict, result_count: int, best_score: float | None,
-                  signed_in: bool = True, previous: dict | None = None) -> dict | None:
-    """Record a search from the search page, in its own short transaction (never the request's).
+def next_mark(query: str, signed_in: bool, previous: dict | None, moment: datetime) -> dict | None:
+    """What a searcher keeps for their next search (in their session), known before anything is written.
 
-    A signed-in user's search is logged as a row (`log_search`); a visitor's search only adds to the day's
-    counter for its query (`count_search`), so anonymous traffic cannot grow the tables without bound.
-    `previous` is what this searcher's last recorded search returned (kept in their session): only a
-    query that extends *their own* previous one is folded into it, so two people typing at the same time
-    never overwrite each other's searches. Returns what to keep for the searcher's next search (JSON-safe);
-    recording never fails a search: a database error here is logged and dropped.
+    A signed-in searcher's mark names the log row of this search: the previous one's when this query extends
+    it (as-you-type prefixes), else a new key. Nothing is read or written here, so the page can answer first
+    and the search be recorded after the response (`record_search`).
     """
     query = normalise_query(query)
     if not query:
         return previous
+    if not signed_in:
+        return mark(query, moment)
+    key = str(previous["row"]) if extends(previous, query, moment, logged=True) else uuid4().hex
+    return mark(query, moment, key)
+
+
+def record_search(query: str, filters: dict, result_count: int, best_score: float | None,
+                  signed_in: bool = True, previous: dict | None = None,
+                  moment: datetime | None = None, key: str | None = None) -> dict | None:
+    """Record a search from the search page, in its own short transaction (never the request's).
+
+    A signed-in user's search is logged as a row (`log_search`); a visitor's search only adds to the day's
+    counter for its query (`count_search`), so anonymous traffic cannot grow the tables without bound.
+    `previous` is what this searcher's last recorded search left in their session: only a query that
+    extends *their own* previous one is folded into it, so two people typing at the same time never
+    overwrite each other's searches. The search page calls this after its response has been sent; recording
+    never fails a search: a database error here is logged and dropped. `key` is the row key of the mark the
+    searcher was given (`next_mark`); returns the searcher's mark.
+    """
+    query = normalise_query(query)
+    if not query:
+        return previous
+    moment = moment or datetime.now(UTC)
     try:
         if signed_in:
-            return log_search(query, filters, result_count, best_score, previous=previous)
-        return count_search(query, result_count, best_score, previous=previous)
+            if key is None:
+                given = next_mark(query, True, previous, moment)
+                key = str(given["row"]) if given else None
+            return log_search(query, filters, result_count, best_score, previous=previous, moment=moment, key=key)
+        return count_search(query, result_count, best_score, moment=moment, previous=previous)
     except SQLAlchemyError:
         current_app.logger.warning("search not recorded", exc_info=True)
         return previous
@@ -209,27 +232,26 @@ def extends(previous: dict | None, query: str, moment: datetime, logged: bool) -
 
 
 def log_search(query: str, filters: dict, result_count: int, best_score: float | None,
-               previous: dict | None = None) -> dict:
-    """Log one search as a row with its filters, result count and best similarity; return the searcher's mark.
+               previous: dict | None = None, moment: datetime | None = None, key: str | None = None) -> dict:
+    """Log one search as a row with its filters, result count and best relevance; return the searcher's mark.
 
     As-you-type searches arrive as growing prefixes ("SMT", "SMT AOI", ...): a query that extends the same
     searcher's previous logged query within 30 seconds replaces that row instead of adding one, so the log
-    holds what people finished typing.
+    holds what people finished typing. Rows are named by a key the searcher's mark carries (`next_mark`).
     """
     table = cast(Table, SearchLog.__table__)  # a mapped class's table
-    moment = datetime.now(UTC)
+    moment = moment or datetime.now(UTC)
+    key = key or uuid4().hex
     values = {"query": query, "filters": json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)[:1000],
               "result_count": int(result_count), "best_score": best_score, "created_at": moment}
     with db.engine.begin() as connection:
         if extends(previous, query, moment, logged=True):
-            updated = connection.execute(table.update().where(table.c.id == int(previous["row"]),
+            updated = connection.execute(table.update().where(table.c.mark == str(previous["row"]),
                                                               table.c.query == previous["query"]).values(**values))
             if updated.rowcount:
-                return mark(query, moment, int(previous["row"]))
-        key = connection.execute(table.insert().values(**values)).inserted_primary_key
-        if key is None:  # not reached: a single-row INSERT reports its primary key
-            raise RuntimeError("the search log row was inserted without a primary key")
-    return mark(query, moment, int(key[0]))
+                return mark(query, moment, str(previous["row"]))
+        connection.execute(table.insert().values(mark=key, **values))
+    return mark(query, moment, key)
 
 
 def count_search(query: str, result_count: int, best_score: float | None, moment: datetime | None = None,

@@ -1,7 +1,9 @@
 """Matching views: the search page, a need's 推荐方案 and a listing's leads and similar listings."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, session
+from datetime import UTC, datetime
+
+from flask import abort, after_this_request, current_app, render_template, request, session
 from flask_login import current_user
 
 from marketplace.analytics import services as analytics
@@ -66,11 +68,30 @@ def render_search(form: SearchForm, status: int = 200, record: bool = True):
     filters = {**form.filters(), "kind": tab}
     results = search(query, filters, current_user) if query else Results([])
     if record:
-        session[LAST_SEARCH_KEY] = analytics.record_search(
-            query, filters, results.total, results.best,
-            signed_in=current_user.is_authenticated, previous=session.get(LAST_SEARCH_KEY))
+        record_after_response(query, filters, results)
     return render_page("matching/search.html", form=form, results=results, query=query, tab=tab,
                        page=paginate_list(results.matches, SEARCH_PAGE_SIZE)), status
+
+
+def record_after_response(query: str, filters: dict, results: Results) -> None:
+    """Keep the searcher's mark in their session now, and log the search once the response has been sent."""
+    signed_in, previous, moment = current_user.is_authenticated, session.get(LAST_SEARCH_KEY), datetime.now(UTC)
+    given = session[LAST_SEARCH_KEY] = analytics.next_mark(query, signed_in, previous, moment)
+    key = str(given["row"]) if isinstance(given, dict) and given.get("row") else None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app, not its proxy
+    figures = (results.total, results.best)
+
+    def record() -> None:
+        """Write the log row or the visitor counter, in the app but outside the finished request."""
+        with app.app_context():
+            analytics.record_search(query, filters, *figures, signed_in=signed_in, previous=previous, moment=moment,
+                                    key=key)
+
+    @after_this_request
+    def later(response):
+        """Run the recording when the server closes the response."""
+        response.call_on_close(record)
+        return response
 
 
 @bp.route("/search")

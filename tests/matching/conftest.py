@@ -19,6 +19,7 @@ from flask_migrate import upgrade
 from marketplace import create_app
 from marketplace.extensions import db
 from seed.loader import load
+from tests.conftest import ServerLikeClient
 
 READY = "ready.json"
 
@@ -68,6 +69,7 @@ def seeded(seeded_template, tmp_path_factory):
     shutil.copyfile(seeded_template.folder / "seeded.sqlite", folder / "seeded.sqlite")
     shutil.copytree(seeded_template.folder / "index", folder / "index")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/seeded.sqlite", "INSTANCE_PATH": str(folder)})
+    app.test_client_class = ServerLikeClient
     yield SimpleNamespace(app=app, ids=seeded_template.ids, folder=folder)
     with app.app_context():
         db.session.remove()
