@@ -8,6 +8,9 @@ is also joined (`RTX 4060` → `rtx`, `4060`, `rtx4060`; `ISO 9001` → `iso9001
 small Chinese and English stopword list are dropped.
 jieba runs as a private, quiet instance with a domain dictionary, so it never touches the global
 jieba state another part of the process may use.
+
+`collapse_repeats()` keeps stuffing from paying: a sentence or clause said again, and a phrase repeated
+back to back, count once, before a text is encoded or indexed.
 """
 from __future__ import annotations
 
@@ -41,6 +44,9 @@ into over under via per using use based
 _ASCII_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?")
 _ASCII_PART = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MIN_REPEATED_CLAUSE = 8
+_CLAUSE = re.compile(r"[^。！？；;!?\n，,、]+[。！？；;!?\n，,、]*")
+_RUN = re.compile(r"(\S.{1,39}?)(?:[\s，,、;；。.!！?？]*\1){2,}", re.DOTALL)
 _SEGMENT = re.compile(r"([a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
@@ -79,6 +85,27 @@ def _tokenizer() -> _JiebaTokenizer:
 def normalize_text(text: str) -> str:
     """NFKC-normalise (full-width → ASCII) and lowercase."""
     return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def collapse_repeats(text: str) -> str:
+    """Drop clauses already said (8+ characters, compared normalised) and phrases repeated back to back.
+
+    "预测性维护 预测性维护 预测性维护" → "预测性维护"; a paragraph pasted twice counts once. Order and
+    the first occurrence are kept, so an ordinary text comes back unchanged.
+    """
+    if not text:
+        return ""
+    collapsed = _RUN.sub(r"\1", text)
+    seen: set[str] = set()
+    kept: list[str] = []
+    for clause in _CLAUSE.findall(collapsed):
+        key = re.sub(r"[\W_]+", "", normalize_text(clause))
+        if len(key) >= MIN_REPEATED_CLAUSE and key in seen:
+            continue
+        seen.add(key)
+        kept.append(clause)
+    rest = _CLAUSE.sub("", collapsed)
+    return "".join(kept) + rest
 
 
 def _ascii_tokens(token: str) -> list[str]:
