@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import store
-from .calibration import Calibrator, load_calibrator
+from .calibration import Calibrator, features, load_calibrator
 from .defaults import (
     DEFAULT_CANDIDATES,
     DEFAULT_OPTIONS,
@@ -42,10 +42,12 @@ from .ranking import (
     rocchio,
 )
 from .scenarios import ScenarioModel, agreement, one_hot
-from .text import collapse_repeats, tokenize
+from .text import FUNCTION_WORDS, collapse_repeats, tokenize
 from .vector import VectorIndex, VectorOptions
 
 MANIFEST = store.MANIFEST
+MIN_TERM_IDF = 0.5
+"""A shared term in well over half of the documents (BM25 IDF below this) does not explain a match."""
 AUTO = "auto"
 AUX_BACKEND = "use"
 AUX_FOR = ("e5",)
@@ -247,17 +249,24 @@ class HybridIndex:
             raise KeyError(f"document {doc_id!r} is not in the vector index")
         return vec
 
-    def _predicted(self, vector: npt.NDArray[np.float32], opts: RankingOptions,
-                   exclude: str | None = None) -> dict[str, float] | None:
-        """Predicted scenario distribution of a vector: descriptions, mixed with its coded neighbours."""
+    def _predicted(self, vector: npt.NDArray[np.float32], opts: RankingOptions, extra: dict[str, float],
+                   exclude: str | None = None, predict: bool = True) -> dict[str, float] | None:
+        """Predicted scenario distribution of a vector: descriptions, mixed with its coded neighbours.
+
+        Records in `extra` the query-level evidence the calibration reads: `nearest`, the best cosine
+        to any indexed document, and `domain`, the best cosine to any scenario description.
+        """
+        with self._lock:
+            near = [h for h in self.vector.search(vector, max(opts.neighbours, 1) + 1) if h[0] != exclude]
+            votes = [(self._doc_scenario[d], s) for d, s in near if d in self._doc_scenario][:opts.neighbours]
+        extra["nearest"] = near[0][1] if near else 0.0
         if self.scenarios is None:
+            return None
+        extra["domain"] = float((self.scenarios.vectors @ vector).max())
+        if not predict:
             return None
         dist = self.scenarios.predict(vector)
         if opts.neighbour_scenarios > 0 and opts.neighbours > 0:
-            with self._lock:
-                near = self.vector.search(vector, opts.neighbours + 1)
-                votes = [(self._doc_scenario[d], s) for d, s in near
-                         if d != exclude and d in self._doc_scenario][:opts.neighbours]
             dist = mix(dist, neighbour_distribution(votes, self.scenarios.temperature), opts.neighbour_scenarios)
         return dist
 
@@ -278,15 +287,24 @@ class HybridIndex:
         aux = self.aux_encoder.query([text])[0] if self.aux_encoder is not None else None
         opts = self.options.updated(options)
         given = bool(scenario)
-        dist: dict[str, float] | None
+        extra: dict[str, float] = {}
+        dist = self._predicted(qvec, opts, extra, predict=not given)
         if isinstance(scenario, Mapping):
             dist = {str(c): float(p) for c, p in scenario.items()}
         elif scenario:
             dist = one_hot(str(scenario))
-        else:
-            dist = self._predicted(qvec, opts)
         confidence = max(dist.values()) if dist else 0.0
-        return QueryAnalysis(text, qvec, tokenize(text), dist, float(confidence), given, aux)
+        self._aux_nearest(aux, extra)
+        return QueryAnalysis(text, qvec, tokenize(text), dist, float(confidence), given, aux, extra)
+
+    def _aux_nearest(self, aux: npt.NDArray[np.float32] | None, extra: dict[str, float],
+                     exclude: str | None = None) -> None:
+        """Record the best auxiliary-encoder cosine to any document (USE separates off-topic queries well)."""
+        if aux is None or self.aux is None:
+            return
+        with self._lock:
+            near = [h for h in self.aux.search(aux, 2) if h[0] != exclude]
+        extra["aux_nearest"] = near[0][1] if near else 0.0
 
     # ---- searching -------------------------------------------------------------------------
 
@@ -332,9 +350,13 @@ class HybridIndex:
             terms = self.lexical.key_terms(doc_id)
             code = self._doc_scenario.get(doc_id)
             aux = self.aux.get_vector(doc_id) if self.aux is not None else None
-        dist = one_hot(code) if code else self._predicted(vec, opts, exclude=doc_id)
+        extra: dict[str, float] = {}
+        dist = self._predicted(vec, opts, extra, exclude=doc_id, predict=not code)
+        if code:
+            dist = one_hot(code)
         confidence = max(dist.values()) if dist else 0.0
-        a = QueryAnalysis(doc_id, vec, terms, dist, float(confidence), bool(code), aux)
+        self._aux_nearest(aux, extra, exclude=doc_id)
+        a = QueryAnalysis(doc_id, vec, terms, dist, float(confidence), bool(code), aux, extra)
         return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts, exclude=doc_id)
 
     def _retrieve(self, a: QueryAnalysis, k: int, allowed: set[str] | None, weights: Mapping[str, float] | None,
@@ -372,6 +394,7 @@ class HybridIndex:
         plain = dict(self.lexical.search(list(dict.fromkeys(a.terms)), len(ids), allowed=set(ids)))
         self_score = self.lexical.self_score(a.terms) or 1.0
         cosines = np.vstack([self._vector_of(d) for d in ids]) @ a.vector
+        aux_cosines = self.aux_cosines(ids, a.aux_vector)
         hits: list[Hit] = []
         for i, (doc_id, raw) in enumerate(pool):
             base = raw / top * content_factor(self.lexical.distinct_terms(doc_id), opts.content_terms)
@@ -385,8 +408,8 @@ class HybridIndex:
             x_rank = ranks["aux"].get(doc_id, (None, None))[0] if "aux" in ranks else None
             share = min(1.0, plain.get(doc_id, 0.0) / self_score)
             cosine = float(cosines[i])
-            relevance = self.calibrator.predict({"dense": cosine, "lexical": share, "agreement": agree,
-                                                 "confidence": a.confidence})
+            aux_cos = float(aux_cosines[i]) if aux_cosines is not None else None
+            relevance = self.calibrator.predict(features(cosine, share, agree, a, aux_cos))
             hits.append(Hit(doc_id, float(score), cosine, l_score, d_rank, l_rank,
                             agree if boost else None, [], relevance, share, x_rank))
         if opts.order == "relevance":
@@ -398,10 +421,25 @@ class HybridIndex:
             hit.matched_terms = self.explain_terms(a.terms, hit.doc_id)
         return hits
 
+    def aux_cosines(self, ids: list[str], aux_vector: npt.NDArray[np.float32] | None) -> npt.NDArray[np.float32] | None:
+        """Auxiliary-encoder cosines of the query with each document (None without an auxiliary index)."""
+        if self.aux is None or aux_vector is None:
+            return None
+        rows = [self.aux.get_vector(d) for d in ids]
+        if any(r is None for r in rows):
+            return None
+        out: npt.NDArray[np.float32] = np.vstack([r for r in rows if r is not None]) @ aux_vector
+        return out
+
     def explain_terms(self, terms: Sequence[str], doc_id: str) -> list[str]:
-        """The query terms a document shares that carry weight, the weightiest (highest IDF) first."""
-        matched = self.lexical.matched_terms(list(terms), doc_id)
-        return sorted(matched, key=lambda t: -self.lexical.idf(t))
+        """The query terms a document shares that carried the match, the weightiest first.
+
+        Function words and terms most documents have (IDF below MIN_TERM_IDF) explain nothing and are
+        left out; the rest are ordered by IDF, so the rarest shared term leads.
+        """
+        wanted = [t for t in terms if t not in FUNCTION_WORDS]
+        matched = [t for t in self.lexical.matched_terms(wanted, doc_id) if self.lexical.idf(t) >= MIN_TERM_IDF]
+        return sorted(matched, key=lambda t: (-self.lexical.idf(t), t))
 
     # ---- persistence -----------------------------------------------------------------------
 
