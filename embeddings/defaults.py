@@ -30,8 +30,13 @@ Scenario boost (share of the final score given to scenario agreement):
 """
 from __future__ import annotations
 
+from .ranking import RankingOptions
+
 DEFAULT_BACKEND = "e5"
 DEFAULT_WEIGHTS = {"dense": 0.6, "lexical": 0.4}
 DEFAULT_SCENARIO_BOOST = 0.15
-PREDICTED_SCENARIO_BOOST = 0.05
+PREDICTED_SCENARIO_BOOST = 0.3
 DEFAULT_CANDIDATES = 100
+DEFAULT_OPTIONS = RankingOptions(expansion=0.3, expansion_scenarios=2, adaptive_boost=False,
+                                 neighbour_scenarios=0.8, neighbours=10, prf=0.3, prf_docs=3,
+                                 aux_weight=0.4, content_terms=10, order="fusion")

@@ -9,7 +9,7 @@ an edit is visible to the next search. `version` only grows, so a web worker can
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -18,17 +18,40 @@ import numpy as np
 import numpy.typing as npt
 
 from . import store
-from .defaults import DEFAULT_CANDIDATES, DEFAULT_SCENARIO_BOOST, DEFAULT_WEIGHTS, PREDICTED_SCENARIO_BOOST
-from .encoder import Encoder, Progress
+from .calibration import Calibrator, features, load_calibrator
+from .defaults import (
+    DEFAULT_CANDIDATES,
+    DEFAULT_OPTIONS,
+    DEFAULT_SCENARIO_BOOST,
+    DEFAULT_WEIGHTS,
+    PREDICTED_SCENARIO_BOOST,
+)
+from .encoder import Encoder, Progress, load_encoder
 from .errors import IndexCorrupt, IndexFileError
 from .fsio import PathArg, ids_checksum
 from .fusion import fuse, max_score
 from .lexical import LexicalIndex, LexicalOptions
+from .ranking import (
+    QueryAnalysis,
+    RankingOptions,
+    adaptive,
+    content_factor,
+    expansion_terms,
+    mix,
+    neighbour_distribution,
+    rocchio,
+)
 from .scenarios import ScenarioModel, agreement, one_hot
-from .text import tokenize
+from .text import FUNCTION_WORDS, collapse_repeats, tokenize
 from .vector import VectorIndex, VectorOptions
 
 MANIFEST = store.MANIFEST
+MIN_TERM_IDF = 0.5
+"""A shared term in well over half of the documents (BM25 IDF below this) does not explain a match."""
+AUTO = "auto"
+AUX_BACKEND = "use"
+AUX_FOR = ("e5",)
+"""With `aux_encoder="auto"` an e5 index also keeps USE vectors for the third ranked list (measured on e5)."""
 NEUTRAL_AGREEMENT = 0.5
 
 Item: TypeAlias = tuple[str, str] | tuple[str, str, str | None] | Mapping[str, str | None]
@@ -41,11 +64,15 @@ Ranking: TypeAlias = list[tuple[str, float]]
 class Hit:
     """One search result with the evidence behind its rank.
 
-    `score` is the fused relevance in 0..1 (1 = first in both rankings with full scenario
-    agreement); it ranks results within one query. For an absolute threshold across queries (e.g.
-    "notify vendors above X"), use `dense_score`, the cosine similarity of query and document.
-    Ranks are 1-based positions in each retriever's candidate list (None if absent there);
-    `scenario_agreement` is None when no scenario signal was used.
+    `relevance` is the calibrated probability (0..1) that the result is relevant: the same scale for
+    every query and every filter, so it is the figure to show and to threshold (see `calibration`).
+    `score` orders results within one query: the fused rank score in 0..1 (1 = first in every ranking
+    with full scenario agreement), or the relevance itself when the index ranks by relevance.
+    `dense_score` is the cosine of query and document; `lexical_score` the document's BM25 in the
+    lexical ranking (None if absent there) and `lexical_share` its BM25 for the query's own terms
+    divided by the query's self score (0..1). Ranks are 1-based positions in each retriever's candidate
+    list (None if absent there); `scenario_agreement` is None when no scenario signal was used.
+    `matched_terms` are the query terms that carried the match, the weightiest first.
     """
 
     doc_id: str
@@ -56,6 +83,9 @@ class Hit:
     lexical_rank: int | None = None
     scenario_agreement: float | None = None
     matched_terms: list[str] = field(default_factory=list)
+    relevance: float = 0.0
+    lexical_share: float | None = None
+    aux_rank: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the hit as a plain dict (for JSON)."""
@@ -72,7 +102,7 @@ def _item_parts(item: Item) -> tuple[str, str, str | None]:
 
 
 class HybridIndex:
-    """Dense + BM25 index with weighted RRF fusion, scenario re-ranking and versioned saves."""
+    """Dense + BM25 index with weighted RRF fusion, scenario re-ranking, calibrated relevance and saves."""
 
     def __init__(self, encoder: Encoder, directory: PathArg | None = None,
                  weights: Mapping[str, float] | None = None,
@@ -81,22 +111,35 @@ class HybridIndex:
                  predicted_scenario_boost: float = PREDICTED_SCENARIO_BOOST,
                  candidates: int = DEFAULT_CANDIDATES,
                  vector_options: VectorOptions | None = None,
-                 lexical_options: LexicalOptions | None = None) -> None:
+                 lexical_options: LexicalOptions | None = None,
+                 options: RankingOptions | Mapping[str, Any] | None = None,
+                 aux_encoder: Encoder | str | None = AUTO,
+                 calibrator: Calibrator | None = None) -> None:
         self.encoder = encoder
         self.directory = Path(directory) if directory is not None else None
         self.weights = dict(weights or DEFAULT_WEIGHTS)
         self.scenario_boost = float(scenario_boost)
         self.predicted_scenario_boost = float(predicted_scenario_boost)
         self.candidates = int(candidates)
+        self.options = options if isinstance(options, RankingOptions) else DEFAULT_OPTIONS.updated(options)
+        if aux_encoder is AUTO:
+            aux_encoder = (load_encoder(AUX_BACKEND)
+                           if self.options.aux_weight > 0 and encoder.backend in AUX_FOR else None)
+        self.aux_encoder: Encoder | None = aux_encoder if isinstance(aux_encoder, Encoder) else None
+        self.calibrator = calibrator or load_calibrator(encoder.backend)
         self._vector_options = VectorOptions(**vector_options) if vector_options else VectorOptions()
         self._lexical_options = LexicalOptions(**lexical_options) if lexical_options else LexicalOptions()
         if scenarios is None or isinstance(scenarios, ScenarioModel):
             self.scenarios = scenarios
         else:
             self.scenarios = ScenarioModel(scenarios, encoder)
+        self._scenario_terms = ({c: list(dict.fromkeys(tokenize(t))) for c, t in self.scenarios.texts.items()}
+                                if self.scenarios is not None else {})
         self._lock = threading.RLock()
         self._save_lock = threading.Lock()
         self.vector = VectorIndex(encoder.dim, encoder.backend, encoder.model_id, **self._vector_options)
+        self.aux = (VectorIndex(self.aux_encoder.dim, self.aux_encoder.backend, self.aux_encoder.model_id)
+                    if self.aux_encoder is not None else None)
         self.lexical = LexicalIndex(**self._lexical_options)
         self._doc_scenario: dict[str, str] = {}
         self.version = 0
@@ -114,6 +157,10 @@ class HybridIndex:
         with self._lock:
             return self.vector.ids()
 
+    def passage_vectors(self, texts: Sequence[str], progress: Progress | None = None) -> npt.NDArray[np.float32]:
+        """Encode documents the way `upsert_many` does (repeats collapsed), e.g. outside a lock before it."""
+        return self.encoder.passage([collapse_repeats(t) for t in texts], progress=progress)
+
     def upsert(self, doc_id: str, text: str, scenario: str | None = None) -> None:
         """Index or re-index one document; the next search reflects it."""
         self.upsert_many([(doc_id, text, scenario)])
@@ -122,18 +169,23 @@ class HybridIndex:
                     vectors: npt.NDArray[np.float32] | None = None) -> int:
         """Index many (id, text[, scenario]) items or dicts, encoding in batches; returns the count.
 
-        `vectors` (one passage vector per item, from this encoder) skips encoding.
+        A clause or phrase a document repeats counts once (`collapse_repeats`) on both sides.
+        `vectors` (one passage vector per item, from `passage_vectors`) skips encoding.
         """
         parts = [_item_parts(it) for it in items]
         if not parts:
             return 0
+        texts = [collapse_repeats(p[1]) for p in parts]
         if vectors is None:
-            vectors = self.encoder.passage([p[1] for p in parts], progress=progress)
+            vectors = self.encoder.passage(texts, progress=progress)
         elif len(vectors) != len(parts):
             raise ValueError("one vector per item is required")
+        aux_vectors = self.aux_encoder.passage(texts) if self.aux_encoder is not None else None
         with self._lock:
             self.vector.add_many([p[0] for p in parts], vectors)
-            self.lexical.add_many([(p[0], p[1]) for p in parts])
+            if self.aux is not None and aux_vectors is not None:
+                self.aux.add_many([p[0] for p in parts], aux_vectors)
+            self.lexical.add_many([(p[0], t) for p, t in zip(parts, texts, strict=True)])
             for doc_id, _, scenario in parts:
                 if scenario:
                     self._doc_scenario[doc_id] = str(scenario)
@@ -146,6 +198,8 @@ class HybridIndex:
         with self._lock:
             found = self.vector.remove(doc_id)
             found = self.lexical.remove(doc_id) or found
+            if self.aux is not None:
+                self.aux.remove(doc_id)
             self._doc_scenario.pop(str(doc_id), None)
             return found
 
@@ -154,6 +208,8 @@ class HybridIndex:
         with self._lock:
             self.vector = VectorIndex(self.encoder.dim, self.encoder.backend, self.encoder.model_id,
                                       **self._vector_options)
+            if self.aux_encoder is not None:
+                self.aux = VectorIndex(self.aux_encoder.dim, self.aux_encoder.backend, self.aux_encoder.model_id)
             self.lexical = LexicalIndex(**self._lexical_options)
             self._doc_scenario = {}
 
@@ -162,19 +218,10 @@ class HybridIndex:
         with self._lock:
             self.vector.compact()
             self.lexical.compact()
+            if self.aux is not None:
+                self.aux.compact()
 
-    # ---- searching -------------------------------------------------------------------------
-
-    def _query_distribution(self, scenario: str | Mapping[str, float] | None,
-                            vector: npt.NDArray[np.float32]) -> dict[str, float] | None:
-        """Scenario distribution of a query: given code or distribution, else predicted."""
-        if isinstance(scenario, Mapping):
-            return {str(k): float(v) for k, v in scenario.items()}
-        if scenario:
-            return one_hot(str(scenario))
-        if self.scenarios is not None:
-            return self.scenarios.predict(vector)
-        return None
+    # ---- understanding a query ---------------------------------------------------------------
 
     def _doc_distributions(self, doc_ids: list[str]) -> dict[str, dict[str, float] | None]:
         """Scenario distributions of documents: their code, else predicted from their vector."""
@@ -190,97 +237,209 @@ class HybridIndex:
             else:
                 out[doc_id] = None
         if need and scenarios is not None:
-            rows: list[npt.NDArray[np.float32]] = []
-            for doc_id in need:
-                vec = self.vector.get_vector(doc_id)
-                if vec is None:  # never: both indexes hold the same documents, under the same lock
-                    raise KeyError(f"document {doc_id!r} is not in the vector index")
-                rows.append(vec)
+            rows = [self._vector_of(doc_id) for doc_id in need]
             for doc_id, row in zip(need, scenarios.predict_array(np.vstack(rows)), strict=True):
                 out[doc_id] = scenarios.to_dict(row)
         return out
 
-    def _rank(self, qvec: npt.NDArray[np.float32], terms: list[str], dense: Ranking, lexical: Ranking, k: int,
-              weights: Mapping[str, float] | None, boost: float, qdist: Mapping[str, float] | None) -> list[Hit]:
-        """Fuse two candidate lists, re-rank by scenario agreement and build explained hits."""
-        weights = dict(self.weights if weights is None else weights)
-        fused = fuse({"dense": [d for d, _ in dense], "lexical": [d for d, _ in lexical]}, weights)
-        if not fused:
-            return []
-        top = max_score(weights, ["dense", "lexical"]) or 1.0
-        pool = fused[:max(3 * k, 50)]
-        dists = self._doc_distributions([d for d, _ in pool]) if qdist is not None and boost else {}
-        dense_rank = {d: (i + 1, s) for i, (d, s) in enumerate(dense)}
-        lex_rank = {d: (i + 1, s) for i, (d, s) in enumerate(lexical)}
-        hits: list[Hit] = []
-        for doc_id, raw in pool:
-            base = raw / top
-            agree: float | None = None
-            if qdist is not None and boost:
-                ddist = dists.get(doc_id)
-                agree = agreement(qdist, ddist) if ddist is not None else NEUTRAL_AGREEMENT
-                score = (1.0 - boost) * base + boost * agree
-            else:
-                score = base
-            d_rank, d_score = dense_rank.get(doc_id, (None, None))
-            l_rank, l_score = lex_rank.get(doc_id, (None, None))
-            hits.append(Hit(doc_id, float(score), d_score, l_score, d_rank, l_rank, agree))
-        hits.sort(key=lambda h: (-h.score, h.doc_id))
-        hits = hits[:k]
-        for hit in hits:
-            if hit.dense_score is None:
-                vec = self.vector.get_vector(hit.doc_id)
-                hit.dense_score = float(vec @ qvec) if vec is not None else None
-            hit.matched_terms = self.lexical.matched_terms(terms, hit.doc_id)
-        return hits
+    def _vector_of(self, doc_id: str) -> npt.NDArray[np.float32]:
+        """A stored document vector (both indexes hold the same documents, under the same lock)."""
+        vec = self.vector.get_vector(doc_id)
+        if vec is None:
+            raise KeyError(f"document {doc_id!r} is not in the vector index")
+        return vec
+
+    def _predicted(self, vector: npt.NDArray[np.float32], opts: RankingOptions, extra: dict[str, float],
+                   exclude: str | None = None, predict: bool = True) -> dict[str, float] | None:
+        """Predicted scenario distribution of a vector: descriptions, mixed with its coded neighbours.
+
+        Records in `extra` the query-level evidence the calibration reads: `nearest`, the best cosine
+        to any indexed document, and `domain`, the best cosine to any scenario description.
+        """
+        with self._lock:
+            near = [h for h in self.vector.search(vector, max(opts.neighbours, 1) + 1) if h[0] != exclude]
+            votes = [(self._doc_scenario[d], s) for d, s in near if d in self._doc_scenario][:opts.neighbours]
+        extra["nearest"] = near[0][1] if near else 0.0
+        if self.scenarios is None:
+            return None
+        extra["domain"] = float((self.scenarios.vectors @ vector).max())
+        if not predict:
+            return None
+        dist = self.scenarios.predict(vector)
+        if opts.neighbour_scenarios > 0 and opts.neighbours > 0:
+            dist = mix(dist, neighbour_distribution(votes, self.scenarios.temperature), opts.neighbour_scenarios)
+        return dist
+
+    def analyse(self, query: str, scenario: str | Mapping[str, float] | None = None,
+                query_vector: npt.ArrayLike | None = None,
+                options: Mapping[str, Any] | None = None) -> QueryAnalysis:
+        """Understand a query once: its vector, terms and scenario distribution with its confidence.
+
+        `scenario` (a taxonomy code or a distribution) is taken as given; otherwise the distribution
+        is predicted from the vector. Pass the result to `search(..., analysis=)` to search without
+        encoding again; `top_scenarios(n)` gives what to show as the query's likely scenarios.
+        """
+        text = collapse_repeats(query or "")
+        if query_vector is None:
+            qvec = self.encoder.query([text])[0]
+        else:
+            qvec = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        aux = self.aux_encoder.query([text])[0] if self.aux_encoder is not None else None
+        opts = self.options.updated(options)
+        given = bool(scenario)
+        extra: dict[str, float] = {}
+        dist = self._predicted(qvec, opts, extra, predict=not given)
+        if isinstance(scenario, Mapping):
+            dist = {str(c): float(p) for c, p in scenario.items()}
+        elif scenario:
+            dist = one_hot(str(scenario))
+        confidence = max(dist.values()) if dist else 0.0
+        self._aux_nearest(aux, extra)
+        return QueryAnalysis(text, qvec, tokenize(text), dist, float(confidence), given, aux, extra)
+
+    def _aux_nearest(self, aux: npt.NDArray[np.float32] | None, extra: dict[str, float],
+                     exclude: str | None = None) -> None:
+        """Record the best auxiliary-encoder cosine to any document (USE separates off-topic queries well)."""
+        if aux is None or self.aux is None:
+            return
+        with self._lock:
+            near = [h for h in self.aux.search(aux, 2) if h[0] != exclude]
+        extra["aux_nearest"] = near[0][1] if near else 0.0
+
+    # ---- searching -------------------------------------------------------------------------
+
+    def _boost(self, analysis: QueryAnalysis, scenario_boost: float | None, opts: RankingOptions) -> float:
+        """The share of the score given to scenario agreement for this query."""
+        if scenario_boost is not None:
+            return float(scenario_boost)
+        if analysis.scenarios is None:
+            return 0.0
+        if analysis.given:
+            return self.scenario_boost
+        boost = self.predicted_scenario_boost if opts.predicted_boost is None else opts.predicted_boost
+        return adaptive(boost, analysis.confidence, opts.adaptive_boost)
 
     def search(self, query: str, k: int = 20, allowed: set[str] | None = None,
                weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
                scenario: str | Mapping[str, float] | None = None,
-               query_vector: npt.ArrayLike | None = None) -> list[Hit]:
+               query_vector: npt.ArrayLike | None = None, analysis: QueryAnalysis | None = None,
+               options: Mapping[str, Any] | None = None) -> list[Hit]:
         """Return the k best documents for a free-text query, optionally within `allowed` ids.
 
         `scenario` (a taxonomy code or a distribution) overrides the predicted query scenario;
         `scenario_boost` (0..1) is the share of the score given to scenario agreement;
-        `query_vector` skips encoding when the caller already has the query's vector.
+        `query_vector` skips encoding when the caller already has the query's vector, and
+        `analysis` (from `analyse`) skips all query understanding; `options` overrides ranking levers.
         """
         if not query or not query.strip() or k <= 0:
             return []
-        if query_vector is None:
-            qvec = self.encoder.query([query])[0]
-        else:
-            qvec = np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        if scenario_boost is not None:
-            boost = float(scenario_boost)
-        else:
-            boost = self.scenario_boost if scenario else self.predicted_scenario_boost
-        qdist = self._query_distribution(scenario, qvec) if boost else None
-        n = max(self.candidates, 3 * k)
-        terms = tokenize(query)
-        with self._lock:
-            dense = self.vector.search(qvec, n, allowed)
-            lexical = self.lexical.search(terms, n, allowed)
-            return self._rank(qvec, terms, dense, lexical, k, weights, boost, qdist)
+        opts = self.options.updated(options)
+        a = analysis or self.analyse(query, scenario, query_vector, options)
+        return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts)
 
     def similar(self, doc_id: str, k: int = 10, allowed: set[str] | None = None,
-                weights: Mapping[str, float] | None = None,
-                scenario_boost: float | None = None) -> list[Hit]:
+                weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
+                options: Mapping[str, Any] | None = None) -> list[Hit]:
         """Return documents like a stored one (by its vector and its key terms), itself excluded."""
         doc_id = str(doc_id)
+        opts = self.options.updated(options)
         with self._lock:
             vec = self.vector.get_vector(doc_id)
             if vec is None:
                 raise KeyError(f"document {doc_id!r} is not indexed")
             terms = self.lexical.key_terms(doc_id)
-            n = max(self.candidates, 3 * k) + 1
-            dense = [h for h in self.vector.search(vec, n, allowed) if h[0] != doc_id]
-            lexical = [h for h in self.lexical.search(terms, n, allowed) if h[0] != doc_id]
-            if scenario_boost is not None:
-                boost = float(scenario_boost)
-            else:
-                boost = self.scenario_boost if doc_id in self._doc_scenario else self.predicted_scenario_boost
-            qdist = self._doc_distributions([doc_id]).get(doc_id) if boost else None
-            return self._rank(vec, terms, dense, lexical, k, weights, boost, qdist)
+            code = self._doc_scenario.get(doc_id)
+            aux = self.aux.get_vector(doc_id) if self.aux is not None else None
+        extra: dict[str, float] = {}
+        dist = self._predicted(vec, opts, extra, exclude=doc_id, predict=not code)
+        if code:
+            dist = one_hot(code)
+        confidence = max(dist.values()) if dist else 0.0
+        self._aux_nearest(aux, extra, exclude=doc_id)
+        a = QueryAnalysis(doc_id, vec, terms, dist, float(confidence), bool(code), aux, extra)
+        return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts, exclude=doc_id)
+
+    def _retrieve(self, a: QueryAnalysis, k: int, allowed: set[str] | None, weights: Mapping[str, float] | None,
+                  boost: float, opts: RankingOptions, exclude: str | None = None) -> list[Hit]:
+        """Run the retrievers for an analysed query and rank their candidates."""
+        n = max(self.candidates, 3 * k) + (1 if exclude else 0)
+        top = [(c, p) for c, p in a.top_scenarios(opts.expansion_scenarios)] if opts.expansion > 0 else []
+        lex_query = expansion_terms(a.terms, self._scenario_terms, top, opts.expansion)
+        with self._lock:
+            dense = self.vector.search(a.vector, n, allowed)
+            if opts.prf > 0 and dense:
+                feedback = np.vstack([self._vector_of(d) for d, _ in dense[:opts.prf_docs]])
+                dense = self.vector.search(rocchio(a.vector, feedback, opts.prf), n, allowed)
+            lists: dict[str, Ranking] = {"dense": dense, "lexical": self.lexical.search(lex_query, n, allowed)}
+            if opts.aux_weight > 0 and self.aux is not None and a.aux_vector is not None:
+                lists["aux"] = self.aux.search(a.aux_vector, n, allowed)
+            if exclude is not None:
+                lists = {name: [h for h in hits if h[0] != exclude] for name, hits in lists.items()}
+            return self._rank(a, lists, k, weights, boost, opts)
+
+    def _rank(self, a: QueryAnalysis, lists: Mapping[str, Ranking], k: int, weights: Mapping[str, float] | None,
+              boost: float, opts: RankingOptions) -> list[Hit]:
+        """Fuse the candidate lists, re-rank by scenario agreement, calibrate and explain."""
+        weights = dict(self.weights if weights is None else weights)
+        if "aux" in lists:
+            weights["aux"] = opts.aux_weight
+        fused = fuse({name: [d for d, _ in hits] for name, hits in lists.items()}, weights)
+        if not fused:
+            return []
+        top = max_score(weights, list(lists)) or 1.0
+        pool = fused[:max(3 * k, 50)]
+        ids = [d for d, _ in pool]
+        dists = self._doc_distributions(ids) if a.scenarios is not None else {}
+        ranks = {name: {d: (i + 1, s) for i, (d, s) in enumerate(hits)} for name, hits in lists.items()}
+        plain = dict(self.lexical.search(list(dict.fromkeys(a.terms)), len(ids), allowed=set(ids)))
+        self_score = self.lexical.self_score(a.terms) or 1.0
+        cosines = np.vstack([self._vector_of(d) for d in ids]) @ a.vector
+        aux_cosines = self.aux_cosines(ids, a.aux_vector)
+        hits: list[Hit] = []
+        for i, (doc_id, raw) in enumerate(pool):
+            base = raw / top * content_factor(self.lexical.distinct_terms(doc_id), opts.content_terms)
+            agree: float | None = None
+            if a.scenarios is not None:
+                ddist = dists.get(doc_id)
+                agree = agreement(a.scenarios, ddist) if ddist is not None else NEUTRAL_AGREEMENT
+            score = (1.0 - boost) * base + boost * agree if agree is not None and boost else base
+            d_rank, _ = ranks["dense"].get(doc_id, (None, None))
+            l_rank, l_score = ranks["lexical"].get(doc_id, (None, None))
+            x_rank = ranks["aux"].get(doc_id, (None, None))[0] if "aux" in ranks else None
+            share = min(1.0, plain.get(doc_id, 0.0) / self_score)
+            cosine = float(cosines[i])
+            aux_cos = float(aux_cosines[i]) if aux_cosines is not None else None
+            relevance = self.calibrator.predict(features(cosine, share, agree, a, aux_cos))
+            hits.append(Hit(doc_id, float(score), cosine, l_score, d_rank, l_rank,
+                            agree if boost else None, [], relevance, share, x_rank))
+        if opts.order == "relevance":
+            for hit in hits:
+                hit.score = hit.relevance
+        hits.sort(key=lambda h: (-h.score, h.doc_id))
+        hits = hits[:k]
+        for hit in hits:
+            hit.matched_terms = self.explain_terms(a.terms, hit.doc_id)
+        return hits
+
+    def aux_cosines(self, ids: list[str], aux_vector: npt.NDArray[np.float32] | None) -> npt.NDArray[np.float32] | None:
+        """Auxiliary-encoder cosines of the query with each document (None without an auxiliary index)."""
+        if self.aux is None or aux_vector is None:
+            return None
+        rows = [self.aux.get_vector(d) for d in ids]
+        if any(r is None for r in rows):
+            return None
+        out: npt.NDArray[np.float32] = np.vstack([r for r in rows if r is not None]) @ aux_vector
+        return out
+
+    def explain_terms(self, terms: Sequence[str], doc_id: str) -> list[str]:
+        """The query terms a document shares that carried the match, the weightiest first.
+
+        Function words and terms most documents have (IDF below MIN_TERM_IDF) explain nothing and are
+        left out; the rest are ordered by IDF, so the rarest shared term leads.
+        """
+        wanted = [t for t in terms if t not in FUNCTION_WORDS]
+        matched = [t for t in self.lexical.matched_terms(wanted, doc_id) if self.lexical.idf(t) >= MIN_TERM_IDF]
+        return sorted(matched, key=lambda t: (-self.lexical.idf(t), t))
 
     # ---- persistence -----------------------------------------------------------------------
 
@@ -305,10 +464,12 @@ class HybridIndex:
             with self._lock:
                 vector = self.vector.snapshot()
                 lexical = self.lexical.snapshot()
+                aux = self.aux.snapshot() if self.aux is not None else None
                 docs = {"scenarios": dict(self._doc_scenario)}
                 ids = self.vector.ids()
             version = max(self.version, self.version_on_disk()) + 1
-            store.write_generation(root, version, vector, lexical, docs, self.encoder.info(), ids)
+            store.write_generation(root, version, vector, lexical, docs, self.encoder.info(), ids, aux,
+                                   self.aux_encoder.info() if self.aux_encoder is not None else None)
             self.version = version
             return version
 
@@ -326,15 +487,16 @@ class HybridIndex:
                     raise IndexCorrupt("manifest.json is unreadable")
                 raise FileNotFoundError(f"no saved index in {root}")
             try:
-                vector, lexical, scenarios = store.load_generation(
-                    root, manifest, self.encoder.info(), self._vector_options, self._lexical_options)
+                vector, lexical, scenarios, aux = store.load_generation(
+                    root, manifest, self.encoder.info(), self._vector_options, self._lexical_options,
+                    self.aux_encoder.info() if self.aux_encoder is not None else None)
                 version = int(manifest["version"])
                 break
             except FileNotFoundError:
                 if attempt:
                     raise
         with self._lock:
-            self.vector, self.lexical, self._doc_scenario = vector, lexical, scenarios
+            self.vector, self.lexical, self._doc_scenario, self.aux = vector, lexical, scenarios, aux
             self.version = version
         return self.version
 

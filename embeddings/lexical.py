@@ -16,9 +16,9 @@ import json
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TypeAlias, TypedDict, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,9 @@ from .text import prune_subwords, tokenize
 
 FORMAT = 1
 FILENAME = "lexical.idx"
+
+Query: TypeAlias = str | Sequence[str] | Mapping[str, float]
+"""A lexical query: text, its tokens, or weighted tokens {term: weight}."""
 
 
 class LexicalOptions(TypedDict, total=False):
@@ -227,28 +230,35 @@ class LexicalIndex:
 
     # ---- searching -------------------------------------------------------------------------
 
-    def _query_terms(self, query: str | Sequence[str]) -> list[int]:
-        """Unique known term ids of a query given as text or as tokens, in query order."""
+    def _query_terms(self, query: Query) -> dict[int, float]:
+        """Known term ids of a query (text, tokens or {term: weight}) with their weights, in query order."""
+        if isinstance(query, Mapping):
+            out: dict[int, float] = {}
+            for term, weight in query.items():
+                tid = self._vocab.get(term)
+                if tid is not None and weight > 0:
+                    out[tid] = out.get(tid, 0.0) + float(weight)
+            return out
         toks = tokenize(query) if isinstance(query, str) else list(query)
-        return list(dict.fromkeys(self._term_ids(toks, grow=False)))
+        return dict.fromkeys(self._term_ids(toks, grow=False), 1.0)
 
     def _idf(self, tid: int) -> float:
         """Live inverse document frequency (bm25s lucene formula)."""
         n, df = len(self._docs), float(self._df[tid])
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def _delta_scores(self, tids: list[int], allowed: set[str] | None) -> dict[str, float]:
+    def _delta_scores(self, tids: Mapping[int, float], allowed: set[str] | None) -> dict[str, float]:
         """BM25 scores of delta documents with live statistics."""
         scores: dict[str, float] = {}
         if not self._delta:
             return scores
         avgdl = self._total_len / max(1, len(self._docs))
         k1, b = self.k1, self.b
-        for tid in tids:
+        for tid, weight in tids.items():
             posting = self._postings.get(tid)
             if not posting:
                 continue
-            idf = self._idf(tid)
+            idf = weight * self._idf(tid)
             for doc_id, tf in posting.items():
                 if allowed is not None and doc_id not in allowed:
                     continue
@@ -256,14 +266,15 @@ class LexicalIndex:
                 scores[doc_id] = scores.get(doc_id, 0.0) + idf * tf / (tf + norm)
         return scores
 
-    def _main_scores(self, tids: list[int], allowed: set[str] | None, k: int) -> list[tuple[str, float]]:
+    def _main_scores(self, tids: Mapping[int, float], allowed: set[str] | None, k: int) -> list[tuple[str, float]]:
         """Top main-segment rows for the query terms, tombstones and disallowed rows excluded."""
         cols = [t for t in tids if t < self._main_vocab]
         if not cols or not self._main_ids:
             return []
         starts, ends = self._indptr[cols], self._indptr[np.asarray(cols) + 1]
         rows = np.concatenate([self._indices[s:e] for s, e in zip(starts, ends, strict=True)])
-        vals = np.concatenate([self._data[s:e] for s, e in zip(starts, ends, strict=True)])
+        vals = np.concatenate([self._data[s:e] * tids[c] if tids[c] != 1.0 else self._data[s:e]
+                               for c, s, e in zip(cols, starts, ends, strict=True)])
         if rows.size == 0:
             return []
         n_rows = len(self._main_ids)
@@ -282,9 +293,12 @@ class LexicalIndex:
             uniq, sums = uniq[sel], sums[sel]
         return [(self._main_ids[r], float(s)) for r, s in zip(uniq.tolist(), sums.tolist(), strict=True)]
 
-    def search(self, query: str | Sequence[str], k: int = 10,
+    def search(self, query: Query, k: int = 10,
                allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Return up to k (doc_id, BM25 score) pairs, best first, ties broken by doc id."""
+        """Return up to k (doc_id, BM25 score) pairs, best first, ties broken by doc id.
+
+        The query is text, its tokens, or {term: weight} (a weighted sum of the terms' BM25 scores).
+        """
         if k <= 0:
             return []
         allowed = set(map(str, allowed)) if allowed is not None else None
@@ -297,6 +311,34 @@ class LexicalIndex:
         hits = [h for h in hits if h[1] > 0]
         hits.sort(key=lambda h: (-h[1], h[0]))
         return hits[:k]
+
+    def self_score(self, terms: Iterable[str]) -> float:
+        """The most BM25 the distinct query terms could earn together: the sum of their IDFs.
+
+        With the lucene formula each term scores below its IDF, so a document's score divided by this
+        lies in [0, 1) whatever the corpus or the filter. A term no document has counts with the IDF
+        of a term in none (it is part of what the query asks and nothing offers).
+        """
+        with self._lock:
+            n = len(self._docs)
+            unseen = math.log(1.0 + (n + 0.5) / 0.5)
+            total = 0.0
+            for term in dict.fromkeys(terms):
+                tid = self._vocab.get(term)
+                total += self._idf(tid) if tid is not None and self._df[tid] > 0 else unseen
+            return total
+
+    def idf(self, term: str) -> float:
+        """Live IDF of a term (0 for a term no document has)."""
+        with self._lock:
+            tid = self._vocab.get(term)
+            return self._idf(tid) if tid is not None and self._df[tid] > 0 else 0.0
+
+    def distinct_terms(self, doc_id: str) -> int:
+        """How many different terms a document has (0 if it is not indexed)."""
+        with self._lock:
+            ids = self._docs.get(str(doc_id))
+            return 0 if ids is None else len(np.unique(ids))
 
     def doc_terms(self, doc_id: str) -> list[str]:
         """Return the distinct terms of a document, in document order."""

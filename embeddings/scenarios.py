@@ -31,6 +31,7 @@ class ScenarioModel:
         self.codes: list[str] = [str(c) for c in scenarios]
         self._index = {c: i for i, c in enumerate(self.codes)}
         self.encoder = encoder
+        self.texts: dict[str, str] = {c: str(scenarios[c]) for c in self.codes}
         self.temperature = float(temperature or TEMPERATURES.get(encoder.backend, 0.05))
         self.vectors = encoder.passage([str(scenarios[c]) for c in scenarios])
 

@@ -5,6 +5,9 @@
     DIRECTORY/v0000000N/vector.idx  FAISS index + id table (checksummed container)
     DIRECTORY/v0000000N/lexical.idx BM25 segments + tokens (checksummed container)
     DIRECTORY/v0000000N/docs.json   per-document scenario codes
+    DIRECTORY/v0000000N/aux.idx     vectors of the auxiliary encoder, when the index has one
+                                    (the manifest's "aux" names it; an index saved without it, or
+                                    with another, does not load into one that has it: rebuild)
 
 A save writes a complete generation under a temporary name, renames it into place, then replaces
 `manifest.json` atomically, so a reader sees either the old or the new index, never a mix. The
@@ -52,7 +55,9 @@ def manifest_version(root: Path) -> int:
 
 def write_generation(root: Path, version: int, vector: tuple[Header, Mapping[str, Section]],
                      lexical: tuple[Header, Mapping[str, Section]], docs: Mapping[str, object],
-                     identity: EncoderInfo, ids: list[str]) -> None:
+                     identity: EncoderInfo, ids: list[str],
+                     aux: tuple[Header, Mapping[str, Section]] | None = None,
+                     aux_identity: EncoderInfo | None = None) -> None:
     """Write generation `version` from (header, sections) snapshots, then switch the manifest to it."""
     root.mkdir(parents=True, exist_ok=True)
     name = f"v{version:08d}"
@@ -62,6 +67,8 @@ def write_generation(root: Path, version: int, vector: tuple[Header, Mapping[str
     write_container(tmp / "vector.idx", *vector)
     write_container(tmp / "lexical.idx", *lexical)
     atomic_write_json(tmp / "docs.json", docs)
+    if aux is not None:
+        write_container(tmp / "aux.idx", *aux)
     fsync_dir(tmp)
     final = root / name
     shutil.rmtree(final, ignore_errors=True)
@@ -69,6 +76,7 @@ def write_generation(root: Path, version: int, vector: tuple[Header, Mapping[str
     fsync_dir(root)
     manifest = {"format": FORMAT, "version": version, "generation": name, **identity,
                 "count": len(ids), "ids_sha256": ids_checksum(ids),
+                **({"aux": dict(aux_identity)} if aux is not None and aux_identity is not None else {}),
                 "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     atomic_write_json(root / MANIFEST, manifest)
     prune(root, keep={name, f"v{version - 1:08d}"})
@@ -88,12 +96,16 @@ def prune(root: Path, keep: set[str]) -> None:
 
 def load_generation(root: Path, manifest: Mapping[str, Any], identity: EncoderInfo,
                     vector_options: VectorOptions | None = None,
-                    lexical_options: LexicalOptions | None = None) -> tuple[VectorIndex, LexicalIndex, dict[str, str]]:
-    """Load and cross-check the generation a manifest points to; returns (vector, lexical, scenarios)."""
+                    lexical_options: LexicalOptions | None = None,
+                    aux_identity: EncoderInfo | None = None,
+                    ) -> tuple[VectorIndex, LexicalIndex, dict[str, str], VectorIndex | None]:
+    """Load and cross-check the generation a manifest points to; returns (vector, lexical, scenarios, aux)."""
     fields: Mapping[str, object] = identity
     for key in ("backend", "model_id", "dim"):
         if manifest.get(key) != fields[key]:
             raise IndexMismatch(f"saved index {key} is {manifest.get(key)!r}, encoder has {fields[key]!r}")
+    if (dict(aux_identity) if aux_identity is not None else None) != manifest.get("aux"):
+        raise IndexMismatch(f"saved index auxiliary encoder is {manifest.get('aux')!r}, index has {aux_identity!r}")
     gen = root / str(manifest.get("generation", ""))
     if not manifest.get("generation") or not gen.is_dir():
         raise FileNotFoundError(f"index generation {gen.name} is missing")
@@ -112,4 +124,9 @@ def load_generation(root: Path, manifest: Mapping[str, Any], identity: EncoderIn
         raise IndexCorrupt("vector index ids do not match the manifest")
     if ids_checksum(lexical.ids()) != checksum:
         raise IndexCorrupt("lexical and vector indexes hold different documents")
-    return vector, lexical, dict(docs.get("scenarios", {}))
+    aux = None
+    if aux_identity is not None:
+        aux = VectorIndex.load(gen / "aux.idx", **aux_identity)
+        if ids_checksum(aux.ids()) != checksum:
+            raise IndexCorrupt("auxiliary and vector indexes hold different documents")
+    return vector, lexical, dict(docs.get("scenarios", {})), aux

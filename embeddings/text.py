@@ -8,6 +8,9 @@ is also joined (`RTX 4060` → `rtx`, `4060`, `rtx4060`; `ISO 9001` → `iso9001
 small Chinese and English stopword list are dropped.
 jieba runs as a private, quiet instance with a domain dictionary, so it never touches the global
 jieba state another part of the process may use.
+
+`collapse_repeats()` keeps stuffing from paying: a sentence or clause said again, and a phrase repeated
+back to back, count once, before a text is encoded or indexed.
 """
 from __future__ import annotations
 
@@ -38,9 +41,24 @@ it its we our you your they their can could will would should may might not no d
 into over under via per using use based
 """.split())
 
+FUNCTION_WORDS = STOPWORDS | frozenset("""
+想 想要 要 需 帮 帮忙 帮助 一下 有没有 能不能 可不可以 可否 还是 因为 所以 但是 但 如果 就是 这个 那个 这些
+那些 一些 很多 许多 比较 非常 特别 之后 之前 时候 里面 上面 下面 老是 经常 总是 一直 感觉 觉得 办法 东西
+怎么办 怎样 哪个 多少 吗 呢 吧 啊 呀 着 过 给 让 用 做 搞 弄 太 还 能 会 可能 应该 这样 那样 其他 其它 每
+各 各种 所有 什么样 自己 大家 咱们 他们 她们 它们 时 后 前 中 内 外 上 下 里 多 少 大 小 好 新 老 一 二 三 两 几
+现有 已有 一直在 不想 不能 不会 不够 还有 以后 然后 而且 并且 或者 以上 以下 左右 之间 方式 方法 有关 关于
+need needs want wants looking help please how what which who why when where any some all more most
+also just very much many get got our us me my i has have had
+""".split())
+"""Words that carry no match on their own: the index's stop words plus everyday Chinese and English
+function words of a need ("想要", "有没有", "怎么办", "looking", "help"). Used for explanations only."""
+
 _ASCII_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?")
 _ASCII_PART = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MIN_REPEATED_CLAUSE = 8
+_CLAUSE = re.compile(r"[^。！？；;!?\n，,、]+[。！？；;!?\n，,、]*")
+_RUN = re.compile(r"(\S.{1,39}?)(?:[\s，,、;；。.!！?？]*\1){2,}", re.DOTALL)
 _SEGMENT = re.compile(r"([a-z0-9](?:[a-z0-9+#._/\-]*[a-z0-9+#])?)|([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
@@ -79,6 +97,27 @@ def _tokenizer() -> _JiebaTokenizer:
 def normalize_text(text: str) -> str:
     """NFKC-normalise (full-width → ASCII) and lowercase."""
     return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def collapse_repeats(text: str) -> str:
+    """Drop clauses already said (8+ characters, compared normalised) and phrases repeated back to back.
+
+    "预测性维护 预测性维护 预测性维护" → "预测性维护"; a paragraph pasted twice counts once. Order and
+    the first occurrence are kept, so an ordinary text comes back unchanged.
+    """
+    if not text:
+        return ""
+    collapsed = _RUN.sub(r"\1", text)
+    seen: set[str] = set()
+    kept: list[str] = []
+    for clause in _CLAUSE.findall(collapsed):
+        key = re.sub(r"[\W_]+", "", normalize_text(clause))
+        if len(key) >= MIN_REPEATED_CLAUSE and key in seen:
+            continue
+        seen.add(key)
+        kept.append(clause)
+    rest = _CLAUSE.sub("", collapsed)
+    return "".join(kept) + rest
 
 
 def _ascii_tokens(token: str) -> list[str]:

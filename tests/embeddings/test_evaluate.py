@@ -73,3 +73,35 @@ def test_cli_json_has_the_documented_shape(capsys, e5):
     for row in out.values():
         assert set(row) == {"recall@5", "recall@10", "mrr", "ndcg@10"}
         assert all(0.0 <= v <= 1.0 for v in row.values())
+
+
+def test_scenario_grading_gives_grade_one_to_every_document_of_the_query_scenarios():
+    """Is every corpus doc in one of the query's scenarios grade 1, a higher own label kept, others absent?"""
+    from embeddings.evaluate import scenario_qrels
+
+    docs = {"a": ["online_inspection"], "b": ["predictive_maintenance"], "c": ["energy_management"], "d": []}
+    query = {"id": "q", "scenario": ["online_inspection", "predictive_maintenance"], "relevant": {"b": 2}}
+    assert scenario_qrels(query, docs) == {"a": 1, "b": 2}
+    assert scenario_qrels({"id": "q", "scenario": "energy_management"}, docs) == {"c": 1}
+    assert scenario_qrels({"id": "q"}, docs) == {}
+
+
+def test_scenario_level_recall_counts_grade_one():
+    """At scenario level, do recall and MRR count any in-scenario document (grade ≥ 1)?"""
+    assert recall_at_k(["x", "b"], {"b": 1, "c": 1}, 2, min_grade=1) == pytest.approx(0.5)
+    assert mrr(["x", "b"], {"b": 1}, min_grade=1) == pytest.approx(0.5)
+
+
+def test_cli_reports_both_gradings_and_the_out_of_domain_check(capsys, e5, tmp_path):
+    """With --grading both and --out-of-domain, does --json hold one section per grading plus the check?"""
+    ood = tmp_path / "ood.jsonl"
+    ood.write_text(json.dumps({"id": "o1", "text": "红烧肉怎么做才不腻"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code = main(["--corpus", str(DATA / "corpus.jsonl"), "--queries", str(DATA / "queries.jsonl"),
+                 "--scenarios", str(DATA / "scenarios.json"), "--grading", "both", "--out-of-domain", str(ood),
+                 "--cache", str(tmp_path / "cache"), "--variant", "plain:prf=0,expansion=0", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"queries [item]", "queries [scenario]", "out_of_domain"}
+    assert set(out["queries [scenario]"]) == {"lexical", "dense", "hybrid", "plain"}
+    assert 0.0 <= out["out_of_domain"]["hybrid"]["share_above_floor"] <= 1.0
+    assert (tmp_path / "cache" / ".gitignore").exists()

@@ -224,3 +224,19 @@ def test_upsert_many_reports_progress_and_accepts_vectors(fake_encoder, tmp_path
     np.testing.assert_allclose(index.vector.get_vector("v"), vec[0])
     with pytest.raises(ValueError):
         index.upsert_many([("a", "x"), ("b", "y")], vectors=vec)
+
+
+def test_auxiliary_vectors_are_saved_and_an_index_without_them_is_rebuilt(sample_index, e5, corpus):
+    """Does the e5 index keep its USE list across a save, and does one saved without it ask for a rebuild?"""
+    assert sample_index.aux is not None and len(sample_index.aux) == len(sample_index)
+    sample_index.save()
+    fresh = HybridIndex(e5, sample_index.directory)
+    fresh.load()
+    assert fresh.aux is not None and sorted(fresh.aux.ids()) == sorted(sample_index.ids())
+    plain = HybridIndex(e5, sample_index.directory.parent / "plain", aux_encoder=None)
+    plain.upsert_many(corpus[:3])
+    plain.save()
+    with_aux = HybridIndex(e5, plain.directory)
+    with pytest.raises(IndexMismatch):
+        with_aux.load()
+    assert with_aux.load_if_valid() is False
