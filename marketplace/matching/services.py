@@ -175,8 +175,7 @@ def explain(kind: str, record, hit, context: dict) -> Match:
 
 def hit_relevance(hit) -> float:
     """The calibrated relevance the index gives a hit."""
-    value = getattr(hit, "relevance", None)
-    return float(hit.score if value is None else value)
+    return float(hit.relevance)
 
 
 def to_matches(hits, context: dict) -> list[Match]:

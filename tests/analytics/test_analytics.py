@@ -67,7 +67,9 @@ def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendatio
     db.session.add(Meeting(event=event, need_registration=need_reg, offering_registration=offering_reg, slot=0,
                            table_no=1, enterprise_id=sme.id, vendor_id=vendor.id, held=True, deal=True))
     db.session.commit()
-    floor = in_app.config["MATCHING_RELEVANCE_FLOOR"]
+    from marketplace.matching.relevance import floor as relevance_floor
+
+    floor = relevance_floor()
     result = funnel({recommended.id: min(1.0, floor + 0.2), weakly.id: floor - 0.05})
     assert dict(result.stages) == {"posted": 6, "matched": 5, "in_talks": 4, "contracted": 3, "case": 1}
     assert result.recommendations_known and result.threshold == pytest.approx(floor)
@@ -157,13 +159,13 @@ def test_a_forged_or_stale_mark_never_rewrites_another_row(in_app):
 def test_weak_searches_are_those_below_the_threshold_weakest_first(in_app):
     """Searches whose best relevance stayed under the floor (or found nothing) are listed, weakest first, with counts."""
     now = datetime.now(timezone.utc)
-    for i, (query, score) in enumerate((("激光切割", 0.16), ("激光切割", 0.17), ("宠物食品", 0.10), ("SMT AOI", 0.83),
+    for i, (query, score) in enumerate((("激光切割", 0.06), ("激光切割", 0.07), ("宠物食品", 0.03), ("SMT AOI", 0.83),
                                         ("无结果", None))):
         db.session.add(SearchLog(query=query, filters="{}", result_count=0 if score is None else 5,
                                  best_score=score, created_at=now - timedelta(minutes=i)))
     db.session.commit()
     weak = [(w.query, w.times, w.best_score) for w in weak_searches()]
-    assert weak == [("无结果", 1, None), ("宠物食品", 1, 0.10), ("激光切割", 2, 0.17)]
+    assert weak == [("无结果", 1, None), ("宠物食品", 1, 0.03), ("激光切割", 2, 0.07)]
 
 
 def test_search_page_logs_each_query_with_its_best_similarity(app, client, auth):
@@ -204,14 +206,14 @@ def test_center_csv_downloads_match_the_page_figures(app, client, auth):
     """Funnel, weak-search and voucher CSVs download for centers with the service's figures (vouchers: header only)."""
     with app.app_context():
         small_market()
-        db.session.add(SearchLog(query="激光切割", filters="{}", result_count=3, best_score=0.15))
+        db.session.add(SearchLog(query="激光切割", filters="{}", result_count=3, best_score=0.05))
         db.session.commit()
     auth.as_role("center")
     funnel_rows = read_csv(client.get("/analytics/funnel.csv"))
     assert funnel_rows[0] == ["stage", "stage_name", "needs"]
     assert [(r[0], r[2]) for r in funnel_rows[1:]] == [("posted", "4"), ("matched", "1"), ("in_talks", "1"),
                                                        ("contracted", "0"), ("case", "0")]
-    assert read_csv(client.get("/analytics/searches.csv"))[1] == ["激光切割", "1", "0.150", "3"]
+    assert read_csv(client.get("/analytics/searches.csv"))[1] == ["激光切割", "1", "0.050", "3"]
     assert read_csv(client.get("/analytics/vouchers.csv")) == [["city", "city_name", "orders", "voucher_fen"]]
 
 
@@ -219,7 +221,7 @@ def test_center_page_draws_each_chart_as_svg_with_a_table_and_says_no_orders_yet
     """The center's map has SVG charts each followed by a table, CSV links, the matched definition and 'no orders'."""
     with app.app_context():
         small_market()
-        db.session.add(SearchLog(query="宠物食品包装", filters="{}", result_count=2, best_score=0.12))
+        db.session.add(SearchLog(query="宠物食品包装", filters="{}", result_count=2, best_score=0.02))
         db.session.commit()
     auth.as_role("center")
     page = client.get("/analytics/").get_data(as_text=True)
@@ -228,7 +230,11 @@ def test_center_page_draws_each_chart_as_svg_with_a_table_and_says_no_orders_yet
         assert f'id="{table_id}"' in page and f'aria-describedby="{table_id}"' in page
     for csv_url in ("/analytics/heatmap.csv", "/analytics/funnel.csv", "/analytics/searches.csv"):
         assert csv_url in page
-    assert f"{round(app.config['MATCHING_RELEVANCE_FLOOR'] * 100)}%" in page and "宠物食品包装" in page
+    from marketplace.matching.relevance import floor
+
+    with app.app_context():
+        shown = f"{round(floor() * 100)}%"
+    assert shown in page and "宠物食品包装" in page
     assert "No orders yet" in page or "暂无订单" in page
     assert "cdn" not in page.lower() and "<script src=\"http" not in page
 

@@ -44,13 +44,13 @@ def test_counters_keep_the_weak_search_figures_and_what_people_finished_typing(i
     """
     now = frozen_clock
     typed = count_search("激光", 0, None, moment=now)
-    count_search("激光切割", 3, 0.15, moment=now + timedelta(seconds=2), previous=typed)
-    count_search("激光切割", 2, 0.10, moment=now + timedelta(minutes=5))
+    count_search("激光切割", 3, 0.05, moment=now + timedelta(seconds=2), previous=typed)
+    count_search("激光切割", 2, 0.03, moment=now + timedelta(minutes=5))
     count_search("SMT AOI", 7, 0.93, moment=now + timedelta(minutes=6))
-    db.session.add(SearchLog(query="激光切割", filters="{}", result_count=1, best_score=0.16, created_at=now))
+    db.session.add(SearchLog(query="激光切割", filters="{}", result_count=1, best_score=0.06, created_at=now))
     db.session.commit()
     weak = [(w.query, w.times, w.best_score, w.max_results) for w in weak_searches()]
-    assert weak == [("激光切割", 3, 0.16, 3)]
+    assert weak == [("激光切割", 3, 0.06, 3)]
 
 
 def test_the_distinct_queries_counted_per_day_are_capped(app, frozen_clock):

@@ -127,8 +127,9 @@ def test_browse_pages_sort_by_price_and_newest(seeded):
     assert prices[cheap_first[0]] < prices[dear_first[0]]
 
 
-def test_a_stuffed_need_does_not_outrank_genuine_ones(seeded):
-    """A need repeating one phrase hundreds of times is not the top result for that phrase, nor for a typo of it."""
+def test_stuffing_a_need_with_one_phrase_does_not_pay(seeded):
+    """A need repeating one phrase 300 times ranks no better than the same need saying it once, for the phrase
+    and for a typo of it, and does not outrank the genuine needs about it."""
     from marketplace.accounts.models import Organisation
     from tests.factories import make_need
 
@@ -136,14 +137,20 @@ def test_a_stuffed_need_does_not_outrank_genuine_ones(seeded):
     with seeded.app.app_context():
         org = db.session.scalars(select(Organisation).where(Organisation.kind == "enterprise")).first()
         scenario = db.session.scalars(select(Need.scenario)).first()
-        stuffed_id = make_need(org, title=phrase, description=(phrase + "。") * 300, scenario=scenario).id
+        said_once = make_need(org, title="求助：外观检测", description=phrase + "，人工目检漏检多。", scenario=scenario).id
+        stuffed = make_need(org, title="求助：外观检测", description=(phrase + "，人工目检漏检多。") * 300,
+                            scenario=scenario).id
     try:
         client = seeded.app.test_client()
         for query in (phrase, "注塑件表面花痕检测"):
-            found = ids_on(client.get("/search", query_string={"q": query, "kind": "needs"}).get_data(as_text=True),
-                           "/needs/")
-            assert found and found[0] != stuffed_id, query
+            items = client.get("/api/v1/search", query_string={"q": query, "kind": "needs", "limit": 50}).get_json()
+            relevance = {item["id"]: item["relevance"] for item in items["items"]}
+            order = [item["id"] for item in items["items"]]
+            assert stuffed in relevance and said_once in relevance, query
+            assert relevance[stuffed] <= relevance[said_once] + 0.01, query
+            assert order.index(stuffed) >= order.index(said_once) - 1, query
     finally:
         with seeded.app.app_context():
-            db.session.delete(db.session.get(Need, stuffed_id))
+            for pk in (said_once, stuffed):
+                db.session.delete(db.session.get(Need, pk))
             db.session.commit()
