@@ -42,6 +42,9 @@ def paginate(select, page_size: int | None = None):
 class ListPage:
     """One page of an already ranked list, with the same figures as a database page (templates use either)."""
 
+    relevance: dict | None = None  # record id → its Match, when a keyword ranked the list
+    sort: str | None = None  # the order the list is in
+
     def __init__(self, items: list, page: int, per_page: int):
         """Cut page `page` (clamped to the last) out of `items`."""
         self.total = len(items)

@@ -210,7 +210,7 @@ def record_search(query: str, filters: dict, result_count: int, best_score: floa
         return previous
 
 
-def mark(query: str, moment: datetime, row: int | None = None) -> dict:
+def mark(query: str, moment: datetime, row: str | None = None) -> dict:
     """Return what a searcher keeps of the search just recorded: the query, when, and its log row (if any)."""
     return {"query": query, "at": moment.isoformat(), "row": row}
 

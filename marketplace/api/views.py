@@ -51,7 +51,10 @@ def records(collection: str):
     if not form.validate():
         return invalid_filters(form)
     filters = form.filters()
-    page = browse_page(kind.name, kind.browse(filters, current_user), filters, current_user,
+    stmt = kind.browse(filters, current_user)
+    if stmt is None:
+        abort(404)
+    page = browse_page(kind.name, stmt, filters, current_user,
                        sort=request.args.get("sort"))
     data = page_json(page, lambda r: kind.serialise(r, current_user))
     if page.relevance is not None:

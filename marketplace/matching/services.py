@@ -23,6 +23,7 @@ from marketplace.kinds import REGISTRY, all_kinds, get_kind, kind_of, solution_k
 from marketplace.matching import relevance
 from marketplace.matching.documents import doc_id, parse_doc_id
 from marketplace.matching.forms import NEEDS_TAB, SOLUTIONS_TAB
+from marketplace.matching.relevance import Label
 from marketplace.needs.models import Need
 from marketplace.permissions import acts_as
 
@@ -62,7 +63,7 @@ class Match:
         return max(0, min(100, round(self.relevance * 100)))
 
     @property
-    def label(self) -> relevance.Label:
+    def label(self) -> Label:
         """The relevance in words (高度相关 / 相关 / 可能相关)."""
         return relevance.label(self.relevance)
 
