@@ -32,24 +32,37 @@ def install(app: Flask) -> None:
     @click.option("--if-needed", is_flag=True,
                   help="Only rebuild when the saved index is missing, foreign or damaged (a stale one catches up).")
     def reindex_command(if_needed: bool) -> None:
-        """Rebuild the search index from the database, with a progress bar (one process at a time)."""
+        """Rebuild the search index from the database, with a progress bar and an estimate of the time left.
+
+        With --if-needed (what `make run` does) a usable saved index is only loaded and caught up; a cold
+        build shows the same bar.
+        """
         from tqdm import tqdm
 
         engine = app.extensions["matching"]
-        if if_needed:
-            outcome = engine.ensure_index()
-            index = engine.index()
-            click.echo(f"Search index {outcome}: {len(index)} documents, version {index.version}")
-            return
-        bar = tqdm(total=0, unit="doc", desc="encoding")
+        bars: list[tqdm] = []
 
         def progress(done: int, total: int) -> None:
+            """Draw the encoding progress; tqdm estimates the time left from the rate so far."""
+            if not bars:
+                click.echo(f"Encoding {total} documents for the search index (the time left appears after the "
+                           "first batch)")
+                bars.append(tqdm(total=total, unit="doc", desc="encoding"))
+            bar = bars[0]
             bar.total = total
             bar.n = done
             bar.refresh()
 
+        if if_needed:
+            outcome = engine.ensure_index(progress=progress)
+            for bar in bars:
+                bar.close()
+            index = engine.index()
+            click.echo(f"Search index {outcome}: {len(index)} documents, version {index.version}")
+            return
         count = engine.rebuild(progress=progress)
-        bar.close()
+        for bar in bars:
+            bar.close()
         click.echo(f"Indexed {count} documents into {engine.directory}")
 
     @app.cli.command("send-digests")

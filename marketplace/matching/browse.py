@@ -7,6 +7,8 @@ keeps its filters and can be sorted by newest, price or rating, a numbered page 
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
@@ -58,7 +60,7 @@ def ordered(kind: str, stmt: Select, sort: str) -> Select:
         return stmt.order_by(None).order_by(price, model.id.desc())
     ratings = rating_of(kind) if sort == RATING else None
     if ratings is not None:
-        key = model.id if kind == "offering" else model.organisation_id
+        key = model.id if kind == "offering" else cast(Any, model).organisation_id  # listings only
         return (stmt.outerjoin(ratings, ratings.c.key == key).order_by(None)
                 .order_by(func.coalesce(ratings.c.rating, 0).desc(), model.id.desc()))
     return stmt
