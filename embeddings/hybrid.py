@@ -442,10 +442,10 @@ class HybridIndex:
     def explain_terms(self, terms: Sequence[str], doc_id: str) -> list[str]:
         """The query terms a document shares that carried the match, the weightiest first.
 
-        Function words and terms most documents have (IDF below MIN_TERM_IDF) explain nothing and are
-        left out; the rest are ordered by IDF, so the rarest shared term leads.
+        Single characters, function words and terms most documents have (IDF below MIN_TERM_IDF)
+        explain nothing and are left out; the rest are ordered by IDF, so the rarest shared term leads.
         """
-        wanted = [t for t in terms if t not in FUNCTION_WORDS]
+        wanted = [t for t in terms if len(t) > 1 and t not in FUNCTION_WORDS]
         matched = [t for t in self.lexical.matched_terms(wanted, doc_id) if self.lexical.idf(t) >= MIN_TERM_IDF]
         return sorted(matched, key=lambda t: (-self.lexical.idf(t), t))
 
