@@ -5,14 +5,17 @@
 Per size it builds the dense index and the lexical index (real jieba tokenisation of synthetic
 mixed Chinese/English listings). Listing vectors are mixtures of real embeddings of a few hundred
 synthetic listings plus noise, so the 100k build needs no hour of encoding yet has the clustered
-shape of real embeddings (uniform random vectors would be a meaningless worst case for HNSW). It
-then measures query latency p50/p95 for dense, lexical
-and hybrid search with and without query encoding, the latency until one edit is visible to search
-(upsert with real passage encoding, then a search that finds it), the recall@20 of the dense index
-against an exact scan (taking the top 20 of the 100 candidates a hybrid search asks for), saving and
-loading the whole index, process memory, and an in-memory
-SQLite table with the same rows searched with `LIKE '%term%'`. Encoder throughput is measured once
-on real text. Ratios compare results measured in this same run.
+shape of real embeddings (uniform random vectors would be a meaningless worst case for HNSW). The
+index carries the 40 stand-in scenario descriptions, codes on two thirds of the listings and, for
+e5, the USE vectors of the third ranked list (synthetic the same way). It then measures query
+latency p50/p95 for dense, lexical and hybrid search with and without query encoding (hybrid also
+with its ranking levers off, to show what they cost; "vector given" means the e5 vector: the USE
+query encoding, on one thread, is inside), the latency until one edit is visible to
+search (upsert with real passage encoding, then a search that finds it), the recall@20 of the dense
+index against an exact scan (taking the top 20 of the 100 candidates a hybrid search asks for),
+saving and loading the whole index, process memory, and an in-memory SQLite table with the same
+rows searched with `LIKE '%term%'`. Encoder throughput is measured once on real text. Ratios
+compare results measured in this same run.
 """
 from __future__ import annotations
 
@@ -31,12 +34,17 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.defaults import DEFAULT_BACKEND
+from benchmarks.interim_taxonomy import stand_in_descriptions
+from embeddings.defaults import DEFAULT_BACKEND, DEFAULT_OPTIONS
 from embeddings.encoder import load_encoder
-from embeddings.hybrid import HybridIndex
+from embeddings.hybrid import AUX_FOR, HybridIndex, load_aux_encoder
 from embeddings.lexical import LexicalIndex
+from embeddings.scenarios import ScenarioModel
 from embeddings.text import segment
 from embeddings.vector import VectorIndex
+
+LEVERS_OFF = {"expansion": 0.0, "neighbour_scenarios": 0.0, "prf": 0.0, "aux_weight": 0.0, "content_terms": 0}
+"""The ranking levers of `defaults.py` switched off, to show what they cost per query."""
 
 CITIES = ["广州", "深圳", "东莞", "佛山", "珠海", "中山", "惠州", "江门", "肇庆", "汕头"]
 INDUSTRIES = ["电子信息", "家用电器", "汽车零部件", "注塑模具", "五金制品", "纺织服装", "家具制造",
@@ -129,7 +137,8 @@ def measure_encoder(encoder, rng: random.Random, n: int) -> dict:
 
 
 def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries: int, n_edits: int,
-               workdir: Path) -> dict:
+               workdir: Path, scenarios: ScenarioModel | None = None, aux_encoder=None,
+               aux_base: np.ndarray | None = None) -> dict:
     """Build indexes over n synthetic listings and measure them."""
     out: dict = {"n": n}
     ids = [f"L{i:07d}" for i in range(n)]
@@ -142,8 +151,15 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
     lexical = LexicalIndex()
     out["build_lexical_s"] = timed(lexical.add_many, zip(ids, texts, strict=True))[0] / 1000.0
     out["compact_lexical_s"] = timed(lexical.compact)[0] / 1000.0
-    index = HybridIndex(encoder, workdir / f"index-{n}")
+    index = HybridIndex(encoder, workdir / f"index-{n}", scenarios=scenarios, aux_encoder=aux_encoder)
     index.vector, index.lexical = vector, lexical
+    if aux_encoder is not None and aux_base is not None:
+        index.aux = VectorIndex(aux_encoder.dim, aux_encoder.backend, aux_encoder.model_id)
+        index.aux.add_many(ids, make_vectors(aux_base, n, seed=n + 1))
+    codes = list(scenarios.codes) if scenarios is not None else []
+    for i, doc_id in enumerate(ids):
+        if codes and i % 3:
+            index._doc_scenario[doc_id] = codes[i % len(codes)]
 
     queries = [make_query(rng) + f" q{i}" for i in range(n_queries)]
     qvecs = encoder.query(queries)
@@ -152,10 +168,12 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
     out["dense_recall"] = float(np.mean([len({ids[i] for i in e} & set(f)) / 20
                                          for e, f in zip(exact, found, strict=True)]))
     del vecs
-    encoder.cache_size = 0
-    encoder.clear_cache()
+    for enc in (encoder, aux_encoder):
+        if enc is not None:
+            enc.cache_size = 0
+            enc.clear_cache()
     samples: dict[str, list[float]] = {k: [] for k in (
-        "encode", "dense", "dense+enc", "lexical", "hybrid", "hybrid+enc", "like")}
+        "encode", "dense", "dense+enc", "lexical", "plain", "hybrid", "hybrid+enc", "like")}
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE listings (id TEXT PRIMARY KEY, text TEXT)")
     conn.executemany("INSERT INTO listings VALUES (?, ?)", zip(ids, texts, strict=True))
@@ -165,6 +183,7 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
         samples["dense"].append(timed(vector.search, qv, 20)[0])
         samples["dense+enc"].append(timed(lambda: vector.search(encoder.query([q])[0], 20))[0])
         samples["lexical"].append(timed(lexical.search, q, 20)[0])
+        samples["plain"].append(timed(index.search, q, 20, query_vector=qv, options=LEVERS_OFF)[0])
         samples["hybrid"].append(timed(index.search, q, 20, query_vector=qv)[0])
         samples["hybrid+enc"].append(timed(index.search, q, 20)[0])
     for q in like_queries:
@@ -196,7 +215,9 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
     out["save_s"] = timed(index.save)[0] / 1000.0
     out["load_s"] = timed(HybridIndex(encoder, index.directory).load)[0] / 1000.0
     out["rss_mb"] = rss_mb()
-    encoder.cache_size = 2048
+    for enc in (encoder, aux_encoder):
+        if enc is not None:
+            enc.cache_size = 2048
     conn.close()
     return out
 
@@ -219,7 +240,8 @@ def print_report(results: list[dict], enc: dict, encoder) -> None:
             ("lexical build incl. jieba (s)", [f"{r['build_lexical_s']:.2f}" for r in results]),
             ("lexical compaction (s)", [f"{r['compact_lexical_s']:.2f}" for r in results])]
     for key, label in (("encode", "query encode"), ("dense", "dense query"), ("dense+enc", "dense query + encode"),
-                       ("lexical", "lexical query"), ("hybrid", "hybrid query"),
+                       ("lexical", "lexical query"), ("plain", "hybrid query, levers off"),
+                       ("hybrid", "hybrid query"),
                        ("hybrid+enc", "hybrid query + encode"), ("like", "SQLite LIKE scan")):
         rows.append((f"{label} p50/p95 (ms)",
                      [f"{r['latency'][key][0]:.2f} / {r['latency'][key][1]:.2f}" for r in results]))
@@ -260,12 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     encoder = load_encoder(args.backend)
     started = time.perf_counter()
     enc = measure_encoder(encoder, rng, args.encode_texts)
+    scenarios = ScenarioModel(stand_in_descriptions(), encoder)
+    aux_encoder = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
+    aux_base = aux_encoder.passage([make_listing(rng) for _ in range(args.encode_texts)]) if aux_encoder else None
     results = []
     workdir = Path(tempfile.mkdtemp(prefix="bench-index-"))
     for n in sizes:
         t0 = time.perf_counter()
         n_queries = args.queries if n < 100_000 else args.queries // 2
-        results.append(bench_size(n, encoder, enc["vectors"], rng, n_queries, args.edits, workdir))
+        results.append(bench_size(n, encoder, enc["vectors"], rng, n_queries, args.edits, workdir,
+                                  scenarios, aux_encoder, aux_base))
         print(f"  {n:,} listings measured in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         gc.collect()
     shutil.rmtree(workdir, ignore_errors=True)

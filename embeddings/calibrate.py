@@ -40,7 +40,7 @@ from .calibration import (
 from .defaults import DEFAULT_BACKEND
 from .encoder import Encoder, load_encoder
 from .evaluate import build_index, codes_of, read_jsonl, scenario_qrels
-from .hybrid import AUX_BACKEND, AUX_FOR, HybridIndex
+from .hybrid import AUX_FOR, HybridIndex, load_aux_encoder
 from .vectorcache import DEFAULT_CACHE_DIR, CachedEncoder
 
 MONOTONE = ("dense", "lexical", "agreement", "nearest", "domain", "aux_nearest", "aux")
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     encoder: Encoder = CachedEncoder(load_encoder(args.backend), args.cache)
-    aux = CachedEncoder(load_encoder(AUX_BACKEND), args.cache) if encoder.backend in AUX_FOR else None
+    aux = CachedEncoder(load_aux_encoder(), args.cache) if encoder.backend in AUX_FOR else None
     corpus = read_jsonl(args.corpus)
     scenarios = json.loads(Path(args.scenarios).read_text(encoding="utf-8"))
     index = build_index(corpus, encoder, scenarios=scenarios, aux_encoder=aux)

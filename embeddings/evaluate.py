@@ -33,7 +33,7 @@ from typing import Any
 
 from .defaults import DEFAULT_BACKEND, DEFAULT_OPTIONS, DEFAULT_SCENARIO_BOOST
 from .encoder import Encoder, load_encoder
-from .hybrid import AUTO, AUX_BACKEND, AUX_FOR, HybridIndex
+from .hybrid import AUTO, AUX_FOR, HybridIndex, load_aux_encoder
 from .vectorcache import DEFAULT_CACHE_DIR, CachedEncoder
 
 METRICS = ("recall@5", "recall@10", "mrr", "ndcg@10")
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     variants = dict(args.variant)
     wants_aux = DEFAULT_OPTIONS.aux_weight > 0 or any(float(v.get("aux_weight", 0) or 0) > 0
                                                       for v in variants.values())
-    aux: Encoder | None = load_encoder(AUX_BACKEND) if wants_aux and encoder.backend in AUX_FOR else None
+    aux: Encoder | None = load_aux_encoder() if wants_aux and encoder.backend in AUX_FOR else None
     if not args.no_cache:
         encoder = CachedEncoder(encoder, args.cache)
         aux = CachedEncoder(aux, args.cache) if aux is not None else None

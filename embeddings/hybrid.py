@@ -52,6 +52,14 @@ AUTO = "auto"
 AUX_BACKEND = "use"
 AUX_FOR = ("e5",)
 """With `aux_encoder="auto"` an e5 index also keeps USE vectors for the third ranked list (measured on e5)."""
+AUX_THREADS = 1
+"""USE runs on one thread beside e5: with two, its threads and e5's OpenMP pool fight over the two cores
+(measured: USE query after an e5 query 249 ms p50 with two threads, 3.3 ms with one; e5 68 → 108 ms)."""
+
+
+def load_aux_encoder() -> Encoder:
+    """The process-wide auxiliary (USE) encoder, on one thread."""
+    return load_encoder(AUX_BACKEND, threads=AUX_THREADS)
 NEUTRAL_AGREEMENT = 0.5
 
 Item: TypeAlias = tuple[str, str] | tuple[str, str, str | None] | Mapping[str, str | None]
@@ -123,7 +131,7 @@ class HybridIndex:
         self.candidates = int(candidates)
         self.options = options if isinstance(options, RankingOptions) else DEFAULT_OPTIONS.updated(options)
         if aux_encoder is AUTO:
-            aux_encoder = (load_encoder(AUX_BACKEND)
+            aux_encoder = (load_aux_encoder()
                            if self.options.aux_weight > 0 and encoder.backend in AUX_FOR else None)
         self.aux_encoder: Encoder | None = aux_encoder if isinstance(aux_encoder, Encoder) else None
         self.calibrator = calibrator or load_calibrator(encoder.backend)
@@ -434,10 +442,10 @@ class HybridIndex:
     def explain_terms(self, terms: Sequence[str], doc_id: str) -> list[str]:
         """The query terms a document shares that carried the match, the weightiest first.
 
-        Function words and terms most documents have (IDF below MIN_TERM_IDF) explain nothing and are
-        left out; the rest are ordered by IDF, so the rarest shared term leads.
+        Single characters, function words and terms most documents have (IDF below MIN_TERM_IDF)
+        explain nothing and are left out; the rest are ordered by IDF, so the rarest shared term leads.
         """
-        wanted = [t for t in terms if t not in FUNCTION_WORDS]
+        wanted = [t for t in terms if len(t) > 1 and t not in FUNCTION_WORDS]
         matched = [t for t in self.lexical.matched_terms(wanted, doc_id) if self.lexical.idf(t) >= MIN_TERM_IDF]
         return sorted(matched, key=lambda t: (-self.lexical.idf(t), t))
 

@@ -68,6 +68,7 @@ def test_explanations_drop_function_words_and_lead_with_the_rarest_term(sample_i
     hits = sample_index.search("我们想要解决注塑件缩痕漏检，有没有办法", 3)
     terms = [t for h in hits for t in h.matched_terms]
     assert terms and not {"我们", "想要", "有没有", "办法"} & set(terms)
+    assert all(len(t) > 1 for t in terms)
     for hit in hits:
         idfs = [sample_index.lexical.idf(t) for t in hit.matched_terms]
         assert idfs == sorted(idfs, reverse=True)
