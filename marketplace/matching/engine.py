@@ -122,10 +122,7 @@ class MatchingEngine(ChangeSync):
         """
         try:
             index = self.index()
-            vector = index.encoder.query(["设备预测性维护 warm-up"])[0]
-            if index.scenarios is not None:
-                index.scenarios.predict(vector)
-            index.search("设备预测性维护 warm-up", k=1, query_vector=vector)
+            index.search("设备预测性维护 warm-up", k=1, analysis=index.analyse("设备预测性维护 warm-up"))
         except IndexNotReady:
             pass
         except Exception:  # the index is derived data: log; searches will say it is being built

@@ -227,7 +227,7 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
         return Results([])
     limit = limit or int(current_app.config["MATCHING_CANDIDATES"])
     index = engine().index()
-    vector = None
+    analysis = None
     if source is not None and source in index:
         def run(allowed=None):
             return index.similar(source, k=limit, allowed=allowed)
@@ -235,10 +235,10 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
         text = encoder_text(query).strip()
         if not text:
             return Results([])
-        vector = index.encoder.query([text])[0]
+        analysis = index.analyse(text, scenario=scenario)
 
         def run(allowed=None):
-            return index.search(text, k=limit, allowed=allowed, query_vector=vector, scenario=scenario)
+            return index.search(text, k=limit, allowed=allowed, analysis=analysis)
     hits = run()
     admitted = allowed_among(selects, hits)
     if len(hits) >= limit and len(admitted) < limit // 2:
@@ -247,7 +247,7 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
         hits = run(everything) if everything else []
         admitted = {h.doc_id for h in hits}
     matches = to_matches([h for h in hits if h.doc_id in admitted], context)
-    predicted = predicted_scenarios(index, vector) if vector is not None and scenario is None else []
+    predicted = sure_scenarios(analysis.top_scenarios(3)) if analysis is not None and scenario is None else []
     return Results(matches, predicted)
 
 
@@ -292,16 +292,12 @@ def rank_select(kind: str, stmt: Select, query: str, filters: dict, user: User) 
     return ranked(query, {kind: ids}, search_context(filters, user), scenario=filters.get("scenario"))
 
 
-def predicted_scenarios(index, vector, n: int = 3) -> list[tuple[str, float]]:
-    """The taxonomy scenarios a query vector most likely belongs to; nothing when the model is unsure.
+def sure_scenarios(top: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The likely scenarios worth showing, or nothing when the model is unsure.
 
-    The prediction is shown ("您可能在找") only when its best scenario reaches SCENARIO_SURE; then the
-    scenarios within reach of it (at least SCENARIO_SHOWN) are listed, at most n.
+    A prediction is shown ("您可能在找", the need form's suggestions) only when its best scenario reaches
+    SCENARIO_SURE; then the scenarios within reach of it (at least SCENARIO_SHOWN) are listed.
     """
-    model = index.scenarios
-    if model is None:
-        return []
-    top = model.top(model.predict(vector), n)
     if not top or top[0][1] < SCENARIO_SURE:
         return []
     return [(code, p) for code, p in top if p >= SCENARIO_SHOWN]
@@ -312,8 +308,7 @@ def predict_scenarios(text: str, n: int = 3) -> list[tuple[str, float]]:
     text = encoder_text(text).strip()
     if not text:
         return []
-    index = engine().index()
-    return predicted_scenarios(index, index.encoder.query([text])[0], n)
+    return sure_scenarios(engine().index().analyse(text).top_scenarios(n))
 
 
 def need_text(need: Need) -> str:

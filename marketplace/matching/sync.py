@@ -70,7 +70,7 @@ class ChangeSync(ABC):
                   removals: list[str]) -> None:
         """Re-encode and upsert some documents of an index and remove others (read, release, then encode)."""
         docs, gone = self._read(lambda session: self._documents(session, upserts))
-        vectors = index.encoder.passage([d.text for d in docs]) if docs else None
+        vectors = index.passage_vectors([d.text for d in docs]) if docs else None
         with self._lock:
             if docs:
                 index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], vectors=vectors)
