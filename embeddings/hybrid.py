@@ -331,8 +331,11 @@ class HybridIndex:
                weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
                scenario: str | Mapping[str, float] | None = None,
                query_vector: npt.ArrayLike | None = None, analysis: QueryAnalysis | None = None,
-               options: Mapping[str, Any] | None = None) -> list[Hit]:
+               options: Mapping[str, Any] | None = None, min_relevance: float = 0.0) -> list[Hit]:
         """Return the k best documents for a free-text query, optionally within `allowed` ids.
+
+        Hits with a calibrated relevance below `min_relevance` are left out before they are explained
+        (the costly part of a large k), so a caller that shows only good matches asks for them alone.
 
         `scenario` (a taxonomy code or a distribution) overrides the predicted query scenario;
         `scenario_boost` (0..1) is the share of the score given to scenario agreement;
@@ -343,12 +346,14 @@ class HybridIndex:
             return []
         opts = self.options.updated(options)
         a = analysis or self.analyse(query, scenario, query_vector, options)
-        return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts)
+        return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts,
+                              min_relevance=min_relevance)
 
     def similar(self, doc_id: str, k: int = 10, allowed: set[str] | None = None,
                 weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
-                options: Mapping[str, Any] | None = None) -> list[Hit]:
-        """Return documents like a stored one (by its vector and its key terms), itself excluded."""
+                options: Mapping[str, Any] | None = None, min_relevance: float = 0.0) -> list[Hit]:
+        """Return documents like a stored one (by its vector and its key terms), itself excluded (and, as in
+        `search`, none with a relevance below `min_relevance`)."""
         doc_id = str(doc_id)
         opts = self.options.updated(options)
         with self._lock:
@@ -365,10 +370,12 @@ class HybridIndex:
         confidence = max(dist.values()) if dist else 0.0
         self._aux_nearest(aux, extra, exclude=doc_id)
         a = QueryAnalysis(doc_id, vec, terms, dist, float(confidence), bool(code), aux, extra)
-        return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts, exclude=doc_id)
+        return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts, exclude=doc_id,
+                              min_relevance=min_relevance)
 
     def _retrieve(self, a: QueryAnalysis, k: int, allowed: set[str] | None, weights: Mapping[str, float] | None,
-                  boost: float, opts: RankingOptions, exclude: str | None = None) -> list[Hit]:
+                  boost: float, opts: RankingOptions, exclude: str | None = None,
+                  min_relevance: float = 0.0) -> list[Hit]:
         """Run the retrievers for an analysed query and rank their candidates."""
         n = max(self.candidates, 3 * k) + (1 if exclude else 0)
         top = [(c, p) for c, p in a.top_scenarios(opts.expansion_scenarios)] if opts.expansion > 0 else []
@@ -383,10 +390,10 @@ class HybridIndex:
                 lists["aux"] = self.aux.search(a.aux_vector, n, allowed)
             if exclude is not None:
                 lists = {name: [h for h in hits if h[0] != exclude] for name, hits in lists.items()}
-            return self._rank(a, lists, k, weights, boost, opts)
+            return self._rank(a, lists, k, weights, boost, opts, min_relevance)
 
     def _rank(self, a: QueryAnalysis, lists: Mapping[str, Ranking], k: int, weights: Mapping[str, float] | None,
-              boost: float, opts: RankingOptions) -> list[Hit]:
+              boost: float, opts: RankingOptions, min_relevance: float = 0.0) -> list[Hit]:
         """Fuse the candidate lists, re-rank by scenario agreement, calibrate and explain."""
         weights = dict(self.weights if weights is None else weights)
         if "aux" in lists:
@@ -424,7 +431,7 @@ class HybridIndex:
             for hit in hits:
                 hit.score = hit.relevance
         hits.sort(key=lambda h: (-h.score, h.doc_id))
-        hits = hits[:k]
+        hits = [h for h in hits[:k] if h.relevance >= min_relevance]
         for hit in hits:
             hit.matched_terms = self.explain_terms(a.terms, hit.doc_id)
         return hits

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 from sqlalchemy import ScalarResult, Select, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Offering
@@ -126,7 +127,10 @@ def load_records(hits) -> dict[str, IndexedModel]:
         if kind not in REGISTRY:
             continue
         cls = get_kind(kind).model
-        found: ScalarResult[IndexedModel] = db.session.scalars(select(cls).where(cls.id.in_(pks)))
+        stmt = select(cls).where(cls.id.in_(pks))
+        if hasattr(cls, "organisation"):  # explanations read the owner's city: one query, not one per record
+            stmt = stmt.options(selectinload(cast(Any, cls).organisation))
+        found: ScalarResult[IndexedModel] = db.session.scalars(stmt)
         for record in found:
             records[doc_id(kind, record.id)] = record
     return records
@@ -186,6 +190,7 @@ def to_matches(hits, context: dict) -> list[Match]:
     below the floor: they are not matches, whatever their rank.
     """
     threshold = relevance.floor()
+    hits = [h for h in hits if hit_relevance(h) >= threshold]  # a mismatch only lowers it: drop these unread
     records = load_records(hits)
     out = []
     for hit in hits:
@@ -230,7 +235,7 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
     analysis = None
     if source is not None and source in index:
         def run(allowed=None):
-            return index.similar(source, k=limit, allowed=allowed)
+            return index.similar(source, k=limit, allowed=allowed, min_relevance=relevance.floor())
     else:
         text = encoder_text(query).strip()
         if not text:
@@ -238,7 +243,7 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
         analysis = index.analyse(text, scenario=scenario)
 
         def run(allowed=None):
-            return index.search(text, k=limit, allowed=allowed, analysis=analysis)
+            return index.search(text, k=limit, allowed=allowed, analysis=analysis, min_relevance=relevance.floor())
     hits = run()
     admitted = allowed_among(selects, hits)
     if len(hits) >= limit and len(admitted) < limit // 2:
