@@ -24,11 +24,11 @@ def small_market() -> dict:
     make_need(sme, title="岩板色差检测")
     make_need(sme, title="已关闭的陶瓷需求", status="closed")
     make_need(sme, title="SMT 误报复判", industry="electronics", status="in_talks")
-    make_offering(vendor, industries=["ceramics_building", "mould_plastics"], scenarios=["visual_inspection"])
-    make_offering(vendor, industries=["electronics"], scenarios=["visual_inspection"])
+    make_offering(vendor, industries=["ceramics_building", "mould_plastics"], scenarios=["online_inspection"])
+    make_offering(vendor, industries=["electronics"], scenarios=["online_inspection"])
     make_offering(vendor, industries=["electronics"], state="draft")
-    make_model(vendor)  # electronics × visual_inspection
-    make_case(center)  # ceramics × visual_inspection, published
+    make_model(vendor)  # electronics × online_inspection
+    make_case(center)  # ceramics × online_inspection, published
     make_case(center, state="draft")
     return {"center": center, "sme": sme, "vendor": vendor}
 
@@ -37,15 +37,15 @@ def test_heatmap_cells_count_open_needs_published_listings_and_public_cases(in_a
     """Each cell holds exactly the database's live needs, published offerings/models covering it, and public cases."""
     small_market()
     hm = heatmap()
-    tiles = hm.cell("ceramics_building", "visual_inspection")
+    tiles = hm.cell("ceramics_building", "online_inspection")
     assert (tiles.needs, tiles.offerings, tiles.models, tiles.cases) == (2, 1, 0, 1)
     assert tiles.gap and tiles.shortfall == 1
-    smt = hm.cell("electronics", "visual_inspection")
+    smt = hm.cell("electronics", "online_inspection")
     assert (smt.needs, smt.offerings, smt.models, smt.gap) == (1, 1, 1, False)
-    moulds = hm.cell("mould_plastics", "visual_inspection")
+    moulds = hm.cell("mould_plastics", "online_inspection")
     assert (moulds.needs, moulds.offerings, moulds.gap) == (0, 1, False)
     assert hm.totals() == {"needs": 3, "offerings": 3, "models": 1, "cases": 1}
-    assert [(c.industry, c.scenario) for c in hm.gaps()] == [("ceramics_building", "visual_inspection")]
+    assert [(c.industry, c.scenario) for c in hm.gaps()] == [("ceramics_building", "online_inspection")]
 
 
 def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendations(in_app, frozen_clock):
@@ -195,7 +195,7 @@ def test_heatmap_csv_has_one_row_per_cell_with_the_database_figures(app, client)
     assert header[:2] == ["industry", "industry_name"] and "gap" in header
     from marketplace import vocab
     assert len(body) == len(vocab.INDUSTRIES) * len(vocab.SCENARIOS)
-    tiles = next(r for r in body if r[0] == "ceramics_building" and r[2] == "visual_inspection")
+    tiles = next(r for r in body if r[0] == "ceramics_building" and r[2] == "online_inspection")
     assert tiles[4:] == ["2", "1", "0", "1", "yes"]
 
 

@@ -28,7 +28,7 @@ def test_need_about_a_specific_defect_surfaces_the_matching_offering(seeded):
     client = seeded.app.test_client()
     login(client, "enterprise")
     need = {"title": "SMT 贴片线 AOI 误报太多，想用 AI 复判", "industry": "electronics",
-            "scenario": "visual_inspection", "city": "dongguan", "visibility": "public",
+            "scenario": "online_inspection", "city": "dongguan", "visibility": "public",
             "description": "我们两条 SMT 线做手机主板，炉后 AOI 每天报几千个假点，0402 元件立碑、少锡、连锡都要人工复判，"
                            "复判员一个班要看上万张图，想上一个 AI 复判把误报降下来。"}
     response = client.post("/needs/new", data=need)
