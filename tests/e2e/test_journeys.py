@@ -113,3 +113,19 @@ def test_visitor_switches_to_english(live_server, page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto(f"{base}/needs/")
     expect(page.locator("h1")).to_contain_text("Scenario needs")
+
+
+def test_visitor_drills_from_stages_into_one_stages_scenarios_on_the_map(live_server, page):
+    """The transformation map lists the 8 stages; clicking one swaps in its scenarios (and the address says so),
+    and "all stages" comes back."""
+    base = live_server.url
+    page.goto(f"{base}/analytics/map")
+    expect(page.locator("#stage-totals tbody tr")).to_have_count(8)
+    expect(page.locator("#heatmap svg")).not_to_contain_text("在线智能检测")
+    page.click("#stage-totals >> text=生产作业")
+    expect(page).to_have_url(re.compile(r"stage=production_operations"))
+    expect(page.locator("#heatmap h2")).to_contain_text("生产作业")
+    expect(page.locator("#heatmap svg")).to_contain_text("在线智能检测")
+    page.click("#heatmap a.back")
+    expect(page.locator("#heatmap svg")).not_to_contain_text("在线智能检测")
+    expect(page.locator("#heatmap svg")).to_contain_text("生产作业")
