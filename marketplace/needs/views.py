@@ -17,6 +17,8 @@ from marketplace.needs.services import browse_needs, can_view_need, change_need_
 from marketplace.permissions import can, permission_required, require
 from marketplace.web import paginate, perform, render_page, submit
 
+SUGGEST_FROM = ("title", "description", "pain_points", "problem", "solution")
+"""The form fields whose text the scenario suggestion reads (a need's, or a showcase case's)."""
 SUGGEST_MIN_CHARS = 4
 """Below this many characters of text there is nothing to suggest from."""
 
@@ -72,10 +74,6 @@ def new():
     return render_template("needs/form.html", form=form, need=None), (422 if form.errors or form.form_errors else 200)
 
 
-SUGGEST_FROM = ("title", "description", "pain_points", "problem", "solution")
-"""The form fields whose text the scenario suggestion reads (a need's, or a showcase case's)."""
-
-
 @bp.route("/scenario-suggestions", methods=["POST"])
 @permission_required("scenario.suggest")
 def suggest_scenarios():
@@ -87,7 +85,7 @@ def suggest_scenarios():
         try:
             suggestions = predict_scenarios(text, n=3)
         except IndexNotReady:
-            suggestions = []
+            pass  # the index is being built: no suggestions until it is ready
     return render_template("needs/_scenario_suggestions.html", suggestions=suggestions,
                            chosen=request.form.get("scenario"))
 
