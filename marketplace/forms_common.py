@@ -1,5 +1,9 @@
 """Form pieces shared by features: vocabulary select fields, and the one set of numeric fields every form uses.
 
+Choices are never made for the user: a required select starts at an empty "Please choose…" option and a
+form sent back unchanged says, in the user's language, to choose (`Chosen`). Scenarios are offered under
+their MIIT stage (`<optgroup>` in a select, a fieldset per stage for checkboxes).
+
 Numbers people type are parsed here and nowhere else: amounts in yuan (`YuanField`, kept as exact integer
 fen), whole numbers (`WholeNumberField`), measured values (`MeasureField`) and percentages (`PercentField`,
 kept as basis points). Each accepts plain decimal notation only, with bounded digits, so `Infinity`, `NaN`,
@@ -12,12 +16,15 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
+from marketplace import vocab
 from marketplace.money import fen_to_yuan_text, yuan_to_fen
-from marketplace.templating import vocab_choices
+from marketplace.templating import current_locale, vocab_choices
 
 INT_MAX = 2**31 - 1
 MAX_FEN = 10**13
@@ -47,11 +54,64 @@ def parse_decimal(text, integer_digits: int, places: int) -> Decimal | None:
     return Decimal(cleaned)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as a list of checkboxes."""
+PROMPT = _l("Please choose…")
+"""The label of the empty first option of a required select."""
 
-    widget = ListWidget(prefix_label=False)
+
+class Chosen(DataRequired):
+    """A required choice: the empty "Please choose…" option is refused with a message asking to choose."""
+
+    def __init__(self, message=None):
+        """Ask to choose unless the form gives its own message."""
+        super().__init__(message or _l("Please choose one of the options."))
+
+
+def prompted(choices) -> list:
+    """Put the empty "Please choose…" option before a required select's choices."""
+    return [SelectChoice("", PROMPT), *choices]
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value to int, the empty "Please choose…" option to None."""
+    return None if value in (None, "", "None") else int(value)
+
+
+class GroupedChecks:
+    """Checkboxes as a list, or, when the choices have groups (scenarios under their stage), a fieldset per group."""
+
+    plain = ListWidget(prefix_label=False)
+
+    def __call__(self, field, **kwargs):
+        """Render the field's checkboxes."""
+        if not field.has_groups():
+            return self.plain(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        options = iter(field)
+        html = [f'<div {html_params(class_="check-groups", **kwargs)}>']
+        for label, group in field.iter_groups():
+            html.append(f'<fieldset class="check-group"><legend>{escape(label)}</legend><ul>')
+            for _choice in group:
+                option = next(options)
+                html.append(f"<li>{option()} {option.label}</li>")
+            html.append("</ul></fieldset>")
+        html.append("</div>")
+        return Markup("".join(html))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (grouped in fieldsets when its choices have groups)."""
+
+    widget = GroupedChecks()
     option_widget = CheckboxInput()
+
+
+def select_choices(kind: str) -> list[SelectChoice]:
+    """Return a vocabulary's choices in the current language; scenarios are grouped under their stage."""
+    if kind == "scenario":
+        locale = current_locale()
+        return [SelectChoice(s.code, s.label(locale), optgroup=stage.label(locale))
+                for stage in vocab.STAGES for s in vocab.scenarios_in(stage.code)]
+    return [SelectChoice(code, label) for code, label in vocab_choices(kind)]
 
 
 class VocabMixin:
@@ -60,14 +120,13 @@ class VocabMixin:
     vocab_fields: dict[str, str] = {}
 
     def fill_vocab(self) -> None:
-        """Set choices for every field named in vocab_fields ({field: vocabulary kind})."""
+        """Set choices for every field named in vocab_fields ({field: vocabulary kind}); a single select starts
+        with "Please choose…" when it is required and with "—" (any) when it is not."""
         for name, kind in self.vocab_fields.items():
             field = getattr(self, name)
-            choices = vocab_choices(kind)
+            choices = select_choices(kind)
             if isinstance(field, SelectField) and not isinstance(field, SelectMultipleField):
-                if not any(v.required for v in field.validators if hasattr(v, "required")) \
-                        and not field.flags.required:
-                    choices = [("", "—")] + choices
+                choices = prompted(choices) if field.flags.required else [SelectChoice("", "—"), *choices]
             field.choices = choices
 
 

@@ -12,7 +12,7 @@ from marketplace.states import STATE_LABELS
 VOCABULARIES = {
     "industry": vocab.INDUSTRIES,
     "scenario": vocab.SCENARIOS,
-    "category": vocab.SCENARIO_CATEGORIES,
+    "stage": vocab.STAGES,
     "city": vocab.CITIES,
     "deployment": vocab.DEPLOYMENTS,
     "size": vocab.ORG_SIZES,

@@ -57,7 +57,7 @@ def make_model(org: Organisation, commit: bool = True, **fields) -> IndustrialMo
     """Create an industrial model card owned by a vendor."""
     values = dict(organisation=org, name="PCB 焊点缺陷检测模型", kind="scene_small", version="1.0",
                   summary="SMT 焊点缺陷检测", description="检测立碑、少锡、连锡等焊点缺陷。", tasks="缺陷检测",
-                  industries=["electronics"], scenarios=["visual_inspection"], modalities=["image"],
+                  industries=["electronics"], scenarios=["online_inspection"], modalities=["image"],
                   deployments=["edge"], state="published",
                   evaluations=[ModelEvaluation(metric="漏检率", value="0.3%", dataset="SMT 产线 5 万张",
                                                evaluator="企业自测", third_party=False)])
@@ -75,7 +75,7 @@ def make_offering(org: Organisation, commit: bool = True, **fields) -> Offering:
     values = dict(organisation=org, title="注塑件外观缺陷视觉检测一体机", summary="缩痕、飞边、缺料在线检测",
                   description="面向注塑车间的视觉检测工作站，检测缩痕、飞边、缺料、黑点。", pricing_plan="one_off",
                   price_fen=12_800_000, delivery_days=30, voucher_eligible=True, deployments=["edge"],
-                  industries=["mould_plastics"], scenarios=["visual_inspection"], tags="注塑, 视觉检测",
+                  industries=["mould_plastics"], scenarios=["online_inspection"], tags="注塑, 视觉检测",
                   state="published")
     values.update(fields)
     offering = Offering(**values)
@@ -90,7 +90,7 @@ def make_profile(org: Organisation, commit: bool = True, **fields) -> ProviderPr
     """Create a provider profile for a vendor."""
     values = dict(organisation=org, provider_type="specialist", summary="工业视觉专业服务商",
                   capabilities="机器视觉质检、缺陷检测模型训练与部署", industries=["electronics"],
-                  scenarios=["visual_inspection"], cities_served=["foshan", "dongguan"], state="published")
+                  scenarios=["online_inspection"], cities_served=["foshan", "dongguan"], state="published")
     values.update(fields)
     profile = ProviderProfile(**values)
     db.session.add(profile)
@@ -103,7 +103,7 @@ def make_profile(org: Organisation, commit: bool = True, **fields) -> ProviderPr
 def make_need(org: Organisation, commit: bool = True, **fields) -> Need:
     """Create a scenario need posted by an SME."""
     values = dict(organisation=org, title="抛釉砖表面针孔检测", description="抛釉砖生产线需要自动检测针孔和色差，目前靠人工目检。",
-                  industry="ceramics_building", scenario="visual_inspection", budget_min_fen=10_000_000,
+                  industry="ceramics_building", scenario="online_inspection", budget_min_fen=10_000_000,
                   budget_max_fen=30_000_000, deadline=date.today() + timedelta(days=90), deployment="private",
                   city="foshan", visibility="public", status="open")
     values.update(fields)
@@ -118,7 +118,7 @@ def make_need(org: Organisation, commit: bool = True, **fields) -> Need:
 def make_case(center: Organisation, commit: bool = True, **fields) -> Case:
     """Create a showcase case curated by a promotion center."""
     values = dict(center=center, title="陶瓷砖面缺陷检测案例", enterprise_name="佛山某陶瓷企业",
-                  industry="ceramics_building", scenario="visual_inspection", city="foshan",
+                  industry="ceramics_building", scenario="online_inspection", city="foshan",
                   problem="人工目检漏检率高", solution="部署视觉检测", investment_fen=50_000_000, year=2025,
                   state="published", results=[CaseResult(indicator="漏检率", before=3.2, after=0.4, unit="%", better="lower")])
     values.update(fields)
@@ -153,7 +153,7 @@ def make_event(center: Organisation, commit: bool = True, **fields):
 
     values = dict(center=center, title="佛山陶瓷行业 AI 质检供需对接会", held_on=date.today() + timedelta(days=7),
                   starts_at=time(14, 0), city="foshan", venue="促进中心路演厅", industries=["ceramics_building"],
-                  scenarios=["visual_inspection"], capacity=20, table_count=2, slot_count=3, slot_minutes=20)
+                  scenarios=["online_inspection"], capacity=20, table_count=2, slot_count=3, slot_minutes=20)
     values.update(fields)
     event = Event(**values)
     db.session.add(event)

@@ -52,8 +52,8 @@ def baseline(ids: dict) -> dict:
     """Plausible values for the app's form fields, so hostile ones reach validation past the required fields."""
     return {"title": "视觉检测测试", "summary": "一行简介", "description": "抛釉砖生产线需要自动检测针孔和色差，目前靠人工目检。",
             "name": "检测模型", "version": "1.0", "kind": "scene_small", "enterprise_name": "佛山某企业",
-            "industry": "electronics", "scenario": "visual_inspection", "city": "foshan", "industries": "electronics",
-            "scenarios": "visual_inspection", "cities_served": "foshan", "deployments": "edge", "modalities": "image",
+            "industry": "electronics", "scenario": "online_inspection", "city": "foshan", "industries": "electronics",
+            "scenarios": "online_inspection", "cities_served": "foshan", "deployments": "edge", "modalities": "image",
             "deployment": "edge", "pricing_plan": "one_off", "provider_type": "specialist", "capabilities": "视觉检测",
             "visibility": "public", "plan": "四周内部署视觉检测工作站并完成验收。", "message": "你好", "body": "你好",
             "reason": "理由", "text": "很好", "rating": "5", "held": "yes", "problem": "漏检", "solution": "视觉检测",

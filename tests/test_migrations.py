@@ -3,6 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from marketplace.extensions import db
+from tests.conftest import ROOT
 
 
 def test_models_and_migrations_agree(app):
@@ -10,3 +11,105 @@ def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+OLD_CODES = ["virtual_commissioning", "mould_process_gen", "generative_design", "production_scheduling",
+             "process_optimization", "visual_inspection", "smart_sorting", "predictive_maintenance", "fault_diagnosis",
+             "energy_optimization", "demand_forecast", "warehouse_logistics", "safety_monitoring", "knowledge_qa_agent",
+             "operations_analytics"]
+"""The 15 scenario codes the marketplace used before MIIT's 2025 taxonomy (written out: the test must not
+depend on the app's legacy table it checks)."""
+
+
+def stored_scenario_codes() -> dict[str, list[str]]:
+    """Read every scenario code the database holds, per place it is kept, in row order."""
+    import json
+    import re
+
+    from sqlalchemy import select
+
+    from marketplace.analytics.models import SearchLog
+    from marketplace.cases.models import Case
+    from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+    from marketplace.events.models import Event
+    from marketplace.needs.models import Need
+    from marketplace.notifications.models import Notification, SavedSearch
+
+    db.session.expire_all()
+
+    def column(attr, model) -> list:
+        """One column's values in row order."""
+        return list(db.session.scalars(select(attr).order_by(model.id)))
+
+    found = {"need": column(Need.scenario, Need), "case": column(Case.scenario, Case)}
+    for model in (ProviderProfile, IndustrialModel, Offering, Event):
+        found[model.__tablename__] = [c for codes in column(model.scenarios, model) for c in codes]
+    found["search_log"] = [json.loads(f)["scenario"] for f in column(SearchLog.filters, SearchLog)]
+    found["saved_search"] = [f["scenario"] for f in column(SavedSearch.filters, SavedSearch)]
+    found["notification"] = [m for link in column(Notification.link, Notification)
+                             for m in re.findall(r"[?&]scenario=(\w+)", link or "")]
+    return found
+
+
+def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
+    """A database at 0009 whose records use every old scenario code holds only MIIT 2025 codes after upgrading
+    (needs, cases, listing and event code lists, logged and saved search filters, digest links), each the
+    agreed mapping of its old code; downgrading brings back only old codes."""
+    from flask_migrate import downgrade, upgrade
+
+    from marketplace import vocab
+    from marketplace.analytics.models import SearchLog
+    from marketplace.notifications.models import Notification, SavedSearch
+    from tests.factories import make_case, make_event, make_model, make_need, make_offering, make_profile, make_user
+
+    with app.app_context():
+        downgrade(revision="0009_merge_hardening")
+        sme, vendor = make_user("enterprise"), make_user("vendor")
+        center = make_user("center").organisation
+        pairs = list(zip(OLD_CODES, OLD_CODES[1:] + OLD_CODES[:1], strict=True))
+        make_profile(vendor.organisation, scenarios=OLD_CODES)
+        make_event(center, scenarios=OLD_CODES[::-1])
+        for first, second in pairs:
+            make_need(sme.organisation, title=f"需求 {first}", scenario=first)
+            make_case(center, title=f"案例 {first}", scenario=first)
+            make_model(vendor.organisation, name=f"模型 {first}", scenarios=[first, second])
+            make_offering(vendor.organisation, title=f"服务 {first}", scenarios=[second, first])
+            db.session.add(SearchLog(query=first, filters=f'{{"city": "foshan", "scenario": "{first}"}}',
+                                     result_count=1, best_score=0.9))
+            db.session.add(SavedSearch(user_id=sme.id, query=first, filters={"scenario": first, "kind": "offering"}))
+            db.session.add(Notification(user_id=sme.id, kind="saved_search", params={"count": 1, "query": first},
+                                        link=f"/search?q={first}&scenario={first}", dedupe_key=f"k:{first}"))
+        db.session.commit()
+        before = stored_scenario_codes()
+        db.session.remove()
+
+        upgrade(revision="heads")
+        after = stored_scenario_codes()
+        new_codes = set(vocab.codes(vocab.SCENARIOS))
+        for place, codes in after.items():
+            assert codes and set(codes) <= new_codes, (place, set(codes) - new_codes)
+            assert codes == [vocab.LEGACY_SCENARIOS[c] for c in before[place]], place
+        assert set(after["need"]) == set(vocab.LEGACY_SCENARIOS.values())
+        db.session.remove()
+
+        downgrade(revision="0009_merge_hardening")
+        back = stored_scenario_codes()
+        for place, codes in back.items():
+            assert set(codes) <= set(OLD_CODES), (place, set(codes) - set(OLD_CODES))
+        assert back == before
+        db.session.remove()
+        upgrade(revision="heads")
+
+
+def test_downgrade_maps_every_new_scenario_to_an_old_one():
+    """Every one of the 40 MIIT scenarios has an old code to go back to, and the forward mapping is the agreed one."""
+    import importlib.util
+
+    from marketplace import vocab
+
+    spec = importlib.util.spec_from_file_location("m0010", ROOT / "migrations" / "versions" / "0010_miit_scenarios.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.UPGRADE == vocab.LEGACY_SCENARIOS
+    assert set(module.DOWNGRADE) == set(vocab.codes(vocab.SCENARIOS))
+    assert set(module.DOWNGRADE.values()) <= set(OLD_CODES)

@@ -187,6 +187,8 @@ ROUTES: dict[tuple[str, str], Route] = {
                                              data=lambda w: {"active": "0"}),
     # needs
     ("needs.new", ""): Route("/needs/new", roles(SME)),
+    ("needs.suggest_scenarios", ""): Route("/needs/scenario-suggestions", roles(SME, CENTER),
+                                           data=lambda w: {"title": "注塑件表面划痕检测"}),
     ("needs.edit", ""): Route("/needs/{need}/edit", roles(SME), owner=SME),
     ("needs.transition", "close"): Route("/needs/{need}/close", roles(SME), owner=SME),
     ("needs.transition", "moderate"): Route("/needs/{need}/moderate", roles(ADMIN), owner=SME,

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from marketplace.accounts.credit_code import is_valid_credit_code
 from marketplace.accounts.passwords import password_problem
-from marketplace.forms_common import VocabMixin, strip_filter
+from marketplace.forms_common import Chosen, VocabMixin, prompted, strip_filter
 
 
 def valid_credit_code(form, field):
@@ -56,17 +56,17 @@ class OrganisationFields(VocabMixin):
 class RegisterForm(OrganisationFields, FlaskForm):
     """Create an organisation (SME or vendor) and its first user."""
 
-    kind = SelectField(_l("Organisation type"), validators=[DataRequired()],
-                       choices=[("enterprise", _l("Manufacturer (SME) — I post needs")),
-                                ("vendor", _l("Service provider — I list solutions"))])
+    kind = SelectField(_l("Organisation type"), validators=[Chosen()],
+                       choices=prompted([("enterprise", _l("Manufacturer (SME) — I post needs")),
+                                         ("vendor", _l("Service provider — I list solutions"))]))
     org_name = StringField(_l("Organisation name"), filters=[strip_filter],
                            validators=[DataRequired(), Length(max=120)])
     credit_code = StringField(_l("Unified social credit code"), filters=[strip_filter, lambda v: v.upper() if v else v],
                               validators=[DataRequired(), valid_credit_code])
-    city = SelectField(_l("City"), validators=[DataRequired()])
-    industry = SelectField(_l("Industry"), validators=[DataRequired()])
-    size = SelectField(_l("Size"), validators=[DataRequired()])
-    digital_level = SelectField(_l("Digital maturity level"), validators=[DataRequired()])
+    city = SelectField(_l("City"), validators=[Chosen()])
+    industry = SelectField(_l("Industry"), validators=[Chosen()])
+    size = SelectField(_l("Size"), validators=[Chosen()])
+    digital_level = SelectField(_l("Digital maturity level"), validators=[Chosen()])
     name = StringField(_l("Your name"), filters=[strip_filter], validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
@@ -90,7 +90,7 @@ class OrganisationForm(OrganisationFields, FlaskForm):
 
     org_name = StringField(_l("Organisation name"), filters=[strip_filter],
                            validators=[DataRequired(), Length(max=120)])
-    city = SelectField(_l("City"), validators=[DataRequired()])
+    city = SelectField(_l("City"), validators=[Chosen()])
     industry = SelectField(_l("Industry"), validators=[Optional()])
     size = SelectField(_l("Size"), validators=[Optional()])
     digital_level = SelectField(_l("Digital maturity level"), validators=[Optional()])
@@ -107,7 +107,7 @@ class CenterAccountForm(OrganisationFields, FlaskForm):
                            validators=[DataRequired(), Length(max=120)])
     credit_code = StringField(_l("Unified social credit code"), filters=[strip_filter, lambda v: v.upper() if v else v],
                               validators=[DataRequired(), valid_credit_code])
-    city = SelectField(_l("City"), validators=[DataRequired()])
+    city = SelectField(_l("City"), validators=[Chosen()])
     name = StringField(_l("Contact name"), filters=[strip_filter], validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])

@@ -33,27 +33,29 @@ def text_width(text: str, size: float = 12) -> float:
     return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
 
 
-def heatmap_chart(hm, industry_label, scenario_label, cell_size: int = 32) -> dict:
-    """Lay out the industry × scenario heatmap: rows are industries, columns scenarios (labels rotated 55°)."""
+def heatmap_chart(hm, industry_label, column_label, column_link=None, cell_size: int = 32) -> dict:
+    """Lay out the heatmap: rows are industries, columns stages or scenarios (labels rotated 55°); a column
+    label is a link when `column_link` gives one (a stage's drill-down)."""
     row_texts = [industry_label(code) for code in hm.industries]
-    col_texts = [scenario_label(code) for code in hm.scenarios]
+    col_texts = [column_label(code) for code in hm.columns]
     label_width = round(max((text_width(t) for t in row_texts), default=0) + 16)
     longest = max((text_width(t) for t in col_texts), default=0)
     head_height = round(longest * 0.82 + 20)
     right_pad = round(text_width(col_texts[-1]) * 0.58) if col_texts else 0
     cells = []
     for row, industry in enumerate(hm.industries):
-        for col, scenario in enumerate(hm.scenarios):
-            cell = hm.cell(industry, scenario)
+        for col, column in enumerate(hm.columns):
+            cell = hm.cell(industry, column)
             fill, ink = heat_fill(cell, hm.max_needs)
             cells.append({"x": label_width + col * cell_size, "y": head_height + row * cell_size,
                           "fill": fill, "ink": ink, "cell": cell, "gap": cell.gap,
-                          "industry": row_texts[row], "scenario": col_texts[col]})
+                          "industry": row_texts[row], "column": col_texts[col]})
     rows = [{"x": label_width - 8, "y": head_height + row * cell_size + cell_size / 2 + 4, "text": text}
             for row, text in enumerate(row_texts)]
-    cols = [{"x": label_width + col * cell_size + cell_size / 2 + 4, "y": head_height - 8, "text": text}
-            for col, text in enumerate(col_texts)]
-    return {"width": label_width + len(hm.scenarios) * cell_size + right_pad + 8,
+    cols = [{"x": label_width + col * cell_size + cell_size / 2 + 4, "y": head_height - 8, "text": text,
+             "link": column_link(code) if column_link else None}
+            for col, (code, text) in enumerate(zip(hm.columns, col_texts, strict=True))]
+    return {"width": label_width + len(hm.columns) * cell_size + right_pad + 8,
             "height": head_height + len(hm.industries) * cell_size + 8,
             "size": cell_size, "cells": cells, "rows": rows, "cols": cols}
 

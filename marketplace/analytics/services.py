@@ -1,4 +1,5 @@
-"""Analytics services: supply against demand by industry × scenario, the need funnel, weak searches, vouchers.
+"""Analytics services: supply against demand by industry × stage or scenario, the need funnel, weak searches,
+vouchers.
 
 Every figure is counted from the database when asked; nothing is cached, so a report always equals
 what the database holds at that moment.
@@ -6,6 +7,7 @@ what the database holds at that moment.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeGuard, cast
@@ -34,10 +36,10 @@ PREFIX_WINDOW = timedelta(seconds=30)
 
 @dataclass
 class Cell:
-    """One industry × scenario cell of the map: open needs against published supply and cases."""
+    """One cell of the map: an industry × a stage or scenario (`column`); open needs against supply and cases."""
 
     industry: str
-    scenario: str
+    column: str
     needs: int = 0
     offerings: int = 0
     models: int = 0
@@ -61,15 +63,19 @@ class Cell:
 
 @dataclass
 class Heatmap:
-    """The whole map: the industries and scenarios in taxonomy order and a cell for every pair."""
+    """The map: the industries, the columns in taxonomy order (stages, or scenarios) and a cell for every pair.
+
+    `level` says what the columns are: "stage" (MIIT's 8 stages) or "scenario" (all 40, or one stage's).
+    """
 
     industries: list[str]
-    scenarios: list[str]
+    columns: list[str]
+    level: str = "scenario"
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
 
-    def cell(self, industry: str, scenario: str) -> Cell:
+    def cell(self, industry: str, column: str) -> Cell:
         """Return one cell (empty cells exist too)."""
-        return self.cells[(industry, scenario)]
+        return self.cells[(industry, column)]
 
     @property
     def max_needs(self) -> int:
@@ -83,26 +89,74 @@ class Heatmap:
     def gaps(self, limit: int = 10) -> list[Cell]:
         """Return the cells where demand most outruns supply, largest shortfall first."""
         cells = [c for c in self.cells.values() if c.gap]
-        return sorted(cells, key=lambda c: (-c.shortfall, -c.needs, c.industry, c.scenario))[:limit]
+        return sorted(cells, key=lambda c: (-c.shortfall, -c.needs, c.industry, c.column))[:limit]
 
 
-def heatmap() -> Heatmap:
-    """Count live needs, published offerings and models, and public cases for every industry × scenario.
+COUNTED = (("need", "needs"), ("offering", "offerings"), ("model", "models"), ("case", "cases"))
+"""The kinds the map counts, each with the Cell attribute it adds to."""
+
+
+def counted_records() -> Iterator[tuple[str, IndexedModel]]:
+    """Yield (Cell attribute, record) for every live need, published offering and model, and public case.
 
     Which records count is each kind's indexed selector (`marketplace.kinds`), the same the search holds.
     """
-    industries = list(vocab.codes(vocab.INDUSTRIES))
-    scenarios = list(vocab.codes(vocab.SCENARIOS))
-    result = Heatmap(industries, scenarios, {(i, s): Cell(i, s) for i in industries for s in scenarios})
-    for kind, attr in (("need", "needs"), ("offering", "offerings"), ("model", "models"), ("case", "cases")):
+    for kind, attr in COUNTED:
         entry = get_kind(kind)
         stmt = entry.indexed().with_only_columns(entry.model.id)
         records: ScalarResult[IndexedModel] = db.session.scalars(select(entry.model).where(entry.model.id.in_(stmt)))
         for record in records:
-            for key in {(i, s) for i in record.industries for s in record.scenarios}:
-                if key in result.cells:
-                    setattr(result.cells[key], attr, getattr(result.cells[key], attr) + 1)
+            yield attr, record
+
+
+def stages_of(scenarios) -> set[str]:
+    """Return the stages a record's scenarios belong to (unknown codes have none)."""
+    return {stage.code for stage in (vocab.stage_of(s) for s in scenarios) if stage is not None}
+
+
+def heatmap(level: str = "scenario", stage: str | None = None) -> Heatmap:
+    """Count live needs, published offerings and models, and public cases for every industry × column.
+
+    level="stage": the columns are MIIT's 8 stages, and a record counts once in each stage its scenarios fall
+    in. level="scenario": the columns are the 40 scenarios, or only the scenarios of `stage` when given.
+    """
+    industries = list(vocab.codes(vocab.INDUSTRIES))
+    if level == "stage":
+        columns = list(vocab.codes(vocab.STAGES))
+    else:
+        columns = list(vocab.codes(vocab.scenarios_in(stage) if stage else vocab.SCENARIOS))
+    result = Heatmap(industries, columns, level, {(i, c): Cell(i, c) for i in industries for c in columns})
+    for attr, record in counted_records():
+        keys = stages_of(record.scenarios) if level == "stage" else set(record.scenarios)
+        for key in {(i, c) for i in record.industries for c in keys}:
+            if key in result.cells:
+                setattr(result.cells[key], attr, getattr(result.cells[key], attr) + 1)
     return result
+
+
+@dataclass
+class StageTotal:
+    """One stage's totals over all industries: each record counted once however many of its scenarios fall in it."""
+
+    stage: str
+    needs: int = 0
+    offerings: int = 0
+    models: int = 0
+    cases: int = 0
+
+    @property
+    def supply(self) -> int:
+        """Published offerings plus models in the stage."""
+        return self.offerings + self.models
+
+
+def stage_totals() -> list[StageTotal]:
+    """Count open needs, published offerings and models, and public cases per stage, in the guide's order."""
+    totals = {code: StageTotal(code) for code in vocab.codes(vocab.STAGES)}
+    for attr, record in counted_records():
+        for code in stages_of(record.scenarios):
+            setattr(totals[code], attr, getattr(totals[code], attr) + 1)
+    return list(totals.values())
 
 
 def matched_threshold() -> float:

@@ -1,10 +1,14 @@
-"""Analytics views: the transformation map for promotion centers, its public summary, and CSV downloads."""
+"""Analytics views: the transformation map (by stage, with each stage's scenarios a click away) for promotion
+centers, its public summary, and CSV downloads."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from collections.abc import Callable
+
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import vocab
 from marketplace.analytics import bp
 from marketplace.analytics.charts import bar_chart, dot_chart, heatmap_chart
 from marketplace.analytics.services import (
@@ -13,6 +17,7 @@ from marketplace.analytics.services import (
     heatmap,
     live_needs,
     search_count,
+    stage_totals,
     to_csv,
     voucher_use_by_city,
     weak_searches,
@@ -20,7 +25,9 @@ from marketplace.analytics.services import (
 from marketplace.matching.services import best_solution_relevance
 from marketplace.money import format_fen
 from marketplace.permissions import permission_required
-from marketplace.templating import current_locale, term_label
+from marketplace.templating import current_locale, term_label, term_labels, url_with
+from marketplace.vocab import Term
+from marketplace.web import render_page
 
 
 def stage_labels() -> dict[str, str]:
@@ -29,11 +36,44 @@ def stage_labels() -> dict[str, str]:
             "contracted": _("Contracted"), "case": _("Became a showcase case")}
 
 
+def chosen_stage() -> Term | None:
+    """The stage whose scenarios the map shows (?stage=), or None for the overview by stage."""
+    return vocab.lookup(vocab.STAGES, request.args.get("stage"))
+
+
+def shared_notes(stage: Term) -> list[str]:
+    """Say which of a stage's scenarios the guide lists under another stage too, and which it borrows."""
+    locale = current_locale()
+    notes = []
+    for other in vocab.STAGES:
+        listed = [s.code for s in vocab.scenarios_in(stage.code) if other.code in s.also]
+        if listed:
+            notes.append(_("The guide lists %(names)s under %(other)s too.", names=term_labels(listed, "scenario"),
+                           other=other.label(locale)))
+        borrowed = [s.code for s in vocab.scenarios_in(other.code) if stage.code in s.also]
+        if borrowed:
+            notes.append(_("The guide lists %(names)s under this stage too; the map counts them under %(home)s.",
+                           names=term_labels(borrowed, "scenario"), home=other.label(locale)))
+    return notes
+
+
 def map_context() -> dict:
-    """Return the heatmap and its chart geometry, labelled in the reader's language."""
-    hm = heatmap()
-    chart = heatmap_chart(hm, lambda c: term_label(c, "industry"), lambda c: term_label(c, "scenario"))
-    return {"hm": hm, "heat": chart, "totals": hm.totals(), "gaps": hm.gaps()}
+    """Return the map at the asked level, labelled in the reader's language: industry × stage with each stage's
+    totals, or, for one stage (?stage=), industry × its scenarios."""
+    stage = chosen_stage()
+    if stage is None:
+        hm = heatmap("stage")
+        column_link: Callable[[str], str] | None = lambda code: url_with(stage=code)
+        gap_link = lambda cell: url_with(stage=cell.column)
+    else:
+        hm = heatmap("scenario", stage.code)
+        column_link = None
+        gap_link = lambda cell: url_for("needs.index", industry=cell.industry, scenario=cell.column)
+    chart = heatmap_chart(hm, lambda c: term_label(c, "industry"), lambda c: term_label(c, hm.level), column_link)
+    by_stage = stage_totals()
+    return {"hm": hm, "heat": chart, "gaps": hm.gaps(), "gap_link": gap_link, "stage": stage,
+            "stage_totals": by_stage, "shared_notes": shared_notes(stage) if stage else [],
+            "totals": {k: sum(getattr(t, k) for t in by_stage) for k in ("needs", "cases")}}
 
 
 def funnel_context() -> dict:
@@ -67,15 +107,19 @@ def vouchers_context() -> dict:
 @bp.route("/")
 @permission_required("analytics.view")
 def index():
-    """The transformation map for promotion centers: heatmap, funnel, weak searches, vouchers."""
+    """The transformation map for promotion centers: heatmap by stage (or one stage's scenarios), funnel, weak
+    searches, vouchers; a stage's drill-down alone when htmx asks for the heatmap."""
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "heatmap":
+        return render_page("analytics/index.html", block="heatmap", **map_context())
     return render_template("analytics/index.html", **map_context(), **funnel_context(), **searches_context(),
                            **vouchers_context())
 
 
 @bp.route("/map")
 def public_map():
-    """The public summary of the transformation map: where demand meets supply, and where it does not."""
-    return render_template("analytics/map.html", **map_context())
+    """The public summary of the transformation map: where demand meets supply by stage, and each stage's
+    scenarios (?stage=; the heatmap alone for htmx)."""
+    return render_page("analytics/map.html", block="heatmap", **map_context())
 
 
 def csv_response(name: str, header: list[str], rows) -> Response:
@@ -86,13 +130,18 @@ def csv_response(name: str, header: list[str], rows) -> Response:
 
 @bp.route("/heatmap.csv")
 def heatmap_csv():
-    """Download the heatmap figures: one row per industry × scenario."""
-    hm = heatmap()
-    rows = [(c.industry, term_label(c.industry, "industry"), c.scenario, term_label(c.scenario, "scenario"),
-             c.needs, c.offerings, c.models, c.cases, "yes" if c.gap else "no")
-            for c in (hm.cell(i, s) for i in hm.industries for s in hm.scenarios)]
-    return csv_response("transformation-map", ["industry", "industry_name", "scenario", "scenario_name",
-                                               "open_needs", "offerings", "models", "cases", "gap"], rows)
+    """Download the heatmap figures: one row per industry × scenario (all 40), with the scenario's stage."""
+    hm = heatmap("scenario")
+    rows = []
+    for industry in hm.industries:
+        for code in hm.columns:
+            c, stage = hm.cell(industry, code), vocab.stage_of(code)
+            rows.append((industry, term_label(industry, "industry"), stage.code if stage else "",
+                         term_label(stage.code if stage else None, "stage"), code, term_label(code, "scenario"),
+                         c.needs, c.offerings, c.models, c.cases, "yes" if c.gap else "no"))
+    return csv_response("transformation-map", ["industry", "industry_name", "stage", "stage_name", "scenario",
+                                               "scenario_name", "open_needs", "offerings", "models", "cases", "gap"],
+                        rows)
 
 
 @bp.route("/funnel.csv")

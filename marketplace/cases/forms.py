@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import MeasureField, VocabMixin, WholeNumberField, YuanField, strip_filter
+from marketplace.forms_common import Chosen, MeasureField, VocabMixin, WholeNumberField, YuanField, strip_filter
 
 
 class ResultRow(Form):
@@ -41,8 +41,8 @@ class CaseForm(VocabMixin, FlaskForm):
     vendor_id = SelectField(_l("Provider that delivered it"), validators=[Optional()])
     offering_id = SelectField(_l("Offering it used"), validators=[Optional()])
     need_id = SelectField(_l("Need it answered"), validators=[Optional()])
-    industry = SelectField(_l("Industry"), validators=[DataRequired()])
-    scenario = SelectField(_l("Scenario"), validators=[DataRequired()])
+    industry = SelectField(_l("Industry"), validators=[Chosen()])
+    scenario = SelectField(_l("Scenario"), validators=[Chosen()])
     city = SelectField(_l("City"), validators=[Optional()])
     problem = TextAreaField(_l("Problem"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])
     solution = TextAreaField(_l("Solution"), filters=[strip_filter], validators=[DataRequired(), Length(max=8000)])

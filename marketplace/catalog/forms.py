@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import MultiCheckboxField, VocabMixin, WholeNumberField, YuanField, strip_filter
+from marketplace.forms_common import Chosen, MultiCheckboxField, VocabMixin, WholeNumberField, YuanField, strip_filter
 
 
 def at_least_one(form, field):
@@ -30,7 +30,7 @@ class ProviderForm(VocabMixin, FlaskForm):
     vocab_fields = {"provider_type": "provider_type", "industries": "industry", "scenarios": "scenario",
                     "cities_served": "city"}
 
-    provider_type = SelectField(_l("Provider type"), validators=[DataRequired()])
+    provider_type = SelectField(_l("Provider type"), validators=[Chosen()])
     summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
     capabilities = TextAreaField(_l("Capabilities"), filters=[strip_filter],
                                  validators=[DataRequired(), Length(max=5000)])
@@ -66,7 +66,7 @@ class ModelForm(VocabMixin, FlaskForm):
                     "modalities": "modality", "deployments": "deployment"}
 
     name = StringField(_l("Model name"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Model kind"), validators=[DataRequired()])
+    kind = SelectField(_l("Model kind"), validators=[Chosen()])
     version = StringField(_l("Version"), filters=[strip_filter], validators=[DataRequired(), Length(max=30)])
     summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), filters=[strip_filter],
@@ -100,7 +100,7 @@ class OfferingForm(VocabMixin, FlaskForm):
     summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), filters=[strip_filter],
                                 validators=[DataRequired(), Length(max=8000)])
-    pricing_plan = SelectField(_l("Pricing plan"), validators=[DataRequired()])
+    pricing_plan = SelectField(_l("Pricing plan"), validators=[Chosen()])
     price = YuanField(_l("Price (CNY)"), validators=[DataRequired()])
     delivery_days = WholeNumberField(_l("Delivery time (days)"), min=0, max=730,
                                      validators=[DataRequired(message=_l("Enter a whole number of days."))])

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import MultiCheckboxField, VocabMixin, WholeNumberField, strip_filter
+from marketplace.forms_common import Chosen, MultiCheckboxField, VocabMixin, WholeNumberField, prompted, strip_filter
 
 
 def whole_number(label, low: int, high: int, default: int) -> WholeNumberField:
@@ -27,7 +27,7 @@ class EventForm(VocabMixin, FlaskForm):
     held_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date of the event."))])
     starts_at = TimeField(_l("First meeting at"), default=time(14, 0),
                           validators=[DataRequired(message=_l("Enter a time, e.g. 14:00."))])
-    city = SelectField(_l("City"), validators=[DataRequired()])
+    city = SelectField(_l("City"), validators=[Chosen()])
     venue = StringField(_l("Venue"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
     industries = MultiCheckboxField(_l("Industries in focus"))
     scenarios = MultiCheckboxField(_l("Scenarios in focus"))
@@ -45,22 +45,23 @@ class EventForm(VocabMixin, FlaskForm):
 class RegistrationForm(FlaskForm):
     """Register one of the organisation's needs (SME) or offerings (vendor) to an event."""
 
-    listing = SelectField(_l("What to register"), validators=[DataRequired(message=_l("Choose what to register."))])
+    listing = SelectField(_l("What to register"), validators=[Chosen(_l("Choose what to register."))])
 
 
 class MeetingForm(FlaskForm):
     """Schedule a meeting of a registered need and a registered offering at a table in a slot."""
 
-    need_registration = SelectField(_l("Need"), validators=[DataRequired()])
-    offering_registration = SelectField(_l("Offering"), validators=[DataRequired()])
+    need_registration = SelectField(_l("Need"), validators=[Chosen()])
+    offering_registration = SelectField(_l("Offering"), validators=[Chosen()])
     slot = SelectField(_l("Time"), coerce=int, validators=[Optional()])
     table_no = SelectField(_l("Table"), coerce=int, validators=[Optional()])
 
     def fill(self, event, needs, offerings) -> None:
         """Set the choices from the event's grid and registrations."""
-        self.need_registration.choices = [(str(r.id), f"{r.need.title}（{r.organisation.name}）") for r in needs]
-        self.offering_registration.choices = [(str(r.id), f"{r.offering.title}（{r.organisation.name}）")
-                                              for r in offerings]
+        self.need_registration.choices = prompted((str(r.id), f"{r.need.title}（{r.organisation.name}）")
+                                                  for r in needs)
+        self.offering_registration.choices = prompted((str(r.id), f"{r.offering.title}（{r.organisation.name}）")
+                                                      for r in offerings)
         self.slot.choices = [(i, t.strftime("%H:%M")) for i, t in event.slots]
         self.table_no.choices = [(t, str(t)) for t in range(1, event.table_count + 1)]
 
@@ -68,8 +69,8 @@ class MeetingForm(FlaskForm):
 class OutcomeForm(FlaskForm):
     """What came of a meeting: did it take place, was a follow-up agreed, was a deal reached."""
 
-    held = SelectField(_l("Took place"), choices=[("yes", _l("Yes")), ("no", _l("No (no-show)"))],
-                       validators=[DataRequired()])
+    held = SelectField(_l("Took place"), choices=prompted([("yes", _l("Yes")), ("no", _l("No (no-show)"))]),
+                       validators=[Chosen()])
     follow_up = BooleanField(_l("Follow-up agreed"))
     deal = BooleanField(_l("Deal reached"))
     note = StringField(_l("Note"), filters=[strip_filter], validators=[Optional(), Length(max=500)])

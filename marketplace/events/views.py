@@ -22,6 +22,7 @@ from marketplace.events.services import (
     withdraw_registration,
 )
 from marketplace.extensions import db
+from marketplace.forms_common import prompted
 from marketplace.needs.permissions import owner_visible_ids
 from marketplace.permissions import can, permission_required, require
 from marketplace.web import perform, submit
@@ -44,7 +45,7 @@ def index():
 def registration_form(event: Event) -> RegistrationForm:
     """Build the registration form with the user's listings that can still be registered."""
     form = RegistrationForm()
-    form.listing.choices = [("", "—")] + [(str(x.id), x.title) for x in eligible_listings(event, current_user)]
+    form.listing.choices = prompted((str(x.id), x.title) for x in eligible_listings(event, current_user))
     return form
 
 
@@ -93,7 +94,7 @@ def save_from_form(form: EventForm, center, event: Event | None):
 def new():
     """Create a matchmaking event."""
     center = current_user.organisation
-    form = EventForm(city=center.city)
+    form = EventForm()
     form.fill_vocab()
     if form.validate_on_submit():
         event = save_from_form(form, center, None)

@@ -14,6 +14,7 @@ from the database first and the transaction is ended before anything is encoded.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -42,12 +43,21 @@ class IndexNotReady(Exception):
 
 
 def scenario_descriptions() -> dict[str, str]:
-    """Describe each taxonomy scenario to the encoder: its names, its category and its description."""
+    """Describe each taxonomy scenario to the encoder: its names, its stage(s), the other names people use for
+    it, and its description."""
     out = {}
     for s in vocab.SCENARIOS:
-        category = vocab.lookup(vocab.SCENARIO_CATEGORIES, s.parent)
-        out[s.code] = f"{s.zh} {s.en}。{category.zh if category else ''}：{s.description}"
+        stages = "、".join(t.zh for t in (vocab.lookup(vocab.STAGES, c) for c in (s.parent, *s.also)) if t)
+        aliases = f"（{'、'.join(s.aliases)}）" if s.aliases else ""
+        out[s.code] = f"{s.zh} {s.en}{aliases}。{stages}：{s.description}"
     return out
+
+
+def vocabulary_stamp() -> str:
+    """Fingerprint the vocabulary an index is built from: the industry and scenario names every document carries
+    and the scenario descriptions the classifier encodes. A saved index with another stamp is rebuilt."""
+    names = {"industries": [(t.code, t.zh) for t in vocab.INDUSTRIES], "scenarios": scenario_descriptions()}
+    return hashlib.sha256(json.dumps(names, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
 class MatchingEngine(ChangeSync):
@@ -77,6 +87,7 @@ class MatchingEngine(ChangeSync):
         self._builder_guard = threading.Lock()
         self._build_failed_at: float | None = None
         self._scenarios: ScenarioModel | None = None
+        self.vocabulary = vocabulary_stamp()
 
     # ---- serving -----------------------------------------------------------------------------
 
@@ -280,11 +291,12 @@ class MatchingEngine(ChangeSync):
         return changed
 
     def _saved_stamps(self, version: int) -> dict[str, str] | None:
-        """Read the per-document stamps saved with index `version`; None if absent, unreadable or another's."""
+        """Read the per-document stamps saved with index `version`; None if absent, unreadable, another's, or
+        saved under another vocabulary (renamed scenarios change every document's text and scenario code)."""
         try:
             with open(self.directory / STAMPS_FILE, encoding="utf-8") as fh:
                 data = json.load(fh)
-            if data.get("version") != version:
+            if data.get("version") != version or data.get("vocabulary") != self.vocabulary:
                 return None
             return dict(data["stamps"])
         except (OSError, ValueError, KeyError, AttributeError, TypeError):

@@ -44,6 +44,7 @@ class ChangeSync(ABC):
     _apply_lock: threading.Lock
     _workers: list[threading.Thread]
     _save_timer: threading.Timer | None
+    vocabulary: str
 
     @abstractmethod
     def _read(self, fn: Callable[[Session], T]) -> T:
@@ -106,7 +107,8 @@ class ChangeSync(ABC):
             if self._index is None:
                 return
             version = self._index.save()
-            atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "stamps": dict(self._stamps)})
+            atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "vocabulary": self.vocabulary,
+                                                             "stamps": dict(self._stamps)})
 
     def flush(self) -> None:
         """Write a pending delayed save at once (shutdown, CLI, tests)."""

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import VocabMixin, YuanField, strip_filter
+from marketplace.forms_common import Chosen, VocabMixin, YuanField, prompted, strip_filter
 
 
 class NeedForm(VocabMixin, FlaskForm):
@@ -19,8 +19,8 @@ class NeedForm(VocabMixin, FlaskForm):
     title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(min=4, max=120)])
     description = TextAreaField(_l("Describe the problem"), filters=[strip_filter],
                                 validators=[DataRequired(), Length(min=20, max=5000)])
-    industry = SelectField(_l("Industry"), validators=[DataRequired()])
-    scenario = SelectField(_l("Scenario"), validators=[DataRequired()])
+    industry = SelectField(_l("Industry"), validators=[Chosen()])
+    scenario = SelectField(_l("Scenario"), validators=[Chosen()])
     pain_points = TextAreaField(_l("Pain points"), filters=[strip_filter], validators=[Optional(), Length(max=3000)])
     data_available = TextAreaField(_l("Data you have"), filters=[strip_filter],
                                    validators=[Optional(), Length(max=3000)])
@@ -28,10 +28,11 @@ class NeedForm(VocabMixin, FlaskForm):
     budget_max = YuanField(_l("Budget up to (CNY)"), validators=[Optional()])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     deployment = SelectField(_l("Deployment constraint"), validators=[Optional()])
-    city = SelectField(_l("City"), validators=[DataRequired()])
-    visibility = SelectField(_l("Who can see it"), validators=[DataRequired()],
-                             choices=[("public", _l("Everyone")),
-                                      ("registered", _l("Registered users only (your name hidden from vendors)"))])
+    city = SelectField(_l("City"), validators=[Chosen()])
+    visibility = SelectField(_l("Who can see it"), validators=[Chosen()],
+                             choices=prompted([("public", _l("Everyone")),
+                                               ("registered",
+                                                _l("Registered users only (your name hidden from vendors)"))]))
 
     def validate_budget_max(self, field):
         """The budget's upper bound may not be below its lower bound."""

@@ -15,6 +15,13 @@ def may_post(user, record=None) -> bool:
     return acts_as(user, "enterprise")
 
 
+@rule("scenario.suggest")
+def may_get_suggestions(user, record=None) -> bool:
+    """Whoever chooses a record's scenario from its text gets suggestions: SMEs posting needs, centers curating
+    showcase cases."""
+    return acts_as(user, "enterprise") or acts_as(user, "center")
+
+
 @rule("need.view")
 def may_view(user, need) -> bool:
     """Public needs are read by everyone, registered-only ones by signed-in users."""

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 
 from marketplace.extensions import db
 from marketplace.matching.browse import browse_page, sort_choices
+from marketplace.matching.engine import IndexNotReady
+from marketplace.matching.services import predict_scenarios
 from marketplace.needs import bp
 from marketplace.needs.forms import NeedBrowseForm, NeedForm
 from marketplace.needs.models import Need
@@ -15,6 +17,11 @@ from marketplace.needs.process import FIRED_BY_PROPOSALS, NEED
 from marketplace.needs.services import browse_needs, can_view_need, change_need_status, edit_need, need_page, post_need
 from marketplace.permissions import can, permission_required, require
 from marketplace.web import perform, render_page, submit
+
+SUGGEST_FROM = ("title", "description", "pain_points", "problem", "solution")
+"""The form fields whose text the scenario suggestion reads (a need's, or a showcase case's)."""
+SUGGEST_MIN_CHARS = 4
+"""Below this many characters of text there is nothing to suggest from."""
 
 MOVE_MESSAGES = {
     "close": lambda: _("Need closed."),
@@ -60,8 +67,7 @@ def need_fields(form: NeedForm) -> dict:
 @permission_required("need.post")
 def new():
     """Post a scenario need."""
-    org = current_user.organisation
-    form = NeedForm(city=org.city, industry=org.industry)
+    form = NeedForm()
     form.fill_vocab()
     if form.validate_on_submit():
         posted, need = submit(form, lambda: post_need(current_user, need_fields(form)))
@@ -69,6 +75,22 @@ def new():
             flash(_("Your need is posted."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     return render_template("needs/form.html", form=form, need=None), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/scenario-suggestions", methods=["POST"])
+@permission_required("scenario.suggest")
+def suggest_scenarios():
+    """Suggest the scenarios the text typed so far most likely belongs to, as buttons (htmx fragment of the need
+    and case forms); nothing when the text is too short, the model is unsure or the search index is not ready."""
+    text = "\n".join(part for part in (request.form.get(name, "").strip() for name in SUGGEST_FROM) if part)
+    suggestions = []
+    if len(text) >= SUGGEST_MIN_CHARS:
+        try:
+            suggestions = predict_scenarios(text, n=3)
+        except IndexNotReady:
+            pass  # the index is being built: no suggestions until it is ready
+    return render_template("needs/_scenario_suggestions.html", suggestions=suggestions,
+                           chosen=request.form.get("scenario"))
 
 
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from marketplace.forms_common import WholeNumberField, YuanField
+from marketplace.forms_common import Chosen, WholeNumberField, YuanField, prompted
 
 
 class EstimateForm(FlaskForm):
@@ -18,9 +18,10 @@ class EstimateForm(FlaskForm):
         csrf = False
 
     amount = YuanField(_l("Planned amount (CNY)"), validators=[DataRequired()])
-    kind = SelectField(_l("What is it?"), validators=[DataRequired()],
-                       choices=[("model_service", _l("Buying model services / an agent (模型超市)")),
-                                ("ai_project", _l("An AI project: software and hardware investment")),
-                                ("demonstration_project", _l("An 'AI + manufacturing' demonstration project"))])
+    kind = SelectField(_l("What is it?"), validators=[Chosen()],
+                       choices=prompted([("model_service", _l("Buying model services / an agent (模型超市)")),
+                                         ("ai_project", _l("An AI project: software and hardware investment")),
+                                         ("demonstration_project",
+                                          _l("An 'AI + manufacturing' demonstration project"))]))
     year = WholeNumberField(_l("Year"), default=lambda: date.today().year, min=2024, max=2035,
                             validators=[DataRequired()])

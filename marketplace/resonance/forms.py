@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms_common import PercentField, WholeNumberField, YuanField, strip_filter
+from marketplace.forms_common import Chosen, PercentField, WholeNumberField, YuanField, optional_int, strip_filter
 from marketplace.resonance.services import PartyTerm
 
 ROLE_CHOICES = [("", "—"), ("data", _l("Data provider (数据方)")), ("model", _l("Model developer (模型方)")),
@@ -93,7 +93,7 @@ class StatementForm(FlaskForm):
 class DemonstrationForm(FlaskForm):
     """Select an active agreement as a demonstration case for a year."""
 
-    agreement_id = SelectField(_l("Agreement"), coerce=int, validators=[DataRequired()])
+    agreement_id = SelectField(_l("Agreement"), coerce=optional_int, validators=[Chosen()])
     year = WholeNumberField(_l("Year"), default=lambda: date.today().year, min=2024, max=2035,
                             validators=[DataRequired()])
     award = YuanField(_l("Award (CNY)"), validators=[DataRequired()])

@@ -10,6 +10,7 @@ from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import Offering
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db, login_manager
+from marketplace.forms_common import prompted
 from marketplace.money import format_bp
 from marketplace.permissions import can, permission_required, require
 from marketplace.resonance import bp
@@ -179,7 +180,7 @@ def demonstrations():
     form = None
     if can(current_user, "demonstration.select"):
         form = DemonstrationForm()
-        form.agreement_id.choices = [(a.id, a.title) for a in agreements_for_selection()]
+        form.agreement_id.choices = prompted((a.id, a.title) for a in agreements_for_selection())
         if form.validate_on_submit():
             try:
                 select_demonstration(form.agreement_id.data, current_user, form.year.data, form.award.fen,

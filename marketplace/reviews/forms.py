@@ -6,14 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from marketplace.forms_common import strip_filter
+from marketplace.forms_common import Chosen, optional_int, prompted, strip_filter
 
 
 class ReviewForm(FlaskForm):
     """The SME's rating (1–5) and words about the vendor and offering."""
 
-    rating = SelectField(_l("Rating"), coerce=int, validators=[DataRequired()],
-                         choices=[(5, "★★★★★ 5"), (4, "★★★★ 4"), (3, "★★★ 3"), (2, "★★ 2"), (1, "★ 1")])
+    rating = SelectField(_l("Rating"), coerce=optional_int, validators=[Chosen()],
+                         choices=prompted([(5, "★★★★★ 5"), (4, "★★★★ 4"), (3, "★★★ 3"), (2, "★★ 2"), (1, "★ 1")]))
     text = TextAreaField(_l("Your review"), filters=[strip_filter], validators=[DataRequired(), Length(max=3000)])
 
 

@@ -6,3 +6,21 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+/* Scenario suggestions on the need and case forms: a suggestion button chooses its scenario in the select. */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[data-pick]");
+  if (!button) {
+    return;
+  }
+  var select = document.getElementById(button.getAttribute("data-pick"));
+  if (!select) {
+    return;
+  }
+  select.value = button.getAttribute("data-value");
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+  var buttons = button.parentNode.querySelectorAll("button[data-pick]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].setAttribute("aria-pressed", buttons[i] === button ? "true" : "false");
+  }
+});

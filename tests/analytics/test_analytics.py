@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from marketplace.analytics.models import SearchLog
-from marketplace.analytics.services import funnel, heatmap, record_search, weak_searches
+from marketplace import vocab
+from marketplace.analytics.services import funnel, heatmap, record_search, stage_totals, weak_searches
 from marketplace.events.models import Meeting
 from marketplace.extensions import db
 from tests.factories import (make_case, make_event, make_model, make_need, make_offering, make_registration,
@@ -24,11 +26,11 @@ def small_market() -> dict:
     make_need(sme, title="岩板色差检测")
     make_need(sme, title="已关闭的陶瓷需求", status="closed")
     make_need(sme, title="SMT 误报复判", industry="electronics", status="in_talks")
-    make_offering(vendor, industries=["ceramics_building", "mould_plastics"], scenarios=["visual_inspection"])
-    make_offering(vendor, industries=["electronics"], scenarios=["visual_inspection"])
+    make_offering(vendor, industries=["ceramics_building", "mould_plastics"], scenarios=["online_inspection"])
+    make_offering(vendor, industries=["electronics"], scenarios=["online_inspection"])
     make_offering(vendor, industries=["electronics"], state="draft")
-    make_model(vendor)  # electronics × visual_inspection
-    make_case(center)  # ceramics × visual_inspection, published
+    make_model(vendor)  # electronics × online_inspection
+    make_case(center)  # ceramics × online_inspection, published
     make_case(center, state="draft")
     return {"center": center, "sme": sme, "vendor": vendor}
 
@@ -37,15 +39,38 @@ def test_heatmap_cells_count_open_needs_published_listings_and_public_cases(in_a
     """Each cell holds exactly the database's live needs, published offerings/models covering it, and public cases."""
     small_market()
     hm = heatmap()
-    tiles = hm.cell("ceramics_building", "visual_inspection")
+    tiles = hm.cell("ceramics_building", "online_inspection")
     assert (tiles.needs, tiles.offerings, tiles.models, tiles.cases) == (2, 1, 0, 1)
     assert tiles.gap and tiles.shortfall == 1
-    smt = hm.cell("electronics", "visual_inspection")
+    smt = hm.cell("electronics", "online_inspection")
     assert (smt.needs, smt.offerings, smt.models, smt.gap) == (1, 1, 1, False)
-    moulds = hm.cell("mould_plastics", "visual_inspection")
+    moulds = hm.cell("mould_plastics", "online_inspection")
     assert (moulds.needs, moulds.offerings, moulds.gap) == (0, 1, False)
     assert hm.totals() == {"needs": 3, "offerings": 3, "models": 1, "cases": 1}
-    assert [(c.industry, c.scenario) for c in hm.gaps()] == [("ceramics_building", "visual_inspection")]
+    assert [(c.industry, c.column) for c in hm.gaps()] == [("ceramics_building", "online_inspection")]
+
+
+def test_stage_map_counts_a_record_once_per_stage_its_scenarios_fall_in(in_app):
+    """By stage, a listing covering two scenarios of one stage counts once there and once in another stage it
+    touches; a stage's drill-down has only its scenarios; stage totals count each record once over industries."""
+    small_market()
+    vendor = make_user("vendor").organisation
+    make_offering(vendor, industries=["ceramics_building", "electronics"],
+                  scenarios=["online_inspection", "quality_analysis", "energy_management"])
+    stages = heatmap("stage")
+    assert stages.level == "stage" and stages.columns == [s.code for s in vocab.STAGES]
+    tiles = stages.cell("ceramics_building", "production_operations")
+    assert (tiles.needs, tiles.offerings, tiles.cases) == (2, 2, 1)
+    assert stages.cell("ceramics_building", "production_management").offerings == 1
+    assert stages.cell("electronics", "production_operations").offerings == 2
+    drill = heatmap("scenario", "production_operations")
+    assert drill.columns == [s.code for s in vocab.scenarios_in("production_operations")]
+    assert drill.cell("ceramics_building", "quality_analysis").offerings == 1
+    totals = {t.stage: t for t in stage_totals()}
+    assert list(totals) == [s.code for s in vocab.STAGES]
+    operations = totals["production_operations"]
+    assert (operations.needs, operations.offerings, operations.models, operations.cases) == (3, 3, 1, 1)
+    assert totals["production_management"].offerings == 1 and totals["rnd"].needs == 0
 
 
 def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendations(in_app, frozen_clock):
@@ -190,16 +215,16 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_heatmap_csv_has_one_row_per_cell_with_the_database_figures(app, client):
-    """The public heatmap CSV lists every industry × scenario with the same figures as the service."""
+    """The public heatmap CSV lists every industry × scenario, with the scenario's stage, and the service's figures."""
     with app.app_context():
         small_market()
     rows = read_csv(client.get("/analytics/heatmap.csv"))
     header, body = rows[0], rows[1:]
     assert header[:2] == ["industry", "industry_name"] and "gap" in header
-    from marketplace import vocab
     assert len(body) == len(vocab.INDUSTRIES) * len(vocab.SCENARIOS)
-    tiles = next(r for r in body if r[0] == "ceramics_building" and r[2] == "visual_inspection")
-    assert tiles[4:] == ["2", "1", "0", "1", "yes"]
+    tiles = next(r for r in body if r[0] == "ceramics_building" and r[4] == "online_inspection")
+    assert tiles[2:4] == ["production_operations", "生产作业"]
+    assert tiles[6:] == ["2", "1", "0", "1", "yes"]
 
 
 def test_center_csv_downloads_match_the_page_figures(app, client, auth):
@@ -246,6 +271,48 @@ def test_public_map_shows_the_heatmap_and_gaps_to_everyone(app, client):
     page = client.get("/analytics/map").get_data(as_text=True)
     assert "<svg" in page and 'id="heat-table"' in page and "/analytics/heatmap.csv" in page
     assert "funnel" not in page.lower()
+
+
+@pytest.mark.parametrize("lang, stage_name, scenario_name, back", [
+    ("zh_CN", "生产作业", "在线智能检测", None), ("en", "Production operations", "Online intelligent inspection", "All stages"),
+])
+def test_map_groups_by_stage_and_drills_down_into_a_stages_scenarios(app, client, lang, stage_name, scenario_name,
+                                                                     back):
+    """The map shows the 8 stages with their totals, each a link to its scenarios; following one (a page, or the
+    heatmap alone for htmx) shows that stage's scenarios only, in the reader's language, and a way back."""
+    with app.app_context():
+        small_market()
+    client.get(f"/lang/{lang}")
+    overview = client.get("/analytics/map").get_data(as_text=True)
+    assert 'id="stage-totals"' in overview and overview.count("?stage=") >= len(vocab.STAGES)
+    row = overview.split('id="stage-totals"')[1].split(f">{stage_name}</a>")[1].split("</tr>")[0]
+    assert [int(n) for n in re.findall(r"<td>(\d+)</td>", row)] == [11, 3, 2, 1, 1]  # scenarios, needs, offerings, models, cases
+    assert scenario_name not in overview.split('id="heat-table"')[1]
+    page = client.get("/analytics/map?stage=production_operations")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and scenario_name in html and stage_name in html
+    table = html.split('id="heat-table"')[1]
+    assert scenario_name in table and ("能源智能管控" not in table and "Smart energy management" not in table)
+    fragment = client.get("/analytics/map?stage=production_operations",
+                          headers={"HX-Request": "true", "HX-Target": "heatmap"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="heatmap"') and "<html" not in fragment
+    assert scenario_name in fragment and 'hx-get="/analytics/map"' in fragment
+    if back:
+        assert back in fragment
+    shared = client.get("/analytics/map?stage=production_management").get_data(as_text=True)
+    assert ("网络协同制造" in shared) if lang == "zh_CN" else ("Networked collaborative manufacturing" in shared)
+
+
+def test_center_map_drills_down_too(app, client, auth):
+    """The centers' map has the same stage table and drill-down, keeping its funnel and searches on full pages."""
+    with app.app_context():
+        small_market()
+    auth.as_role("center")
+    page = client.get("/analytics/?stage=production_operations").get_data(as_text=True)
+    assert "在线智能检测" in page.split('id="heat-table"')[1] and 'id="funnel-table"' in page
+    fragment = client.get("/analytics/?stage=rnd", headers={"HX-Request": "true", "HX-Target": "heatmap"})
+    assert fragment.status_code == 200 and 'id="funnel-table"' not in fragment.get_data(as_text=True)
+    assert "产品虚拟验证" in fragment.get_data(as_text=True)
 
 
 CENTER_ONLY = ["/analytics/", "/analytics/funnel.csv", "/analytics/searches.csv", "/analytics/vouchers.csv"]

@@ -14,7 +14,7 @@ def collection_cases(app) -> None:
     with app.app_context():
         center = make_user("center").organisation
         make_case(center, title="陶瓷砖面针孔视觉检测", year=2025, state="featured")
-        make_case(center, title="空压站群控节能改造", year=2025, scenario="energy_optimization",
+        make_case(center, title="空压站群控节能改造", year=2025, scenario="energy_management",
                   results=[CaseResult(indicator="单位产品耗气", before=1.92, after=1.77, unit="m³/m²", better="lower")])
         make_case(center, title="未发布的草稿", year=2025, state="draft")
         make_case(center, title="二〇二四年的案例", year=2024)

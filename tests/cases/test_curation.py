@@ -16,7 +16,7 @@ from tests.factories import make_case, make_offering, make_profile, make_user
 def case_form(**overrides) -> dict:
     """Return a valid case form submission with one measured result."""
     data = {"title": "注塑件外观 AI 质检降低漏检", "enterprise_name": "中山市某注塑企业", "industry": "mould_plastics",
-            "scenario": "visual_inspection", "city": "zhongshan", "problem": "人工目检漏检率高，夜班尤甚。",
+            "scenario": "online_inspection", "city": "zhongshan", "problem": "人工目检漏检率高，夜班尤甚。",
             "solution": "产线加装视觉工作站，缺陷自动剔除。", "investment": "380000", "year": "2025",
             "vendor_id": "", "offering_id": "", "need_id": "",
             "results-0-indicator": "漏检率", "results-0-before": "3.2", "results-0-after": "0.4",

@@ -11,7 +11,7 @@ def seed_offerings(app):
                       deployments=["private"])
         make_offering(b, title="SMT 焊点 AOI 复判", industries=["electronics"], price_fen=200_000_00,
                       deployments=["edge"], voucher_eligible=False, tags="AOI, SMT")
-        make_offering(b, title="空压站节能优化", industries=["equipment"], scenarios=["energy_optimization"],
+        make_offering(b, title="空压站节能优化", industries=["equipment"], scenarios=["energy_management"],
                       price_fen=80_000_00, pricing_plan="annual")
 
 
@@ -34,7 +34,7 @@ def test_filters_narrow_offerings(app, client):
     seed_offerings(app)
     assert titles(client.get("/offerings")) == {"陶瓷砖面缺陷检测", "SMT 焊点 AOI 复判", "空压站节能优化"}
     assert titles(client.get("/offerings?industry=electronics")) == {"SMT 焊点 AOI 复判"}
-    assert titles(client.get("/offerings?scenario=energy_optimization")) == {"空压站节能优化"}
+    assert titles(client.get("/offerings?scenario=energy_management")) == {"空压站节能优化"}
     assert titles(client.get("/offerings?deployment=private")) == {"陶瓷砖面缺陷检测"}
     assert titles(client.get("/offerings?city=dongguan")) == {"SMT 焊点 AOI 复判", "空压站节能优化"}
     assert titles(client.get("/offerings?price_max=100000")) == {"陶瓷砖面缺陷检测", "空压站节能优化"}

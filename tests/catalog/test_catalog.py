@@ -11,7 +11,7 @@ def offering_form(**overrides):
     data = {"title": "压铸件 X 光气孔检测服务", "summary": "铝压铸件内部气孔、缩松自动判级",
             "description": "基于 DR 成像的压铸件内部缺陷检测，输出 ASTM E505 等级。", "pricing_plan": "annual",
             "price": "360000.50", "delivery_days": "45", "voucher_eligible": "y", "deployments": ["private"],
-            "industries": ["auto_parts"], "scenarios": ["visual_inspection"], "tags": "X光, 压铸, ASTM E505"}
+            "industries": ["auto_parts"], "scenarios": ["online_inspection"], "tags": "X光, 压铸, ASTM E505"}
     data.update(overrides)
     return data
 
@@ -111,7 +111,7 @@ def test_model_card_with_evaluation_rows(app, client, auth):
     auth.as_role("vendor")
     data = {"name": "锂电极片涂布缺陷检测", "kind": "scene_small", "version": "3.1.0", "summary": "涂布划痕、漏箔、气泡",
             "description": "线扫相机 16K 采集，检测划痕、漏箔、气泡、颗粒。", "tasks": "缺陷检测, 缺陷分类",
-            "industries": ["new_energy"], "scenarios": ["visual_inspection"], "modalities": ["image"],
+            "industries": ["new_energy"], "scenarios": ["online_inspection"], "modalities": ["image"],
             "deployments": ["edge"], "hardware": "Jetson Orin NX", "licence": "商业授权",
             "evaluations-0-metric": "漏检率", "evaluations-0-value": "0.2%", "evaluations-0-dataset": "极片 8 万张",
             "evaluations-0-evaluator": "广东省工业模型评测中心", "evaluations-0-third_party": "y",
@@ -130,7 +130,7 @@ def test_half_filled_evaluation_row_is_refused(app, client, auth):
     """An evaluation row with a metric but no value is refused with a message."""
     auth.as_role("vendor")
     data = {"name": "模型", "kind": "scene_small", "version": "1", "summary": "s", "description": "d",
-            "industries": ["new_energy"], "scenarios": ["visual_inspection"], "modalities": ["image"],
+            "industries": ["new_energy"], "scenarios": ["online_inspection"], "modalities": ["image"],
             "deployments": ["edge"], "evaluations-0-metric": "准确率"}
     response = client.post("/models/new", data=data)
     assert response.status_code == 422
@@ -143,7 +143,7 @@ def test_provider_profile_create_and_publish(app, client, auth):
     """A vendor creates a profile, publishes it, and it appears in the provider list."""
     auth.as_role("vendor", name="东莞松湖视觉科技有限公司")
     data = {"provider_type": "specialist", "summary": "3C 外观检测", "capabilities": "高反光曲面外观检测",
-            "industries": ["electronics"], "scenarios": ["visual_inspection"], "cities_served": ["dongguan"],
+            "industries": ["electronics"], "scenarios": ["online_inspection"], "cities_served": ["dongguan"],
             "certifications": "ISO 9001，高新技术企业"}
     assert client.post("/providers/mine", data=data).status_code == 302
     with app.app_context():

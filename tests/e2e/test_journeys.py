@@ -39,7 +39,9 @@ def test_sme_registers_posts_a_need_and_finds_it(live_server, page):
     page.fill("#title", "不锈钢冲压件毛刺在线检测")
     page.fill("#description", "我们有 6 条冲压线生产不锈钢锅盖，毛刺和压痕靠人工目检，每班漏检 2% 左右，想上视觉检测。")
     page.select_option("#industry", "hardware_metal")
-    page.select_option("#scenario", "visual_inspection")
+    page.select_option("#scenario", "online_inspection")
+    page.select_option("#city", "jiangmen")
+    page.select_option("#visibility", "public")
     page.fill("#budget_min", "80000")
     page.fill("#budget_max", "10000")
     page.click("#main form button[type=submit]")
@@ -53,6 +55,23 @@ def test_sme_registers_posts_a_need_and_finds_it(live_server, page):
     page.locator("input[type=search]").press_sequentially("冲压", delay=50)
     expect(page.locator("#results")).to_contain_text("不锈钢冲压件毛刺在线检测")
     expect(page).to_have_url(re.compile(r"q=%E5%86%B2%E5%8E%8B"))
+
+
+def test_need_form_suggests_scenarios_and_a_click_chooses_one(live_server, page, make_account):
+    """The need form chooses no scenario; typing the problem brings suggestion buttons beside the select, and
+    clicking 在线智能检测 chooses it there (no inline script: the site's own JS under the CSP)."""
+    base = live_server.url
+    sign_in(page, base, make_account("enterprise"))
+    page.goto(f"{base}/needs/new")
+    expect(page.locator("#scenario")).to_have_value("")
+    expect(page.locator("#scenario optgroup")).to_have_count(8)
+    page.locator("#title").press_sequentially("注塑件表面划痕检测，人工目检漏检多", delay=20)
+    suggestion = page.locator("#scenario-suggestions button[data-value=online_inspection]")
+    expect(suggestion).to_be_visible(timeout=120_000)
+    expect(page.locator("#scenario")).to_have_value("")
+    suggestion.click()
+    expect(page.locator("#scenario")).to_have_value("online_inspection")
+    expect(suggestion).to_have_attribute("aria-pressed", "true")
 
 
 def test_vendor_publishes_an_offering_visitors_then_see(live_server, page, browser, make_account):
@@ -69,7 +88,7 @@ def test_vendor_publishes_an_offering_visitors_then_see(live_server, page, brows
     page.check("#voucher_eligible")
     page.check("input[name=deployments][value=edge]")
     page.check("input[name=industries][value=ceramics_building]")
-    page.check("input[name=scenarios][value=visual_inspection]")
+    page.check("input[name=scenarios][value=online_inspection]")
     page.click("#main form button[type=submit]")
     expect(page.locator(".owner-bar")).to_contain_text("草稿")
     page.click(".owner-bar button:has-text('发布')")
@@ -94,3 +113,19 @@ def test_visitor_switches_to_english(live_server, page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto(f"{base}/needs/")
     expect(page.locator("h1")).to_contain_text("Scenario needs")
+
+
+def test_visitor_drills_from_stages_into_one_stages_scenarios_on_the_map(live_server, page):
+    """The transformation map lists the 8 stages; clicking one swaps in its scenarios (and the address says so),
+    and "all stages" comes back."""
+    base = live_server.url
+    page.goto(f"{base}/analytics/map")
+    expect(page.locator("#stage-totals tbody tr")).to_have_count(8)
+    expect(page.locator("#heatmap svg")).not_to_contain_text("在线智能检测")
+    page.click("#stage-totals >> text=生产作业")
+    expect(page).to_have_url(re.compile(r"stage=production_operations"))
+    expect(page.locator("#heatmap h2")).to_contain_text("生产作业")
+    expect(page.locator("#heatmap svg")).to_contain_text("在线智能检测")
+    page.click("#heatmap a.back")
+    expect(page.locator("#heatmap svg")).not_to_contain_text("在线智能检测")
+    expect(page.locator("#heatmap svg")).to_contain_text("生产作业")

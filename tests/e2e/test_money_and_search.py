@@ -26,7 +26,7 @@ def test_sme_searches_orders_with_voucher_and_vendor_records_payment(live_server
         sme = make_user("enterprise", city="dongguan", name="东莞鑫联电子科技有限公司")
         offering = make_offering(vendor.organisation, title="SMT 炉后 AOI 误报智能复判一体机", price_fen=168_000_00,
                                  tags="AOI, SMT, 焊点", industries=["electronics"])
-        make_offering(vendor.organisation, title="空压站群控节能服务", scenarios=["energy_optimization"],
+        make_offering(vendor.organisation, title="空压站群控节能服务", scenarios=["energy_management"],
                       industries=["equipment"], tags="空压机")
         db.session.commit()
         vendor_email, sme_email, offering_id = vendor.email, sme.email, offering.id

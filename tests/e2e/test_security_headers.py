@@ -24,7 +24,7 @@ def test_main_pages_and_htmx_run_without_csp_violations(live_server, browser):
         vendor = make_user("vendor")
         sme = make_user("enterprise")
         offering = make_offering(vendor.organisation, title="注塑件外观缺陷视觉检测一体机", industries=["mould_plastics"])
-        make_offering(vendor.organisation, title="空压站群控节能服务", scenarios=["energy_optimization"],
+        make_offering(vendor.organisation, title="空压站群控节能服务", scenarios=["energy_management"],
                       industries=["equipment"], tags="空压机")
         need = make_need(sme.organisation)
         db.session.commit()

@@ -55,7 +55,7 @@ def test_removed_document_disappears_at_once(sample_index):
 
 def test_upsert_replaces_a_document_at_once(sample_index):
     """After re-indexing a listing with new text, does search follow the new text immediately?"""
-    sample_index.upsert("d26", "光伏组件 EL 隐裂检测，电致发光图像识别隐裂、断栅和黑片", scenario="visual_inspection")
+    sample_index.upsert("d26", "光伏组件 EL 隐裂检测，电致发光图像识别隐裂、断栅和黑片", scenario="online_inspection")
     assert top_ids(sample_index.search("光伏组件隐裂 EL 检测", 5), 1) == ["d26"]
     assert "d26" not in top_ids(sample_index.search("小家电销量预测 安全库存", 5), 2)
 

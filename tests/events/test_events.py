@@ -36,7 +36,7 @@ def event_form(**overrides) -> dict:
     """Return a valid event form submission."""
     data = {"title": "东莞模具行业 AI 供需对接会", "description": "", "held_on": (date.today() + timedelta(days=20)).isoformat(),
             "starts_at": "14:00", "city": "dongguan", "venue": "松山湖", "industries": ["mould_plastics"],
-            "scenarios": ["mould_process_gen"], "capacity": "30", "table_count": "4", "slot_count": "6",
+            "scenarios": ["process_design"], "capacity": "30", "table_count": "4", "slot_count": "6",
             "slot_minutes": "20"}
     data.update(overrides)
     return data
@@ -54,7 +54,7 @@ def test_center_creates_an_event_and_bad_input_comes_back_with_messages(app, cli
     with app.app_context():
         event = db.session.scalar(db.select(Event))
         assert (event.center_id, event.capacity, event.scenarios, event.starts_at) == \
-            (who.org_id, 30, ["mould_process_gen"], time(14, 0))
+            (who.org_id, 30, ["process_design"], time(14, 0))
 
 
 def test_sme_and_vendor_register_their_own_listings_through_the_page(app, client, auth):

@@ -21,11 +21,11 @@ def test_pairing_ranks_registered_offerings_per_need_and_ignores_unregistered_on
                                    industries=["ceramics_building"], tags="陶瓷, 视觉检测, 针孔")
         compressor = make_offering(vendor, title="空压站群控节能服务", summary="空压机群控与泄漏监测",
                                    description="空压站群控，按用气量调度空压机，降低电耗。",
-                                   industries=["hardware_metal"], scenarios=["energy_optimization"], tags="空压机, 节能")
+                                   industries=["hardware_metal"], scenarios=["energy_management"], tags="空压机, 节能")
         unregistered = make_offering(vendor, title="瓷砖针孔色差检测一体机", summary="瓷砖针孔与色差检测",
                                      description="抛釉砖针孔、色差检测一体机。", industries=["ceramics_building"])
         tile_need = make_registration(event, make_need(sme))
-        air_need = make_registration(event, make_need(sme, title="空压机电费太高", scenario="energy_optimization",
+        air_need = make_registration(event, make_need(sme, title="空压机电费太高", scenario="energy_management",
                                                       description="五台空压机常年满载运行，电费高，想做群控节能。",
                                                       industry="hardware_metal"))
         make_registration(event, inspection)

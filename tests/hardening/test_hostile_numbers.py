@@ -46,7 +46,7 @@ def test_an_offering_price_that_is_not_a_finite_amount_is_refused_with_the_input
     response = client.post("/offerings/new", data={"title": "视觉检测", "summary": "s", "description": "d",
                                                    "pricing_plan": "one_off", "price": price, "delivery_days": "30",
                                                    "deployments": ["edge"], "industries": ["electronics"],
-                                                   "scenarios": ["visual_inspection"]})
+                                                   "scenarios": ["online_inspection"]})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Enter an amount in yuan" in page or "The amount is too large." in page
@@ -61,7 +61,7 @@ def test_case_results_must_be_finite_numbers_the_column_holds(app, client, auth,
     client.get("/lang/en")
     response = client.post("/cases/new", data={
         "title": "陶瓷砖面缺陷检测", "enterprise_name": "佛山某陶瓷企业", "industry": "ceramics_building",
-        "scenario": "visual_inspection", "problem": "漏检", "solution": "视觉检测", "year": "2025",
+        "scenario": "online_inspection", "problem": "漏检", "solution": "视觉检测", "year": "2025",
         "results-0-indicator": "漏检率", "results-0-before": "3.2", "results-0-after": value,
         "results-0-unit": "%", "results-0-better": "lower"})
     assert response.status_code == 422

@@ -44,9 +44,9 @@ def test_english_switch_sticks_for_the_session(client, listed):
 def test_vocabulary_labels_follow_the_language(client, listed):
     """Industry and scenario names come out in the UI language."""
     zh = client.get(f"/offerings/{listed['offering']}").get_data(as_text=True)
-    assert "产品视觉质检" in zh
+    assert "在线智能检测" in zh
     en = client.get(f"/offerings/{listed['offering']}?lang=en").get_data(as_text=True)
-    assert "Visual quality inspection" in en
+    assert "Online intelligent inspection" in en
 
 
 def test_validation_messages_are_in_the_users_language(client, auth):

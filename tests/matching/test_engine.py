@@ -15,8 +15,8 @@ def small_catalogue(app) -> dict:
         vendor = make_user("vendor").organisation
         sme = make_user("enterprise").organisation
         ids = {"aoi": make_offering(vendor, title="SMT 炉后 AOI 误报复判", tags="AOI, SMT").id,
-               "air": make_offering(vendor, title="空压站群控节能", scenarios=["energy_optimization"]).id,
-               "wms": make_offering(vendor, title="五金仓库 WMS 库位优化", scenarios=["warehouse_logistics"]).id,
+               "air": make_offering(vendor, title="空压站群控节能", scenarios=["energy_management"]).id,
+               "wms": make_offering(vendor, title="五金仓库 WMS 库位优化", scenarios=["smart_warehousing"]).id,
                "need": make_need(sme, title="冲压件毛刺视觉检测").id}
     return ids
 

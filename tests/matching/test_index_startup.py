@@ -31,7 +31,7 @@ def small_catalogue(app) -> dict:
         vendor = make_user("vendor").organisation
         sme = make_user("enterprise").organisation
         return {"aoi": make_offering(vendor, title="SMT 炉后 AOI 误报复判", tags="AOI, SMT").id,
-                "air": make_offering(vendor, title="空压站群控节能", scenarios=["energy_optimization"]).id,
+                "air": make_offering(vendor, title="空压站群控节能", scenarios=["energy_management"]).id,
                 "need": make_need(sme, title="冲压件毛刺视觉检测").id}
 
 
@@ -127,6 +127,29 @@ def test_a_few_changed_documents_are_caught_up_within_the_request(app, builds):
     page = worker.test_client().get("/search?q=冷站+能耗托管&kind=offering")
     assert page.status_code == 200 and f"/offerings/{ids['air']}\"" in page.get_data(as_text=True)
     assert not worker.extensions["matching"].building and len(builds) == 1
+
+
+def test_index_saved_under_another_vocabulary_is_rebuilt_not_served(app, builds):
+    """After the scenario taxonomy changes (new names, codes and descriptions), is a saved index that was built
+    under the old one treated as out of date, answered "being built" and rebuilt in the background?"""
+    import json
+
+    from marketplace.matching.engine import STAMPS_FILE
+
+    ids = small_catalogue(app)
+    with app.app_context():
+        app.extensions["matching"].ensure_index()
+    stamps_file = Path(app.extensions["matching"].directory) / STAMPS_FILE
+    saved = json.loads(stamps_file.read_text(encoding="utf-8"))
+    assert saved["vocabulary"] == app.extensions["matching"].vocabulary
+    stamps_file.write_text(json.dumps({**saved, "vocabulary": "taxonomy-of-2024"}), encoding="utf-8")
+    worker = sibling(app, MATCHING_BUILD_WAIT=0)
+    engine = worker.extensions["matching"]
+    with exclusive_lock(engine.directory / BUILD_LOCK):
+        assert worker.test_client().get("/search?q=空压站").status_code == 503
+    assert engine.wait_until_ready(120) and len(builds) == 2
+    page = worker.test_client().get("/search?q=空压站+节能&kind=offering").get_data(as_text=True)
+    assert f"/offerings/{ids['air']}\"" in page
 
 
 def test_two_workers_racing_to_build_build_once(app, builds):

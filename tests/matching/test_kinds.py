@@ -122,7 +122,7 @@ def test_a_kind_registered_once_is_searched_and_served_by_the_api(app, client, e
         center = make_user("center").organisation
         event_id = make_event(center, title="东莞注塑行业 AI 质检对接会", venue="松山湖路演厅",
                               description="注塑件缩痕、飞边视觉检测方案路演").id
-        make_offering(make_user("vendor").organisation, title="空压站群控节能", scenarios=["energy_optimization"])
+        make_offering(make_user("vendor").organisation, title="空压站群控节能", scenarios=["energy_management"])
         assert f"event:{event_id}" in app.extensions["matching"].index()
     page = client.get("/search", query_string={"q": "注塑件缩痕 视觉检测 对接会", "kind": "event"})
     html = page.get_data(as_text=True)

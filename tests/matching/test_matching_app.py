@@ -1,6 +1,8 @@
 """Matching through the app: needs find their solutions, edits reach the index at once, search explains."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -28,7 +30,7 @@ def test_need_about_a_specific_defect_surfaces_the_matching_offering(seeded):
     client = seeded.app.test_client()
     login(client, "enterprise")
     need = {"title": "SMT 贴片线 AOI 误报太多，想用 AI 复判", "industry": "electronics",
-            "scenario": "visual_inspection", "city": "dongguan", "visibility": "public",
+            "scenario": "online_inspection", "city": "dongguan", "visibility": "public",
             "description": "我们两条 SMT 线做手机主板，炉后 AOI 每天报几千个假点，0402 元件立碑、少锡、连锡都要人工复判，"
                            "复判员一个班要看上万张图，想上一个 AI 复判把误报降下来。"}
     response = client.post("/needs/new", data=need)
@@ -148,3 +150,23 @@ def test_search_api_answers_with_reasons_and_machine_readable_errors(seeded):
     assert client.get("/api/v1/search").get_json()["error"]["code"] == "missing_query"
     bad = client.get("/api/v1/search?q=x&budget=abc")
     assert bad.status_code == 400 and "budget" in bad.get_json()["error"]["fields"]
+
+
+def test_need_form_suggests_online_inspection_for_a_scratch_inspection_text(seeded):
+    """As an SME types a need about scratches missed by manual inspection, does the form's suggestion block offer
+    在线智能检测 (a button that chooses it in the scenario select), and nothing for a two-character text?"""
+    client = seeded.app.test_client()
+    login(client, "enterprise")
+    form = client.get("/needs/new").get_data(as_text=True)
+    assert 'hx-post="/needs/scenario-suggestions"' in form and 'hx-target="#scenario-suggestions"' in form
+    assert 'hx-trigger="input changed delay:600ms"' in form and 'id="scenario-suggestions"' in form
+    typed = {"title": "注塑件表面划痕检测", "description": "人工目检漏检多", "scenario": ""}
+    response = client.post("/needs/scenario-suggestions", data=typed, headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in fragment
+    buttons = re.findall(r'<button type="button" class="chip suggestion" data-pick="scenario" data-value="(\w+)"',
+                         fragment)
+    assert "online_inspection" in buttons and 1 <= len(buttons) <= 3, fragment
+    assert "在线智能检测" in fragment
+    short = client.post("/needs/scenario-suggestions", data={"title": "划痕"}).get_data(as_text=True)
+    assert "data-value" not in short

@@ -12,7 +12,7 @@ from tests.factories import make_need, make_user
 def need_form(**overrides):
     """Return a complete, valid need form."""
     data = {"title": "注塑件缩痕飞边自动检测", "description": "我们有 12 台海天 MA1600 注塑机生产空调面板，缩痕和飞边全靠人工目检，夜班漏检多。",
-            "industry": "mould_plastics", "scenario": "visual_inspection", "pain_points": "夜班漏检",
+            "industry": "mould_plastics", "scenario": "online_inspection", "pain_points": "夜班漏检",
             "data_available": "不良品照片约 3000 张", "budget_min": "100000", "budget_max": "300000",
             "deadline": (date.today() + timedelta(days=60)).isoformat(), "deployment": "private",
             "city": "zhongshan", "visibility": "public"}
@@ -86,7 +86,7 @@ def test_needs_filters(app, client):
     with app.app_context():
         sme = make_user("enterprise").organisation
         make_need(sme, title="需求甲", scenario="predictive_maintenance", city="jiangmen", budget_max_fen=5_000_000)
-        make_need(sme, title="需求乙", scenario="visual_inspection", city="foshan", budget_max_fen=50_000_000)
+        make_need(sme, title="需求乙", scenario="online_inspection", city="foshan", budget_max_fen=50_000_000)
     assert "需求乙" not in client.get("/needs/?scenario=predictive_maintenance").get_data(as_text=True)
     assert "需求甲" not in client.get("/needs/?city=foshan").get_data(as_text=True)
     page = client.get("/needs/?budget=100000").get_data(as_text=True)

@@ -31,7 +31,7 @@ def marketplace_with_money(app) -> None:
         buyer, center = make_user("enterprise", city="zhuhai"), make_user("center")
         offering = make_offering(vendor.organisation, title="注塑件外观缺陷检测", price_fen=100_001,
                                  voucher_eligible=True)
-        make_offering(vendor.organisation, title="空压站群控节能", scenarios=["energy_optimization"])
+        make_offering(vendor.organisation, title="空压站群控节能", scenarios=["energy_management"])
         make_model(vendor.organisation, name="注塑缺陷检测小模型")
         make_need(buyer.organisation, title="冲压件毛刺视觉检测")
         make_case(center.organisation)

@@ -33,16 +33,23 @@ def test_seed_command_loads_the_promised_volumes(app, runner):
         assert all(is_valid_credit_code(c) for c in db.session.scalars(select(Organisation.credit_code)))
 
 
-def test_seed_needs_cover_every_scenario_and_ten_industries(app, runner):
-    """Needs span at least 10 industries and every scenario and category of the one taxonomy."""
+def test_seed_covers_most_scenarios_every_stage_and_every_industry(app, runner):
+    """Needs alone span at least 24 of the 40 MIIT scenarios, all 8 stages and 10 industries; with the listings
+    and cases the seed covers at least 34 scenarios and all 16 industries."""
     runner.invoke(args=["seed"])
     with app.app_context():
-        scenarios = set(db.session.scalars(select(Need.scenario)))
+        need_scenarios = set(db.session.scalars(select(Need.scenario)))
         industries = set(db.session.scalars(select(Need.industry)))
-    assert scenarios == set(vocab.codes(vocab.SCENARIOS))
-    assert len(industries) >= 10
-    categories = {vocab.lookup(vocab.SCENARIOS, s).parent for s in scenarios}
-    assert categories == set(vocab.codes(vocab.SCENARIO_CATEGORIES))
+        listed = {code for model in (Offering, IndustrialModel, ProviderProfile)
+                  for codes in db.session.scalars(select(model.scenarios)) for code in codes}
+        case_scenarios = set(db.session.scalars(select(Case.scenario)))
+        covered_industries = industries | set(db.session.scalars(select(Case.industry))) | {
+            code for model in (Offering, IndustrialModel, ProviderProfile)
+            for codes in db.session.scalars(select(model.industries)) for code in codes}
+    assert len(need_scenarios) >= 24 and len(industries) >= 10
+    assert {vocab.stage_of(s).code for s in need_scenarios} == set(vocab.codes(vocab.STAGES))
+    assert len(need_scenarios | listed | case_scenarios) >= 34
+    assert covered_industries == set(vocab.codes(vocab.INDUSTRIES))
 
 
 def test_seed_rows_use_only_vocabulary_codes_and_resolve_references():

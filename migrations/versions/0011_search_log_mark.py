@@ -4,15 +4,15 @@ The row a longer as-you-type prefix replaces used to be found by its id, which i
 is inserted; the key is made before anything is written. Existing rows keep no key (they can no longer be
 extended, which only matters within 30 seconds of their search).
 
-Revision ID: 0010_search_log_mark
-Revises: 0009_merge_hardening
+Revision ID: 0011_search_log_mark
+Revises: 0010_miit_scenarios
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010_search_log_mark'
-down_revision = '0009_merge_hardening'
+revision = '0011_search_log_mark'
+down_revision = '0010_miit_scenarios'
 branch_labels = None
 depends_on = None
 
