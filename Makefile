@@ -62,8 +62,7 @@ messages: $(STAMP)
 # and the out-of-domain check; the corpus's scenario codes are read in the 2025 taxonomy.
 evaluate: install
 	$(PY) -m seed.export_corpus eval/corpus.jsonl
-	$(PY) -m benchmarks.interim_taxonomy eval/corpus.jsonl eval/scenarios.json artifacts/eval
-	$(PY) -m embeddings.evaluate --corpus artifacts/eval/corpus.jsonl --scenarios artifacts/eval/scenarios.json \
+	$(PY) -m embeddings.evaluate --corpus eval/corpus.jsonl --scenarios eval/scenarios.json \
 	  --queries eval/queries.jsonl --queries eval/real_queries.jsonl --grading both \
 	  --out-of-domain eval/out_of_domain.jsonl
 

@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.interim_taxonomy import stand_in_descriptions
 from embeddings.defaults import DEFAULT_BACKEND, DEFAULT_OPTIONS
 from embeddings.encoder import load_encoder
 from embeddings.hybrid import AUX_FOR, HybridIndex, load_aux_encoder
@@ -42,6 +41,7 @@ from embeddings.lexical import LexicalIndex
 from embeddings.scenarios import ScenarioModel
 from embeddings.text import segment
 from embeddings.vector import VectorIndex
+from marketplace.vocab import scenario_descriptions
 
 LEVERS_OFF = {"expansion": 0.0, "neighbour_scenarios": 0.0, "prf": 0.0, "aux_weight": 0.0, "content_terms": 0}
 """The ranking levers of `defaults.py` switched off, to show what they cost per query."""
@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     encoder = load_encoder(args.backend)
     started = time.perf_counter()
     enc = measure_encoder(encoder, rng, args.encode_texts)
-    scenarios = ScenarioModel(stand_in_descriptions(), encoder)
+    scenarios = ScenarioModel(scenario_descriptions(), encoder)
     aux_encoder = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
     aux_base = aux_encoder.passage([make_listing(rng) for _ in range(args.encode_texts)]) if aux_encoder else None
     results = []

@@ -44,8 +44,9 @@ from .hybrid import AUX_FOR, HybridIndex, load_aux_encoder
 from .vectorcache import DEFAULT_CACHE_DIR, CachedEncoder
 
 MONOTONE = ("dense", "lexical", "agreement", "nearest", "domain", "aux_nearest", "aux")
-THRESHOLD_PRECISION = {"high": 0.85, "related": 0.7, "floor": 0.5}
-"""The precision each label must reach on held-out predictions: 高度相关, 相关, and the floor (可能相关)."""
+THRESHOLD_PRECISION = {"floor": 0.5, "related": 0.75, "high": 0.85}
+"""The precision each label must reach on held-out predictions: the floor (可能相关), 相关 and 高度相关; each
+label's threshold also lies above the one before it, so the three labels stay three."""
 BINS = 10
 OUT_OF_DOMAIN_SHARE = 0.05
 """Every threshold is at least high enough that at most this share of out-of-domain queries (out of fold)
@@ -181,7 +182,11 @@ def calibrate(index: HybridIndex, corpus: Sequence[Mapping[str, Any]],
         ood_top = np.array([float(pred[[i for i, gr in enumerate(groups) if gr == q]].max()) for q in
                             dict.fromkeys(gr for gr, d in zip(groups, in_domain, strict=True) if not d)])
         quiet = float(np.quantile(ood_top, 1.0 - OUT_OF_DOMAIN_SHARE)) + 0.01 if len(ood_top) else 0.0
-        thresholds = {name: threshold_for(pred, y, p, quiet) for name, p in THRESHOLD_PRECISION.items()}
+        thresholds: dict[str, dict[str, float]] = {}
+        at_least = quiet
+        for name, precision in THRESHOLD_PRECISION.items():  # floor, then related, then high
+            thresholds[name] = threshold_for(pred, y, precision, at_least)
+            at_least = thresholds[name]["threshold"] + 0.01
         calibrator = fit_calibrator(x, y, dom, groups, names, gate_names, key)
         calibrator.floor = thresholds["floor"]["threshold"]
         calibrator.labels = {"high": thresholds["high"]["threshold"], "related": thresholds["related"]["threshold"]}

@@ -449,3 +449,14 @@ SCENARIO_NAMES: dict[str, str] = _names()
 def scenario_for_name(text: str | None) -> str | None:
     """Return the code of the scenario whose name or alias is exactly this text (case and spaces ignored)."""
     return SCENARIO_NAMES.get((text or "").strip().lower())
+
+
+def scenario_descriptions() -> dict[str, str]:
+    """Describe each taxonomy scenario to the encoder: its names, its stage(s), the other names people use for
+    it, and its description."""
+    out = {}
+    for s in SCENARIOS:
+        stages = "、".join(t.zh for t in (lookup(STAGES, c) for c in (s.parent, *s.also)) if t)
+        aliases = f"（{'、'.join(s.aliases)}）" if s.aliases else ""
+        out[s.code] = f"{s.zh} {s.en}{aliases}。{stages}：{s.description}"
+    return out

@@ -15,17 +15,19 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from marketplace import create_app
-from marketplace.extensions import db
-from marketplace.matching.documents import document_for, is_indexed
-from marketplace.matching.engine import scenario_descriptions
-from marketplace.needs.models import Need
-from seed.loader import load
+from marketplace.vocab import scenario_descriptions
 
 
 def export(path: Path) -> int:
     """Write the corpus file and return how many documents it holds."""
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/corpus.sqlite", "INSTANCE_PATH": tmp})
+        # the feature packages import each other through their blueprints: load them through the app first
+        from marketplace.extensions import db
+        from marketplace.matching.documents import document_for, is_indexed
+        from marketplace.needs.models import Need
+        from seed.loader import load
+
         with app.app_context():
             upgrade(revision="heads")
             keys: dict = {}

@@ -31,6 +31,7 @@ from embeddings.fsio import exclusive_lock
 from marketplace import vocab
 from marketplace.matching.documents import current_stamps, document_for, indexed_records
 from marketplace.matching.sync import CHANGES_KEY, STAMPS_FILE, ChangeSync, collect_changes  # noqa: F401
+from marketplace.vocab import scenario_descriptions
 
 log = logging.getLogger("marketplace.matching")
 BUILD_LOCK = "build.lock"
@@ -40,17 +41,6 @@ T = TypeVar("T")
 
 class IndexNotReady(Exception):
     """The search index is being built outside requests; search answers "try again soon" until it is ready."""
-
-
-def scenario_descriptions() -> dict[str, str]:
-    """Describe each taxonomy scenario to the encoder: its names, its stage(s), the other names people use for
-    it, and its description."""
-    out = {}
-    for s in vocab.SCENARIOS:
-        stages = "、".join(t.zh for t in (vocab.lookup(vocab.STAGES, c) for c in (s.parent, *s.also)) if t)
-        aliases = f"（{'、'.join(s.aliases)}）" if s.aliases else ""
-        out[s.code] = f"{s.zh} {s.en}{aliases}。{stages}：{s.description}"
-    return out
 
 
 def vocabulary_stamp() -> str:

@@ -73,5 +73,5 @@ def adjusted(relevance: float, mismatches: int) -> float:
     """Lower a relevance for each explicit mismatch (deployment, budget), and keep it below "relevant"."""
     if mismatches <= 0:
         return relevance
-    _floor, related, _high = thresholds()
-    return min(relevance * MISMATCH_FACTOR ** mismatches, related - 0.01)
+    floor_value, related, _high = thresholds()
+    return min(relevance * MISMATCH_FACTOR ** mismatches, max(floor_value, related - 0.01))

@@ -50,9 +50,17 @@ def test_the_text_reaching_the_encoder_is_capped(app, monkeypatch):
             seen.extend(texts)
             return [None]
 
+    class Analysis:
+        def top_scenarios(self, n):
+            return []
+
     class Index:
         scenarios = None
         encoder = Encoder()
+
+        def analyse(self, text, **kwargs):
+            seen.append(text)
+            return Analysis()
 
         def search(self, text, **kwargs):
             seen.append(text)
