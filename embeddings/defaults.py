@@ -63,7 +63,7 @@ Re-measured with the 40 real scenario descriptions (corpus exported with the 202
     the combination above (neighbours 0.8, expansion 0.3 of 2 scenarios)   0.932   0.926   0.532
       without expansion                                                     0.938   0.915   0.490
       expansion 0.5                                                         0.931   0.929   0.530
-      neighbours 0.5 / 0.6                                                  0.933 / 0.931   0.920 / 0.922   0.552 / 0.546
+      neighbours 0.5 / 0.6                                           0.933 / 0.931   0.920 / 0.922   0.552 / 0.546
       neighbours 0.5 + predicted boost 0.4                                  0.923   0.930   0.541
       neighbours 0.5 + expansion from 3 scenarios             <- default    0.935   0.921   0.558
 The expansion carries +0.04 on (c) with the real descriptions; neighbour votes at 0.5 and three expanding
