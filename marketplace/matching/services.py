@@ -111,11 +111,6 @@ def encoder_text(text: str) -> str:
     return (text or "")[:max(1, int(current_app.config.get("MATCHING_ENCODE_MAX_CHARS", 1000)))]
 
 
-def visible_ids(kind: str, filters: dict, user: User) -> set[str]:
-    """Return the doc ids of one kind that the user may find and that pass the facet filters."""
-    return {doc_id(kind, pk) for pk in db.session.scalars(get_kind(kind).findable(filters, user))}
-
-
 def load_records(hits) -> dict[str, IndexedModel]:
     """Fetch the records behind index hits, one query per kind."""
     wanted: dict[str, list[int]] = {}
