@@ -152,14 +152,13 @@ def bench_size(n: int, encoder, base: np.ndarray, rng: random.Random, n_queries:
     out["build_lexical_s"] = timed(lexical.add_many, zip(ids, texts, strict=True))[0] / 1000.0
     out["compact_lexical_s"] = timed(lexical.compact)[0] / 1000.0
     index = HybridIndex(encoder, workdir / f"index-{n}", scenarios=scenarios, aux_encoder=aux_encoder)
-    index.vector, index.lexical = vector, lexical
+    aux_index = None
     if aux_encoder is not None and aux_base is not None:
-        index.aux = VectorIndex(aux_encoder.dim, aux_encoder.backend, aux_encoder.model_id)
-        index.aux.add_many(ids, make_vectors(aux_base, n, seed=n + 1))
+        aux_index = VectorIndex(aux_encoder.dim, aux_encoder.backend, aux_encoder.model_id)
+        aux_index.add_many(ids, make_vectors(aux_base, n, seed=n + 1))
     codes = list(scenarios.codes) if scenarios is not None else []
-    for i, doc_id in enumerate(ids):
-        if codes and i % 3:
-            index._doc_scenario[doc_id] = codes[i % len(codes)]
+    doc_codes = {doc_id: codes[i % len(codes)] for i, doc_id in enumerate(ids) if codes and i % 3}
+    index.embedded.install(vector, lexical, doc_codes, aux_index)
 
     queries = [make_query(rng) + f" q{i}" for i in range(n_queries)]
     qvecs = encoder.query(queries)

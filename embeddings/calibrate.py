@@ -174,8 +174,8 @@ def calibrate(index: HybridIndex, corpus: Sequence[Mapping[str, Any]],
     dom = np.asarray(in_domain, dtype=np.int64)
     report: dict[str, Any] = {"examples": len(y), "relevant": int(y.sum()), "queries": len(set(groups)),
                               "held_out_out_of_domain": held_out, "models": {}, "quality": {}}
-    gate = [n for n in GATE_FEATURES if n != "aux_nearest" or index.aux is not None]
-    hit_names = [n for n in HIT_FEATURES if n != "aux" or index.aux is not None]
+    gate = [n for n in GATE_FEATURES if n != "aux_nearest" or index.backend.has_aux]
+    hit_names = [n for n in HIT_FEATURES if n != "aux" or index.backend.has_aux]
     for key, names, gate_names in ((index.encoder.backend, hit_names, gate), (FALLBACK_KEY, ENCODER_FREE, [])):
         pred = out_of_fold(x, y, dom, groups, names, gate_names, folds)
         table, brier, ece = reliability(pred, y)

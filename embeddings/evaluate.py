@@ -34,6 +34,7 @@ from typing import Any
 from .defaults import DEFAULT_BACKEND, DEFAULT_OPTIONS, DEFAULT_SCENARIO_BOOST
 from .encoder import Encoder, load_encoder
 from .hybrid import AUTO, AUX_FOR, HybridIndex, load_aux_encoder
+from .text import tokenize
 from .vectorcache import DEFAULT_CACHE_DIR, CachedEncoder
 
 METRICS = ("recall@5", "recall@10", "mrr", "ndcg@10")
@@ -180,8 +181,8 @@ def run_queries(index: HybridIndex, queries: Sequence[Mapping[str, Any]], k: int
     vectors = index.encoder.query([q["text"] for q in queries])
     for q, qvec in zip(queries, vectors, strict=True):
         text = q["text"]
-        runs["lexical"][q["id"]] = [d for d, _ in index.lexical.search(text, k)]
-        runs["dense"][q["id"]] = [d for d, _ in index.vector.search(qvec, k)]
+        runs["lexical"][q["id"]] = [d for d, _ in index.backend.lexical(dict.fromkeys(tokenize(text), 1.0), k)]
+        runs["dense"][q["id"]] = [d for d, _ in index.backend.dense(qvec, k)]
         scenario = first_code(q.get("scenario")) if use_query_scenario else None
         runs["hybrid"][q["id"]] = [h.doc_id for h in index.search(text, k, scenario=scenario, query_vector=qvec)]
         for name, overrides in variants.items():

@@ -1,10 +1,12 @@
 """`HybridIndex`: the one object the app talks to — dense + lexical retrieval, fused and explained.
 
-It owns a `VectorIndex` and a `LexicalIndex` kept in step under one lock, the optional scenario
-model for scenario-aware re-ranking, and the saved copy in a directory (layout in `store`). Query
-encoding happens outside the lock, so searches only hold it for the few milliseconds of retrieval;
-an edit is visible to the next search. `version` only grows, so a web worker can compare
-`version_on_disk()` with its own `version` and reload.
+The ranking lives here: encoders, the scenario model, fusion, scenario agreement, calibration and the
+explanations. Where the documents live is a `SearchBackend` (`embeddings.backend`): by default the
+`EmbeddedBackend` (FAISS + the editable BM25 index in memory, saved in a directory, layout in `store`),
+or the `PostgresBackend` (`embeddings.pgbackend`: pgvector + tsvector rows, nothing to save or reload).
+Query encoding happens before the backend is asked, so retrieval holds no lock while a model runs; an
+edit is visible to the next search. For the embedded backend `version` only grows, so a web worker can
+compare `version_on_disk()` with its own `version` and reload.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import store
+from .backend import Allowed, EmbeddedBackend, SearchBackend, StoredDocument
 from .calibration import Calibrator, features, load_calibrator
 from .defaults import (
     DEFAULT_CANDIDATES,
@@ -42,7 +45,7 @@ from .ranking import (
     rocchio,
 )
 from .scenarios import ScenarioModel, agreement, one_hot
-from .text import FUNCTION_WORDS, collapse_repeats, tokenize
+from .text import FUNCTION_WORDS, collapse_repeats, prune_subwords, tokenize
 from .vector import VectorIndex, VectorOptions
 
 MANIFEST = store.MANIFEST
@@ -122,7 +125,8 @@ class HybridIndex:
                  lexical_options: LexicalOptions | None = None,
                  options: RankingOptions | Mapping[str, Any] | None = None,
                  aux_encoder: Encoder | str | None = AUTO,
-                 calibrator: Calibrator | None = None) -> None:
+                 calibrator: Calibrator | None = None,
+                 backend: SearchBackend | None = None) -> None:
         self.encoder = encoder
         self.directory = Path(directory) if directory is not None else None
         self.weights = dict(weights or DEFAULT_WEIGHTS)
@@ -145,29 +149,72 @@ class HybridIndex:
                                 if self.scenarios is not None else {})
         self._lock = threading.RLock()
         self._save_lock = threading.Lock()
-        self.vector = VectorIndex(encoder.dim, encoder.backend, encoder.model_id, **self._vector_options)
-        self.aux = (VectorIndex(self.aux_encoder.dim, self.aux_encoder.backend, self.aux_encoder.model_id)
-                    if self.aux_encoder is not None else None)
-        self.lexical = LexicalIndex(**self._lexical_options)
-        self._doc_scenario: dict[str, str] = {}
+        aux_info = self.aux_encoder.info() if self.aux_encoder is not None else None
+        if backend is None:
+            backend = EmbeddedBackend(encoder.info(), aux_info, self._vector_options, self._lexical_options)
+        elif dict(backend.identity) != dict(encoder.info()) or backend.aux_identity != aux_info:
+            raise ValueError("the backend stores vectors of other encoders than this index uses")
+        self.backend = backend
         self.version = 0
+
+    @property
+    def embedded(self) -> EmbeddedBackend:
+        """The in-memory backend (ValueError for an index on another backend)."""
+        if not isinstance(self.backend, EmbeddedBackend):
+            raise ValueError("this index is not kept in memory")
+        return self.backend
+
+    @property
+    def vector(self) -> VectorIndex:
+        """The FAISS index of the embedded backend."""
+        return self.embedded.vector_index
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index of the embedded backend."""
+        return self.embedded.lexical_index
+
+    @property
+    def aux(self) -> VectorIndex | None:
+        """The auxiliary FAISS index of the embedded backend (None without an auxiliary encoder)."""
+        return self.embedded.aux_index
 
     # ---- editing ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self.vector)
+        return len(self.backend)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self.vector
+        return doc_id in self.backend
 
     def ids(self) -> list[str]:
         """Return the ids of all indexed documents."""
-        with self._lock:
-            return self.vector.ids()
+        return self.backend.ids()
 
     def passage_vectors(self, texts: Sequence[str], progress: Progress | None = None) -> npt.NDArray[np.float32]:
         """Encode documents the way `upsert_many` does (repeats collapsed), e.g. outside a lock before it."""
         return self.encoder.passage([collapse_repeats(t) for t in texts], progress=progress)
+
+    def aux_passage_vectors(self, texts: Sequence[str]) -> npt.NDArray[np.float32] | None:
+        """Encode documents with the auxiliary encoder (None without one)."""
+        if self.aux_encoder is None:
+            return None
+        return self.aux_encoder.passage([collapse_repeats(t) for t in texts])
+
+    def documents(self, items: Iterable[Item], vectors: npt.NDArray[np.float32],
+                  aux_vectors: npt.NDArray[np.float32] | None = None,
+                  stamps: Mapping[str, str] | None = None,
+                  hashes: Mapping[str, str] | None = None) -> list[StoredDocument]:
+        """Items with their vectors as the backend stores them (text tokenised, repeats collapsed)."""
+        parts = [_item_parts(it) for it in items]
+        if len(vectors) != len(parts) or (aux_vectors is not None and len(aux_vectors) != len(parts)):
+            raise ValueError("one vector per item is required")
+        stamps, hashes = stamps or {}, hashes or {}
+        return [StoredDocument(doc_id, tokenize(collapse_repeats(text)), scenario or None,
+                               np.asarray(vectors[i], dtype=np.float32),
+                               None if aux_vectors is None else np.asarray(aux_vectors[i], dtype=np.float32),
+                               stamps.get(doc_id, ""), hashes.get(doc_id, ""))
+                for i, (doc_id, text, scenario) in enumerate(parts)]
 
     def upsert(self, doc_id: str, text: str, scenario: str | None = None) -> None:
         """Index or re-index one document; the next search reflects it."""
@@ -183,61 +230,41 @@ class HybridIndex:
         parts = [_item_parts(it) for it in items]
         if not parts:
             return 0
-        texts = [collapse_repeats(p[1]) for p in parts]
+        texts = [p[1] for p in parts]
         if vectors is None:
-            vectors = self.encoder.passage(texts, progress=progress)
+            vectors = self.passage_vectors(texts, progress=progress)
         elif len(vectors) != len(parts):
             raise ValueError("one vector per item is required")
-        aux_vectors = self.aux_encoder.passage(texts) if self.aux_encoder is not None else None
-        with self._lock:
-            self.vector.add_many([p[0] for p in parts], vectors)
-            if self.aux is not None and aux_vectors is not None:
-                self.aux.add_many([p[0] for p in parts], aux_vectors)
-            self.lexical.add_many([(p[0], t) for p, t in zip(parts, texts, strict=True)])
-            for doc_id, _, scenario in parts:
-                if scenario:
-                    self._doc_scenario[doc_id] = str(scenario)
-                else:
-                    self._doc_scenario.pop(doc_id, None)
+        self.backend.upsert_many(self.documents(parts, vectors, self.aux_passage_vectors(texts)))
         return len(parts)
 
+    def upsert_documents(self, docs: Sequence[StoredDocument]) -> None:
+        """Store documents already encoded and tokenised (see `documents`)."""
+        self.backend.upsert_many(docs)
+
     def remove(self, doc_id: str) -> bool:
-        """Remove a document from both indexes at once; returns False if it was not indexed."""
-        with self._lock:
-            found = self.vector.remove(doc_id)
-            found = self.lexical.remove(doc_id) or found
-            if self.aux is not None:
-                self.aux.remove(doc_id)
-            self._doc_scenario.pop(str(doc_id), None)
-            return found
+        """Remove a document from every structure at once; returns False if it was not indexed."""
+        return self.backend.remove_many([str(doc_id)]) > 0
 
     def clear(self) -> None:
-        """Remove every document (the saved files are untouched)."""
-        with self._lock:
-            self.vector = VectorIndex(self.encoder.dim, self.encoder.backend, self.encoder.model_id,
-                                      **self._vector_options)
-            if self.aux_encoder is not None:
-                self.aux = VectorIndex(self.aux_encoder.dim, self.aux_encoder.backend, self.aux_encoder.model_id)
-            self.lexical = LexicalIndex(**self._lexical_options)
-            self._doc_scenario = {}
+        """Remove every document (saved files are untouched)."""
+        self.backend.clear()
 
     def compact(self) -> None:
-        """Fold pending edits into both indexes' main structures."""
-        with self._lock:
-            self.vector.compact()
-            self.lexical.compact()
-            if self.aux is not None:
-                self.aux.compact()
+        """Fold pending edits into the backend's main structures."""
+        self.backend.compact()
 
     # ---- understanding a query ---------------------------------------------------------------
 
-    def _doc_distributions(self, doc_ids: list[str]) -> dict[str, dict[str, float] | None]:
+    def _doc_distributions(self, doc_ids: list[str], vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
+                           ) -> dict[str, dict[str, float] | None]:
         """Scenario distributions of documents: their code, else predicted from their vector."""
         out: dict[str, dict[str, float] | None] = {}
         scenarios = self.scenarios
+        codes = self.backend.scenarios(doc_ids)
         need: list[str] = []
         for doc_id in doc_ids:
-            code = self._doc_scenario.get(doc_id)
+            code = codes.get(doc_id)
             if code:
                 out[doc_id] = one_hot(code)
             elif scenarios is not None:
@@ -245,17 +272,13 @@ class HybridIndex:
             else:
                 out[doc_id] = None
         if need and scenarios is not None:
-            rows = [self._vector_of(doc_id) for doc_id in need]
-            for doc_id, row in zip(need, scenarios.predict_array(np.vstack(rows)), strict=True):
-                out[doc_id] = scenarios.to_dict(row)
+            stored = vectors if vectors is not None else self.backend.vectors(need)
+            need = [d for d in need if d in stored]
+            if need:
+                rows = np.vstack([stored[d] for d in need])
+                for doc_id, row in zip(need, scenarios.predict_array(rows), strict=True):
+                    out[doc_id] = scenarios.to_dict(row)
         return out
-
-    def _vector_of(self, doc_id: str) -> npt.NDArray[np.float32]:
-        """A stored document vector (both indexes hold the same documents, under the same lock)."""
-        vec = self.vector.get_vector(doc_id)
-        if vec is None:
-            raise KeyError(f"document {doc_id!r} is not in the vector index")
-        return vec
 
     def _predicted(self, vector: npt.NDArray[np.float32], opts: RankingOptions, extra: dict[str, float],
                    exclude: str | None = None, predict: bool = True) -> dict[str, float] | None:
@@ -264,9 +287,9 @@ class HybridIndex:
         Records in `extra` the query-level evidence the calibration reads: `nearest`, the best cosine
         to any indexed document, and `domain`, the best cosine to any scenario description.
         """
-        with self._lock:
-            near = [h for h in self.vector.search(vector, max(opts.neighbours, 1) + 1) if h[0] != exclude]
-            votes = [(self._doc_scenario[d], s) for d, s in near if d in self._doc_scenario][:opts.neighbours]
+        near = [h for h in self.backend.dense(vector, max(opts.neighbours, 1) + 1) if h[0] != exclude]
+        codes = self.backend.scenarios([d for d, _ in near])
+        votes = [(codes[d], s) for d, s in near if d in codes][:opts.neighbours]
         extra["nearest"] = near[0][1] if near else 0.0
         if self.scenarios is None:
             return None
@@ -308,10 +331,9 @@ class HybridIndex:
     def _aux_nearest(self, aux: npt.NDArray[np.float32] | None, extra: dict[str, float],
                      exclude: str | None = None) -> None:
         """Record the best auxiliary-encoder cosine to any document (USE separates off-topic queries well)."""
-        if aux is None or self.aux is None:
+        if aux is None or not self.backend.has_aux:
             return
-        with self._lock:
-            near = [h for h in self.aux.search(aux, 2) if h[0] != exclude]
+        near = [h for h in self.backend.aux_dense(aux, 2) if h[0] != exclude]
         extra["aux_nearest"] = near[0][1] if near else 0.0
 
     # ---- searching -------------------------------------------------------------------------
@@ -327,7 +349,7 @@ class HybridIndex:
         boost = self.predicted_scenario_boost if opts.predicted_boost is None else opts.predicted_boost
         return adaptive(boost, analysis.confidence, opts.adaptive_boost)
 
-    def search(self, query: str, k: int = 20, allowed: set[str] | None = None,
+    def search(self, query: str, k: int = 20, allowed: Allowed = None,
                weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
                scenario: str | Mapping[str, float] | None = None,
                query_vector: npt.ArrayLike | None = None, analysis: QueryAnalysis | None = None,
@@ -349,20 +371,19 @@ class HybridIndex:
         return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts,
                               min_relevance=min_relevance)
 
-    def similar(self, doc_id: str, k: int = 10, allowed: set[str] | None = None,
+    def similar(self, doc_id: str, k: int = 10, allowed: Allowed = None,
                 weights: Mapping[str, float] | None = None, scenario_boost: float | None = None,
                 options: Mapping[str, Any] | None = None, min_relevance: float = 0.0) -> list[Hit]:
         """Return documents like a stored one (by its vector and its key terms), itself excluded (and, as in
         `search`, none with a relevance below `min_relevance`)."""
         doc_id = str(doc_id)
         opts = self.options.updated(options)
-        with self._lock:
-            vec = self.vector.get_vector(doc_id)
-            if vec is None:
-                raise KeyError(f"document {doc_id!r} is not indexed")
-            terms = self.lexical.key_terms(doc_id)
-            code = self._doc_scenario.get(doc_id)
-            aux = self.aux.get_vector(doc_id) if self.aux is not None else None
+        vec = self.backend.vectors([doc_id]).get(doc_id)
+        if vec is None:
+            raise KeyError(f"document {doc_id!r} is not indexed")
+        terms = self.key_terms(doc_id)
+        code = self.backend.scenarios([doc_id]).get(doc_id)
+        aux = self.backend.aux_vectors([doc_id]).get(doc_id) if self.backend.has_aux else None
         extra: dict[str, float] = {}
         dist = self._predicted(vec, opts, extra, exclude=doc_id, predict=not code)
         if code:
@@ -373,24 +394,27 @@ class HybridIndex:
         return self._retrieve(a, k, allowed, weights, self._boost(a, scenario_boost, opts), opts, exclude=doc_id,
                               min_relevance=min_relevance)
 
-    def _retrieve(self, a: QueryAnalysis, k: int, allowed: set[str] | None, weights: Mapping[str, float] | None,
+    def _retrieve(self, a: QueryAnalysis, k: int, allowed: Allowed, weights: Mapping[str, float] | None,
                   boost: float, opts: RankingOptions, exclude: str | None = None,
                   min_relevance: float = 0.0) -> list[Hit]:
         """Run the retrievers for an analysed query and rank their candidates."""
         n = max(self.candidates, 3 * k) + (1 if exclude else 0)
         top = [(c, p) for c, p in a.top_scenarios(opts.expansion_scenarios)] if opts.expansion > 0 else []
         lex_query = expansion_terms(a.terms, self._scenario_terms, top, opts.expansion)
-        with self._lock:
-            dense = self.vector.search(a.vector, n, allowed)
-            if opts.prf > 0 and dense:
-                feedback = np.vstack([self._vector_of(d) for d, _ in dense[:opts.prf_docs]])
-                dense = self.vector.search(rocchio(a.vector, feedback, opts.prf), n, allowed)
-            lists: dict[str, Ranking] = {"dense": dense, "lexical": self.lexical.search(lex_query, n, allowed)}
-            if opts.aux_weight > 0 and self.aux is not None and a.aux_vector is not None:
-                lists["aux"] = self.aux.search(a.aux_vector, n, allowed)
-            if exclude is not None:
-                lists = {name: [h for h in hits if h[0] != exclude] for name, hits in lists.items()}
-            return self._rank(a, lists, k, weights, boost, opts, min_relevance)
+        backend = self.backend
+        dense = backend.dense(a.vector, n, allowed)
+        if opts.prf > 0 and dense:
+            top_ids = [d for d, _ in dense[:opts.prf_docs]]
+            stored = backend.vectors(top_ids)  # a document removed meanwhile gives no feedback
+            if stored:
+                feedback = np.vstack([stored[d] for d in top_ids if d in stored])
+                dense = backend.dense(rocchio(a.vector, feedback, opts.prf), n, allowed)
+        lists: dict[str, Ranking] = {"dense": dense, "lexical": backend.lexical(lex_query, n, allowed)}
+        if opts.aux_weight > 0 and backend.has_aux and a.aux_vector is not None:
+            lists["aux"] = backend.aux_dense(a.aux_vector, n, allowed)
+        if exclude is not None:
+            lists = {name: [h for h in hits if h[0] != exclude] for name, hits in lists.items()}
+        return self._rank(a, lists, k, weights, boost, opts, min_relevance)
 
     def _rank(self, a: QueryAnalysis, lists: Mapping[str, Ranking], k: int, weights: Mapping[str, float] | None,
               boost: float, opts: RankingOptions, min_relevance: float = 0.0) -> list[Hit]:
@@ -403,16 +427,23 @@ class HybridIndex:
             return []
         top = max_score(weights, list(lists)) or 1.0
         pool = fused[:max(3 * k, 50)]
+        backend = self.backend
+        stored = backend.vectors(ids := [d for d, _ in pool])
+        pool = [(d, s) for d, s in pool if d in stored]  # a document removed since the candidates were read
         ids = [d for d, _ in pool]
-        dists = self._doc_distributions(ids) if a.scenarios is not None else {}
+        if not ids:
+            return []
+        dists = self._doc_distributions(ids, stored) if a.scenarios is not None else {}
         ranks = {name: {d: (i + 1, s) for i, (d, s) in enumerate(hits)} for name, hits in lists.items()}
-        plain = dict(self.lexical.search(list(dict.fromkeys(a.terms)), len(ids), allowed=set(ids)))
-        self_score = self.lexical.self_score(a.terms) or 1.0
-        cosines = np.vstack([self._vector_of(d) for d in ids]) @ a.vector
+        plain = dict(backend.lexical(dict.fromkeys(a.terms, 1.0), len(ids), allowed=set(ids)))
+        self_score = backend.self_score(a.terms) or 1.0
+        cosines = np.vstack([stored[d] for d in ids]) @ a.vector
         aux_cosines = self.aux_cosines(ids, a.aux_vector)
+        counts = backend.term_counts(ids)
         hits: list[Hit] = []
         for i, (doc_id, raw) in enumerate(pool):
-            base = raw / top * content_factor(self.lexical.distinct_terms(doc_id), opts.content_terms)
+            distinct = len(counts.get(doc_id) or ())
+            base = raw / top * content_factor(distinct, opts.content_terms)
             agree: float | None = None
             if a.scenarios is not None:
                 ddist = dists.get(doc_id)
@@ -432,19 +463,30 @@ class HybridIndex:
                 hit.score = hit.relevance
         hits.sort(key=lambda h: (-h.score, h.doc_id))
         hits = [h for h in hits[:k] if h.relevance >= min_relevance]
+        idf = backend.idf(t for t in dict.fromkeys(a.terms) if len(t) > 1 and t not in FUNCTION_WORDS)
         for hit in hits:
-            hit.matched_terms = self.explain_terms(a.terms, hit.doc_id)
+            hit.matched_terms = self._explain(a.terms, counts.get(hit.doc_id), idf)
         return hits
 
     def aux_cosines(self, ids: list[str], aux_vector: npt.NDArray[np.float32] | None) -> npt.NDArray[np.float32] | None:
         """Auxiliary-encoder cosines of the query with each document (None without an auxiliary index)."""
-        if self.aux is None or aux_vector is None:
+        if not self.backend.has_aux or aux_vector is None:
             return None
-        rows = [self.aux.get_vector(d) for d in ids]
-        if any(r is None for r in rows):
+        stored = self.backend.aux_vectors(ids)
+        if any(d not in stored for d in ids):
             return None
-        out: npt.NDArray[np.float32] = np.vstack([r for r in rows if r is not None]) @ aux_vector
+        out: npt.NDArray[np.float32] = np.vstack([stored[d] for d in ids]) @ aux_vector
         return out
+
+    @staticmethod
+    def _explain(terms: Sequence[str], counts: Mapping[str, int] | None, idf: Mapping[str, float]) -> list[str]:
+        """The query terms a document (its term counts) shares that carried the match, the weightiest first."""
+        if not counts:
+            return []
+        wanted = [t for t in terms if len(t) > 1 and t not in FUNCTION_WORDS]
+        present = prune_subwords([t for t in wanted if t in counts])
+        matched = [t for t in present if idf.get(t, 0.0) >= MIN_TERM_IDF]
+        return sorted(matched, key=lambda t: (-idf[t], t))
 
     def explain_terms(self, terms: Sequence[str], doc_id: str) -> list[str]:
         """The query terms a document shares that carried the match, the weightiest first.
@@ -452,9 +494,16 @@ class HybridIndex:
         Single characters, function words and terms most documents have (IDF below MIN_TERM_IDF)
         explain nothing and are left out; the rest are ordered by IDF, so the rarest shared term leads.
         """
-        wanted = [t for t in terms if len(t) > 1 and t not in FUNCTION_WORDS]
-        matched = [t for t in self.lexical.matched_terms(wanted, doc_id) if self.lexical.idf(t) >= MIN_TERM_IDF]
-        return sorted(matched, key=lambda t: (-self.lexical.idf(t), t))
+        wanted = [t for t in dict.fromkeys(terms) if len(t) > 1 and t not in FUNCTION_WORDS]
+        return self._explain(terms, self.backend.term_counts([doc_id]).get(doc_id), self.backend.idf(wanted))
+
+    def key_terms(self, doc_id: str, n: int = 24) -> list[str]:
+        """A document's n most distinctive terms (highest tf·idf), for "more like this"."""
+        counts = self.backend.term_counts([doc_id]).get(doc_id)
+        if not counts:
+            return []
+        idf = self.backend.idf(counts)
+        return sorted(counts, key=lambda t: (-counts[t] * idf.get(t, 0.0), t))[:n]
 
     # ---- persistence -----------------------------------------------------------------------
 
@@ -475,13 +524,14 @@ class HybridIndex:
     def save(self) -> int:
         """Write a new generation and switch the manifest to it atomically; returns its version."""
         root = self._require_dir()
+        backend = self.embedded
         with self._save_lock:
-            with self._lock:
-                vector = self.vector.snapshot()
-                lexical = self.lexical.snapshot()
-                aux = self.aux.snapshot() if self.aux is not None else None
-                docs = {"scenarios": dict(self._doc_scenario)}
-                ids = self.vector.ids()
+            with backend.lock:
+                vector = backend.vector_index.snapshot()
+                lexical = backend.lexical_index.snapshot()
+                aux = backend.aux_index.snapshot() if backend.aux_index is not None else None
+                docs = {"scenarios": dict(backend.doc_scenario)}
+                ids = backend.vector_index.ids()
             version = max(self.version, self.version_on_disk()) + 1
             store.write_generation(root, version, vector, lexical, docs, self.encoder.info(), ids, aux,
                                    self.aux_encoder.info() if self.aux_encoder is not None else None)
@@ -510,9 +560,8 @@ class HybridIndex:
             except FileNotFoundError:
                 if attempt:
                     raise
-        with self._lock:
-            self.vector, self.lexical, self._doc_scenario, self.aux = vector, lexical, scenarios, aux
-            self.version = version
+        self.embedded.install(vector, lexical, scenarios, aux)
+        self.version = version
         return self.version
 
     def reload_if_newer(self) -> bool:
@@ -525,8 +574,10 @@ class HybridIndex:
     def verify(self, expected_ids: Iterable[str]) -> bool:
         """True if the index holds exactly `expected_ids` in both its dense and lexical parts."""
         want = ids_checksum(expected_ids)
-        with self._lock:
-            return ids_checksum(self.vector.ids()) == want and ids_checksum(self.lexical.ids()) == want
+        backend = self.embedded
+        with backend.lock:
+            return (ids_checksum(backend.vector_index.ids()) == want
+                    and ids_checksum(backend.lexical_index.ids()) == want)
 
     def load_if_valid(self, expected_ids: Iterable[str] | None = None) -> bool:
         """Load the saved index if present, intact, built by this encoder and (if given) holding

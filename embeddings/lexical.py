@@ -163,7 +163,11 @@ class LexicalIndex:
 
     def add_many(self, items: Iterable[tuple[str, str]]) -> None:
         """Index many (doc_id, text) pairs: through the delta if few, else with one rebuild."""
-        pairs = [(str(d), tokenize(t or "")) for d, t in items]
+        self.add_many_tokens([(str(d), tokenize(t or "")) for d, t in items])
+
+    def add_many_tokens(self, pairs: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """Index many (doc_id, tokens) pairs already tokenised: through the delta if few, else with one rebuild."""
+        pairs = [(str(d), list(toks)) for d, toks in pairs]
         with self._lock:
             limit = max(self.compact_min, self.compact_ratio * len(self._main_ids))
             if self._main_ids and self.pending() + len(pairs) <= limit:
@@ -347,6 +351,14 @@ class LexicalIndex:
             if ids is None:
                 return []
             return [self._terms[i] for i in dict.fromkeys(ids.tolist())]
+
+    def term_counts(self, doc_id: str) -> Counter[str] | None:
+        """A document's terms with how often each occurs (None if it is not indexed)."""
+        with self._lock:
+            ids = self._docs.get(str(doc_id))
+            if ids is None:
+                return None
+            return Counter({self._terms[t]: int(c) for t, c in Counter(ids.tolist()).items()})
 
     def key_terms(self, doc_id: str, n: int = 24) -> list[str]:
         """Return a document's n most distinctive terms (highest tf·idf), for "more like this"."""
