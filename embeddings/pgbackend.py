@@ -1,0 +1,473 @@
+"""`PostgresBackend`: search documents as rows of PostgreSQL, with pgvector and a tsvector.
+
+One row per document and encoder space in `search_document`: the id, its kind and record id (from ids of the
+form "kind:123"), the primary scenario, the change stamp and content hash, the vector in a pgvector column
+(and the auxiliary encoder's vector beside it), the jieba terms as a `tsvector` (segmented in Python; the
+lexemes are the tokens themselves, so no text-search configuration is involved) and their counts as JSON.
+`search_term` keeps each term's document frequency and `search_corpus` the document count and total length,
+updated in the same transaction as the rows, so BM25 scores here are the embedded backend's scores.
+
+Indexes: an HNSW index per encoder space on the vector cast to its dimension (cosine), the same for the
+auxiliary vector, and a GIN index on the terms. A dense search orders by cosine distance with the filter in
+the `WHERE` clause (pgvector's iterative index scans keep an HNSW search going until enough rows pass); a
+lexical search finds candidates through the GIN index (terms in nearly every document are left out of the
+candidate query when rarer ones exist; they still count in the score) and sums BM25 in SQL. Nothing is held
+in the process: every worker sees an edit once its transaction commits.
+
+The schema is derived data, like the embedded index's files: `ensure_schema()` creates it (the `vector`
+extension must be installable), `drop_space()` removes one encoder space.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSQUERY, TSVECTOR, insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, Select
+
+from .backend import Allowed, Ranking, SearchBackend, StoredDocument, bm25_idf
+from .encoder import EncoderInfo
+
+K1, B = 1.5, 0.75
+COMMON_TERM_SHARE = 0.10
+"""A term in more than this share of the documents (and more than COMMON_TERM_MIN of them) does not pick
+candidates when the query has rarer terms: it would drag most of the table into the scoring."""
+COMMON_TERM_MIN = 2000
+EF_SEARCH = 400
+MAX_SCAN_TUPLES = 40000
+
+metadata = MetaData()
+documents = Table(
+    "search_document", metadata,
+    Column("space", String(200), primary_key=True),
+    Column("doc_id", String(200), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("scenario", String(40)),
+    Column("stamp", String(64), nullable=False, server_default=""),
+    Column("content_hash", String(64), nullable=False, server_default=""),
+    Column("embedding", Vector(), nullable=False),
+    Column("aux_embedding", Vector()),
+    Column("terms", TSVECTOR, nullable=False),
+    Column("term_counts", JSONB, nullable=False),
+    Column("length", Integer, nullable=False),
+)
+terms_table = Table(
+    "search_term", metadata,
+    Column("space", String(200), primary_key=True),
+    Column("term", Text, primary_key=True),
+    Column("df", Integer, nullable=False),
+)
+corpus = Table(
+    "search_corpus", metadata,
+    Column("space", String(200), primary_key=True),
+    Column("n_docs", BigInteger, nullable=False),
+    Column("total_length", BigInteger, nullable=False),
+)
+
+
+def space_of(identity: EncoderInfo, aux_identity: EncoderInfo | None) -> str:
+    """The encoder space a row belongs to: the main encoder's identity and the auxiliary one's."""
+    main = f"{identity['backend']}/{identity['model_id']}/{identity['dim']}"
+    if aux_identity is not None:
+        main += f"+{aux_identity['backend']}/{aux_identity['model_id']}/{aux_identity['dim']}"
+    return main
+
+
+def vector_literal(vector: npt.ArrayLike) -> str:
+    """A vector in pgvector's text form."""
+    arr = np.asarray(vector, dtype=np.float32).reshape(-1)
+    return "[" + ",".join(format(float(x), ".8g") for x in arr) + "]"
+
+
+def parse_vector(value: bytes | str | memoryview) -> npt.NDArray[np.float32]:
+    """A vector from pgvector's binary form (`vector_send`) or its text form."""
+    if isinstance(value, str):
+        return np.asarray(json.loads(value), dtype=np.float32)
+    raw = bytes(value)
+    dim = int.from_bytes(raw[:2], "big")
+    return np.frombuffer(raw[4:4 + 4 * dim], dtype=">f4").astype(np.float32)
+
+
+def tsquery_of(terms: Iterable[str]) -> str:
+    """An OR of exact lexemes in tsquery syntax (quoted, so no term is parsed or normalised)."""
+    quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms]
+    return " | ".join(quoted)
+
+
+def split_doc_id(doc_id: str) -> tuple[str, int]:
+    """(kind, record id) of an id like "offering:12" (("", 0) for any other id)."""
+    kind, sep, pk = doc_id.partition(":")
+    if sep and pk.isdigit() and len(pk) < 19:
+        return kind, int(pk)
+    return "", 0
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """A SQL filter on which documents a search may return: per kind, a select of admitted record ids."""
+
+    clause: ColumnElement[bool]
+
+
+class PostgresBackend(SearchBackend):
+    """Documents as rows of PostgreSQL: pgvector HNSW for the dense lists, tsvector + GIN for BM25."""
+
+    filters_in_sql = True
+    persistent = True
+
+    def __init__(self, engine: Engine, identity: EncoderInfo, aux_identity: EncoderInfo | None = None,
+                 ef_search: int = EF_SEARCH) -> None:
+        super().__init__(identity, aux_identity)
+        self.engine = engine
+        self.space = space_of(identity, aux_identity)
+        self.dim = int(identity["dim"])
+        self.aux_dim = int(aux_identity["dim"]) if aux_identity is not None else 0
+        self.ef_search = int(ef_search)
+        slug = hashlib.sha1(self.space.encode()).hexdigest()[:10]
+        self._hnsw, self._aux_hnsw = f"search_document_hnsw_{slug}", f"search_document_aux_hnsw_{slug}"
+
+    # ---- schema ------------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create the extension, tables and this space's indexes if they are missing (idempotent)."""
+        space = self.space.replace("'", "''")
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('search_document schema'))"))
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+            conn.execute(text(
+                "CREATE TABLE IF NOT EXISTS search_document ("
+                " space varchar(200) NOT NULL, doc_id varchar(200) NOT NULL, kind varchar(40) NOT NULL,"
+                " record_id bigint NOT NULL, scenario varchar(40), stamp varchar(64) NOT NULL DEFAULT '',"
+                " content_hash varchar(64) NOT NULL DEFAULT '', embedding vector NOT NULL, aux_embedding vector,"
+                " terms tsvector NOT NULL, term_counts jsonb NOT NULL, length integer NOT NULL,"
+                " PRIMARY KEY (space, doc_id))"))
+            conn.execute(text("CREATE INDEX IF NOT EXISTS search_document_kind ON search_document"
+                              " (space, kind, record_id)"))
+            conn.execute(text("CREATE INDEX IF NOT EXISTS search_document_terms ON search_document"
+                              " USING gin (terms)"))
+            conn.execute(text(
+                f"CREATE INDEX IF NOT EXISTS {self._hnsw} ON search_document USING hnsw"
+                f" ((embedding::vector({self.dim})) vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+                f" WHERE space = '{space}'"))
+            if self.aux_dim:
+                conn.execute(text(
+                    f"CREATE INDEX IF NOT EXISTS {self._aux_hnsw} ON search_document USING hnsw"
+                    f" ((aux_embedding::vector({self.aux_dim})) vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+                    f" WHERE space = '{space}'"))
+            conn.execute(text("CREATE TABLE IF NOT EXISTS search_term (space varchar(200) NOT NULL,"
+                              " term text NOT NULL, df integer NOT NULL, PRIMARY KEY (space, term))"))
+            conn.execute(text("CREATE TABLE IF NOT EXISTS search_corpus (space varchar(200) PRIMARY KEY,"
+                              " n_docs bigint NOT NULL, total_length bigint NOT NULL)"))
+
+    def schema_ready(self) -> bool:
+        """Tell whether the tables and this space's vector index exist."""
+        with self.engine.connect() as conn:
+            found = conn.execute(text("SELECT to_regclass('search_document') IS NOT NULL"
+                                      " AND to_regclass(:idx) IS NOT NULL"), {"idx": self._hnsw}).scalar()
+        return bool(found)
+
+    def drop_space(self) -> None:
+        """Remove every row and index of this encoder space."""
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            for table in (documents, terms_table, corpus):
+                conn.execute(table.delete().where(table.c.space == self.space))
+            conn.execute(text(f"DROP INDEX IF EXISTS {self._hnsw}"))
+            conn.execute(text(f"DROP INDEX IF EXISTS {self._aux_hnsw}"))
+
+    def reindex(self) -> None:
+        """Rebuild this space's HNSW indexes from the stored vectors (no encoding)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"REINDEX INDEX {self._hnsw}"))
+            if self.aux_dim:
+                conn.execute(text(f"REINDEX INDEX {self._aux_hnsw}"))
+
+    # ---- contents ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(documents)
+                                    .where(documents.c.space == self.space)).scalar() or 0)
+
+    def ids(self) -> list[str]:
+        """The ids of every document of this space."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(documents.c.doc_id).where(documents.c.space == self.space)).scalars())
+
+    def contains(self, doc_id: str) -> bool:
+        """Tell whether a document is stored."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.doc_id).where(
+                documents.c.space == self.space, documents.c.doc_id == doc_id)).first() is not None
+
+    def stamps(self) -> dict[str, str]:
+        """{doc id: stamp} of every stored document."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.doc_id, documents.c.stamp).where(documents.c.space == self.space))
+            return {d: s for d, s in rows}
+
+    def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """{doc id: content hash} of stored documents."""
+        if not doc_ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.doc_id, documents.c.content_hash).where(
+                documents.c.space == self.space, documents.c.doc_id.in_(list(doc_ids))))
+            return {d: h for d, h in rows}
+
+    def _lock(self, conn: Connection) -> None:
+        """Serialise writers of this space for the rest of the transaction (they update shared statistics)."""
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "search " + self.space})
+
+    def _old_terms(self, conn: Connection, doc_ids: list[str]) -> dict[str, tuple[dict[str, int], int]]:
+        """The stored term counts and lengths of documents about to be replaced or removed."""
+        if not doc_ids:
+            return {}
+        rows = conn.execute(select(documents.c.doc_id, documents.c.term_counts, documents.c.length).where(
+            documents.c.space == self.space, documents.c.doc_id.in_(doc_ids)))
+        return {d: (dict(c), int(n)) for d, c, n in rows}
+
+    def _apply_stats(self, conn: Connection, df: Counter[str], docs: int, length: int) -> None:
+        """Add document-frequency, document-count and length changes to the statistics."""
+        changed = {t: d for t, d in df.items() if d}
+        if changed:
+            stmt = insert(terms_table).values([{"space": self.space, "term": t, "df": d} for t, d in changed.items()])
+            conn.execute(stmt.on_conflict_do_update(index_elements=["space", "term"],
+                                                    set_={"df": terms_table.c.df + stmt.excluded.df}))
+            conn.execute(terms_table.delete().where(terms_table.c.space == self.space, terms_table.c.df <= 0))
+        if docs or length:
+            stmt = insert(corpus).values(space=self.space, n_docs=docs, total_length=length)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["space"], set_={
+                "n_docs": corpus.c.n_docs + stmt.excluded.n_docs,
+                "total_length": corpus.c.total_length + stmt.excluded.total_length}))
+
+    def upsert_many(self, docs: Sequence[StoredDocument]) -> None:
+        """Store or replace documents and their statistics in one transaction."""
+        if not docs:
+            return
+        latest = {d.doc_id: d for d in docs}
+        with self.engine.begin() as conn:
+            self._write(conn, list(latest.values()))
+
+    def _write(self, conn: Connection, docs: list[StoredDocument]) -> None:
+        """Write documents inside an open transaction (see `upsert_many`)."""
+        self._lock(conn)
+        old = self._old_terms(conn, [d.doc_id for d in docs])
+        df: Counter[str] = Counter()
+        length = 0
+        rows = []
+        for doc in docs:
+            counts = Counter(t for t in doc.tokens if t)
+            if doc.doc_id in old:
+                prev, prev_len = old[doc.doc_id]
+                df.subtract(dict.fromkeys(prev, 1))
+                length -= prev_len
+            df.update(dict.fromkeys(counts, 1))
+            length += sum(counts.values())
+            if self.aux_dim and doc.aux_vector is None:
+                raise ValueError("this index keeps auxiliary vectors: every document needs one")
+            kind, record_id = split_doc_id(doc.doc_id)
+            rows.append({"space": self.space, "doc_id": doc.doc_id, "kind": kind, "record_id": record_id,
+                         "scenario": doc.scenario or None, "stamp": doc.stamp, "content_hash": doc.content_hash,
+                         "embedding": vector_literal(doc.vector),
+                         "aux_embedding": vector_literal(doc.aux_vector) if doc.aux_vector is not None else None,
+                         "lexemes": sorted(counts), "term_counts": dict(counts), "length": sum(counts.values())})
+        new_docs = len(docs) - len(old)
+        stmt = text(
+            "INSERT INTO search_document (space, doc_id, kind, record_id, scenario, stamp, content_hash, embedding,"
+            " aux_embedding, terms, term_counts, length) VALUES (:space, :doc_id, :kind, :record_id, :scenario,"
+            " :stamp, :content_hash, CAST(:embedding AS vector), CAST(:aux_embedding AS vector),"
+            " array_to_tsvector(CAST(:lexemes AS text[])), :term_counts, :length)"
+            " ON CONFLICT (space, doc_id) DO UPDATE SET kind = excluded.kind, record_id = excluded.record_id,"
+            " scenario = excluded.scenario, stamp = excluded.stamp, content_hash = excluded.content_hash,"
+            " embedding = excluded.embedding, aux_embedding = excluded.aux_embedding, terms = excluded.terms,"
+            " term_counts = excluded.term_counts, length = excluded.length"
+        ).bindparams(bindparam("term_counts", type_=JSONB), bindparam("lexemes", type_=ARRAY(Text)))
+        conn.execute(stmt, rows)
+        self._apply_stats(conn, df, new_docs, length)
+
+    def remove_many(self, doc_ids: Iterable[str]) -> int:
+        """Remove documents and their share of the statistics in one transaction."""
+        ids = sorted(set(map(str, doc_ids)))
+        if not ids:
+            return 0
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            old = self._old_terms(conn, ids)
+            if not old:
+                return 0
+            conn.execute(documents.delete().where(documents.c.space == self.space,
+                                                  documents.c.doc_id.in_(list(old))))
+            df: Counter[str] = Counter()
+            for counts, _ in old.values():
+                df.subtract(dict.fromkeys(counts, 1))
+            self._apply_stats(conn, df, -len(old), -sum(n for _, n in old.values()))
+        return len(old)
+
+    def clear(self) -> None:
+        """Remove every document of this space (the indexes stay)."""
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            for table in (documents, terms_table, corpus):
+                conn.execute(table.delete().where(table.c.space == self.space))
+
+    # ---- filters -----------------------------------------------------------------------------
+
+    def where_records(self, selects: Mapping[str, Select[Any]]) -> RecordFilter:
+        """A filter admitting, per kind, the records whose ids a select returns (evaluated by PostgreSQL)."""
+        parts = [and_(documents.c.kind == kind, documents.c.record_id.in_(stmt.order_by(None)))
+                 for kind, stmt in selects.items()]
+        return RecordFilter(or_(*parts) if parts else documents.c.doc_id.is_(None))
+
+    def _where(self, allowed: Allowed) -> list[ColumnElement[bool]]:
+        """The WHERE conditions of a search: this space, and the allowed documents."""
+        conds: list[ColumnElement[bool]] = [documents.c.space == self.space]
+        if isinstance(allowed, RecordFilter):
+            conds.append(allowed.clause)
+        elif allowed is not None:
+            conds.append(documents.c.doc_id.in_(sorted(map(str, allowed))))
+        return conds
+
+    @staticmethod
+    def _empty(allowed: Allowed) -> bool:
+        """Tell whether an allowed set admits nothing."""
+        return allowed is not None and not isinstance(allowed, RecordFilter) and not allowed
+
+    # ---- candidates --------------------------------------------------------------------------
+
+    def _nearest(self, column: str, dim: int, vector: npt.NDArray[np.float32], k: int,
+                 allowed: Allowed) -> Ranking:
+        """Documents ordered by cosine distance of one vector column (HNSW, iterative scan under a filter)."""
+        if k <= 0 or self._empty(allowed):
+            return []
+        distance = cast(documents.c[column], Vector(dim)).cosine_distance(
+            bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(dim)))
+        stmt = (select(documents.c.doc_id, distance.label("distance")).where(*self._where(allowed))
+                .order_by(distance).limit(k))
+        with self.engine.begin() as conn:
+            conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(self.ef_search, min(1000, 2 * k))}"))
+            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+            conn.execute(text(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}"))
+            rows = conn.execute(stmt).all()
+        pairs = [(d, 1.0 - float(dist)) for d, dist in rows]
+        pairs.sort(key=lambda p: (-p[1], p[0]))
+        return pairs
+
+    def dense(self, vector: npt.NDArray[np.float32], k: int, allowed: Allowed = None) -> Ranking:
+        """Nearest documents by cosine."""
+        return self._nearest("embedding", self.dim, vector, k, allowed)
+
+    def aux_dense(self, vector: npt.NDArray[np.float32], k: int, allowed: Allowed = None) -> Ranking:
+        """Nearest documents by the auxiliary encoder's cosine."""
+        if not self.aux_dim:
+            return []
+        return self._nearest("aux_embedding", self.aux_dim, vector, k, allowed)
+
+    def _stats(self, conn: Connection, terms: Sequence[str]) -> tuple[int, float, dict[str, int]]:
+        """(documents, average length, {term: df}) for some terms."""
+        row = conn.execute(select(corpus.c.n_docs, corpus.c.total_length).where(corpus.c.space == self.space)).first()
+        n, total = (int(row[0]), int(row[1])) if row else (0, 0)
+        df: dict[str, int] = {}
+        if terms:
+            df = {t: int(d) for t, d in conn.execute(select(terms_table.c.term, terms_table.c.df).where(
+                terms_table.c.space == self.space, terms_table.c.term.in_(list(terms))))}
+        return n, (total / n if n else 0.0), df
+
+    def lexical(self, terms: Mapping[str, float], k: int, allowed: Allowed = None) -> Ranking:
+        """BM25 (lucene variant, k1 1.5, b 0.75) over GIN-selected candidates, summed in SQL."""
+        wanted = {t: float(w) for t, w in terms.items() if t and w > 0}
+        if k <= 0 or not wanted or self._empty(allowed):
+            return []
+        with self.engine.connect() as conn:
+            n, avgdl, df = self._stats(conn, list(wanted))
+            known = [t for t in wanted if df.get(t, 0) > 0]
+            if not known or n == 0:
+                return []
+            common = max(COMMON_TERM_MIN, COMMON_TERM_SHARE * n)
+            picking = [t for t in known if df[t] <= common] or known
+            q = func.unnest(bindparam("terms", known, type_=ARRAY(Text)),
+                            bindparam("weights", [wanted[t] * bm25_idf(n, df[t]) for t in known],
+                                      type_=ARRAY(Float))).table_valued(
+                column("term", Text), column("w", Float)).render_derived(name="q")
+            tf = documents.c.term_counts[q.c.term].astext.cast(Float)
+            norm = K1 * (1 - B + B * documents.c.length / max(avgdl, 1e-9))
+            score = func.sum(q.c.w * tf / (tf + norm)).label("score")
+            stmt = (select(documents.c.doc_id, score).select_from(documents, q)
+                    .where(*self._where(allowed),
+                           documents.c.terms.bool_op("@@")(cast(bindparam("tsq", tsquery_of(picking)), TSQUERY)),
+                           documents.c.term_counts.has_key(q.c.term))
+                    .group_by(documents.c.doc_id).order_by(score.desc(), documents.c.doc_id).limit(k))
+            rows = conn.execute(stmt).all()
+        return [(d, float(sc)) for d, sc in rows if sc and sc > 0]
+
+    # ---- what is stored about given documents --------------------------------------------------
+
+    def _rows(self, doc_ids: Sequence[str], *columns: Any) -> list[Any]:
+        """Some columns of the given documents."""
+        if not doc_ids:
+            return []
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(documents.c.doc_id, *columns).where(
+                documents.c.space == self.space, documents.c.doc_id.in_(list(dict.fromkeys(doc_ids))))))
+
+    def vectors(self, doc_ids: Sequence[str]) -> dict[str, npt.NDArray[np.float32]]:
+        """Stored vectors (read in pgvector's binary form)."""
+        rows = self._rows(doc_ids, func.vector_send(literal_column("search_document.embedding")))
+        return {d: parse_vector(v) for d, v in rows}
+
+    def aux_vectors(self, doc_ids: Sequence[str]) -> dict[str, npt.NDArray[np.float32]]:
+        """Stored auxiliary vectors."""
+        if not self.aux_dim:
+            return {}
+        rows = self._rows(doc_ids, func.vector_send(literal_column("search_document.aux_embedding")))
+        return {d: parse_vector(v) for d, v in rows if v is not None}
+
+    def scenarios(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """Primary scenario codes."""
+        return {d: s for d, s in self._rows(doc_ids, documents.c.scenario) if s}
+
+    def term_counts(self, doc_ids: Sequence[str]) -> dict[str, Counter[str]]:
+        """Term counts from the JSON column."""
+        return {d: Counter({t: int(c) for t, c in counts.items()})
+                for d, counts in self._rows(doc_ids, documents.c.term_counts)}
+
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """IDFs from the stored document frequencies (0 for a term no document has)."""
+        terms = list(dict.fromkeys(terms))
+        with self.engine.connect() as conn:
+            n, _, df = self._stats(conn, terms)
+        return {t: bm25_idf(n, df[t]) if df.get(t) else 0.0 for t in terms}
+
+    def n_docs(self) -> int:
+        """Documents of this space."""
+        with self.engine.connect() as conn:
+            return self._stats(conn, [])[0]

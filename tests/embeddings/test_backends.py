@@ -1,0 +1,147 @@
+"""The backend contract: the embedded index and PostgreSQL (pgvector + tsvector) store, search and score alike.
+
+Every test runs on both backends through the same `HybridIndex`; the PostgreSQL ones on a real server with
+pgvector (see `tests/pgvector_server.py`).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from embeddings.backend import EmbeddedBackend
+from embeddings.hybrid import HybridIndex
+from embeddings.pgbackend import PostgresBackend, tsquery_of
+from tests.pgvector_server import fresh_database
+
+DOCS = [
+    ("offering:1", "视觉质检 AOI 缺陷检测 PCB 电路板 焊点", "S01"),
+    ("offering:2", "设备预测性维护 振动 轴承 故障预警", "S02"),
+    ("model:3", "工业大模型 知识问答 设备维修手册", None),
+    ("need:4", "注塑件 表面 划痕 缺陷检测 需要 视觉质检", "S01"),
+    ("need:5", "仓储 物流 AGV 调度 优化", "S03"),
+    ("provider:6", "It's an \"odd\" doc: back\\slash & 'quotes' | ! <-> 视觉", None),
+]
+
+
+def make_backend(kind: str, encoder, engine_url: str | None = None):
+    """A backend of the given kind for the encoder's identity."""
+    if kind == "embedded":
+        return EmbeddedBackend(encoder.info())
+    engine = sa.create_engine(engine_url or fresh_database())
+    backend = PostgresBackend(engine, encoder.info())
+    backend.ensure_schema()
+    return backend
+
+
+@pytest.fixture(params=["embedded", "postgres"])
+def index(request, fake_encoder):
+    """A HybridIndex over DOCS on each backend."""
+    idx = HybridIndex(fake_encoder, backend=make_backend(request.param, fake_encoder))
+    idx.upsert_many(DOCS)
+    return idx
+
+
+@pytest.fixture(scope="module")
+def pair(request):
+    """Both backends over the same documents and vectors, for comparing scores."""
+    from tests.embeddings.conftest import FakeEncoder
+
+    encoder = FakeEncoder()
+    embedded = HybridIndex(encoder, backend=make_backend("embedded", encoder))
+    pg = HybridIndex(encoder, backend=make_backend("postgres", encoder))
+    rng = np.random.default_rng(7)
+    words = ["视觉", "质检", "缺陷", "检测", "预测性", "维护", "轴承", "大模型", "调度", "仓储", "排产", "能耗", "AOI",
+             "PCB", "注塑", "焊点", "节能", "安全", "巡检", "机器人"]
+    docs = [(f"offering:{i}", " ".join(rng.choice(words, size=int(rng.integers(3, 14)))), None) for i in range(120)]
+    embedded.upsert_many(docs)
+    embedded.compact()
+    pg.upsert_many(docs)
+    return embedded, pg
+
+
+def test_a_stored_document_is_found_by_its_words_and_its_meaning(index):
+    hits = index.search("视觉质检 缺陷检测", k=3)
+    assert hits and hits[0].doc_id in {"offering:1", "need:4"}
+    assert "offering:1" in index and len(index) == len(DOCS)
+    assert index.backend.lexical({"轴承": 1.0}, 5)[0][0] == "offering:2"
+    assert index.backend.dense(index.encoder.query(["设备预测性维护 振动 轴承 故障预警"])[0], 1)[0][0] == "offering:2"
+
+
+def test_an_edit_replaces_the_old_text_and_a_removal_forgets_it(index):
+    index.upsert("offering:2", "能耗 优化 空压机 节能", "S04")
+    assert not index.backend.lexical({"轴承": 1.0}, 5)
+    assert index.backend.lexical({"空压机": 1.0}, 5)[0][0] == "offering:2"
+    assert index.backend.scenarios(["offering:2"]) == {"offering:2": "S04"}
+    assert index.remove("offering:2") and not index.remove("offering:2")
+    assert "offering:2" not in index and len(index) == len(DOCS) - 1
+    assert index.backend.idf(["空压机"]) == {"空压机": 0.0}
+
+
+def test_a_filter_admits_only_the_allowed_documents(index):
+    found = index.search("缺陷检测 视觉", k=5, allowed={"need:4"})
+    assert [h.doc_id for h in found] == ["need:4"]
+    assert index.search("缺陷检测 视觉", k=5, allowed=set()) == []
+
+
+def test_hostile_terms_are_matched_literally(index):
+    assert tsquery_of(["a'b", "c\\d"]) == "'a''b' | 'c\\\\d'"
+    hits = index.backend.lexical({"'quotes'": 1.0, "back\\slash": 1.0, "|": 1.0, "!": 1.0, "<->": 1.0}, 5)
+    assert all(d == "provider:6" for d, _ in hits)
+
+
+def test_stored_vectors_and_terms_come_back_as_they_went_in(index, fake_encoder):
+    vec = index.backend.vectors(["model:3"])["model:3"]
+    expected = index.passage_vectors(["工业大模型 知识问答 设备维修手册"])[0]
+    assert np.allclose(vec, expected / np.linalg.norm(expected), atol=1e-6)
+    assert index.backend.term_counts(["model:3"])["model:3"]["设备"] >= 1
+    assert index.backend.vectors(["nope:1"]) == {}
+
+
+def test_record_filters_are_sql_on_postgres(fake_encoder):
+    url = fresh_database()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE offering (id int primary key, status text)"))
+        conn.execute(sa.text("INSERT INTO offering VALUES (1, 'published'), (2, 'draft')"))
+    backend = make_backend("postgres", fake_encoder, url)
+    index = HybridIndex(fake_encoder, backend=backend)
+    index.upsert_many(DOCS)
+    offering = sa.table("offering", sa.column("id"), sa.column("status"))
+    published = sa.select(offering.c.id).where(offering.c.status == "published")
+    where = backend.where_records({"offering": published})
+    assert {h.doc_id for h in index.search("视觉质检 设备 维护", k=10, allowed=where)} == {"offering:1"}
+    assert index.search("视觉质检", k=10, allowed=backend.where_records({})) == []
+
+
+def test_bm25_scores_agree_between_the_backends(pair):
+    embedded, pg = pair
+    for terms in ({"视觉": 1.0}, {"缺陷": 1.0, "检测": 0.5, "机器人": 2.0}, {"不存在": 1.0}):
+        a = dict(embedded.backend.lexical(terms, 200))
+        b = dict(pg.backend.lexical(terms, 200))
+        assert a.keys() == b.keys()
+        assert all(abs(a[d] - b[d]) < 1e-4 for d in a)
+    assert abs(embedded.backend.self_score(["视觉", "新词"]) - pg.backend.self_score(["视觉", "新词"])) < 1e-9
+
+
+def test_statistics_stay_exact_after_edits(pair):
+    embedded, pg = pair
+    for backend_index in (embedded, pg):
+        backend_index.upsert("offering:0", "视觉 视觉 巡检")
+        backend_index.remove("offering:1")
+    counts = pg.backend.term_counts(pg.ids())
+    df = Counter(t for c in counts.values() for t in c)
+    idf = pg.backend.idf(df)
+    assert idf == pytest.approx(embedded.backend.idf(df))
+    assert pg.backend.n_docs() == len(embedded) == 119
+
+
+def test_hybrid_rankings_agree_between_the_backends(pair):
+    embedded, pg = pair
+    embedded.compact()  # BM25 scores of the embedded main segment use the statistics of its last compaction
+    for query in ("视觉 质检 缺陷", "预测性 维护 轴承", "能耗 节能 安全"):
+        a, b = embedded.search(query, k=10), pg.search(query, k=10)
+        assert [h.doc_id for h in a] == [h.doc_id for h in b]
+        assert [h.relevance for h in a] == pytest.approx([h.relevance for h in b], abs=2e-3)  # float32 BM25 there
