@@ -49,6 +49,14 @@ class StoredDocument:
     content_hash: str = ""
 
 
+def space_of(identity: EncoderInfo, aux_identity: EncoderInfo | None) -> str:
+    """The encoder space a row belongs to: the main encoder's identity and the auxiliary one's."""
+    main = f"{identity['backend']}/{identity['model_id']}/{identity['dim']}"
+    if aux_identity is not None:
+        main += f"+{aux_identity['backend']}/{aux_identity['model_id']}/{aux_identity['dim']}"
+    return main
+
+
 def bm25_idf(n_docs: int, df: float) -> float:
     """The inverse document frequency of the lucene BM25 variant both backends score with."""
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
@@ -65,6 +73,7 @@ class SearchBackend(ABC):
     def __init__(self, identity: EncoderInfo, aux_identity: EncoderInfo | None = None) -> None:
         self.identity = identity
         self.aux_identity = aux_identity
+        self.space = space_of(identity, aux_identity)
 
     @property
     def has_aux(self) -> bool:
@@ -102,6 +111,10 @@ class SearchBackend(ABC):
 
     def compact(self) -> None:  # noqa: B027  (a backend without pending edits has nothing to fold)
         """Fold pending edits into the main structures (a no-op where there are none)."""
+
+    def where_records(self, selects: Mapping[str, Any]) -> Any:
+        """A SQL filter admitting, per kind, the record ids a select returns (backends with `filters_in_sql`)."""
+        raise NotImplementedError(f"{type(self).__name__} filters by sets of document ids")
 
     def stamps(self) -> dict[str, str] | None:
         """{doc id: stamp} as stored with the documents, or None when the backend keeps no stamps."""

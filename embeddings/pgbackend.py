@@ -94,14 +94,6 @@ corpus = Table(
 )
 
 
-def space_of(identity: EncoderInfo, aux_identity: EncoderInfo | None) -> str:
-    """The encoder space a row belongs to: the main encoder's identity and the auxiliary one's."""
-    main = f"{identity['backend']}/{identity['model_id']}/{identity['dim']}"
-    if aux_identity is not None:
-        main += f"+{aux_identity['backend']}/{aux_identity['model_id']}/{aux_identity['dim']}"
-    return main
-
-
 def vector_literal(vector: npt.ArrayLike) -> str:
     """A vector in pgvector's text form."""
     arr = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -148,7 +140,6 @@ class PostgresBackend(SearchBackend):
                  ef_search: int = EF_SEARCH) -> None:
         super().__init__(identity, aux_identity)
         self.engine = engine
-        self.space = space_of(identity, aux_identity)
         self.dim = int(identity["dim"])
         self.aux_dim = int(aux_identity["dim"]) if aux_identity is not None else 0
         self.ef_search = int(ef_search)

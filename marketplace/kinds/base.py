@@ -60,6 +60,7 @@ class Kind(ABC):
     listing: bool = False  # a vendor's published listing (profile, model card, offering)
     hidden_status: int = 404  # what the API answers for a record the caller may not read
     city_reason: Any = None  # what "same city" means for this kind, e.g. "Based in your city"
+    text_relations: tuple[str, ...] = ()  # relationships `text_parts` reads, loaded with the records in one go
 
     @property
     def card_template(self) -> str:

@@ -16,6 +16,7 @@ class CaseKind(Kind):
     city_reason = _l("Case from this city")
     detail_endpoint, detail_arg = "cases.detail", "case_id"
     view_permission = "case.view"
+    text_relations = ("results",)
     solution = True
 
     def indexed(self) -> Select:

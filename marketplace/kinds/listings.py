@@ -93,6 +93,7 @@ class OfferingKind(ListingKind):
     name, model, collection = "offering", ModelRef("marketplace.catalog.models:Offering"), "offerings"
     label, plural = _l("Offering"), _l("Offerings")
     detail_endpoint = "catalog.offering_detail"
+    text_relations = ("models",)
 
     def text_parts(self, record) -> list[str | None]:
         """Title, summary, description, tags and the names and tasks of its models."""
@@ -148,6 +149,7 @@ class ProviderKind(ListingKind):
     name, model, collection = "provider", ModelRef("marketplace.catalog.models:ProviderProfile"), "providers"
     label, plural = _l("Provider"), _l("Providers")
     detail_endpoint = "catalog.provider_detail"
+    text_relations = ("organisation",)
 
     def text_parts(self, record) -> list[str | None]:
         """The organisation's name, summary, capabilities and reference cases."""

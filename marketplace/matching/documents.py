@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from marketplace.kinds import all_kinds, facets, get_kind
 from marketplace.kinds import kind_of as registered_kind
@@ -73,10 +74,21 @@ def document_for(record) -> Document:
                     stamp_of(record.updated_at or record.created_at))
 
 
+def with_text(kind, stmt):
+    """A select of a kind's records that also loads what their documents read (no query per record)."""
+    return stmt.options(*(selectinload(getattr(kind.model, name)) for name in kind.text_relations))
+
+
 def indexed_records(session: Session) -> Iterator:
-    """Yield every record that belongs in the index, kind by kind."""
+    """Yield every record that belongs in the index, kind by kind (their related rows loaded in batches)."""
     for kind in all_kinds():
-        yield from session.scalars(kind.indexed().order_by(kind.model.id))
+        yield from session.scalars(with_text(kind, kind.indexed().order_by(kind.model.id)))
+
+
+def records_by_id(session: Session, kind_name: str, pks: list[int]) -> list:
+    """The records of one kind with the given primary keys, loaded with what their documents read."""
+    kind = get_kind(kind_name)
+    return list(session.scalars(with_text(kind, select(kind.model).where(kind.model.id.in_(pks)))))
 
 
 def current_stamps(session: Session) -> dict[str, str]:

@@ -1,6 +1,14 @@
-"""The app's replica of the search index: built from the database outside requests, kept in step with commits.
+"""The app's search index: built from the database outside requests, kept in step with commits.
 
-One `MatchingEngine` per app (in `app.extensions["matching"]`). A web request only ever *loads* the saved
+One `MatchingEngine` per app (in `app.extensions["matching"]`), on one of two stores (MATCHING_STORE):
+
+- `postgres`: the documents are rows of the app's PostgreSQL (pgvector + tsvector, `embeddings.pgbackend`).
+  A web worker holds no index: it opens the tables and searches; an edit is visible to every worker once the
+  transaction that writes its row commits; nothing is saved or reloaded. `flask reindex` (or the job worker)
+  writes the rows, re-encoding only texts whose vectors are not stored yet (`matching.vectors`).
+- `embedded` (the default): a replica in each process's memory, saved as files, as described below.
+
+A web request only ever *loads* the saved
 index and checks it against the database (ids and per-document change stamps), catching up at most
 `MATCHING_CATCH_UP_LIMIT` changed documents. When the saved index is missing, foreign, damaged or further
 behind than that, the request raises `IndexNotReady` (search pages answer "being built", status 503) and
@@ -20,20 +28,29 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from embeddings import HybridIndex, ScenarioModel, load_encoder
+from embeddings.backend import StoredDocument
+from embeddings.defaults import DEFAULT_OPTIONS
 from embeddings.fsio import exclusive_lock
+from embeddings.hybrid import AUX_FOR, load_aux_encoder
+from embeddings.pgbackend import PostgresBackend
 from marketplace import vocab
 from marketplace.matching.documents import current_stamps, document_for, indexed_records
+from marketplace.matching.models import StoredVector  # noqa: F401  (the table belongs to this feature)
 from marketplace.matching.sync import CHANGES_KEY, STAMPS_FILE, ChangeSync, collect_changes  # noqa: F401
+from marketplace.matching.vectors import content_hash, vectors_for
 from marketplace.vocab import scenario_descriptions
 
 log = logging.getLogger("marketplace.matching")
+BATCH = 256
+"""Documents written to the database index per transaction by `flask reindex`."""
 BUILD_LOCK = "build.lock"
 RETRY_FAILED_BUILD_SECONDS = 30.0
 T = TypeVar("T")
@@ -58,6 +75,9 @@ class MatchingEngine(ChangeSync):
         self.app = app
         self.directory = Path(app.config["MATCHING_INDEX_DIR"] or Path(app.instance_path) / "index")
         self.backend = app.config["MATCHING_BACKEND"]
+        self.store = app.config.get("MATCHING_STORE") or "embedded"
+        if self.store not in ("embedded", "postgres"):
+            raise ValueError(f"MATCHING_STORE must be embedded or postgres, not {self.store!r}")
         self.model_path = app.config["MATCHING_MODEL_PATH"] or None
         self.sync_limit = int(app.config["MATCHING_SYNC_LIMIT"])
         self.catch_up_limit = int(app.config["MATCHING_CATCH_UP_LIMIT"])
@@ -82,9 +102,14 @@ class MatchingEngine(ChangeSync):
     # ---- serving -----------------------------------------------------------------------------
 
     @property
+    def persistent(self) -> bool:
+        """Tell whether the index lives in the database (nothing to build, save or reload in this process)."""
+        return self.store == "postgres"
+
+    @property
     def ready(self) -> bool:
-        """Tell whether the index has been loaded or built in this process."""
-        return self._index is not None
+        """Tell whether the index has been loaded or built in this process (a database index always is)."""
+        return self._index is not None or self.persistent
 
     @property
     def building(self) -> bool:
@@ -101,6 +126,8 @@ class MatchingEngine(ChangeSync):
         if self._index is not None:
             self._maybe_reload()
             return self._index
+        if self.persistent:
+            return self._open_tables()
         if not self.building:
             with self._lock:
                 if self._index is None and not self.building:
@@ -114,6 +141,16 @@ class MatchingEngine(ChangeSync):
         if self._index is None:
             raise IndexNotReady("the search index is being built")
         return self._index
+
+    def _open_tables(self) -> HybridIndex:
+        """Serve the database index (IndexNotReady until `flask reindex` has created its tables)."""
+        with self._lock:
+            if self._index is None:
+                index = self._new_index()
+                if not cast(PostgresBackend, index.backend).schema_ready():
+                    raise IndexNotReady("the search tables are missing: run `flask reindex`")
+                self._index = index
+            return self._index
 
     def warm(self) -> None:
         """Load the index and run one query through the encoder and the scenario model, or start building it.
@@ -171,6 +208,8 @@ class MatchingEngine(ChangeSync):
         Under the build lock: load the saved index and catch up every change, or rebuild it when it is
         missing, foreign or damaged. A process that waited for another's build loads that build.
         """
+        if self.persistent:
+            return self._sync_tables(progress, verify=False)
         with self._build_lock():
             try:
                 changed = self._open(limit=None)
@@ -184,7 +223,14 @@ class MatchingEngine(ChangeSync):
         return outcome
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the whole index from the database under the build lock (`flask reindex`); returns the count."""
+        """Rebuild the whole index from the database under the build lock (`flask reindex`); returns the count.
+
+        Stored vectors are reused: only texts never encoded in this encoder space go through the models.
+        With the database index, rows whose text is unchanged are kept and the vector indexes are rebuilt."""
+        if self.persistent:
+            self._sync_tables(progress, verify=True)
+            cast(PostgresBackend, self.index().backend).reindex()
+            return len(self._read(current_stamps))
         with self._build_lock():
             index, stamps = self._rebuild(progress)
             self._install(index, stamps)
@@ -193,13 +239,54 @@ class MatchingEngine(ChangeSync):
         return len(stamps)
 
     def _rebuild(self, progress=None) -> tuple[HybridIndex, dict[str, str]]:
-        """Encode every indexed record into a new index; the database is read first, then released."""
+        """Put every indexed record into a new index (stored vectors reused); the database is read first."""
         with self._lock:
             self._pending.clear()  # the snapshot read next includes every commit made so far
         docs = self._read(lambda session: [document_for(r) for r in indexed_records(session)])
         index = self._new_index()
-        index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], progress=progress)
+        index.upsert_documents(self._encoded(index, docs, progress))
         return index, {d.doc_id: d.stamp for d in docs}
+
+    def _sync_tables(self, progress=None, verify: bool = False) -> str:
+        """Bring the database index in step with the records, batch by batch (each batch commits: resumable).
+
+        Documents whose stamp differs are re-read and written (their vectors from the store when their text was
+        encoded before); with `verify`, every document's text is compared by hash, not only its stamp.
+        """
+        index = self._new_index()
+        backend = cast(PostgresBackend, index.backend)
+        backend.ensure_schema()
+        with self._lock:
+            self._index = index
+        wanted = self._read(current_stamps)
+        stored = backend.stamps()
+        stale = sorted(d for d, stamp in wanted.items() if verify or stored.get(d) != stamp)
+        gone = sorted(set(stored) - set(wanted))
+        if gone:
+            backend.remove_many(gone)
+        written = 0
+        for start in range(0, len(stale), BATCH):
+            batch = stale[start:start + BATCH]
+            docs, removed = self._read(partial(self._documents, doc_ids=batch))
+            if verify:
+                hashes = backend.hashes([d.doc_id for d in docs])
+                docs = [d for d in docs
+                        if hashes.get(d.doc_id) != content_hash(d.text) or stored.get(d.doc_id) != d.stamp]
+            index.upsert_documents(self._encoded(index, docs))
+            backend.remove_many(removed)
+            written += len(docs)
+            if progress is not None:
+                progress(min(start + BATCH, len(stale)), len(stale))
+        return f"{written} documents written, {len(gone)} removed" if written or gone else "in step with the records"
+
+    def _encoded(self, index: HybridIndex, docs, progress=None) -> list[StoredDocument]:
+        """Documents ready for the backend: vectors from the store, encoding only texts never encoded."""
+        if not docs:
+            return []
+        vectors, aux, hashes, _ = vectors_for(self._db_engine(), index, [d.text for d in docs], progress)
+        return index.documents([(d.doc_id, d.text, d.scenario) for d in docs], vectors, aux,
+                               stamps={d.doc_id: d.stamp for d in docs},
+                               hashes={d.doc_id: h for d, h in zip(docs, hashes, strict=True)})
 
     def _install(self, index: HybridIndex, stamps: dict[str, str]) -> None:
         """Serve a freshly built index and save it."""
@@ -229,13 +316,23 @@ class MatchingEngine(ChangeSync):
     # ---- loading and catching up --------------------------------------------------------------
 
     def _new_index(self) -> HybridIndex:
-        """Create an empty index with the configured encoder and the scenario taxonomy (encoded once)."""
+        """Create an index with the configured encoder, store and scenario taxonomy (encoded once)."""
         threads = self.app.config.get("MATCHING_THREADS")
         encoder = load_encoder(self.backend, self.model_path, threads=int(threads) if threads else None)
         if self._scenarios is None:
             self._scenarios = ScenarioModel(scenario_descriptions(), encoder)
-        return HybridIndex(encoder, self.directory, scenarios=self._scenarios,
+        aux = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
+        backend = None
+        if self.persistent:
+            backend = PostgresBackend(self._db_engine(), encoder.info(), aux.info() if aux is not None else None)
+        return HybridIndex(encoder, None if self.persistent else self.directory, scenarios=self._scenarios,
+                           aux_encoder=aux, backend=backend,
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
+
+    def _db_engine(self):
+        """The app's SQLAlchemy engine, reachable outside an app context."""
+        with self.app.app_context():
+            return self._engine()
 
     def _read(self, fn: Callable[[Session], T]) -> T:
         """Run a read on a short-lived session of its own; the transaction ends before this returns."""
@@ -302,6 +399,8 @@ class MatchingEngine(ChangeSync):
 
     def _maybe_reload(self) -> None:
         """Reload if another worker saved a newer version (checked at most once per interval)."""
+        if self.persistent:
+            return
         now = time.monotonic()
         if now - self._last_reload_check < self.reload_interval:
             return

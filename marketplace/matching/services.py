@@ -239,6 +239,11 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
 
         def run(allowed=None):
             return index.search(text, k=limit, allowed=allowed, analysis=analysis, min_relevance=relevance.floor())
+    if index.backend.filters_in_sql:  # the database index filters in its own WHERE clause
+        hits = run(index.backend.where_records(selects))
+        matches = to_matches(hits, context)
+        predicted = sure_scenarios(analysis.top_scenarios(3)) if analysis is not None and scenario is None else []
+        return Results(matches, predicted)
     hits = run()
     admitted = allowed_among(selects, hits)
     if len(hits) >= limit and len(admitted) < limit // 2:

@@ -19,10 +19,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from embeddings import HybridIndex
+from embeddings.backend import StoredDocument
 from embeddings.fsio import atomic_write_json
 from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import ProviderProfile
-from marketplace.matching.documents import Document, doc_id, document_for, is_indexed, kind_of, model_of, parse_doc_id
+from marketplace.matching.documents import (
+    Document,
+    doc_id,
+    document_for,
+    is_indexed,
+    kind_of,
+    parse_doc_id,
+    records_by_id,
+)
 
 log = logging.getLogger("marketplace.matching")
 STAMPS_FILE = "app_stamps.json"
@@ -46,38 +55,56 @@ class ChangeSync(ABC):
     _save_timer: threading.Timer | None
     vocabulary: str
 
+    @property
+    @abstractmethod
+    def persistent(self) -> bool:
+        """Tell whether the index lives in the database (`MatchingEngine.persistent`)."""
+
     @abstractmethod
     def _read(self, fn: Callable[[Session], T]) -> T:
         """Run a read on a short-lived session of its own (`MatchingEngine._read`)."""
 
+    @abstractmethod
+    def _encoded(self, index: HybridIndex, docs: list[Document], progress=None) -> list[StoredDocument]:
+        """Documents with their vectors, stored ones reused (`MatchingEngine._encoded`)."""
+
     def _documents(self, session: Session, doc_ids: list[str]) -> tuple[list[Document], list[str]]:
-        """Read the current documents for some ids; those no longer indexed come back as removals."""
-        docs, removals = [], []
+        """Read the current documents for some ids, one query per kind; those no longer indexed come back as
+        removals."""
+        wanted: dict[str, dict[int, str]] = {}
+        vendors = [pk for kind, pk in map(parse_doc_id, doc_ids) if kind == "org"]
+        if vendors:
+            for profile_id in session.scalars(select(ProviderProfile.id).where(
+                    ProviderProfile.organisation_id.in_(vendors))):
+                wanted.setdefault("provider", {})[profile_id] = doc_id("provider", profile_id)
         for value in doc_ids:
             kind, pk = parse_doc_id(value)
-            if kind == "org":
-                profile_id = session.scalar(select(ProviderProfile.id).where(ProviderProfile.organisation_id == pk))
-                if profile_id is None:
-                    continue
-                kind, pk, value = "provider", profile_id, doc_id("provider", profile_id)
-            record = session.get(model_of(kind), pk)
-            if record is not None and is_indexed(record):
-                docs.append(document_for(record))
-            else:
-                removals.append(value)
+            if kind != "org":
+                wanted.setdefault(kind, {})[pk] = value
+        docs, removals = [], []
+        for kind, by_pk in wanted.items():
+            found = {r.id: r for r in records_by_id(session, kind, sorted(by_pk))}
+            for pk, value in by_pk.items():
+                record = found.get(pk)
+                if record is not None and is_indexed(record):
+                    docs.append(document_for(record))
+                else:
+                    removals.append(value)
         return docs, removals
 
     def _apply_to(self, index: HybridIndex, stamps: dict[str, str], upserts: list[str],
                   removals: list[str]) -> None:
         """Re-encode and upsert some documents of an index and remove others (read, release, then encode)."""
         docs, gone = self._read(lambda session: self._documents(session, upserts))
-        vectors = index.passage_vectors([d.text for d in docs]) if docs else None
+        encoded = self._encoded(index, docs)
         with self._lock:
-            if docs:
-                index.upsert_many([(d.doc_id, d.text, d.scenario) for d in docs], vectors=vectors)
+            if encoded:
+                index.upsert_documents(encoded)
                 stamps.update({d.doc_id: d.stamp for d in docs})
-            for value in set(removals) | set(gone):
-                index.remove(value)
+            doomed = sorted(set(removals) | set(gone))
+            if doomed:
+                index.backend.remove_many(doomed)
+            for value in doomed:
                 stamps.pop(value, None)
 
     def _apply(self, upserts: list[str]) -> None:
@@ -91,6 +118,8 @@ class ChangeSync(ABC):
 
     def _save(self) -> None:
         """Save now, or (with MATCHING_SAVE_DELAY > 0) soon, coalescing the saves of a burst of edits."""
+        if self.persistent:
+            return
         if self.save_delay <= 0:
             self._save_now()
             return
@@ -104,7 +133,7 @@ class ChangeSync(ABC):
         """Save the index and, beside it, the stamps of the documents it holds."""
         with self._lock:
             self._save_timer = None
-            if self._index is None:
+            if self._index is None or self.persistent:
                 return
             version = self._index.save()
             atomic_write_json(self.directory / STAMPS_FILE, {"version": version, "vocabulary": self.vocabulary,

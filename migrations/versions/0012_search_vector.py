@@ -1,0 +1,29 @@
+"""Document vectors are kept by encoder space and content hash, so nothing unchanged is encoded twice.
+
+Revision ID: 0012_search_vector
+Revises: 0011_search_log_mark
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0012_search_vector'
+down_revision = '0011_search_log_mark'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'search_vector',
+        sa.Column('space', sa.String(length=200), nullable=False),
+        sa.Column('content_hash', sa.String(length=64), nullable=False),
+        sa.Column('vector', sa.LargeBinary(), nullable=False),
+        sa.Column('aux_vector', sa.LargeBinary(), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('space', 'content_hash'),
+    )
+
+
+def downgrade():
+    op.drop_table('search_vector')
