@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint install translations browser services evaluate bench db messages
+.PHONY: run worker jobs-status test lint install translations browser services evaluate bench db messages
 
 $(STAMP): requirements.txt requirements-torch.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,21 @@ services:
 db: install
 	$(FLASK) db upgrade heads
 
+# The web server and the job worker in one foreground command: the worker's lines start with [worker],
+# Ctrl-C stops both (and so does either one ending).
 run: db
 	$(FLASK) seed --if-empty
 	$(FLASK) reindex --if-needed
-	MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace.wsgi run --host $(HOST) --port $(PORT)
+	@bash -c 'trap "trap - INT TERM EXIT; kill 0" INT TERM EXIT; \
+	  $(FLASK) jobs worker 2>&1 | sed -u "s/^/[worker] /" & \
+	  MARKETPLACE_ENV=development $(VENV)/bin/flask --app marketplace.wsgi run --host $(HOST) --port $(PORT)'
+
+# The job worker alone (what `make run` starts beside the web server).
+worker: db
+	$(FLASK) jobs worker
+
+jobs-status:
+	$(FLASK) jobs status
 
 lint: install
 	$(VENV)/bin/ruff check marketplace embeddings seed benchmarks

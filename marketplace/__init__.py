@@ -71,6 +71,9 @@ def configure_extensions(app: Flask) -> None:
     from marketplace.notifications.mail import install as install_mail
 
     install_mail(app)
+    from marketplace.jobs import install as install_jobs
+
+    install_jobs(app)
     from marketplace.commit_effects import install as install_commit_effects
 
     install_commit_effects(app)

@@ -115,6 +115,20 @@ class Config:
     MAIL_USERNAME = env("MAIL_USERNAME")
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "noreply@moshu.example.cn")
+    MAIL_LOCAL_RELAY = env_bool("MAIL_LOCAL_RELAY", False)  # a mail relay on localhost is intended
+    # The job queue (`marketplace/jobs/`): unset = SQLite storage in the instance folder (embedded), or a
+    # redis:// URL (production). With JOBS_IMMEDIATE a task runs in the process that enqueues it (tests).
+    JOBS_URL = env("JOBS_URL")
+    JOBS_IMMEDIATE = env_bool("JOBS_IMMEDIATE", False)
+    JOBS_WORKERS = env_int("JOBS_WORKERS", 2)
+    JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 0.2)
+    JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 5)
+    JOBS_LEASE_SECONDS = env_float("JOBS_LEASE_SECONDS", 120.0)
+    JOBS_RETRY_SECONDS = env_float("JOBS_RETRY_SECONDS", 10.0)
+    JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 8)
+    JOBS_INDEX_BATCH = env_int("JOBS_INDEX_BATCH", 200)
+    DIGEST_TIME = env("DIGEST_TIME", "07:30")  # local time (BABEL_DEFAULT_TIMEZONE) of the daily digests
+    JOB_CLAIM_KEEP_DAYS = env_int("JOB_CLAIM_KEEP_DAYS", 14)
 
 
 class DevConfig(Config):
@@ -125,7 +139,7 @@ class DevConfig(Config):
         "sqlite:///" + str(Path(Config.INSTANCE_PATH) / "marketplace.sqlite")
     )
     MAIL_BACKEND = env("MAIL_BACKEND", "file")
-    MAIL_SUPPRESS_SEND = True
+    MAIL_SUPPRESS_SEND = MAIL_BACKEND != "smtp"  # a developer who chose smtp (e.g. a local mail catcher) gets it
     HTTPS = env_bool("HTTPS", False)
     FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = HTTPS
 
@@ -147,6 +161,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     HTTPS = FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = False
     PROXY_COUNT = 0
+    JOBS_IMMEDIATE = True
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

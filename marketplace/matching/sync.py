@@ -1,10 +1,12 @@
 """Keeping the index replica in step with commits: which documents a transaction touched, and applying them.
 
 `collect_changes` notes, after each flush, the documents of indexed records (and of vendors, whose name
-is part of their provider profile's text) that the transaction wrote; after the commit the app's engine
-re-reads those documents, encodes them outside any transaction and applies them to the served index,
-then saves it (at once, or after MATCHING_SAVE_DELAY to coalesce a burst of edits). `ChangeSync` is
-the half of `MatchingEngine` that does this; `marketplace/commit_effects.py` attaches it to the session events.
+is part of their provider profile's text) that the transaction wrote; `write_index_event` writes them as
+one `index` outbox event in the same transaction, just before it commits. A worker then has the app's
+engine re-read those documents, encode them outside any transaction and apply them to the served index,
+then save it (at once, or after MATCHING_SAVE_DELAY to coalesce a burst of edits). `ChangeSync` is the
+half of `MatchingEngine` that does this; `marketplace/commit_effects.py` attaches the functions here to
+the session events.
 """
 from __future__ import annotations
 
@@ -192,15 +194,14 @@ def collect_changes(session: Session, flush_context) -> None:
             changes.add(doc_id(kind, record.id))
 
 
-def apply_committed(session: Session) -> None:
-    """Apply the changes the transaction that just committed collected to the app's served index."""
+def write_index_event(session: Session) -> None:
+    """Before the commit, write the documents the transaction touched as one `index` outbox event in it."""
+    from marketplace.jobs.outbox import write_event
+
+    session.flush()
     changes = session.info.pop(CHANGES_KEY, None)
     if changes:
-        from flask import current_app
-
-        matching = current_app.extensions.get("matching") if current_app else None
-        if matching is not None:
-            matching.apply_changes(changes)
+        write_event(session, "index", {"doc_ids": sorted(changes)})
 
 
 def forget_rolled_back(session: Session) -> None:

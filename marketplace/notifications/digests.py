@@ -1,7 +1,10 @@
 """Daily digests: needs that match a vendor's listings, and new results of users' saved searches.
 
-`send_digests` is what `flask send-digests` runs (once a day, or more often: every digest is
-deduplicated per recipient and day, and every need is announced to a vendor at most once).
+`run_digests` is what the job workers run on their schedule (`marketplace/jobs/schedule.py`) and what
+`flask send-digests` runs: one transaction per recipient (a vendor, a saved search) that claims the key
+of that recipient and day with the digest it writes, so with several workers, or the command run beside
+them, each digest is computed and sent once a day; every need is announced to a vendor at most once.
+`send_digests` does the same work for everyone in the caller's one transaction.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.extensions import db
@@ -40,10 +44,20 @@ def need_relevance(need: Need, vendor_id: int) -> float | None:
                   source=doc_id("need", need.id), limit=20).best
 
 
-def find_need_alerts(today: date, similarity=need_relevance) -> int:
+def digest_vendors(vendor_ids=None) -> list[int]:
+    """Return the vendors (of `vendor_ids`, or all) that did not opt out of need digests, in id order."""
+    opted_out = set(db.session.scalars(select(AlertSetting.organisation_id).where(AlertSetting.need_digest.is_(False))))
+    query = select(Organisation.id).where(Organisation.kind == "vendor").order_by(Organisation.id)
+    if vendor_ids is not None:
+        query = query.where(Organisation.id.in_(list(vendor_ids)))
+    return [v for v in db.session.scalars(query) if v not in opted_out]
+
+
+def find_need_alerts(today: date, similarity=need_relevance, vendor_ids=None) -> int:
     """Record, once per vendor and need, recent live needs (leads) its listings match (relevance at the floor or more).
 
-    `similarity(need, vendor_id)` gives the relevance of the vendor's best listing to the need.
+    `similarity(need, vendor_id)` gives the relevance of the vendor's best listing to the need; `vendor_ids`
+    limits the vendors looked at. Every relevance is computed before anything is written.
     """
     from marketplace.matching.relevance import floor
 
@@ -51,29 +65,30 @@ def find_need_alerts(today: date, similarity=need_relevance) -> int:
     since = today - timedelta(days=int(current_app.config["NEED_ALERT_WINDOW_DAYS"]))
     grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])
     needs = list(db.session.scalars(needs_for_leads(today, grace).where(Need.created_at >= since).order_by(Need.id)))
-    opted_out = set(db.session.scalars(select(AlertSetting.organisation_id).where(AlertSetting.need_digest.is_(False))))
-    vendors = [v for v in db.session.scalars(select(Organisation.id).where(Organisation.kind == "vendor")
-                                             .order_by(Organisation.id)) if v not in opted_out]
-    known = set(db.session.execute(select(NeedAlert.vendor_id, NeedAlert.need_id)).all())
-    added = 0
+    vendors = digest_vendors(vendor_ids)
+    known_query = select(NeedAlert.vendor_id, NeedAlert.need_id)
+    if vendor_ids is not None:
+        known_query = known_query.where(NeedAlert.vendor_id.in_(vendors))
+    known = set(db.session.execute(known_query).all())
+    found = []
     for vendor_id in vendors:
         for need in needs:
             if (vendor_id, need.id) in known:
                 continue
             score = similarity(need, vendor_id)
             if score is not None and score >= threshold:
-                db.session.add(NeedAlert(vendor_id=vendor_id, need_id=need.id, similarity=float(score)))
-                added += 1
+                found.append(NeedAlert(vendor_id=vendor_id, need_id=need.id, similarity=float(score)))
+    db.session.add_all(found)
     db.session.flush()
-    return added
+    return len(found)
 
 
-def send_need_digests(today: date) -> int:
-    """Send each vendor (not opted out) one digest a day of its unsent need alerts; return digests sent."""
-    opted_out = set(db.session.scalars(select(AlertSetting.organisation_id).where(AlertSetting.need_digest.is_(False))))
+def send_need_digests(today: date, vendor_ids=None) -> int:
+    """Send each vendor (not opted out; of `vendor_ids`, or all) one digest a day of its unsent need alerts."""
+    vendors = set(digest_vendors(vendor_ids))
     pending: dict[int, list[NeedAlert]] = {}
     for alert in db.session.scalars(select(NeedAlert).where(NeedAlert.sent_at.is_(None)).order_by(NeedAlert.id)):
-        if alert.vendor_id not in opted_out:
+        if alert.vendor_id in vendors:
             pending.setdefault(alert.vendor_id, []).append(alert)
     sent = 0
     for vendor_id, alerts in pending.items():
@@ -118,10 +133,14 @@ def result_ids(saved: SavedSearch) -> set[str]:
     return {doc_id(m.kind, m.record.id) for m in search(saved.query, saved.filters, saved.user).matches}
 
 
-def send_saved_search_digests(today: date, run=result_ids) -> int:
-    """Tell each saved search's owner of results not seen before (one digest per search and day)."""
+def send_saved_search_digests(today: date, run=result_ids, saved_ids=None) -> int:
+    """Tell each saved search's owner (of `saved_ids`, or all) of results not seen before (one digest per search
+    and day)."""
     sent = 0
-    for saved in db.session.scalars(select(SavedSearch).order_by(SavedSearch.id)):
+    query = select(SavedSearch).order_by(SavedSearch.id)
+    if saved_ids is not None:
+        query = query.where(SavedSearch.id.in_(list(saved_ids)))
+    for saved in db.session.scalars(query):
         found = run(saved)
         new = found - set(saved.seen or [])
         if not new:
@@ -140,3 +159,36 @@ def send_digests(today: date | None = None) -> dict[str, int]:
     alerts = find_need_alerts(today)
     return {"alerts": alerts, "need_digests": send_need_digests(today),
             "saved_search_digests": send_saved_search_digests(today)}
+
+
+def run_digests(today: date, similarity=need_relevance, run=result_ids) -> dict[str, int]:
+    """Send the day's digests one recipient at a time, each claimed once per day and committed with its claim."""
+    from marketplace.jobs.claims import claim, is_claimed
+
+    counts = {"alerts": 0, "need_digests": 0, "saved_search_digests": 0}
+    for vendor_id in digest_vendors():
+        key = f"need_digest:{vendor_id}:{today.isoformat()}"
+        if is_claimed(key):
+            continue
+        try:
+            alerts = find_need_alerts(today, similarity, vendor_ids=[vendor_id])
+            if not claim(key):
+                continue
+            sent = send_need_digests(today, vendor_ids=[vendor_id])
+            db.session.commit()
+        except IntegrityError:  # another worker recorded the same alerts first: its digest is the one sent
+            db.session.rollback()
+            continue
+        counts["alerts"] += alerts
+        counts["need_digests"] += sent
+    for saved_id in list(db.session.scalars(select(SavedSearch.id).order_by(SavedSearch.id))):
+        key = f"saved_search:{saved_id}:{today.isoformat()}"
+        if is_claimed(key):
+            continue
+        found = run(db.session.get(SavedSearch, saved_id))
+        if not claim(key):
+            continue
+        counts["saved_search_digests"] += send_saved_search_digests(today, lambda _saved, found=found: found,
+                                                                    saved_ids=[saved_id])
+        db.session.commit()
+    return counts

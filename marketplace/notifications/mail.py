@@ -1,4 +1,8 @@
-"""E-mail delivery of notifications through Flask-Mail, after the database commit that created them.
+"""E-mail delivery of notifications through Flask-Mail, by a worker, after the commit that queued them.
+
+`queue_email` writes a `mail` outbox event (recipient, subject, body and a Message-ID fixed at that moment)
+into the caller's transaction, so a rolled-back change sends nothing; a worker sends it with `send_queued`
+(see `marketplace/jobs/outbox.py` for the claim → send → mark cycle and its one unavoidable window).
 
 `MAIL_BACKEND` chooses where mail goes: "smtp" (production; server settings from the environment) or
 "file" (development and tests): each message is written as an .eml file into the instance folder's
@@ -7,28 +11,47 @@
 from __future__ import annotations
 
 import itertools
-import logging
 import os
 from datetime import UTC, datetime
+from email.utils import make_msgid
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from flask_mail import Message
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from marketplace.extensions import mail
-from marketplace.notifications.services import OUTBOX_KEY
+from marketplace.jobs.outbox import write_event
 
-log = logging.getLogger("marketplace.notifications")
 _sequence = itertools.count(1)
 
 
-def build_message(recipient: str, subject: str, link: str | None) -> Message:
-    """Build the plain-text e-mail for one notification."""
+def message_body(subject: str, link: str | None) -> str:
+    """Return the plain-text body of a notification e-mail: its sentence and, if any, the link on SITE_URL."""
     base = current_app.config.get("SITE_URL", "").rstrip("/")
-    body = subject + (f"\n\n{base}{link}" if link else "")
-    return Message(subject=subject[:150], recipients=[recipient], body=body,
-                   sender=current_app.config["MAIL_DEFAULT_SENDER"])
+    return subject + (f"\n\n{base}{link}" if link else "")
+
+
+def message_id() -> str:
+    """Make a new Message-ID on the sender's domain."""
+    sender = str(current_app.config["MAIL_DEFAULT_SENDER"])
+    domain = sender.rpartition("@")[2].strip(" >") or None
+    return make_msgid(domain=domain)
+
+
+def queue_email(session: Session | scoped_session, recipient: str, subject: str, link: str | None) -> None:
+    """Queue a notification e-mail as an outbox event in the caller's transaction; the caller commits."""
+    write_event(session, "mail", {"to": recipient, "subject": subject[:150], "body": message_body(subject, link),
+                                  "message_id": message_id()})
+
+
+def build_message(payload: dict) -> Message:
+    """Build the e-mail a queued event describes, keeping the Message-ID it was given when queued."""
+    message = Message(subject=payload["subject"], recipients=[payload["to"]], body=payload["body"],
+                      sender=current_app.config["MAIL_DEFAULT_SENDER"])
+    if payload.get("message_id"):
+        message.msgId = payload["message_id"]
+    return message
 
 
 def mail_folder() -> Path:
@@ -47,30 +70,11 @@ def deliver(message: Message) -> None:
     mail.send(message)
 
 
-def send_outbox(items) -> int:
-    """Deliver queued (recipient, subject, link) e-mails; failures are logged, never raised."""
-    sent = 0
-    for recipient, subject, link in items:
-        try:
-            deliver(build_message(recipient, subject, link))
-            sent += 1
-        except Exception:  # noqa: BLE001 - a mail failure must not undo a committed action
-            log.exception("could not send a notification e-mail to %s", recipient)
-    return sent
-
-
-def send_committed(session: Session) -> None:
-    """Send the e-mails queued by the transaction that just committed."""
-    items = session.info.pop(OUTBOX_KEY, None)
-    if items and has_app_context():
-        send_outbox(items)
-
-
-def drop_rolled_back(session: Session) -> None:
-    """Forget the e-mails of a transaction that was rolled back."""
-    session.info.pop(OUTBOX_KEY, None)
+def send_queued(payload: dict) -> None:
+    """Send one queued e-mail; a failure raises, so the outbox records it and tries again later."""
+    deliver(build_message(payload))
 
 
 def install(app: Flask) -> None:
-    """Bind Flask-Mail to the app (delivery after commits is installed by `marketplace.commit_effects`)."""
+    """Bind Flask-Mail to the app (queued e-mail is sent by the job queue's workers)."""
     mail.init_app(app)

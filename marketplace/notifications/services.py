@@ -1,7 +1,7 @@
 """Notification services: notify users of an event once, read the inbox, and queue the e-mail copy.
 
-`notify` only adds rows and queues e-mails in the session; the caller's single commit stores the rows and,
-once it succeeded, `mail.py` sends the queued e-mails. A rollback drops both.
+`notify` only adds rows and queues e-mails (outbox events, `mail.py`) in the session; the caller's single
+commit stores both, and a worker sends the e-mails afterwards. A rollback drops both.
 """
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.notifications.models import AlertSetting, Notification
 from marketplace.states import STATE_LABELS
-
-OUTBOX_KEY = "notification_outbox"
 
 TEXTS = {
     "proposal_received": _l("New proposal for “%(need)s”."),
@@ -114,10 +112,12 @@ def fill_text(template, params: dict) -> str:
 
 
 def queue_email(user: User, note: Notification) -> None:
-    """Queue the e-mail copy of a notification, to be sent after the commit succeeds."""
+    """Queue the e-mail copy of a notification in the user's language, sent by a worker after the commit."""
+    from marketplace.notifications.mail import queue_email as queue_mail
+
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = render_text(note)
-    db.session.info.setdefault(OUTBOX_KEY, []).append((user.email, subject, note.link))
+    queue_mail(db.session, user.email, subject, note.link)
 
 
 def unread_count(user: User) -> int:
