@@ -1,14 +1,14 @@
 """Document vectors are kept by encoder space and content hash, so nothing unchanged is encoded twice.
 
-Revision ID: 0012_search_vector
-Revises: 0011_search_log_mark
+Revision ID: 0013_search_vector
+Revises: 0012_job_outbox
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_search_vector'
-down_revision = '0011_search_log_mark'
+revision = '0013_search_vector'
+down_revision = '0012_job_outbox'
 branch_labels = None
 depends_on = None
 
