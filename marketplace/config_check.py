@@ -47,6 +47,9 @@ def settings_problems(app: Flask) -> list[str]:
                                          and not config.get("MAIL_LOCAL_RELAY")):
         found.append("MARKETPLACE_MAIL_SERVER (with _PORT, _USERNAME, _PASSWORD, _USE_TLS) must name the mail server "
                      "(set MARKETPLACE_MAIL_LOCAL_RELAY=1 if a relay on localhost is intended).")
+    if config.get("MATCHING_STORE") != "postgres":
+        found.append("MARKETPLACE_MATCHING_STORE must be postgres (pgvector): the embedded index keeps a copy in "
+                     "every web worker's memory and reloads files after each edit.")
     if not str(config.get("SITE_URL") or "").startswith("https://"):
         found.append("MARKETPLACE_SITE_URL must be the public https:// address (links in e-mails).")
     return found
@@ -79,6 +82,8 @@ def index_problems(app: Flask) -> list[str]:
     from marketplace.matching.sync import STAMPS_FILE
 
     engine = app.extensions["matching"]
+    if engine.persistent:
+        return database_index_problems(app)
     directory = Path(engine.directory)
     version = store.manifest_version(directory)
     problem = "The search index in {} is {}: run `flask reindex --if-needed` before starting."
@@ -90,6 +95,25 @@ def index_problems(app: Flask) -> list[str]:
         return [problem.format(directory, "missing its change stamps")]
     if stamps.get("version") != version or stamps.get("vocabulary") != vocabulary_stamp():
         return [problem.format(directory, "from another build or vocabulary")]
+    return []
+
+
+def database_index_problems(app: Flask) -> list[str]:
+    """Check the PostgreSQL search tables: pgvector installed, tables and vector index there, rows in step."""
+    from marketplace.matching.documents import current_stamps
+
+    engine = app.extensions["matching"]
+    problem = "The search index in PostgreSQL is {}: run `flask reindex --if-needed` before starting."
+    try:
+        with app.app_context():
+            backend = engine.index().backend
+            stored = backend.stamps()
+            wanted = engine._read(current_stamps)
+    except Exception as exc:  # noqa: BLE001 - missing extension, tables or connection: the finding
+        return [problem.format(f"not usable ({type(exc).__name__}: {str(exc)[:160]})")]
+    behind = sum(1 for d, stamp in wanted.items() if stored.get(d) != stamp) + len(set(stored) - set(wanted))
+    if behind > engine.catch_up_limit:
+        return [problem.format(f"{behind} documents behind the records")]
     return []
 
 

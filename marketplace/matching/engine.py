@@ -152,6 +152,16 @@ class MatchingEngine(ChangeSync):
                 self._index = index
             return self._index
 
+    def apply_changes(self, doc_ids: set[str]) -> None:
+        """Bring the given documents up to date after a commit (the database index is opened first if need be)."""
+        if self.persistent and self._index is None and doc_ids:
+            try:
+                self._open_tables()
+            except IndexNotReady as exc:  # `flask reindex` creates the tables and writes every document
+                log.warning("search index not updated for %d documents: %s", len(doc_ids), exc)
+                return
+        super().apply_changes(doc_ids)
+
     def warm(self) -> None:
         """Load the index and run one query through the encoder and the scenario model, or start building it.
 
