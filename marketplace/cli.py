@@ -31,16 +31,35 @@ def install(app: Flask) -> None:
     @app.cli.command("reindex")
     @click.option("--if-needed", is_flag=True,
                   help="Only rebuild when the saved index is missing, foreign or damaged (a stale one catches up).")
-    def reindex_command(if_needed: bool) -> None:
+    @click.option("--queue", is_flag=True,
+                  help="Hand the encoding to the job workers in batches (any number of workers share it) and return.")
+    @click.option("--encoder", default=None,
+                  help="Prepare another encoder (e5, use, sentence-transformers) without changing what is served.")
+    def reindex_command(if_needed: bool, queue: bool, encoder: str | None) -> None:
         """Rebuild the search index from the database, with a progress bar and an estimate of the time left.
 
         With --if-needed (what `make run` does) a usable saved index is only loaded and caught up; a cold
-        build shows the same bar.
+        build shows the same bar. Vectors already stored for a text are reused, so an interrupted run resumes.
         """
         from tqdm import tqdm
 
         engine = app.extensions["matching"]
         bars: list[tqdm] = []
+        if queue or encoder:
+            batches = engine.batches()
+            if queue:
+                task = app.extensions["jobs"].encode_task
+                for batch in batches:
+                    task(batch, encoder)
+                click.echo(f"Queued {len(batches)} batches ({sum(map(len, batches))} documents) for the job workers"
+                           f"{' (encoder ' + encoder + ')' if encoder else ''}; `flask jobs status` shows the queue.")
+                return
+            encoded = 0
+            for batch in tqdm(batches, unit="batch", desc=f"encoding for {encoder}"):
+                encoded += engine.encode_batch(batch, encoder)
+            click.echo(f"Encoder {encoder} prepared: {encoded} texts encoded, the rest were stored already. Set "
+                       f"MARKETPLACE_MATCHING_BACKEND={encoder} and run `flask reindex` to serve it.")
+            return
 
         def progress(done: int, total: int) -> None:
             """Draw the encoding progress; tqdm estimates the time left from the rate so far."""

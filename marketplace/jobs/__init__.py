@@ -35,7 +35,16 @@ class Jobs:
         self.dispatch_task = self.huey.task(name="dispatch_outbox")(self.in_app(self.run_dispatch))
         self.scheduled = {job.name: self.huey.periodic_task(job.when(app), name=f"scheduled_{job.name}")(
             self.in_app(self.scheduled_body(job))) for job in SCHEDULE}
+        self.encode_task = self.huey.task(name="encode_documents", retries=3, retry_delay=30)(
+            self.in_app(self.run_encode))
         self.huey.on_startup("fresh_connections")(self.in_app(self.fresh_connections))
+
+    @staticmethod
+    def run_encode(doc_ids: list[str], encoder_name: str | None = None) -> int:
+        """Task: encode (or reuse) one batch of documents for an encoder space (`flask reindex --queue`)."""
+        from flask import current_app
+
+        return int(current_app.extensions["matching"].encode_batch(list(doc_ids), encoder_name))
 
     def scheduled_body(self, job: ScheduledJob) -> Callable[[], object]:
         """Return the task body of a scheduled job."""

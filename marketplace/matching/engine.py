@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from embeddings import HybridIndex, ScenarioModel, load_encoder
 from embeddings.backend import StoredDocument
 from embeddings.defaults import DEFAULT_OPTIONS
+from embeddings.encoder import canonical_backend
 from embeddings.fsio import exclusive_lock
 from embeddings.hybrid import AUX_FOR, load_aux_encoder
 from embeddings.pgbackend import PostgresBackend
@@ -289,6 +290,35 @@ class MatchingEngine(ChangeSync):
                 progress(min(start + BATCH, len(stale)), len(stale))
         return f"{written} documents written, {len(gone)} removed" if written or gone else "in step with the records"
 
+    def batches(self, size: int = BATCH) -> list[list[str]]:
+        """Every indexed document id, in batches (the job queue's units for encoding a whole catalogue)."""
+        ids = sorted(self._read(current_stamps))
+        return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+    def encode_batch(self, doc_ids: list[str], encoder_name: str | None = None) -> int:
+        """Encode (or find stored) the vectors of some documents for an encoder space, and with the database
+        index write their rows of that space; returns how many texts went through the models.
+
+        The unit of work of `flask reindex --queue`: any number of job workers on any number of machines take
+        batches, and what one stored the others reuse. For another encoder than the served one this prepares a
+        switch: nothing served changes until MATCHING_BACKEND names it.
+        """
+        switching = encoder_name is not None and canonical_backend(encoder_name) != canonical_backend(self.backend)
+        index = self._new_index(encoder_name) if switching or not self.persistent else self.index()
+        docs, removed = self._read(partial(self._documents, doc_ids=doc_ids))
+        if not docs:
+            return 0
+        vectors, aux, hashes, encoded = vectors_for(self._db_engine(), index, [d.text for d in docs])
+        if self.persistent:
+            backend = cast(PostgresBackend, index.backend)
+            backend.ensure_schema()
+            index.upsert_documents(index.documents(
+                [(d.doc_id, d.text, d.scenario) for d in docs], vectors, aux,
+                stamps={d.doc_id: d.stamp for d in docs},
+                hashes={d.doc_id: h for d, h in zip(docs, hashes, strict=True)}))
+            backend.remove_many(removed)
+        return encoded
+
     def _encoded(self, index: HybridIndex, docs, progress=None) -> list[StoredDocument]:
         """Documents ready for the backend: vectors from the store, encoding only texts never encoded."""
         if not docs:
@@ -325,17 +355,23 @@ class MatchingEngine(ChangeSync):
 
     # ---- loading and catching up --------------------------------------------------------------
 
-    def _new_index(self) -> HybridIndex:
-        """Create an index with the configured encoder, store and scenario taxonomy (encoded once)."""
+    def _new_index(self, encoder_name: str | None = None) -> HybridIndex:
+        """Create an index with the configured encoder (or another, to prepare a switch), store and taxonomy."""
         threads = self.app.config.get("MATCHING_THREADS")
-        encoder = load_encoder(self.backend, self.model_path, threads=int(threads) if threads else None)
-        if self._scenarios is None:
-            self._scenarios = ScenarioModel(scenario_descriptions(), encoder)
+        other = encoder_name is not None and canonical_backend(encoder_name) != canonical_backend(self.backend)
+        encoder = load_encoder(encoder_name if other and encoder_name else self.backend,
+                               None if other else self.model_path, threads=int(threads) if threads else None)
+        if other:
+            scenarios = ScenarioModel(scenario_descriptions(), encoder)
+        elif self._scenarios is None:
+            self._scenarios = scenarios = ScenarioModel(scenario_descriptions(), encoder)
+        else:
+            scenarios = self._scenarios
         aux = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
         backend = None
         if self.persistent:
             backend = PostgresBackend(self._db_engine(), encoder.info(), aux.info() if aux is not None else None)
-        return HybridIndex(encoder, None if self.persistent else self.directory, scenarios=self._scenarios,
+        return HybridIndex(encoder, None if self.persistent else self.directory, scenarios=scenarios,
                            aux_encoder=aux, backend=backend,
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
 

@@ -129,3 +129,30 @@ def test_reindex_if_needed_builds_once_then_loads(app, runner):
                             "INSTANCE_PATH": app.config["INSTANCE_PATH"]})
     again = restarted.test_cli_runner().invoke(args=["reindex", "--if-needed"])
     assert again.exit_code == 0 and "version 1" in again.output
+
+
+def test_a_rebuild_reuses_the_stored_vectors_and_encodes_only_changed_texts(app, monkeypatch):
+    """Every encoded text is kept by content hash: an edit encodes its one new text, and a full rebuild after it
+    encodes nothing at all."""
+    from embeddings.hybrid import HybridIndex
+    from marketplace.catalog.models import Offering
+
+    ids = small_catalogue(app)
+    with app.app_context():
+        engine(app).index()
+    encoded: list[str] = []
+    real = HybridIndex.passage_vectors
+
+    def counting(self, texts, progress=None):
+        encoded.extend(texts)
+        return real(self, texts, progress)
+
+    monkeypatch.setattr(HybridIndex, "passage_vectors", counting)
+    with app.app_context():
+        db.session.get(Offering, ids["air"]).description = "空压站 群控 节能 改造 新增 露点 监测"
+        db.session.commit()
+        engine(app).wait()
+        assert len(encoded) == 1 and "露点" in encoded[0]
+        encoded.clear()
+        assert engine(app).rebuild() == 4
+    assert encoded == []

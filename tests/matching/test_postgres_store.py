@@ -100,3 +100,21 @@ def test_a_published_draft_is_indexed_and_an_unpublished_listing_leaves(pg_app):
         index = app.extensions["matching"].index()
         assert doc_id("offering", ids["draft"]) in index
         assert doc_id("offering", ids["aoi"]) not in index
+
+
+def test_preparing_another_encoder_fills_its_own_space_through_the_job_queue(pg_app):
+    """`flask reindex --queue --encoder use`: the workers (here in-process) encode every document for the USE
+    space and write its rows, while the served e5 rows stay as they were."""
+    app, ids, _ = pg_app
+    with app.app_context():
+        served = app.extensions["matching"].index()
+        before = served.backend.stamps()
+    result = app.test_cli_runner().invoke(args=["reindex", "--queue", "--encoder", "use"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 batches (3 documents)" in result.output
+    with app.app_context():
+        engine = app.extensions["matching"]
+        use_rows = PostgresBackend(db.engine, engine._new_index("use").encoder.info())
+        assert sorted(use_rows.ids()) == sorted(before)
+        assert served.backend.stamps() == before
+        assert engine.encode_batch(sorted(before), "use") == 0  # stored: nothing is encoded twice
