@@ -54,9 +54,13 @@ def test_the_text_reaching_the_encoder_is_capped(app, monkeypatch):
         def top_scenarios(self, n):
             return []
 
+    class Backend:
+        filters_in_sql = False
+
     class Index:
         scenarios = None
         encoder = Encoder()
+        backend = Backend()
 
         def analyse(self, text, **kwargs):
             seen.append(text)
