@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
 
 from marketplace.kinds.base import Kind, ModelRef, register
 
@@ -29,6 +30,10 @@ class CaseKind(Kind):
         from marketplace.cases.selectors import is_public
 
         return is_public(record)
+
+    def loads(self) -> list:
+        """The measured results (cards and the API list them)."""
+        return [selectinload(self.model.results)]
 
     def findable(self, filters: dict, user) -> Select:
         """Public cases in the industry, scenario and city asked for."""

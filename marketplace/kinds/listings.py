@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
 
 from marketplace.db_types import contains_code
 from marketplace.kinds.base import Kind, ModelRef, register
@@ -36,6 +37,10 @@ class ListingKind(Kind):
         from marketplace.catalog.selectors import is_public
 
         return is_public(record)
+
+    def loads(self) -> list:
+        """The vendor organisation (cards, explanations and the API name it)."""
+        return [selectinload(self.model.organisation)]
 
     def findable(self, filters: dict, user) -> Select:
         """Published listings with the industry, scenario, city and deployment facets."""
@@ -99,6 +104,10 @@ class OfferingKind(ListingKind):
         return [record.title, record.summary, record.description, record.tags,
                 " ".join(f"{m.name} {m.tasks or ''}" for m in record.models)]
 
+    def loads(self) -> list:
+        """The vendor and the models behind the offering (its text and the API's model ids)."""
+        return [*super().loads(), selectinload(self.model.models)]
+
     def findable(self, filters: dict, user) -> Select:
         """Listing facets plus the budget: nothing dearer than it."""
         stmt = super().findable(filters, user)
@@ -126,6 +135,10 @@ class ModelKind(ListingKind):
     name, model, collection = "model", ModelRef("marketplace.catalog.models:IndustrialModel"), "models"
     label, plural = _l("Model"), _l("Models")
     detail_endpoint = "catalog.model_detail"
+
+    def loads(self) -> list:
+        """The vendor and the evaluation table (model cards and the API show it)."""
+        return [*super().loads(), selectinload(self.model.evaluations)]
 
     def text_parts(self, record) -> list[str | None]:
         """Name, summary, description, tasks and hardware."""

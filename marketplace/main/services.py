@@ -29,11 +29,14 @@ def marketplace_counts(user=None) -> dict[str, int]:
 
 def latest_public(user=None, limit: int = 4) -> dict[str, list]:
     """Return the newest published offerings, live needs the user may read and public cases (featured first)."""
-    offerings = list(db.session.scalars(browse_listings("offering", {}).limit(limit)))
+    offerings = list(db.session.scalars(browse_listings("offering", {}).limit(limit)
+                                        .options(*get_kind("offering").loads())))
     needs = list(db.session.scalars(select(Need).where(Need.id.in_(get_kind("need").findable({}, user)))
-                                    .order_by(Need.created_at.desc(), Need.id.desc()).limit(limit)))
+                                    .order_by(Need.created_at.desc(), Need.id.desc()).limit(limit)
+                                    .options(*get_kind("need").loads())))
     cases = list(db.session.scalars(get_kind("case").indexed()
-                                    .order_by(featured_first(), Case.year.desc()).limit(3)))
+                                    .order_by(featured_first(), Case.year.desc()).limit(3)
+                                    .options(*get_kind("case").loads())))
     return {"offerings": offerings, "needs": needs, "cases": cases}
 
 
