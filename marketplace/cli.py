@@ -1,4 +1,5 @@
-"""Flask commands: thin wrappers that call services (seed, reindex, send-digests, backup create / restore)."""
+"""Flask commands: thin wrappers that call services (seed, reindex, send-digests, analytics refresh, backup create /
+restore)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,6 +28,10 @@ def install(app: Flask) -> None:
         db.session.commit()
         click.echo("Seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         click.echo(f"Demo password for every seeded account: {DEMO_PASSWORD}")
+        from marketplace.analytics.aggregates import refresh_aggregates
+
+        refresh_aggregates()
+        click.echo("Analytics figures computed (needs' best matches follow once the search index is loaded).")
 
     @app.cli.command("reindex")
     @click.option("--if-needed", is_flag=True,
@@ -93,6 +98,26 @@ def install(app: Flask) -> None:
         counts = send_digests()
         db.session.commit()
         click.echo("Digests: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    @app.cli.group("analytics")
+    def analytics_group() -> None:
+        """The analytics' precomputed figures."""
+
+    @analytics_group.command("refresh")
+    @click.option("--matches", type=int, default=None,
+                  help="How many needs' best matches to recompute at most (default ANALYTICS_MATCH_BATCH, 200).")
+    @click.option("--load-index/--no-load-index", default=True,
+                  help="Load (or build) the search index first, so needs' best matches can be computed.")
+    def analytics_refresh_command(matches: int | None, load_index: bool) -> None:
+        """Recompute a batch of needs' best matches, then the map and the funnel."""
+        from marketplace.analytics.aggregates import refresh_aggregates
+
+        if load_index:
+            app.extensions["matching"].ensure_index()
+        done = refresh_aggregates(match_limit=matches)
+        summarised = done["match_summaries"]
+        click.echo(f"Analytics refreshed at {done['computed_at']:%Y-%m-%d %H:%M:%S} UTC; needs' best matches "
+                   + ("not computed (search index not loaded)" if summarised is None else f"recomputed: {summarised}"))
 
     @app.cli.group("backup")
     def backup_group() -> None:

@@ -85,6 +85,7 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MATCHING_BACKEND = env("MATCHING_BACKEND", "e5")
     MATCHING_STORE = env("MATCHING_STORE", "embedded")  # embedded (FAISS + BM25 files) or postgres (pgvector)
+    ANALYTICS_MATCH_BATCH = env_int("ANALYTICS_MATCH_BATCH", 200)  # needs' best matches recomputed per refresh
     MATCHING_MODEL_PATH = env("MATCHING_MODEL_PATH")
     MATCHING_INDEX_DIR = env("MATCHING_INDEX_DIR")
     MATCHING_THREADS = env("MATCHING_THREADS")

@@ -24,19 +24,25 @@ def render_page(template: str, block: str = "results", **context):
 
 MAX_PAGE = 10_000
 
+LONG_PAGE_SIZE = 50
+"""Rows per page of a working list (orders, a center's cases, accounts): tables, denser than cards."""
 
-def page_number() -> int:
-    """Return ?page= as a page number between 1 and MAX_PAGE (anything else counts as page 1 or the last)."""
-    page = request.args.get("page", 1, type=int) or 1
+
+def page_number(arg: str = "page") -> int:
+    """Return ?page= (or another argument) as a page number between 1 and MAX_PAGE (else page 1 or the last)."""
+    page = request.args.get(arg, 1, type=int) or 1
     return min(max(page, 1), MAX_PAGE)
 
 
-def paginate(select, page_size: int | None = None):
-    """Paginate a SQLAlchemy select by the ?page= argument (clamped, so no offset overflows the database)."""
+def paginate(select, page_size: int | None = None, arg: str = "page"):
+    """Paginate a SQLAlchemy select by the ?page= argument, or another for a page with several lists (clamped, so
+    no offset overflows the database); `page.arg` names the argument for the pagination macro."""
     from marketplace.extensions import db
 
-    return db.paginate(select, page=page_number(), per_page=page_size or current_app.config["PAGE_SIZE"],
+    page = db.paginate(select, page=page_number(arg), per_page=page_size or current_app.config["PAGE_SIZE"],
                        error_out=False)
+    page.arg = arg  # type: ignore[attr-defined]  # read by the pagination macro
+    return page
 
 
 class ListPage:
@@ -44,6 +50,7 @@ class ListPage:
 
     relevance: dict | None = None  # record id → its Match, when a keyword ranked the list
     sort: str | None = None  # the order the list is in
+    arg: str = "page"  # the query argument that names the page
 
     def __init__(self, items: list, page: int, per_page: int):
         """Cut page `page` (clamped to the last) out of `items`."""

@@ -104,6 +104,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from marketplace.db_types import schema_items_of
+
+        conf_args.setdefault("include_object", schema_items_of(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

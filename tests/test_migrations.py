@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from marketplace.db_types import schema_items_of
 from marketplace.extensions import db
 from tests.conftest import ROOT
 
@@ -11,7 +12,8 @@ from tests.conftest import ROOT
 def test_models_and_migrations_agree(app):
     """Autogenerate finds nothing to add or change after running every migration."""
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": schema_items_of(connection.dialect.name)})
         assert compare_metadata(context, db.metadata) == []
 
 
@@ -28,7 +30,7 @@ def stored_scenario_codes() -> dict[str, list[str]]:
     import json
     import re
 
-    from sqlalchemy import select
+    from sqlalchemy import String, select, type_coerce
 
     from marketplace.analytics.models import SearchLog
     from marketplace.cases.models import Case
@@ -43,9 +45,14 @@ def stored_scenario_codes() -> dict[str, list[str]]:
         """One column's values in row order."""
         return list(db.session.scalars(select(attr).order_by(model.id)))
 
+    def codes(stored) -> list[str]:
+        """A code list as stored by any revision: ',a,b,' text, or (PostgreSQL from 0012) an array."""
+        return list(stored) if isinstance(stored, list) else [c for c in (stored or "").split(",") if c]
+
     found = {"need": column(Need.scenario, Need), "case": column(Case.scenario, Case)}
     for model in (ProviderProfile, IndustrialModel, Offering, Event):
-        found[model.__tablename__] = [c for codes in column(model.scenarios, model) for c in codes]
+        found[model.__tablename__] = [c for stored in column(type_coerce(model.scenarios, String), model)
+                                      for c in codes(stored)]
     found["search_log"] = [json.loads(f)["scenario"] for f in column(SearchLog.filters, SearchLog)]
     found["saved_search"] = [f["scenario"] for f in column(SavedSearch.filters, SavedSearch)]
     found["notification"] = [m for link in column(Notification.link, Notification)
@@ -66,6 +73,25 @@ def no_index_events():
         yield
     finally:
         event.listen(FlaskSession, "before_commit", write_index_event)
+
+
+def store_code_lists_as_text() -> None:
+    """Write the code lists the current models just stored the way revisions before 0014 kept them (',a,b,').
+
+    The models bind a code list as an array on PostgreSQL; into the text column of an old revision that lands
+    as an array literal ('{a,b}'), which the old revisions never wrote. SQLite needs nothing.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    code_lists = {"provider_profile": ("industries", "scenarios", "cities_served"),
+                  "industrial_model": ("industries", "scenarios", "modalities", "deployments"),
+                  "offering": ("industries", "scenarios", "deployments"), "matchmaking_event": ("industries", "scenarios")}
+    for table, names in code_lists.items():
+        for name in names:
+            db.session.execute(db.text(
+                f"UPDATE {table} SET {name} = CASE WHEN {name} = '{{}}' THEN '' "
+                f"ELSE ',' || btrim({name}, '{{}}') || ',' END WHERE {name} LIKE '{{%'"))
+    db.session.commit()
 
 
 def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
@@ -97,6 +123,7 @@ def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
             db.session.add(Notification(user_id=sme.id, kind="saved_search", params={"count": 1, "query": first},
                                         link=f"/search?q={first}&scenario={first}", dedupe_key=f"k:{first}"))
         db.session.commit()
+        store_code_lists_as_text()
         before = stored_scenario_codes()
         db.session.remove()
 

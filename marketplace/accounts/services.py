@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from marketplace.accounts.models import Organisation, OrgKind, User
 from marketplace.accounts.passwords import (
@@ -116,9 +117,15 @@ def set_user_active(user: User, active: bool) -> User:
     return user
 
 
-def list_accounts(kind: str | None = None) -> list[User]:
-    """Return users with their organisations for the admin list, newest first."""
-    stmt = select(User).join(User.organisation).order_by(User.id.desc())
+def list_accounts(kind: str | None = None, query: str | None = None) -> Select:
+    """Select users with their organisations for the admin list, newest first: of one organisation kind, and
+    whose e-mail, name or organisation name contains `query` (case-insensitive), when given."""
+    stmt = select(User).join(User.organisation).options(contains_eager(User.organisation)).order_by(User.id.desc())
     if kind:
         stmt = stmt.where(Organisation.kind == kind)
-    return list(db.session.scalars(stmt))
+    words = (query or "").strip()
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(User.email.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\"),
+                              Organisation.name.ilike(pattern, escape="\\")))
+    return stmt

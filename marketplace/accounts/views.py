@@ -36,7 +36,7 @@ from marketplace.audit.services import record_audit
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.permissions import permission_required
-from marketplace.web import safe_url, show_refusal
+from marketplace.web import LONG_PAGE_SIZE, paginate, safe_url, show_refusal
 
 
 def config_limit(key: str):
@@ -250,7 +250,9 @@ def admin_accounts():
     kind = request.args.get("kind") or None
     tabs = [(None, _("All")), ("enterprise", _("Manufacturers")), ("vendor", _("Providers")),
             ("center", _("Promotion centers"))]
-    return render_template("accounts/admin_accounts.html", form=form, users=list_accounts(kind), kind=kind,
+    query = (request.args.get("q") or "").strip()[:100]
+    users = paginate(list_accounts(kind, query), LONG_PAGE_SIZE)
+    return render_template("accounts/admin_accounts.html", form=form, users=users, kind=kind, query=query,
                            tabs=tabs), \
         (422 if form.errors else 200)
 

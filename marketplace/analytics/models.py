@@ -1,13 +1,16 @@
-"""What the analytics keep beyond the marketplace's own records: how searches went.
+"""What the analytics keep beyond the marketplace's own records: how searches went, and precomputed figures.
 
 Signed-in users' searches are logged one row each (`SearchLog`); visitors' searches are only counted, per
 day and normalised query (`SearchStat`), so anonymous traffic cannot grow a table without bound.
+The pages read the figures of the transformation map and the funnel from snapshots (`AnalyticsSnapshot`)
+and each live need's best solution from its match summary (`NeedMatchSummary`), both written by
+`marketplace.analytics.aggregates`, never computed in a request.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import utcnow
@@ -47,3 +50,27 @@ class SearchStat(Model):
     best_score: Mapped[float | None]
     max_results: Mapped[int] = mapped_column(default=0)
     last_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnalyticsSnapshot(Model):
+    """One precomputed set of figures (the map's counts, the funnel), replaced whole at each refresh."""
+
+    __tablename__ = "analytics_snapshot"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NeedMatchSummary(Model):
+    """How well the marketplace answers one need: the relevance of its best published offering or model.
+
+    `best_relevance` is None when nothing clears the relevance floor; `computed_at` says when, so a refresh
+    redoes the needs edited since and then the oldest summaries.
+    """
+
+    __tablename__ = "need_match_summary"
+
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), primary_key=True)
+    best_relevance: Mapped[float | None]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

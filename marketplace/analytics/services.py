@@ -1,35 +1,28 @@
 """Analytics services: supply against demand by industry × stage or scenario, the need funnel, weak searches,
 vouchers.
 
-Every figure is counted from the database when asked; nothing is cached, so a report always equals
-what the database holds at that moment.
+The map and the funnel are read from the snapshots `marketplace.analytics.aggregates` computes outside
+requests (each says when); searches and vouchers are counted when asked, with GROUP BY.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeGuard, cast
+from typing import TypeGuard, cast
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import ScalarResult, Table, case, func, select
+from sqlalchemy import Table, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace import vocab
+from marketplace.analytics.aggregates import FUNNEL, MAP, read_snapshot
 from marketplace.analytics.models import SearchLog, SearchStat
-from marketplace.cases.models import Case
 from marketplace.csv_export import csv_text
-from marketplace.events.models import EventRegistration, Meeting
 from marketplace.extensions import db
-from marketplace.kinds import get_kind
-from marketplace.needs.models import Need, NeedStatus
-
-if TYPE_CHECKING:
-    from marketplace.kinds.base import IndexedModel
 
 PREFIX_WINDOW = timedelta(seconds=30)
 
@@ -65,13 +58,15 @@ class Cell:
 class Heatmap:
     """The map: the industries, the columns in taxonomy order (stages, or scenarios) and a cell for every pair.
 
-    `level` says what the columns are: "stage" (MIIT's 8 stages) or "scenario" (all 40, or one stage's).
+    `level` says what the columns are: "stage" (MIIT's 8 stages) or "scenario" (all 40, or one stage's);
+    `computed_at` when the figures were counted.
     """
 
     industries: list[str]
     columns: list[str]
     level: str = "scenario"
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    computed_at: datetime | None = None
 
     def cell(self, industry: str, column: str) -> Cell:
         """Return one cell (empty cells exist too)."""
@@ -92,45 +87,31 @@ class Heatmap:
         return sorted(cells, key=lambda c: (-c.shortfall, -c.needs, c.industry, c.column))[:limit]
 
 
-COUNTED = (("need", "needs"), ("offering", "offerings"), ("model", "models"), ("case", "cases"))
-"""The kinds the map counts, each with the Cell attribute it adds to."""
+FIGURES = ("needs", "offerings", "models", "cases")
+"""What the map counts in each cell: live needs, published offerings and models, public cases."""
 
 
-def counted_records() -> Iterator[tuple[str, IndexedModel]]:
-    """Yield (Cell attribute, record) for every live need, published offering and model, and public case.
-
-    Which records count is each kind's indexed selector (`marketplace.kinds`), the same the search holds.
-    """
-    for kind, attr in COUNTED:
-        entry = get_kind(kind)
-        stmt = entry.indexed().with_only_columns(entry.model.id)
-        records: ScalarResult[IndexedModel] = db.session.scalars(select(entry.model).where(entry.model.id.in_(stmt)))
-        for record in records:
-            yield attr, record
-
-
-def stages_of(scenarios) -> set[str]:
-    """Return the stages a record's scenarios belong to (unknown codes have none)."""
-    return {stage.code for stage in (vocab.stage_of(s) for s in scenarios) if stage is not None}
-
-
-def heatmap(level: str = "scenario", stage: str | None = None) -> Heatmap:
-    """Count live needs, published offerings and models, and public cases for every industry × column.
+def heatmap(level: str = "scenario", stage: str | None = None) -> Heatmap | None:
+    """Return the map of live needs, published offerings and models, and public cases for every industry × column,
+    from the last snapshot (None while none has been computed; see `marketplace.analytics.aggregates`).
 
     level="stage": the columns are MIIT's 8 stages, and a record counts once in each stage its scenarios fall
     in. level="scenario": the columns are the 40 scenarios, or only the scenarios of `stage` when given.
     """
+    snapshot = read_snapshot(MAP)
+    if snapshot is None:
+        return None
     industries = list(vocab.codes(vocab.INDUSTRIES))
     if level == "stage":
         columns = list(vocab.codes(vocab.STAGES))
     else:
         columns = list(vocab.codes(vocab.scenarios_in(stage) if stage else vocab.SCENARIOS))
-    result = Heatmap(industries, columns, level, {(i, c): Cell(i, c) for i in industries for c in columns})
-    for attr, record in counted_records():
-        keys = stages_of(record.scenarios) if level == "stage" else set(record.scenarios)
-        for key in {(i, c) for i in record.industries for c in keys}:
-            if key in result.cells:
-                setattr(result.cells[key], attr, getattr(result.cells[key], attr) + 1)
+    result = Heatmap(industries, columns, level, {(i, c): Cell(i, c) for i in industries for c in columns},
+                     snapshot.computed_at)
+    for figure, rows in snapshot.data.get(level, {}).items():
+        for industry, column, n in rows:
+            if (industry, column) in result.cells and figure in FIGURES:
+                setattr(result.cells[(industry, column)], figure, int(n))
     return result
 
 
@@ -150,12 +131,17 @@ class StageTotal:
         return self.offerings + self.models
 
 
-def stage_totals() -> list[StageTotal]:
-    """Count open needs, published offerings and models, and public cases per stage, in the guide's order."""
+def stage_totals() -> list[StageTotal] | None:
+    """Return open needs, published offerings and models, and public cases per stage, in the guide's order, from
+    the last snapshot (None while none has been computed)."""
+    snapshot = read_snapshot(MAP)
+    if snapshot is None:
+        return None
     totals = {code: StageTotal(code) for code in vocab.codes(vocab.STAGES)}
-    for attr, record in counted_records():
-        for code in stages_of(record.scenarios):
-            setattr(totals[code], attr, getattr(totals[code], attr) + 1)
+    for figure, by_stage in snapshot.data.get("stage_totals", {}).items():
+        for code, n in by_stage.items():
+            if code in totals and figure in FIGURES:
+                setattr(totals[code], figure, int(n))
     return list(totals.values())
 
 
@@ -180,38 +166,22 @@ class Funnel:
     stages: list[tuple[str, int]]
     recommendations_known: bool
     threshold: float
+    computed_at: datetime | None = None
 
 
-def funnel(best_relevance: dict[int, float] | None) -> Funnel:
-    """Count needs posted → matched → in talks → contracted → case; each stage includes the later ones.
+def funnel() -> Funnel | None:
+    """Return the need funnel from the last snapshot (None while none has been computed).
 
-    - matched: in talks or later, or its best recommended offering/model has a relevance ≥ the floor
-      (`best_relevance`, from matching; None when the index is not loaded — then only later stages count);
-    - in talks: status in talks or later, or a meeting at a matchmaking event took place;
-    - contracted: status contracted, or a deal was reached at an event meeting;
-    - case: a published showcase case names the need.
+    posted → matched → in talks → contracted → case, each stage including the later ones; what counts at each
+    stage is `marketplace.analytics.aggregates.count_funnel`.
     """
-    threshold = matched_threshold()
-    statuses = dict(db.session.execute(select(Need.id, Need.status)).all())
-    public = get_kind("case").indexed().with_only_columns(Case.id)
-    case_needs = set(db.session.scalars(select(Case.need_id).where(Case.need_id.is_not(None), Case.id.in_(public))))
-    met = db.session.execute(select(EventRegistration.need_id, Meeting.held, Meeting.deal)
-                             .join(Meeting, Meeting.need_registration_id == EventRegistration.id)).all()
-    case = case_needs & set(statuses)
-    contracted = case | {n for n, s in statuses.items() if s == NeedStatus.CONTRACTED.value} \
-        | {n for n, _held, deal in met if deal}
-    talks = contracted | {n for n, s in statuses.items() if s == NeedStatus.IN_TALKS.value} \
-        | {n for n, held, _deal in met if held}
-    recommended = {n for n, score in (best_relevance or {}).items() if score >= threshold}
-    matched = talks | (recommended & set(statuses))
-    stages = [("posted", len(statuses)), ("matched", len(matched)), ("in_talks", len(talks)),
-              ("contracted", len(contracted)), ("case", len(case))]
-    return Funnel(stages=stages, recommendations_known=best_relevance is not None, threshold=threshold)
-
-
-def live_needs() -> list[Need]:
-    """Return the live needs (the ones the index holds)."""
-    return list(db.session.scalars(get_kind("need").indexed().order_by(Need.id)))
+    snapshot = read_snapshot(FUNNEL)
+    if snapshot is None:
+        return None
+    data = snapshot.data
+    return Funnel(stages=[(code, int(n)) for code, n in data["stages"]],
+                  recommendations_known=bool(data["recommendations_known"]), threshold=float(data["threshold"]),
+                  computed_at=snapshot.computed_at)
 
 
 def normalise_query(query: str | None) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from marketplace import vocab
 from marketplace.analytics import bp
@@ -15,14 +14,13 @@ from marketplace.analytics.services import (
     funnel,
     good_search_threshold,
     heatmap,
-    live_needs,
+    matched_threshold,
     search_count,
     stage_totals,
     to_csv,
     voucher_use_by_city,
     weak_searches,
 )
-from marketplace.matching.services import best_solution_relevance
 from marketplace.money import format_fen
 from marketplace.permissions import permission_required
 from marketplace.templating import current_locale, term_label, term_labels, url_with
@@ -69,20 +67,25 @@ def map_context() -> dict:
         hm = heatmap("scenario", stage.code)
         column_link = None
         gap_link = lambda cell: url_for("needs.index", industry=cell.industry, scenario=cell.column)
-    chart = heatmap_chart(hm, lambda c: term_label(c, "industry"), lambda c: term_label(c, hm.level), column_link)
     by_stage = stage_totals()
+    if hm is None or by_stage is None:  # no snapshot yet: the page says the figures are being computed
+        return {"hm": None, "stage": stage, "totals": None}
+    chart = heatmap_chart(hm, lambda c: term_label(c, "industry"), lambda c: term_label(c, hm.level), column_link)
     return {"hm": hm, "heat": chart, "gaps": hm.gaps(), "gap_link": gap_link, "stage": stage,
             "stage_totals": by_stage, "shared_notes": shared_notes(stage) if stage else [],
             "totals": {k: sum(getattr(t, k) for t in by_stage) for k in ("needs", "cases")}}
 
 
 def funnel_context() -> dict:
-    """Return the funnel with its bar chart (similarities from matching when the index is loaded)."""
-    result = funnel(best_solution_relevance(live_needs(), current_user))
+    """Return the funnel with its bar chart, from the last snapshot (None while none has been computed)."""
+    result = funnel()
     labels = stage_labels()
+    if result is None:
+        return {"funnel": None, "funnel_threshold": matched_threshold(), "stage_labels": labels}
     posted = result.stages[0][1] or 1
     rows = [(labels[code], n, f"{n} ({round(100 * n / posted)}%)") for code, n in result.stages]
-    return {"funnel": result, "funnel_chart": bar_chart(rows), "stage_labels": labels}
+    return {"funnel": result, "funnel_chart": bar_chart(rows), "stage_labels": labels,
+            "funnel_threshold": result.threshold}
 
 
 def searches_context() -> dict:
@@ -133,7 +136,7 @@ def heatmap_csv():
     """Download the heatmap figures: one row per industry × scenario (all 40), with the scenario's stage."""
     hm = heatmap("scenario")
     rows = []
-    for industry in hm.industries:
+    for industry in hm.industries if hm is not None else []:
         for code in hm.columns:
             c, stage = hm.cell(industry, code), vocab.stage_of(code)
             rows.append((industry, term_label(industry, "industry"), stage.code if stage else "",
@@ -148,10 +151,10 @@ def heatmap_csv():
 @permission_required("analytics.view")
 def funnel_csv():
     """Download the need funnel: stage and number of needs."""
-    result = funnel(best_solution_relevance(live_needs(), current_user))
+    result = funnel()
     labels = stage_labels()
     return csv_response("need-funnel", ["stage", "stage_name", "needs"],
-                        [(code, labels[code], n) for code, n in result.stages])
+                        [(code, labels[code], n) for code, n in (result.stages if result is not None else [])])
 
 
 @bp.route("/searches.csv")

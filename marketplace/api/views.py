@@ -1,6 +1,7 @@
 """JSON API v1 views: every registered kind's records and lists, and search, read from the registry of kinds.
 
-`/api/v1/<collection>` lists a kind's records with the same filters as its pages (kinds that have a list),
+`/api/v1/<collection>` lists a kind's records with the same filters as its pages (kinds that have a list), a
+numbered page at a time (`page`) or, to walk a whole list, by keyset (`cursor`, see `marketplace.api.cursors`),
 `/api/v1/<collection>/<id>` returns one record the caller may read, and `/api/v1/search` searches every kind.
 Which kinds exist, how each is serialised and who may read it come from `marketplace.kinds`.
 """
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.api import bp
+from marketplace.api.cursors import InvalidCursor, keyset_page
 from marketplace.errors import render_error
 from marketplace.extensions import csrf, db
 from marketplace.kinds import Kind, by_collection, get_kind
@@ -54,6 +56,8 @@ def records(collection: str):
     stmt = kind.browse(filters, current_user)
     if stmt is None:
         abort(404)
+    if "cursor" in request.args:
+        return keyset_records(kind, stmt, filters)
     page = browse_page(kind.name, stmt, filters, current_user,
                        sort=request.args.get("sort"))
     data = page_json(page, lambda r: kind.serialise(r, current_user))
@@ -74,6 +78,19 @@ def record(collection: str, record_id: int):
     if not kind.is_visible_to(found, current_user):
         return render_error(kind.hidden_status)
     return jsonify(kind.serialise(found, current_user))
+
+
+def keyset_records(kind: Kind, stmt, filters: dict):
+    """Answer one keyset page of a list (newest first) with the cursor of the next, or 400 for a bad cursor."""
+    if filters.get("q") or request.args.get("sort"):
+        return jsonify(error={"code": "invalid_cursor",
+                              "message": _("A cursor walks the newest-first list; leave out q and sort.")}), 400
+    limit = min(max(request.args.get("limit", 20, type=int) or 20, 1), 50)
+    try:
+        page = keyset_page(kind.collection, stmt, kind.model, request.args["cursor"], limit, kind.loads())
+    except InvalidCursor:
+        return jsonify(error={"code": "invalid_cursor", "message": _("This cursor is not valid for this list.")}), 400
+    return jsonify({"items": [kind.serialise(r, current_user) for r in page.items], "next_cursor": page.next_cursor})
 
 
 def match_json(match) -> dict:

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Numeric, String, Text, event
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
@@ -32,6 +32,8 @@ class Better(str, enum.Enum):
 
 class Case(Model):
     """A curated showcase case: who solved what for whom, and what it measurably changed."""
+
+    __table_args__ = (Index("ix_case_state_year", "state", "year", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

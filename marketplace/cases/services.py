@@ -7,7 +7,8 @@ which cases are public is `marketplace.cases.selectors`.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Organisation, OrgKind, User
 from marketplace.cases.models import Case, CaseResult, CaseState
@@ -72,10 +73,11 @@ def transition_case(case: Case, action: str, user: User, **values) -> Case:
     return CASE.fire(case.id, action, user, **values)
 
 
-def cases_of_center(center_id: int) -> list[Case]:
-    """Return every case a center curates, drafts included, newest year first."""
-    return list(db.session.scalars(select(Case).where(Case.center_id == center_id)
-                                   .order_by(Case.year.desc(), Case.id.desc())))
+def cases_of_center(center_id: int) -> Select:
+    """Select every case a center curates, drafts included, newest year first, with what its row shows loaded."""
+    return (select(Case).where(Case.center_id == center_id)
+            .options(selectinload(Case.vendor), selectinload(Case.results))
+            .order_by(Case.year.desc(), Case.id.desc()))
 
 
 def delivered_cases(vendor_id: int | None = None, offering_id: int | None = None, limit: int = 6) -> list[Case]:

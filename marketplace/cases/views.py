@@ -32,7 +32,7 @@ from marketplace.extensions import db, limiter
 from marketplace.forms_common import VocabMixin, WholeNumberField, strip_filter
 from marketplace.matching.browse import browse_page, sort_choices
 from marketplace.permissions import can, permission_required, require
-from marketplace.web import perform, redirect_back, render_page, submit
+from marketplace.web import LONG_PAGE_SIZE, paginate, perform, redirect_back, render_page, submit
 
 
 class CaseBrowseForm(VocabMixin, FlaskForm):
@@ -101,9 +101,9 @@ def detail(case_id: int):
 @permission_required("case.curate")
 def manage():
     """List the cases the signed-in center curates, in every state, with their actions."""
-    cases = cases_of_center(current_user.organisation_id)
-    return render_template("cases/manage.html", rows=[(c, CASE.available(c, current_user)) for c in cases],
-                           years=collection_years())
+    page = paginate(cases_of_center(current_user.organisation_id), LONG_PAGE_SIZE)
+    return render_template("cases/manage.html", rows=[(c, CASE.available(c, current_user)) for c in page.items],
+                           page=page, years=collection_years())
 
 
 def case_form(case: Case | None = None) -> CaseForm:

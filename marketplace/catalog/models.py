@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
@@ -18,6 +18,14 @@ offering_model = Table(
     Column("offering_id", ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True),
     Column("model_id", ForeignKey("industrial_model.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def listing_indexes(table: str, *code_lists: str) -> tuple[Index, ...]:
+    """The indexes a listing table's lists use: published newest first (and by price), and each filtered code list
+    (GIN on PostgreSQL, where a code list is an array; SQLite filters them by scanning)."""
+    return (Index(f"ix_{table}_state_updated_at", "state", "updated_at", "id"),
+            *(Index(f"ix_{table}_{name}", name, postgresql_using="gin").ddl_if(dialect="postgresql")
+              for name in ("industries", "scenarios", *code_lists)))
 
 
 class ListingMixin:
@@ -37,6 +45,8 @@ class ListingMixin:
 
 class ProviderProfile(ListingMixin, Model):
     """A vendor's 服务商 profile: what it can do, for which industries, scenarios and cities."""
+
+    __table_args__ = listing_indexes("provider_profile", "cities_served")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
@@ -74,6 +84,7 @@ class IndustrialModel(ListingMixin, Model):
     """A 工业模型 model card: kind, tasks, modalities, deployment, licence and evaluations."""
 
     __tablename__ = "industrial_model"
+    __table_args__ = listing_indexes("industrial_model", "deployments")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -116,6 +127,9 @@ class ModelEvaluation(Model):
 
 class Offering(ListingMixin, Model):
     """A 模型超市 offering an SME can buy now: plan, price in fen, delivery, voucher eligibility."""
+
+    __table_args__ = (*listing_indexes("offering", "deployments"),
+                      Index("ix_offering_state_price_fen", "state", "price_fen", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

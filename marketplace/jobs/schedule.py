@@ -5,7 +5,7 @@ consumers may enqueue the same run; each job makes that harmless by claiming its
 (`marketplace/jobs/claims.py`), e.g. one recipient's digest per day. The outbox sweep is not here: it runs
 every few seconds inside the consumer's scheduler (`marketplace/jobs/queue.py`).
 
-To add scheduled work (for example the analytics refresh), append a `ScheduledJob` to `SCHEDULE`.
+To add scheduled work, append a `ScheduledJob` to `SCHEDULE`.
 """
 from __future__ import annotations
 
@@ -68,6 +68,16 @@ def run_digests() -> dict[str, int]:
     return run(local_today())
 
 
+def refresh_analytics() -> dict:
+    """Refresh the analytics pages' figures: a bounded batch of needs' best matches, then every snapshot."""
+    from marketplace.analytics.aggregates import refresh_aggregates
+
+    engine = current_app.extensions["matching"]
+    if not engine.ready:
+        engine.ensure_index()
+    return refresh_aggregates()
+
+
 def prune() -> dict[str, int]:
     """Delete old claims and outbox events done long ago."""
     from marketplace.jobs.claims import prune_claims
@@ -80,6 +90,5 @@ def prune() -> dict[str, int]:
 SCHEDULE: list[ScheduledJob] = [
     ScheduledJob("digests", daily_from("DIGEST_TIME"), run_digests),
     ScheduledJob("prune", daily_from("DIGEST_TIME", every_minutes=24 * 60), prune),
-    # Analytics: the precomputed aggregates are refreshed here, e.g.
-    # ScheduledJob("analytics", every(10), refresh_analytics).
+    ScheduledJob("analytics", every(10), refresh_analytics),
 ]

@@ -60,7 +60,6 @@ class Kind(ABC):
     listing: bool = False  # a vendor's published listing (profile, model card, offering)
     hidden_status: int = 404  # what the API answers for a record the caller may not read
     city_reason: Any = None  # what "same city" means for this kind, e.g. "Based in your city"
-    text_relations: tuple[str, ...] = ()  # relationships `text_parts` reads, loaded with the records in one go
 
     @property
     def card_template(self) -> str:
@@ -80,6 +79,14 @@ class Kind(ABC):
     def findable(self, filters: dict, user) -> Select:
         """Select the ids of indexed records the user may find with the search filters (facets)."""
         return self.indexed().with_only_columns(self.model.id)
+
+    def loads(self) -> list:
+        """Return the loader options that fetch what a card, a list row or a serialiser of this kind reads.
+
+        Every list (pages, dashboards, the API, search results) applies them, so a page of 20 records costs
+        the same number of statements as a page of 2.
+        """
+        return []
 
     def is_visible_to(self, record, user) -> bool:
         """Tell whether the user may read one record (its named view rule)."""

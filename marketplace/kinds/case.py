@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
 
 from marketplace.kinds.base import Kind, ModelRef, register
 
@@ -16,7 +17,6 @@ class CaseKind(Kind):
     city_reason = _l("Case from this city")
     detail_endpoint, detail_arg = "cases.detail", "case_id"
     view_permission = "case.view"
-    text_relations = ("results",)
     solution = True
 
     def indexed(self) -> Select:
@@ -30,6 +30,10 @@ class CaseKind(Kind):
         from marketplace.cases.selectors import is_public
 
         return is_public(record)
+
+    def loads(self) -> list:
+        """The measured results (cards and the API list them)."""
+        return [selectinload(self.model.results)]
 
     def findable(self, filters: dict, user) -> Select:
         """Public cases in the industry, scenario and city asked for."""

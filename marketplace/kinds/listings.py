@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
 
 from marketplace.db_types import contains_code
 from marketplace.kinds.base import Kind, ModelRef, register
@@ -36,6 +37,10 @@ class ListingKind(Kind):
         from marketplace.catalog.selectors import is_public
 
         return is_public(record)
+
+    def loads(self) -> list:
+        """The vendor organisation (cards, explanations and the API name it)."""
+        return [selectinload(self.model.organisation)]
 
     def findable(self, filters: dict, user) -> Select:
         """Published listings with the industry, scenario, city and deployment facets."""
@@ -93,12 +98,15 @@ class OfferingKind(ListingKind):
     name, model, collection = "offering", ModelRef("marketplace.catalog.models:Offering"), "offerings"
     label, plural = _l("Offering"), _l("Offerings")
     detail_endpoint = "catalog.offering_detail"
-    text_relations = ("models",)
 
     def text_parts(self, record) -> list[str | None]:
         """Title, summary, description, tags and the names and tasks of its models."""
         return [record.title, record.summary, record.description, record.tags,
                 " ".join(f"{m.name} {m.tasks or ''}" for m in record.models)]
+
+    def loads(self) -> list:
+        """The vendor and the models behind the offering (its text and the API's model ids)."""
+        return [*super().loads(), selectinload(self.model.models)]
 
     def findable(self, filters: dict, user) -> Select:
         """Listing facets plus the budget: nothing dearer than it."""
@@ -128,6 +136,10 @@ class ModelKind(ListingKind):
     label, plural = _l("Model"), _l("Models")
     detail_endpoint = "catalog.model_detail"
 
+    def loads(self) -> list:
+        """The vendor and the evaluation table (model cards and the API show it)."""
+        return [*super().loads(), selectinload(self.model.evaluations)]
+
     def text_parts(self, record) -> list[str | None]:
         """Name, summary, description, tasks and hardware."""
         return [record.name, record.summary, record.description, record.tasks, record.hardware]
@@ -149,7 +161,6 @@ class ProviderKind(ListingKind):
     name, model, collection = "provider", ModelRef("marketplace.catalog.models:ProviderProfile"), "providers"
     label, plural = _l("Provider"), _l("Providers")
     detail_endpoint = "catalog.provider_detail"
-    text_relations = ("organisation",)
 
     def text_parts(self, record) -> list[str | None]:
         """The organisation's name, summary, capabilities and reference cases."""

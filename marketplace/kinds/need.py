@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_
+from sqlalchemy.orm import selectinload
 
 from marketplace.kinds.base import Kind, ModelRef, register
 
@@ -29,6 +30,10 @@ class NeedKind(Kind):
         from marketplace.needs.selectors import is_live
 
         return is_live(record)
+
+    def loads(self) -> list:
+        """The SME organisation (named where the reader may see it)."""
+        return [selectinload(self.model.organisation)]
 
     def findable(self, filters: dict, user) -> Select:
         """Live needs the user may read, with the facets; a budget finds needs that can pay it."""

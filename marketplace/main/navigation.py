@@ -2,6 +2,7 @@
 
 `nav_counts` is offered to every template by a context processor; it counts nothing until a template
 reads it (htmx fragments never do), then at most one query per figure, kept for the rest of the request.
+Each count stops past BADGE_CAP (an index range of at most 100 rows), and the badge then reads "99+".
 Which links the navigation shows is asked of the permission rules in `templates/base.html`.
 """
 from __future__ import annotations
@@ -13,6 +14,14 @@ from flask.sansio.app import App
 from flask_login import current_user
 
 from marketplace.permissions import signed_in
+
+BADGE_CAP = 99
+"""The largest count a navigation badge shows; above it the badge reads "99+"."""
+
+
+def badge(count: int) -> str:
+    """Show a count on a navigation badge: the number, or "99+" above the cap."""
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)
 
 
 class UnreadCounts:
@@ -31,14 +40,14 @@ class UnreadCounts:
         """Unread notifications of the user."""
         from marketplace.notifications.services import unread_count
 
-        return unread_count(self.user) if self.user is not None else 0
+        return unread_count(self.user, cap=BADGE_CAP) if self.user is not None else 0
 
     @cached_property
     def messages(self) -> int:
         """Messages to the user's organisation that nobody there has read yet."""
         from marketplace.proposals.services import unread_messages
 
-        return unread_messages(self.user) if self.user is not None else 0
+        return unread_messages(self.user, cap=BADGE_CAP) if self.user is not None else 0
 
 
 def unread_counts() -> UnreadCounts:
@@ -49,5 +58,6 @@ def unread_counts() -> UnreadCounts:
 
 
 def install(app: App) -> None:
-    """Offer `nav_counts` to every template."""
+    """Offer `nav_counts` to every template, and the `badge` filter that shows one."""
     app.context_processor(lambda: {"nav_counts": unread_counts()})
+    app.jinja_env.filters["badge"] = badge

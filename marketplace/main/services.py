@@ -6,8 +6,9 @@ people can find); which dashboard sections a user gets comes from the permission
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from marketplace.accounts.models import User
 from marketplace.cases.models import Case
@@ -29,11 +30,14 @@ def marketplace_counts(user=None) -> dict[str, int]:
 
 def latest_public(user=None, limit: int = 4) -> dict[str, list]:
     """Return the newest published offerings, live needs the user may read and public cases (featured first)."""
-    offerings = list(db.session.scalars(browse_listings("offering", {}).limit(limit)))
+    offerings = list(db.session.scalars(browse_listings("offering", {}).limit(limit)
+                                        .options(*get_kind("offering").loads())))
     needs = list(db.session.scalars(select(Need).where(Need.id.in_(get_kind("need").findable({}, user)))
-                                    .order_by(Need.created_at.desc(), Need.id.desc()).limit(limit)))
+                                    .order_by(Need.created_at.desc(), Need.id.desc()).limit(limit)
+                                    .options(*get_kind("need").loads())))
     cases = list(db.session.scalars(get_kind("case").indexed()
-                                    .order_by(featured_first(), Case.year.desc()).limit(3)))
+                                    .order_by(featured_first(), Case.year.desc()).limit(3)
+                                    .options(*get_kind("case").loads())))
     return {"offerings": offerings, "needs": needs, "cases": cases}
 
 
@@ -44,23 +48,42 @@ def dashboard_sections(user: User) -> dict[str, bool]:
             "accounts": can(user, "accounts.manage")}
 
 
-def dashboard_for(user: User, today: date | None = None) -> dict:
-    """Return the user's dashboard: its sections and the records each one lists."""
+DASHBOARD_PAGE_SIZE = 20
+"""How many rows each list of the dashboard shows per page."""
+
+DASHBOARD_LISTS = ("needs", "offerings", "models", "cases")
+"""The dashboard's paginated lists; each is paged by its own query argument, e.g. ?offerings_page=2."""
+
+
+def dashboard_lists(user: User) -> dict[str, Select]:
+    """Return the selects of the dashboard lists the user's sections show, each in its order."""
+    org_id = user.organisation_id
+    sections = dashboard_sections(user)
+    lists: dict[str, Select] = {}
+    if sections["buyer"]:
+        lists["needs"] = select(Need).where(Need.organisation_id == org_id).order_by(Need.created_at.desc(),
+                                                                                      Need.id.desc())
+    if sections["seller"]:
+        lists["offerings"] = browse_listings("offering", {}, owner_id=org_id)
+        lists["models"] = browse_listings("model", {}, owner_id=org_id)
+    if sections["curator"]:
+        lists["cases"] = select(Case).where(Case.center_id == org_id).order_by(Case.year.desc(), Case.id.desc())
+    return lists
+
+
+def dashboard_for(user: User, pages: dict[str, Any], today: date | None = None) -> dict:
+    """Return the user's dashboard: its sections and one page of each list they show.
+
+    `pages` maps a list's name to its page of records (the view paginates `dashboard_lists`).
+    """
     org = user.organisation
     sections = dashboard_sections(user)
-    data: dict = {"org": org, "sections": sections}
+    data: dict = {"org": org, "sections": sections, **pages}
     if sections["buyer"]:
         from marketplace.orders.services import voucher_summary
 
         data["summary"] = voucher_summary(org, (today or date.today()).year)
-        data["needs"] = list(db.session.scalars(select(Need).where(Need.organisation_id == org.id)
-                                                .order_by(Need.created_at.desc())))
-        data["stale_need_ids"] = stale_need_ids([n.id for n in data["needs"]])
+        data["stale_need_ids"] = stale_need_ids([n.id for n in pages["needs"].items])
     if sections["seller"]:
         data["profile"] = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
-        data["models"] = list(db.session.scalars(browse_listings("model", {}, owner_id=org.id)))
-        data["offerings"] = list(db.session.scalars(browse_listings("offering", {}, owner_id=org.id)))
-    if sections["curator"]:
-        data["cases"] = list(db.session.scalars(select(Case).where(Case.center_id == org.id)
-                                                .order_by(Case.year.desc(), Case.id.desc())))
     return data

@@ -6,8 +6,14 @@ from flask_login import current_user, login_required
 
 from marketplace.extensions import db
 from marketplace.main import bp
-from marketplace.main.services import dashboard_for, latest_public, marketplace_counts
-from marketplace.web import redirect_back, safe_url
+from marketplace.main.services import (
+    DASHBOARD_PAGE_SIZE,
+    dashboard_for,
+    dashboard_lists,
+    latest_public,
+    marketplace_counts,
+)
+from marketplace.web import paginate, redirect_back, safe_url
 
 
 @bp.route("/")
@@ -19,8 +25,10 @@ def home():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    """Show the signed-in user's work: needs, listings or curated cases."""
-    return render_template("main/dashboard.html", **dashboard_for(current_user))
+    """Show the signed-in user's work: needs, listings or curated cases, each list a page at a time."""
+    pages = {name: paginate(stmt, DASHBOARD_PAGE_SIZE, arg=f"{name}_page")
+             for name, stmt in dashboard_lists(current_user).items()}
+    return render_template("main/dashboard.html", **dashboard_for(current_user, pages))
 
 
 @bp.route("/lang/<code>", methods=["GET", "POST"])

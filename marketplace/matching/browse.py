@@ -87,7 +87,7 @@ def browse_page(kind: str, stmt: Select, filters: dict, user, sort: str | None =
     else:
         if matches is not None:
             stmt = stmt.where(get_kind(kind).model.id.in_(list(matches)))
-        page = paginate(ordered(kind, stmt, sort), page_size)
+        page = paginate(ordered(kind, stmt, sort).options(*get_kind(kind).loads()), page_size)
     page.relevance = matches
     page.sort = sort
     return page

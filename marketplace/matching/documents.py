@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from marketplace.kinds import all_kinds, facets, get_kind
 from marketplace.kinds import kind_of as registered_kind
@@ -76,7 +76,7 @@ def document_for(record) -> Document:
 
 def with_text(kind, stmt):
     """A select of a kind's records that also loads what their documents read (no query per record)."""
-    return stmt.options(*(selectinload(getattr(kind.model, name)) for name in kind.text_relations))
+    return stmt.options(*kind.loads())
 
 
 def indexed_records(session: Session) -> Iterator:

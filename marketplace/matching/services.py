@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import ScalarResult, Select, select
-from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Offering
@@ -122,9 +121,7 @@ def load_records(hits) -> dict[str, IndexedModel]:
         if kind not in REGISTRY:
             continue
         cls = get_kind(kind).model
-        stmt = select(cls).where(cls.id.in_(pks))
-        if hasattr(cls, "organisation"):  # explanations read the owner's city: one query, not one per record
-            stmt = stmt.options(selectinload(cast(Any, cls).organisation))
+        stmt = select(cls).where(cls.id.in_(pks)).options(*get_kind(kind).loads())  # what cards read, one query each
         found: ScalarResult[IndexedModel] = db.session.scalars(stmt)
         for record in found:
             records[doc_id(kind, record.id)] = record

@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
@@ -33,6 +33,9 @@ VISIBILITY_LABELS = {Visibility.PUBLIC.value: _l("Everyone"), Visibility.REGISTE
 
 class Need(Model):
     """A scenario need posted by an SME: the problem, the data it has, budget, deadline and constraints."""
+
+    __table_args__ = (Index("ix_need_status_created_at", "status", "created_at", "id"),
+                      Index("ix_need_updated_at", "updated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User, utcnow
@@ -13,7 +13,8 @@ from marketplace.extensions import Model
 class Notification(Model):
     """One inbox entry for one user; `dedupe_key` makes each event reach a user at most once."""
 
-    __table_args__ = (UniqueConstraint("user_id", "dedupe_key"),)
+    __table_args__ = (UniqueConstraint("user_id", "dedupe_key"),
+                      Index("ix_notification_user_id_read_at", "user_id", "read_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

@@ -120,10 +120,12 @@ def queue_email(user: User, note: Notification) -> None:
     queue_mail(db.session, user.email, subject, note.link)
 
 
-def unread_count(user: User) -> int:
-    """Return how many unread notifications a user has."""
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+def unread_count(user: User, cap: int | None = None) -> int:
+    """Return how many unread notifications a user has (at most `cap` + 1 when given; an index range answers it)."""
+    unread = select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if cap is not None:
+        unread = unread.limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(unread.subquery())) or 0
 
 
 def inbox(user: User, limit: int = 100) -> list[Notification]:

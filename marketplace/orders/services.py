@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
@@ -188,13 +189,14 @@ def cancel(order_id: int, user: User, when: datetime | None = None) -> Order:
     return ORDER.fire(order_id, "cancel", user, when)
 
 
-def orders_for(org: Organisation, year: int | None = None) -> list[Order]:
-    """Return an organisation's orders, as buyer or vendor, newest first."""
+def orders_for(org: Organisation, year: int | None = None) -> Select:
+    """Select an organisation's orders, as buyer or vendor, newest first, with both parties loaded."""
     column = Order.buyer_id if org.is_enterprise else Order.vendor_id
     stmt = select(Order).where(column == org.id)
     if year is not None:
         stmt = stmt.where(Order.voucher_year == year)
-    return list(db.session.scalars(stmt.order_by(Order.created_at.desc(), Order.id.desc())))
+    return (stmt.options(selectinload(Order.buyer), selectinload(Order.vendor))
+            .order_by(Order.created_at.desc(), Order.id.desc()))
 
 
 def voucher_ledger(enterprise_id: int, year: int) -> list[VoucherEntry]:

@@ -26,7 +26,7 @@ from marketplace.orders.services import (
 )
 from marketplace.permissions import can, permission_required, require
 from marketplace.resonance.models import LedgerEntry
-from marketplace.web import perform
+from marketplace.web import LONG_PAGE_SIZE, paginate, perform
 
 
 def published_offering_or_404(offering_id: int) -> Offering:
@@ -85,7 +85,8 @@ def index():
     org = current_user.organisation
     year = request.args.get("year", date.today().year, type=int)
     summary = voucher_summary(org, year) if org.is_enterprise else None
-    return render_template("orders/index.html", orders=orders_for(org), summary=summary, year=year,
+    return render_template("orders/index.html", orders=paginate(orders_for(org), LONG_PAGE_SIZE), summary=summary,
+                           year=year,
                            selling=not org.is_enterprise)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
@@ -68,13 +68,24 @@ class Proposal(Model):
         """The organisation that posted the need."""
         return self.need.organisation_id
 
+    def other_side(self, org_id: int) -> int:
+        """The organisation across the thread from `org_id`: the SME for the vendor, the vendor for anyone else."""
+        return self.sme_id if org_id == self.vendor_id else self.vendor_id
+
 
 class Message(Model):
-    """One message in a proposal's thread; plain text, no attachments."""
+    """One message in a proposal's thread; plain text, no attachments.
+
+    `recipient_org_id` is the other side of the thread, kept so the navigation counts a user's unread messages
+    from this table alone (`proposals.services.unread_messages`).
+    """
+
+    __table_args__ = (Index("ix_message_recipient_org_id_read_at", "recipient_org_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     sender_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    recipient_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     sender_user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     body: Mapped[str] = mapped_column(Text)
     read_at: Mapped[datetime | None]

@@ -181,7 +181,8 @@ def post_message(proposal: Proposal, user: User, body: str) -> Message:
         raise DomainError(_("Write a message first."), "body")
     if len(body) > MAX_MESSAGE:
         raise DomainError(_("A message can be at most %(n)s characters.", n=MAX_MESSAGE), "body")
-    message = Message(proposal=proposal, sender_org_id=user.organisation_id, sender_user_id=user.id, body=body)
+    message = Message(proposal=proposal, sender_org_id=user.organisation_id, sender_user_id=user.id, body=body,
+                      recipient_org_id=proposal.other_side(user.organisation_id))
     db.session.add(message)
     return message
 
@@ -204,15 +205,17 @@ def thread_lines(proposal: Proposal, messages, user: User, owner_visible: bool) 
             for m in messages]
 
 
-def unread_messages(user: User) -> int:
-    """Count messages to the user's organisation that nobody there has read yet."""
+def unread_messages(user: User, cap: int | None = None) -> int:
+    """Count messages to the user's organisation that nobody there has read yet (at most `cap` + 1 when given).
+
+    One index range (recipient, unread) of the message table answers it, so the navigation can ask on every page.
+    """
     if not user.is_authenticated:
         return 0
-    org_id = user.organisation_id
-    return db.session.scalar(
-        select(func.count()).select_from(Message).join(Message.proposal).join(Proposal.need)
-        .where(Message.read_at.is_(None), Message.sender_org_id != org_id,
-               or_(Proposal.vendor_id == org_id, Need.organisation_id == org_id))) or 0
+    unread = select(Message.id).where(Message.recipient_org_id == user.organisation_id, Message.read_at.is_(None))
+    if cap is not None:
+        unread = unread.limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(unread.subquery())) or 0
 
 
 # ---- stale needs --------------------------------------------------------------------------------

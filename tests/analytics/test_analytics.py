@@ -10,6 +10,8 @@ import pytest
 
 from marketplace.analytics.models import SearchLog
 from marketplace import vocab
+from marketplace.analytics.aggregates import refresh_aggregates, refresh_snapshots
+from marketplace.analytics.models import NeedMatchSummary
 from marketplace.analytics.services import funnel, heatmap, record_search, stage_totals, weak_searches
 from marketplace.events.models import Meeting
 from marketplace.extensions import db
@@ -38,6 +40,7 @@ def small_market() -> dict:
 def test_heatmap_cells_count_open_needs_published_listings_and_public_cases(in_app):
     """Each cell holds exactly the database's live needs, published offerings/models covering it, and public cases."""
     small_market()
+    refresh_aggregates()
     hm = heatmap()
     tiles = hm.cell("ceramics_building", "online_inspection")
     assert (tiles.needs, tiles.offerings, tiles.models, tiles.cases) == (2, 1, 0, 1)
@@ -57,6 +60,7 @@ def test_stage_map_counts_a_record_once_per_stage_its_scenarios_fall_in(in_app):
     vendor = make_user("vendor").organisation
     make_offering(vendor, industries=["ceramics_building", "electronics"],
                   scenarios=["online_inspection", "quality_analysis", "energy_management"])
+    refresh_aggregates()
     stages = heatmap("stage")
     assert stages.level == "stage" and stages.columns == [s.code for s in vocab.STAGES]
     tiles = stages.cell("ceramics_building", "production_operations")
@@ -95,10 +99,15 @@ def test_funnel_counts_each_stage_from_statuses_meetings_cases_and_recommendatio
     from marketplace.matching.relevance import floor as relevance_floor
 
     floor = relevance_floor()
-    result = funnel({recommended.id: min(1.0, floor + 0.2), weakly.id: floor - 0.05})
+    refresh_snapshots()
+    unknown = funnel()
+    assert dict(unknown.stages)["matched"] == 4 and not unknown.recommendations_known
+    db.session.add_all([NeedMatchSummary(need_id=recommended.id, best_relevance=min(1.0, floor + 0.2)),
+                        NeedMatchSummary(need_id=weakly.id, best_relevance=floor - 0.05)])
+    refresh_snapshots()
+    result = funnel()
     assert dict(result.stages) == {"posted": 6, "matched": 5, "in_talks": 4, "contracted": 3, "case": 1}
     assert result.recommendations_known and result.threshold == pytest.approx(floor)
-    assert dict(funnel(None).stages)["matched"] == 4 and not funnel(None).recommendations_known
 
 
 def test_record_search_logs_queries_and_keeps_what_people_finished_typing(in_app):
@@ -218,6 +227,7 @@ def test_heatmap_csv_has_one_row_per_cell_with_the_database_figures(app, client)
     """The public heatmap CSV lists every industry × scenario, with the scenario's stage, and the service's figures."""
     with app.app_context():
         small_market()
+        refresh_aggregates()
     rows = read_csv(client.get("/analytics/heatmap.csv"))
     header, body = rows[0], rows[1:]
     assert header[:2] == ["industry", "industry_name"] and "gap" in header
@@ -231,8 +241,10 @@ def test_center_csv_downloads_match_the_page_figures(app, client, auth):
     """Funnel, weak-search and voucher CSVs download for centers with the service's figures (vouchers: header only)."""
     with app.app_context():
         small_market()
+        refresh_aggregates()
         db.session.add(SearchLog(query="激光切割", filters="{}", result_count=3, best_score=0.05))
         db.session.commit()
+        refresh_aggregates()
     auth.as_role("center")
     funnel_rows = read_csv(client.get("/analytics/funnel.csv"))
     assert funnel_rows[0] == ["stage", "stage_name", "needs"]
@@ -246,8 +258,10 @@ def test_center_page_draws_each_chart_as_svg_with_a_table_and_says_no_orders_yet
     """The center's map has SVG charts each followed by a table, CSV links, the matched definition and 'no orders'."""
     with app.app_context():
         small_market()
+        refresh_aggregates()
         db.session.add(SearchLog(query="宠物食品包装", filters="{}", result_count=2, best_score=0.02))
         db.session.commit()
+        refresh_aggregates()
     auth.as_role("center")
     page = client.get("/analytics/").get_data(as_text=True)
     assert page.count("<svg") == 3 and 'role="img"' in page
@@ -268,6 +282,7 @@ def test_public_map_shows_the_heatmap_and_gaps_to_everyone(app, client):
     """Visitors see the heatmap SVG, its table and the largest gaps, but not the funnel or searches."""
     with app.app_context():
         small_market()
+        refresh_aggregates()
     page = client.get("/analytics/map").get_data(as_text=True)
     assert "<svg" in page and 'id="heat-table"' in page and "/analytics/heatmap.csv" in page
     assert "funnel" not in page.lower()
@@ -282,6 +297,7 @@ def test_map_groups_by_stage_and_drills_down_into_a_stages_scenarios(app, client
     heatmap alone for htmx) shows that stage's scenarios only, in the reader's language, and a way back."""
     with app.app_context():
         small_market()
+        refresh_aggregates()
     client.get(f"/lang/{lang}")
     overview = client.get("/analytics/map").get_data(as_text=True)
     assert 'id="stage-totals"' in overview and overview.count("?stage=") >= len(vocab.STAGES)
@@ -307,6 +323,7 @@ def test_center_map_drills_down_too(app, client, auth):
     """The centers' map has the same stage table and drill-down, keeping its funnel and searches on full pages."""
     with app.app_context():
         small_market()
+        refresh_aggregates()
     auth.as_role("center")
     page = client.get("/analytics/?stage=production_operations").get_data(as_text=True)
     assert "在线智能检测" in page.split('id="heat-table"')[1] and 'id="funnel-table"' in page

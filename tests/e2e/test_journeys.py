@@ -120,6 +120,10 @@ def test_visitor_switches_to_english(live_server, page):
 def test_visitor_drills_from_stages_into_one_stages_scenarios_on_the_map(live_server, page):
     """The transformation map lists the 8 stages; clicking one swaps in its scenarios (and the address says so),
     and "all stages" comes back."""
+    from marketplace.analytics.aggregates import refresh_aggregates
+
+    with live_server.app.app_context():
+        refresh_aggregates()  # what `flask seed` and the job queue's schedule do
     base = live_server.url
     page.goto(f"{base}/analytics/map")
     expect(page.locator("#stage-totals tbody tr")).to_have_count(8)

@@ -70,7 +70,7 @@ def test_polling_a_thread_does_not_mark_messages_read(app, client, auth):
         sme, vendor = make_user("enterprise"), make_user("vendor")
         proposal = make_proposal(make_need(sme.organisation), vendor)
         db.session.add(Message(proposal=proposal, sender_org_id=vendor.organisation_id,
-                               sender_user_id=vendor.id, body="请提供样本数据。"))
+                               sender_user_id=vendor.id, recipient_org_id=sme.organisation_id, body="请提供样本数据。"))
         db.session.commit()
         proposal_id, sme_email = proposal.id, sme.email
     auth.login(sme_email)

@@ -90,3 +90,19 @@ def test_the_queue_storage_follows_the_jobs_url(database_uri, tmp_path):
     assert isinstance(create_app({**base, "JOBS_URL": "redis://127.0.0.1:1/0"}).extensions["jobs"].huey, RedisHuey)
     with pytest.raises(ValueError, match="redis://"):
         create_app({**base, "JOBS_URL": "amqp://broker"})
+
+
+def test_the_analytics_figures_are_refreshed_by_the_workers_schedule(app):
+    """Every ten minutes the workers recompute the analytics snapshots the pages read; nobody runs a command."""
+    from marketplace.analytics.aggregates import MAP, read_snapshot
+    from marketplace.jobs.schedule import refresh_analytics
+    from tests.factories import make_need, make_user
+
+    job = next(job for job in SCHEDULE if job.name == "analytics")
+    due = job.when(app)
+    assert due(datetime(2026, 11, 30, 8, 20)) and not due(datetime(2026, 11, 30, 8, 25))
+    with app.app_context():
+        make_need(make_user("enterprise").organisation)
+        assert read_snapshot(MAP) is None
+        refresh_analytics()
+        assert read_snapshot(MAP) is not None

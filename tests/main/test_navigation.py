@@ -98,3 +98,37 @@ def test_visitors_render_pages_without_counting_anything(client, unread_queries)
     client.get("/")
     assert unread_queries == []
 
+
+
+def test_badges_stop_counting_past_99(app, client, auth):
+    """With 120 unread notifications and messages the badges read "99+", and neither count reads past row 100."""
+    from marketplace.accounts.models import User
+    from marketplace.notifications.models import Notification
+    from marketplace.proposals.models import Message
+    from marketplace.proposals.services import unread_messages
+    from tests.factories import make_need, make_proposal, make_user
+
+    who = auth.as_role("enterprise")
+    with app.app_context():
+        sme = db.session.get(User, who.user_id)
+        vendor = make_user("vendor")
+        proposal = make_proposal(make_need(sme.organisation), vendor)
+        for i in range(120):
+            db.session.add(Notification(user_id=sme.id, kind="need_digest", params={"count": 1}, link="/needs/",
+                                        dedupe_key=f"many:{i}"))
+            db.session.add(Message(proposal=proposal, sender_org_id=vendor.organisation_id, sender_user_id=vendor.id,
+                                   recipient_org_id=sme.organisation_id, body=f"消息 {i}"))
+        db.session.commit()
+        assert unread_messages(sme) == 120 and unread_messages(sme, cap=99) == 100
+    page = client.get("/").get_data(as_text=True)
+    assert 'class="count count-notifications">99+<' in page
+    assert 'class="count count-messages">99+<' in page
+
+
+def test_the_unread_message_count_reads_the_message_table_alone(app, client, auth, unread_queries):
+    """The messages badge is one index range of messages to the user's organisation: no join to proposals or needs."""
+    auth.as_role("vendor")
+    client.get("/")
+    statement = next(s for s in unread_queries if "from message" in s.lower())
+    assert "proposal" not in statement.lower().split("from message", 1)[1]
+    assert "need" not in statement.lower()

@@ -58,3 +58,34 @@ def test_the_owner_sees_the_stale_flag_on_the_need_and_dashboard(app, client, au
     auth.logout()
     auth.as_role("vendor")
     assert b"badge-stale" not in client.get(f"/needs/{need_id}").data
+
+
+def test_the_stale_rule_costs_one_statement_whatever_the_number_of_needs(in_app):
+    """Keeping stale needs from leads and flagging them on the dashboard is one query for 3 needs or 30."""
+    from marketplace.needs.selectors import stale_need_ids
+    from tests.perf_helpers import count_statements
+
+    sme, vendor = make_user("enterprise"), make_user("vendor")
+
+    def add(n: int) -> None:
+        """Add stale needs, half of them with a proposal from before their deadline."""
+        for i in range(n):
+            need = make_need(sme.organisation, deadline=past(20 + i), commit=False)
+            if i % 2:
+                make_proposal(need, vendor, commit=False, updated_at=datetime.now(timezone.utc) - timedelta(days=60))
+        db.session.commit()
+
+    def cost() -> tuple[int, int]:
+        """Count the statements of the leads rule and of the dashboard's flags."""
+        ids = [n for n in db.session.scalars(db.select(db.text("id")).select_from(db.text("need")))]
+        with count_statements(in_app) as hidden:
+            hidden_stale_need_ids()
+        with count_statements(in_app) as flagged:
+            assert len(stale_need_ids(ids)) == len(ids)
+        return hidden.count, flagged.count
+
+    add(3)
+    few = cost()
+    add(27)
+    assert len(hidden_stale_need_ids()) == 30
+    assert cost() == few == (1, 1)
