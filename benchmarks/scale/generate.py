@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import islice
+from typing import cast
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -47,13 +48,18 @@ INDUSTRY_CODES = vocab.codes(vocab.INDUSTRIES)
 SCENARIO_CODES = vocab.codes(vocab.SCENARIOS)
 CITY_CODES = vocab.codes(vocab.CITIES)
 DEPLOY_CODES = vocab.codes(vocab.DEPLOYMENTS)
-PLAN_PRICES = {"one_off": (2_000_000, 80_000_000), "annual": (1_000_000, 60_000_000), "per_call": (10, 5_000)}
+PLAN_PRICES = {"one_off": (2_000_000, 80_000_000), "annual": (1_000_000, 60_000_000), "per_call": (50, 5_000)}
 
 
 def counts_for(size: int) -> dict[str, int]:
     """How many records of each kind the catalogue of `size` offerings has."""
     return {"offerings": size, "needs": size, "vendors": max(2, size // 20), "smes": max(2, size // 5),
             "orders": size // 2, "proposals": size // 5}
+
+
+def table(model) -> Table:
+    """The table of a mapped class."""
+    return cast(Table, model.__table__)
 
 
 def credit_code(n: int, city: str) -> str:
@@ -101,9 +107,9 @@ class Generator:
         self.now = now or datetime.now(UTC)
         self.say = say
         self.next_id = {t: (conn.scalar(select(func.max(t.c.id))) or 0) + 1 for t in (
-            Organisation.__table__, User.__table__, ProviderProfile.__table__, IndustrialModel.__table__,
-            ModelEvaluation.__table__, Offering.__table__, Need.__table__, Order.__table__, OrderLine.__table__,
-            VoucherEntry.__table__, Proposal.__table__, Message.__table__)}
+            table(Organisation), table(User), table(ProviderProfile), table(IndustrialModel),
+            table(ModelEvaluation), table(Offering), table(Need), table(Order), table(OrderLine),
+            table(VoucherEntry), table(Proposal), table(Message))}
         demo = {role: conn.execute(select(User.id, User.organisation_id).where(User.email == email)).one()
                 for role, email in DEMO_ACCOUNTS.items() if role in ("vendor", "enterprise")}
         self.demo_vendor = demo["vendor"]
@@ -124,7 +130,7 @@ class Generator:
 
     def organisations(self, kind: str, count: int) -> list[tuple[int, int, str]]:
         """Insert organisations of one kind with a contact user each; returns [(org id, user id, city)]."""
-        org_t, user_t = Organisation.__table__, User.__table__
+        org_t, user_t = table(Organisation), table(User)
         org_ids, user_ids = self.ids(org_t, count), self.ids(user_t, count)
         vendor = kind == "vendor"
         cities = [self.rng.choice(CITY_CODES) for _ in range(count)]
@@ -144,7 +150,7 @@ class Generator:
 
     def vendor_catalogue(self, vendors: list[tuple[int, int, str]]) -> tuple[dict[int, list[int]], list[dict]]:
         """Profiles, two model cards each and the offerings; returns ({vendor: offering ids}, offering rows)."""
-        profile_t, model_t, eval_t = ProviderProfile.__table__, IndustrialModel.__table__, ModelEvaluation.__table__
+        profile_t, model_t, eval_t = table(ProviderProfile), table(IndustrialModel), table(ModelEvaluation)
         brands = {v: self.rng.choice(BRANDS) for v, _, _ in vendors}
         focus: dict[int, tuple[list[str], list[str]]] = {}
         profiles = []
@@ -160,7 +166,8 @@ class Generator:
                              "quality_listed": self.rng.random() < 0.1, "state": "published", "created_at": created,
                              "updated_at": created})
         insert(self.conn, profile_t, profiles)
-        models, evaluations, model_of = [], [], {}
+        models, evaluations = [], []
+        model_of: dict[int, list[int]] = {}
         for org, _, _ in vendors:
             industries, scenarios = focus[org]
             for mid in self.ids(model_t, 2):
@@ -190,18 +197,19 @@ class Generator:
         demo_focus = (pick_codes(self.rng, INDUSTRY_CODES, 3, 5), pick_codes(self.rng, SCENARIO_CODES, 4, 8))
         by_vendor: dict[int, list[int]] = {}
         rows, links = [], []
-        for oid, org in zip(self.ids(Offering.__table__, self.size), owners, strict=True):
+        for oid, org in zip(self.ids(table(Offering), self.size), owners, strict=True):
             industries, scenarios = focus.get(org, demo_focus)
             own_ind = self.rng.sample(industries, min(len(industries), self.rng.randint(1, 3)))
             own_sc = self.rng.sample(scenarios, min(len(scenarios), self.rng.randint(1, 2)))
             deployments = pick_codes(self.rng, DEPLOY_CODES, 1, 2)
             plan = self.rng.choice(tuple(PLAN_PRICES))
             low, high = PLAN_PRICES[plan]
+            price = self.rng.randint(low, high)
             created = self.when()
             updated = min(self.now, created + timedelta(days=self.rng.randint(0, 60)))
             rows.append({"id": oid, "organisation_id": org, **self.compose.offering(brands.get(org, "粤智"), own_ind,
                          own_sc, deployments[0]), "pricing_plan": plan,
-                         "price_fen": self.rng.randint(low, high) // 100 * 100,
+                         "price_fen": price if price < 10_000 else price // 100 * 100,
                          "delivery_days": self.rng.choice((7, 14, 30, 45, 60, 90)),
                          "voucher_eligible": self.rng.random() < 0.4, "deployments": deployments,
                          "industries": own_ind, "scenarios": own_sc, "state": "published", "created_at": created,
@@ -209,7 +217,7 @@ class Generator:
             if org in model_of:
                 links.append({"offering_id": oid, "model_id": self.rng.choice(model_of[org])})
             by_vendor.setdefault(org, []).append(oid)
-        insert(self.conn, Offering.__table__, rows)
+        insert(self.conn, table(Offering), rows)
         insert(self.conn, offering_model, links)
         self.say(f"  {len(rows):,} offerings ({demo_count:,} of them the demo vendor's)")
         return by_vendor, rows
@@ -221,7 +229,7 @@ class Generator:
         demo = self.demo_sme[1]
         demo_count = max(1, round(self.size * DEMO_SME_NEED_SHARE))
         rows = []
-        for i, nid in enumerate(self.ids(Need.__table__, self.n["needs"])):
+        for i, nid in enumerate(self.ids(table(Need), self.n["needs"])):
             org, _, city = (demo, 0, self.rng.choice(CITY_CODES)) if i < demo_count else self.rng.choice(smes)
             industry, scenario = self.rng.choice(INDUSTRY_CODES), self.rng.choice(SCENARIO_CODES)
             created = self.when()
@@ -234,7 +242,7 @@ class Generator:
                          "deployment": self.rng.choice(DEPLOY_CODES + (None,)),
                          "city": city, "visibility": "public" if self.rng.random() < 0.85 else "registered",
                          "status": "open", "created_at": created, "updated_at": created})
-        insert(self.conn, Need.__table__, rows)
+        insert(self.conn, table(Need), rows)
         self.say(f"  {len(rows):,} open needs")
         return rows
 
@@ -243,7 +251,7 @@ class Generator:
         demo_org, demo_user = self.demo_sme[1], self.demo_sme[0]
         demo_count = max(1, round(self.size * DEMO_SME_ORDER_SHARE))
         orders, lines, vouchers = [], [], []
-        for i, order_id in enumerate(self.ids(Order.__table__, self.n["orders"])):
+        for i, order_id in enumerate(self.ids(table(Order), self.n["orders"])):
             buyer, user = (demo_org, demo_user) if i < demo_count else (lambda s: (s[0], s[1]))(self.rng.choice(smes))
             offering = self.rng.choice(offerings)
             quantity = self.rng.randint(1, 20) if offering["pricing_plan"] == "per_call" else 1
@@ -262,19 +270,19 @@ class Generator:
                            "refunded_at": later[1] + timedelta(days=3) if state == "refunded" else None,
                            "cancelled_at": later[0] if state == "cancelled" else None,
                            "refund_reason": "验收未通过，双方协商退款" if state == "refunded" else None})
-            lines.append({"id": self.ids(OrderLine.__table__, 1)[0], "order_id": order_id, "code": "item",
+            lines.append({"id": self.ids(table(OrderLine), 1)[0], "order_id": order_id, "code": "item",
                           "description": f"{offering['title']} × {quantity}"[:200], "amount_fen": list_fen})
             if voucher:
-                lines.append({"id": self.ids(OrderLine.__table__, 1)[0], "order_id": order_id, "code": "model_voucher",
+                lines.append({"id": self.ids(table(OrderLine), 1)[0], "order_id": order_id, "code": "model_voucher",
                               "description": "模型券抵扣", "amount_fen": -voucher})
                 for kind in ("use",) + (("release",) if state in ("refunded", "cancelled") else ()):
-                    vouchers.append({"id": self.ids(VoucherEntry.__table__, 1)[0], "enterprise_id": buyer,
+                    vouchers.append({"id": self.ids(table(VoucherEntry), 1)[0], "enterprise_id": buyer,
                                      "year": VOUCHER_YEAR, "region": VOUCHER_REGION, "kind": kind,
                                      "amount_fen": voucher,
                                      "order_id": order_id, "created_at": created})
-        insert(self.conn, Order.__table__, orders)
-        insert(self.conn, OrderLine.__table__, lines)
-        insert(self.conn, VoucherEntry.__table__, vouchers)
+        insert(self.conn, table(Order), orders)
+        insert(self.conn, table(OrderLine), lines)
+        insert(self.conn, table(VoucherEntry), vouchers)
         self.say(f"  {len(orders):,} orders, {len(lines):,} order lines, {len(vouchers):,} voucher entries")
 
     def proposals(self, needs: list[dict], by_vendor: dict[int, list[int]], user_of: dict[int, int]) -> None:
@@ -282,7 +290,7 @@ class Generator:
         vendors = list(by_vendor)
         chosen = self.rng.sample(needs, min(len(needs), self.n["proposals"]))
         rows, links, messages = [], [], []
-        for need, pid in zip(chosen, self.ids(Proposal.__table__, len(chosen)), strict=True):
+        for need, pid in zip(chosen, self.ids(table(Proposal), len(chosen)), strict=True):
             vendor = self.rng.choice(vendors)
             state = weighted(self.rng, PROPOSAL_STATES)
             created = need["created_at"] + timedelta(days=self.rng.randint(1, 20))
@@ -295,12 +303,12 @@ class Generator:
                          "created_at": created, "updated_at": created})
             links.append({"proposal_id": pid, "offering_id": self.rng.choice(by_vendor[vendor])})
             if state != "invited" and self.rng.random() < 0.5:
-                messages.append({"id": self.ids(Message.__table__, 1)[0], "proposal_id": pid, "sender_org_id": vendor,
+                messages.append({"id": self.ids(table(Message), 1)[0], "proposal_id": pid, "sender_org_id": vendor,
                                  "sender_user_id": user_of[vendor], "body": "您好，方案已提交，欢迎约时间线上交流。",
                                  "read_at": None if self.rng.random() < 0.3 else created, "created_at": created})
-        insert(self.conn, Proposal.__table__, rows)
+        insert(self.conn, table(Proposal), rows)
         insert(self.conn, proposal_offering, links)
-        insert(self.conn, Message.__table__, messages)
+        insert(self.conn, table(Message), messages)
         self.say(f"  {len(rows):,} proposals, {len(messages):,} messages")
 
     def run(self) -> dict[str, int]:

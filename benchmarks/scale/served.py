@@ -60,6 +60,7 @@ class Server:
         self.log = log
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
+        self.first_answer_s: float | None = None
 
     def start(self) -> None:
         """Start gunicorn (returns at once)."""
@@ -72,11 +73,12 @@ class Server:
                                         stdout=out, stderr=out)
 
     def first_search(self, query: str = "注塑件表面划痕检测", timeout: float = 600.0) -> float:
-        """Seconds from start until `/search` first answers 200 with results."""
+        """Seconds from start until `/search` first answers 200 (`first_answer_s`: until it first answers at all)."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             try:
                 status, _ = get(self.port, f"/search?q={query}", timeout=60)
+                self.first_answer_s = self.first_answer_s or time.perf_counter() - self.started_at
                 if status == 200:
                     return time.perf_counter() - self.started_at
             except OSError:

@@ -105,9 +105,10 @@ def read_documents(session: Session) -> list:
     from marketplace.kinds import all_kinds
     from marketplace.matching.documents import document_for
 
-    docs = []
+    docs: list = []
     for kind in all_kinds():
-        relations = [selectinload(rel) for rel in kind.model.__mapper__.relationships if not rel.viewonly]
+        relations = [selectinload(getattr(kind.model, rel.key)) for rel in kind.model.__mapper__.relationships
+                     if not rel.viewonly]
         stmt = kind.indexed().order_by(kind.model.id).options(*relations).execution_options(yield_per=2000)
         docs.extend(document_for(record) for record in session.scalars(stmt))
     return docs
