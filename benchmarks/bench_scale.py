@@ -191,7 +191,7 @@ def print_served(backend: str, size: int, figures: dict, served: dict, threads: 
         ("cold start to first search answered", f"{served['cold_s']:.2f} s", f"< {TARGETS['cold_s']:.0f} s",
          served["cold_s"] < TARGETS["cold_s"]),
         ("  of which until the first HTTP answer of any status", f"{served['first_answer_s']:.2f} s", "", None),
-        (f"index build from stored vectors ({figures['documents']:,} documents: ANN / lexical / save)",
+        (f"embedded index files built from given vectors ({figures['documents']:,} documents: ANN / lexical / save)",
          f"{build:.1f} s ({figures['ann_build_s']:.1f} / {figures['lexical_build_s']:.1f} / {figures['save_s']:.1f})",
          f"ANN < {TARGETS['ann_build_s'] / 60:.0f} min", figures["ann_build_s"] < TARGETS["ann_build_s"]),
     ]
