@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run worker jobs-status test lint install translations browser services evaluate bench db messages
+.PHONY: run worker jobs-status test lint install translations browser services evaluate bench bench-scale db messages
 
 $(STAMP): requirements.txt requirements-torch.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,10 @@ evaluate: install
 
 bench: install
 	$(PY) -m benchmarks.bench_index
+
+# Province scale: generates SCALE_SIZE offerings and as many needs (+ vendors, SMEs, orders, proposals) on an
+# embedded PostgreSQL 18 with pgvector and measures pages, a mixed load on gunicorn -w 4, memory, edit-to-visible
+# and cold start for both search backends. At 100k on 2 cores expect about 1.5 hours (see the README).
+SCALE_SIZE ?= 100000
+bench-scale: install
+	$(PY) -m benchmarks.bench_scale --size $(SCALE_SIZE) --backend both
