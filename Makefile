@@ -61,7 +61,8 @@ test: install browser services lint
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== The database tests again, on PostgreSQL =="; \
 	  TEST_DB_BACKEND=postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not e2e" --ignore=tests/embeddings \
-	    --ignore=tests/matching/test_matching_app.py; \
+	    --ignore=tests/matching/test_matching_app.py \
+	    --ignore=tests/matching/test_backend_parity.py --ignore=tests/matching/test_postgres_store.py; \
 	fi
 
 messages: $(STAMP)

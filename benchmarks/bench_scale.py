@@ -56,8 +56,9 @@ def create_database(base_uri: str, name: str) -> str:
     return base_uri.replace("/postgres?", f"/{name}?", 1)
 
 
-def prepare(uri: str, instance: Path, size: int | None, sample: int = SAMPLE) -> dict:
-    """Fill one database (seed only when size is None) and build its index from made vectors; returns figures."""
+def prepare(uri: str, instance: Path, size: int | None, sample: int = SAMPLE,
+            backends: tuple[str, ...] = ("embedded",)) -> dict:
+    """Fill one database (seed only when size is None) and build its index on each backend from made vectors."""
     from flask_migrate import upgrade
 
     from marketplace.extensions import db
@@ -81,9 +82,13 @@ def prepare(uri: str, instance: Path, size: int | None, sample: int = SAMPLE) ->
     dense, aux = make_vectors(docs, sample=min(sample, SEED_VECTOR_SAMPLE) if size is None else sample)
     figures["vectors_s"] = time.perf_counter() - started
     say(f"  {len(docs):,} documents, vectors made in {figures['vectors_s']:.0f} s")
-    figures.update(build_embedded_index(app, docs, dense, aux))
-    figures["build_s"] = figures["ann_build_s"] + figures["lexical_build_s"] + figures["save_s"]
-    say(f"  index built from the vectors in {figures['build_s']:.1f} s")
+    figures["builds"] = {}
+    for backend in backends:
+        built = build_embedded_index(make_app(uri, instance, backend), docs, dense, aux)
+        built["build_s"] = built["ann_build_s"] + built["lexical_build_s"] + built["save_s"]
+        figures["builds"][backend] = built
+        figures.update(built)
+        say(f"  {backend} index built from the vectors in {built['build_s']:.1f} s")
     with app.app_context():
         figures["ids"] = sample_ids()
         db.session.remove()
@@ -238,9 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     _server, base = start_postgres(folder)
     seed_uri, scale_uri = create_database(base, "bench_seed"), create_database(base, "bench_scale")
     say("seed database:")
-    seed_figures = prepare(seed_uri, folder / "seed", None, args.vector_sample)
+    seed_figures = prepare(seed_uri, folder / "seed", None, args.vector_sample, tuple(backends))
     say(f"database of {args.size:,} offerings:")
-    scale_figures = prepare(scale_uri, folder / "scale", args.size, args.vector_sample)
+    scale_figures = prepare(scale_uri, folder / "scale", args.size, args.vector_sample, tuple(backends))
     print(f"\n## Scale benchmark: seed vs {args.size:,} offerings, PostgreSQL (embedded 18 with pgvector), "
           f"{os.cpu_count()} CPUs\n")
     counts = ", ".join(f"{k} {scale_figures[k]:,}" for k in ("offerings", "needs", "vendors", "smes", "orders",
@@ -258,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"backend {backend}: served")
         served = served_figures(scale_uri, folder / "scale", backend, scale_figures["ids"], args.quick, args.threads,
                                 seconds, folder / f"gunicorn-{backend}.log")
+        scale_figures.update(scale_figures["builds"][backend])
         print_pages(backend, args.size, seed_pages, scale_pages)
         print_served(backend, args.size, scale_figures, served, args.threads)
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

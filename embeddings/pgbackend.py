@@ -154,6 +154,7 @@ class PostgresBackend(SearchBackend):
         with self.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('search_document schema'))"))
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+            conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))  # HNSW builds in memory
             conn.execute(text(
                 "CREATE TABLE IF NOT EXISTS search_document ("
                 " space varchar(200) NOT NULL, doc_id varchar(200) NOT NULL, kind varchar(40) NOT NULL,"
@@ -192,6 +193,12 @@ class PostgresBackend(SearchBackend):
             self._lock(conn)
             for table in (documents, terms_table, corpus):
                 conn.execute(table.delete().where(table.c.space == self.space))
+            conn.execute(text(f"DROP INDEX IF EXISTS {self._hnsw}"))
+            conn.execute(text(f"DROP INDEX IF EXISTS {self._aux_hnsw}"))
+
+    def drop_vector_indexes(self) -> None:
+        """Drop this space's HNSW indexes (before a bulk load; `ensure_schema` builds them again from the rows)."""
+        with self.engine.begin() as conn:
             conn.execute(text(f"DROP INDEX IF EXISTS {self._hnsw}"))
             conn.execute(text(f"DROP INDEX IF EXISTS {self._aux_hnsw}"))
 

@@ -304,7 +304,8 @@ class Generator:
             links.append({"proposal_id": pid, "offering_id": self.rng.choice(by_vendor[vendor])})
             if state != "invited" and self.rng.random() < 0.5:
                 messages.append({"id": self.ids(table(Message), 1)[0], "proposal_id": pid, "sender_org_id": vendor,
-                                 "sender_user_id": user_of[vendor], "body": "您好，方案已提交，欢迎约时间线上交流。",
+                                 "recipient_org_id": need["organisation_id"], "sender_user_id": user_of[vendor],
+                                 "body": "您好，方案已提交，欢迎约时间线上交流。",
                                  "read_at": None if self.rng.random() < 0.3 else created, "created_at": created})
         insert(self.conn, table(Proposal), rows)
         insert(self.conn, proposal_offering, links)

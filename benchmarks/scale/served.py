@@ -52,13 +52,15 @@ def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
 
 
 class Server:
-    """A gunicorn process serving the app on the benchmark's database and index folder."""
+    """A gunicorn process serving the app on the benchmark's database and index folder, and one job worker beside it
+    (the production topology: the worker indexes edits, sends mail and runs the scheduled work)."""
 
     def __init__(self, env: dict[str, str], workers: int = 4, log: Path | None = None):
         """Remember how to start it."""
         self.env, self.workers, self.port = env, workers, free_port()
         self.log = log
         self.process: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
         self.started_at = 0.0
         self.first_answer_s: float | None = None
 
@@ -69,8 +71,11 @@ class Server:
                "marketplace.wsgi:app"]
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115  (closed with the process)
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **self.env},
-                                        stdout=out, stderr=out)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
+        flask = str(Path(sys.executable).parent / "flask")
+        self.worker = subprocess.Popen([flask, "--app", "marketplace", "jobs", "worker", "-w", "1"], cwd=ROOT,
+                                       env=env, stdout=out, stderr=out)
 
     def first_search(self, query: str = "注塑件表面划痕检测", timeout: float = 600.0) -> float:
         """Seconds from start until `/search` first answers 200 (`first_answer_s`: until it first answers at all)."""
@@ -103,14 +108,15 @@ class Server:
         return out
 
     def stop(self) -> None:
-        """Stop gunicorn and its workers."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """Stop gunicorn, its workers and the job worker."""
+        for process in (self.process, self.worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 @dataclass
