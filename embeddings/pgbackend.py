@@ -48,6 +48,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSQUERY, TSVECTOR, insert
 from sqlalchemy.engine import Connection
@@ -61,6 +62,11 @@ COMMON_TERM_SHARE = 0.10
 """A term in more than this share of the documents (and more than COMMON_TERM_MIN of them) does not pick
 candidates when the query has rarer terms: it would drag most of the table into the scoring."""
 COMMON_TERM_MIN = 2000
+EXACT_LEXICAL_DOCS = 2000
+"""Up to this many documents every term picks candidates and every candidate is scored: BM25 exactly as the
+embedded index scores it. Beyond it the query's own terms pick at most LEXICAL_CANDIDATES candidates (those
+matching most of them), which keeps a lexical search bounded however common the expansion terms are."""
+LEXICAL_CANDIDATES = 600
 EF_SEARCH = 400
 MAX_SCAN_TUPLES = 40000
 
@@ -412,18 +418,25 @@ class PostgresBackend(SearchBackend):
                 return []
             common = max(COMMON_TERM_MIN, COMMON_TERM_SHARE * n)
             picking = [t for t in known if df[t] <= common] or known
+            if n > EXACT_LEXICAL_DOCS:  # a large corpus: the query's own terms pick, expansion terms only score
+                picking = [t for t in picking if wanted[t] >= 1.0] or picking
+            tsq = cast(bindparam("tsq", tsquery_of(picking)), TSQUERY)
+            candidates = (select(documents.c.doc_id, documents.c.term_counts, documents.c.length)
+                          .where(*self._where(allowed), documents.c.terms.bool_op("@@")(tsq)))
+            if n > EXACT_LEXICAL_DOCS:  # at most this many candidates, those matching the most picking terms
+                candidates = candidates.order_by(func.ts_rank(documents.c.terms, tsq).desc()).limit(LEXICAL_CANDIDATES)
+            cand = candidates.subquery("cand")
             q = func.unnest(bindparam("terms", known, type_=ARRAY(Text)),
                             bindparam("weights", [wanted[t] * bm25_idf(n, df[t]) for t in known],
                                       type_=ARRAY(Float))).table_valued(
                 column("term", Text), column("w", Float)).render_derived(name="q")
-            tf = documents.c.term_counts[q.c.term].astext.cast(Float)
-            norm = K1 * (1 - B + B * documents.c.length / max(avgdl, 1e-9))
+            each = func.jsonb_each_text(cand.c.term_counts).table_valued("key", "value").lateral("e")
+            tf = each.c.value.cast(Float)
+            norm = K1 * (1 - B + B * cand.c.length / max(avgdl, 1e-9))
             score = func.sum(q.c.w * tf / (tf + norm)).label("score")
-            stmt = (select(documents.c.doc_id, score).select_from(documents, q)
-                    .where(*self._where(allowed),
-                           documents.c.terms.bool_op("@@")(cast(bindparam("tsq", tsquery_of(picking)), TSQUERY)),
-                           documents.c.term_counts.has_key(q.c.term))
-                    .group_by(documents.c.doc_id).order_by(score.desc(), documents.c.doc_id).limit(k))
+            stmt = (select(cand.c.doc_id, score)  # each candidate's own terms, hash-joined to the query's
+                    .select_from(cand.join(each, true()).join(q, q.c.term == each.c.key))
+                    .group_by(cand.c.doc_id).order_by(score.desc(), cand.c.doc_id).limit(k))
             rows = conn.execute(stmt).all()
         return [(d, float(sc)) for d, sc in rows if sc and sc > 0]
 
