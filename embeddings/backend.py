@@ -10,8 +10,8 @@ Two backends implement it:
 - `PostgresBackend` (`embeddings.pgbackend`): one row per document in PostgreSQL, the vector in a pgvector
   column with an HNSW index and the jieba terms in a `tsvector` with a GIN index; filters are SQL.
 
-`allowed` narrows a search: None (everything), a set of document ids, or (backends with
-`filters_in_sql`) a filter object the backend compiles into its `WHERE` clause.
+`allowed` narrows a search: None (everything), a set of document ids, or a filter object from the backend's
+own `where_records` (the PostgreSQL backend compiles it into its `WHERE` clause).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from .vector import VectorIndex, VectorOptions
 Ranking: TypeAlias = list[tuple[str, float]]
 """(doc_id, score) pairs from one retriever, best first."""
 Allowed: TypeAlias = Any
-"""None, a set of doc ids, or a backend-specific SQL filter (see `SearchBackend.filters_in_sql`)."""
+"""None, a set of doc ids, or the filter a backend's `where_records` made."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,6 @@ def bm25_idf(n_docs: int, df: float) -> float:
 class SearchBackend(ABC):
     """Where documents live and which candidates they yield; `HybridIndex` ranks what comes back."""
 
-    filters_in_sql = False
-    """True when `allowed` may be a SQL filter (`where_records`) instead of a set of ids."""
     persistent = False
     """True when every edit is durable once applied (nothing to save, nothing to reload)."""
 
@@ -113,8 +111,9 @@ class SearchBackend(ABC):
         """Fold pending edits into the main structures (a no-op where there are none)."""
 
     def where_records(self, selects: Mapping[str, Any]) -> Any:
-        """A SQL filter admitting, per kind, the record ids a select returns (backends with `filters_in_sql`)."""
-        raise NotImplementedError(f"{type(self).__name__} filters by sets of document ids")
+        """A filter admitting, per kind, the record ids a SQL select returns, for the backend to apply in its own
+        queries; None from a backend that cannot (the caller then checks the candidates' ids itself)."""
+        return None
 
     def stamps(self) -> dict[str, str] | None:
         """{doc id: stamp} as stored with the documents, or None when the backend keeps no stamps."""

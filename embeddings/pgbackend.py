@@ -15,7 +15,7 @@ candidate query when rarer ones exist; they still count in the score) and sums B
 in the process: every worker sees an edit once its transaction commits.
 
 The schema is derived data, like the embedded index's files: `ensure_schema()` creates it (the `vector`
-extension must be installable), `drop_space()` removes one encoder space.
+extension must be installable).
 """
 from __future__ import annotations
 
@@ -139,7 +139,6 @@ class RecordFilter:
 class PostgresBackend(SearchBackend):
     """Documents as rows of PostgreSQL: pgvector HNSW for the dense lists, tsvector + GIN for BM25."""
 
-    filters_in_sql = True
     persistent = True
 
     def __init__(self, engine: Engine, identity: EncoderInfo, aux_identity: EncoderInfo | None = None,
@@ -192,15 +191,6 @@ class PostgresBackend(SearchBackend):
             found = conn.execute(text("SELECT to_regclass('search_document') IS NOT NULL"
                                       " AND to_regclass(:idx) IS NOT NULL"), {"idx": self._hnsw}).scalar()
         return bool(found)
-
-    def drop_space(self) -> None:
-        """Remove every row and index of this encoder space."""
-        with self.engine.begin() as conn:
-            self._lock(conn)
-            for table in (documents, terms_table, corpus):
-                conn.execute(table.delete().where(table.c.space == self.space))
-            conn.execute(text(f"DROP INDEX IF EXISTS {self._hnsw}"))
-            conn.execute(text(f"DROP INDEX IF EXISTS {self._aux_hnsw}"))
 
     def drop_vector_indexes(self) -> None:
         """Drop this space's HNSW indexes (before a bulk load; `ensure_schema` builds them again from the rows)."""

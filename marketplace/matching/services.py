@@ -236,8 +236,9 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
 
         def run(allowed=None):
             return index.search(text, k=limit, allowed=allowed, analysis=analysis, min_relevance=relevance.floor())
-    if index.backend.filters_in_sql:  # the database index filters in its own WHERE clause
-        hits = run(index.backend.where_records(selects))
+    where = index.backend.where_records(selects)
+    if where is not None:  # the database index filters in its own WHERE clause
+        hits = run(where)
         matches = to_matches(hits, context)
         predicted = sure_scenarios(analysis.top_scenarios(3)) if analysis is not None and scenario is None else []
         return Results(matches, predicted)

@@ -55,7 +55,8 @@ def test_the_text_reaching_the_encoder_is_capped(app, monkeypatch):
             return []
 
     class Backend:
-        filters_in_sql = False
+        def where_records(self, selects):
+            return None
 
     class Index:
         scenarios = None
