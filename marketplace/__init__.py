@@ -61,6 +61,7 @@ def configure_extensions(app: Flask) -> None:
     from marketplace.matching.engine import install as install_matching
     from marketplace.orders.models import VoucherEntry
     from marketplace.resonance.models import LedgerEntry, guard_append_only
+    from marketplace.uploads import models as _uploads  # noqa: F401 - stored_file belongs to the metadata
 
     guard_append_only(LedgerEntry, VoucherEntry)
     from marketplace.audit.models import install_guard as guard_audit_log

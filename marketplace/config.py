@@ -82,7 +82,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = HTTPS
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)  # one licence, contract or invoice file
+    UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: the instance folder's uploads/
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 1024 * 1024  # a request carries one file and its form
     MATCHING_BACKEND = env("MATCHING_BACKEND", "e5")
     MATCHING_STORE = env("MATCHING_STORE", "embedded")  # embedded (FAISS + BM25 files) or postgres (pgvector)
     ANALYTICS_MATCH_BATCH = env_int("ANALYTICS_MATCH_BATCH", 200)  # needs' best matches recomputed per refresh

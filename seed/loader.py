@@ -70,7 +70,7 @@ def make_org(kind: str, row: dict, password_hash: str, email: str | None = None)
     org = Organisation(kind=kind, name=row["name"], credit_code=credit_code_for(row["key"], row["city"]),
                        city=row["city"], industry=row.get("industry"), size=row.get("size"),
                        digital_level=row.get("digital_level"), contact_name=row.get("contact_name"),
-                       phone=row.get("phone"), summary=row.get("summary"))
+                       phone=row.get("phone"), summary=row.get("summary"), verified_at=EPOCH)
     user = User(email=(email or row["email"]).lower(), name=row.get("contact_name") or row["name"],
                 password_hash=password_hash, organisation=org)
     db.session.add_all([org, user])
@@ -112,7 +112,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     for i, row in enumerate(data["centers"]):
         orgs[row["key"]] = make_org("center", {**row, "industry": None}, pw, unique_email(row, "center", i))
     admin_org = Organisation(kind="platform", name="模数共振平台运营中心",
-                             credit_code=credit_code_for("platform", "zhuhai"), city="zhuhai")
+                             credit_code=credit_code_for("platform", "zhuhai"), city="zhuhai",
+                             verified_at=EPOCH)
     db.session.add_all([admin_org, User(email=DEMO_ACCOUNTS["admin"], name="平台管理员", password_hash=pw,
                                         organisation=admin_org, is_admin=True)])
 

@@ -9,7 +9,7 @@ import itertools
 from datetime import date, timedelta
 
 from marketplace.accounts.credit_code import check_character
-from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.accounts.services import hash_password
 from marketplace.cases.models import Case, CaseResult
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
@@ -28,10 +28,10 @@ def gen_credit_code(n: int | None = None) -> str:
 
 
 def make_org(kind: str = "enterprise", **fields) -> Organisation:
-    """Create an organisation of a kind."""
+    """Create an organisation of a kind, verified unless `verified_at=None` is given."""
     n = next(_counter)
     values = dict(kind=kind, name=f"测试{kind}组织{n}", credit_code=gen_credit_code(n), city="foshan",
-                  industry="ceramics_building", size="small", digital_level=2)
+                  industry="ceramics_building", size="small", digital_level=2, verified_at=utcnow())
     values.update(fields)
     org = Organisation(**values)
     db.session.add(org)

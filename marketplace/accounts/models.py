@@ -46,8 +46,19 @@ class Organisation(Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     summary: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verified_at: Mapped[datetime | None]
+    verified_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+    verified_by: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
+
+    @property
+    def is_verified(self) -> bool:
+        """Tell whether a promotion center (or an admin) has verified the organisation's identity.
+
+        Registration is self-declared; what an unverified organisation may do is decided in
+        `marketplace/trust/permissions.py`."""
+        return self.verified_at is not None
 
     @property
     def is_enterprise(self) -> bool:
