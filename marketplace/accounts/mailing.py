@@ -1,15 +1,11 @@
-"""Account e-mails: the password-reset link, sent through the site's mail backend."""
+"""Account e-mails: the password-reset link, queued in the outbox and sent by a job worker."""
 from __future__ import annotations
-
-import logging
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_mail import Message
 
-from marketplace.notifications.mail import deliver
-
-log = logging.getLogger("marketplace.accounts")
+from marketplace.extensions import db
+from marketplace.notifications.mail import queue_message
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -20,8 +16,11 @@ def absolute_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def send_reset_link(user, token: str) -> bool:
-    """E-mail a password-reset link in the current language; a delivery failure is logged, not raised."""
+def queue_reset_link(user, token: str) -> None:
+    """Queue the password-reset e-mail, in the current language, in the caller's transaction (the caller
+    commits; a worker sends it). Nothing is sent while the request waits, so neither the answer nor its
+    timing tells whether the address has an account, and a mail server that is down delays the e-mail
+    (the outbox retries it) instead of losing it."""
     link = absolute_url("accounts.reset_password_page", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     subject = _("Choose a new password for the 模数共振 marketplace")
@@ -33,11 +32,4 @@ def send_reset_link(user, token: str) -> bool:
         link,
         _("If you did not ask for this, ignore this e-mail: your password stays as it is."),
     ])
-    message = Message(subject=subject, recipients=[user.email], body=body,
-                      sender=current_app.config["MAIL_DEFAULT_SENDER"])
-    try:
-        deliver(message)
-    except Exception:  # noqa: BLE001 - the answer must not tell whether the address has an account
-        log.exception("could not send a password-reset e-mail to %s", user.email)
-        return False
-    return True
+    queue_message(db.session, user.email, subject, body)

@@ -17,7 +17,7 @@ from marketplace.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from marketplace.accounts.mailing import send_reset_link
+from marketplace.accounts.mailing import queue_reset_link
 from marketplace.accounts.models import User
 from marketplace.accounts.services import (
     authenticate,
@@ -174,8 +174,8 @@ def reset_request():
             user, token = found
             RESET_MAILS.hit(email)
             record_audit("account.password_reset_requested", target=user, address=client_address())
+            queue_reset_link(user, token)
             db.session.commit()
-            send_reset_link(user, token)
         minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
         flash(_("If an account uses %(email)s, we sent it a link to choose a new password. "
                 "The link works once, within %(minutes)s minutes.", email=email, minutes=minutes), "info")

@@ -41,7 +41,12 @@ def message_id() -> str:
 
 def queue_email(session: Session | scoped_session, recipient: str, subject: str, link: str | None) -> None:
     """Queue a notification e-mail as an outbox event in the caller's transaction; the caller commits."""
-    write_event(session, "mail", {"to": recipient, "subject": subject[:150], "body": message_body(subject, link),
+    queue_message(session, recipient, subject, message_body(subject, link))
+
+
+def queue_message(session: Session | scoped_session, recipient: str, subject: str, body: str) -> None:
+    """Queue an e-mail with its own body as an outbox event in the caller's transaction; the caller commits."""
+    write_event(session, "mail", {"to": recipient, "subject": subject[:150], "body": body,
                                   "message_id": message_id()})
 
 

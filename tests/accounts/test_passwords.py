@@ -143,3 +143,35 @@ def test_reset_link_expires_and_tampered_links_are_refused(app, client):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         assert user is not None
+
+
+def test_a_reset_mail_waits_in_the_outbox_when_the_mail_server_is_down(app, client, monkeypatch):
+    """With the mail server refusing, the reset request answers as always; the e-mail, link included, stays
+    queued with its error and is sent by a later retry (the request never waited on the mail server)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from marketplace.jobs.models import OutboxEvent
+    from marketplace.jobs.outbox import dispatch
+    from marketplace.notifications import mail
+
+    with app.app_context():
+        email = make_user("vendor").email
+
+    def refuse(message):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(mail, "deliver", refuse)
+    response = client.post("/accounts/password/reset", data={"email": email}, follow_redirects=True)
+    assert response.status_code == 200 and email in response.get_data(as_text=True)
+    assert sent_mail(app) == []
+    with app.app_context():
+        [event] = db.session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "mail")).all()
+        assert event.payload["to"] == email and "/accounts/password/reset/" in event.payload["body"]
+        assert event.done_at is None and "mail server down" in (event.last_error or "")
+        monkeypatch.undo()
+        db.session.execute(update(OutboxEvent).values(available_at=datetime.now(UTC) - timedelta(seconds=1)))
+        db.session.commit()
+        assert dispatch() == {"mail": 1}
+    assert client.get(reset_link(app)).status_code == 200
