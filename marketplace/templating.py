@@ -105,6 +105,9 @@ def install(app: Flask) -> None:
     from marketplace.permissions import install as install_permissions
 
     install_permissions(app)
+    from marketplace.main.worklists import install as install_worklists
+
+    install_worklists()
     app.jinja_env.globals.update(vocab_choices=vocab_choices, current_locale=current_locale,
                                  url_with=url_with, vocab=vocab)
     app.jinja_env.add_extension("jinja2.ext.do")

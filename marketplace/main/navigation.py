@@ -1,4 +1,5 @@
-"""What the site navigation shows a user: unread notifications and messages, counted once per request.
+"""What the site navigation shows a user: unread notifications and messages and the items waiting on their
+review desk, counted once per request.
 
 `nav_counts` is offered to every template by a context processor; it counts nothing until a template
 reads it (htmx fragments never do), then at most one query per figure, kept for the rest of the request.
@@ -48,6 +49,18 @@ class UnreadCounts:
         from marketplace.proposals.services import unread_messages
 
         return unread_messages(self.user, cap=BADGE_CAP) if self.user is not None else 0
+
+    @cached_property
+    def review_queues(self) -> list:
+        """The review-desk queues the user works (no query: permissions only)."""
+        from marketplace.main.worklists import worklists_for
+
+        return worklists_for(self.user) if self.user is not None else []
+
+    @cached_property
+    def reviews(self) -> int:
+        """Items waiting on the user's review desk, over all the queues they work (one capped count each)."""
+        return sum(q.waiting(self.user, BADGE_CAP) for q in self.review_queues)
 
 
 def unread_counts() -> UnreadCounts:

@@ -1,7 +1,7 @@
 """Main views: the home page, the dashboard and the language switch."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request, session
+from flask import abort, current_app, render_template, request, session
 from flask_login import current_user, login_required
 
 from marketplace.extensions import db
@@ -29,6 +29,19 @@ def dashboard():
     pages = {name: paginate(stmt, DASHBOARD_PAGE_SIZE, arg=f"{name}_page")
              for name, stmt in dashboard_lists(current_user).items()}
     return render_template("main/dashboard.html", **dashboard_for(current_user, pages))
+
+
+@bp.route("/review")
+@login_required
+def review_desk():
+    """The review desk (审核台): each queue the user works, with how many items wait in it."""
+    from marketplace.main.navigation import BADGE_CAP
+    from marketplace.main.worklists import waiting_for
+
+    queues = waiting_for(current_user, BADGE_CAP)
+    if not queues:
+        abort(403)
+    return render_template("main/review.html", queues=queues)
 
 
 @bp.route("/lang/<code>", methods=["GET", "POST"])
