@@ -17,8 +17,10 @@ def acts_for_region(user, region: str | None) -> bool:
 
 
 @rule("catalogue.apply")
-def may_apply(user, offering) -> bool:
-    """The vendor applies for a catalogue with its own offering, once verified (it may offer vouchers)."""
+def may_apply(user, record) -> bool:
+    """The vendor applies (or applies again) for a catalogue with its own offering, once verified (it may
+    offer vouchers); the record is the offering or its catalogue entry."""
+    offering = getattr(record, "offering", record)
     return (member_of(user, offering.organisation_id)
             and can(user, "organisation.offer_vouchers", offering.organisation))
 
