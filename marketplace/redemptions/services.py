@@ -6,6 +6,7 @@ who may download them is `redemption.view`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,7 +73,7 @@ def check_claim(order: Order, claim: Claim) -> None:
         raise DomainError(reasons=reasons)
 
 
-def save_files(user: User, files: dict[str, FileStorage | None], required: bool) -> dict[str, StoredFile]:
+def save_files(user: User, files: Mapping[str, FileStorage | None], required: bool) -> dict[str, StoredFile]:
     """Check and keep the uploaded files (all three when `required`); every bad file is named at once."""
     saved: dict[str, StoredFile] = {}
     reasons: list[tuple[str | None, str]] = []
@@ -99,7 +100,7 @@ def apply_claim(redemption: Redemption, claim: Claim, saved: dict[str, StoredFil
         setattr(redemption, f"{kind}_file", stored)
 
 
-def submit_redemption(user: User, order: Order, claim: Claim, files: dict[str, FileStorage | None]) -> Redemption:
+def submit_redemption(user: User, order: Order, claim: Claim, files: Mapping[str, FileStorage | None]) -> Redemption:
     """Submit a delivered, voucher-paid order's redemption (the vendor; the caller commits); a returned one
     is resubmitted, keeping any file not uploaded again."""
     require(user, "redemption.submit", order)

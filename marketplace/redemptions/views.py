@@ -119,7 +119,7 @@ def catalogue_transition(entry_id: int, action: str):
     """Fire one move of a catalogue entry: admit, refuse or remove (the center), apply again (the vendor)."""
     entry = db.get_or_404(CatalogueEntry, entry_id)
     values = {a.name: request.form.get(a.name, "")[:2000] for a in CATALOGUE.transition(action).asks}
-    perform(lambda: CATALOGUE.fire(entry_id, action, current_user, **values), CATALOGUE_SUCCESS[action])
+    perform(lambda: CATALOGUE.fire(entry_id, action, current_user, None, **values), CATALOGUE_SUCCESS[action])
     if action == "reapply":
         return redirect(url_for("redemptions.offering_catalogues", offering_id=entry.offering_id))
     return redirect(url_for("redemptions.catalogue_queue", state=request.args.get("back") or None))
