@@ -108,7 +108,7 @@ def test_report_page_and_csv_download(app, client, auth):
         center_email = w.center.email
     auth.login(center_email)
     page = client.get("/reimbursement?period=2026-11").get_data(as_text=True)
-    assert "INV-p1" in page and "¥3,703.70" in page and "window.print()" in page
+    assert "INV-p1" in page and "¥3,703.70" in page and 'data-action="print"' in page
     assert "INV-p1" not in client.get("/reimbursement?period=2026-10").get_data(as_text=True)
     response = client.get("/reimbursement?period=2026-11&format=csv")
     assert response.mimetype == "text/csv" and "370370" in response.get_data(as_text=True)
