@@ -105,6 +105,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.orders import bp as orders_bp
     from marketplace.policy import bp as policy_bp
     from marketplace.proposals import bp as proposals_bp
+    from marketplace.redemptions import bp as redemptions_bp
     from marketplace.resonance import bp as resonance_bp
     from marketplace.reviews import bp as reviews_bp
 
@@ -123,6 +124,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
+    app.register_blueprint(redemptions_bp)
     app.register_blueprint(audit_bp)
 
 

@@ -107,6 +107,7 @@ def install(app: Flask) -> None:
     import marketplace.orders.permissions  # noqa: F401
     import marketplace.policy.permissions  # noqa: F401
     import marketplace.proposals.permissions  # noqa: F401
+    import marketplace.redemptions.permissions  # noqa: F401
     import marketplace.resonance.permissions  # noqa: F401
     import marketplace.reviews.permissions  # noqa: F401
     import marketplace.trust.permissions  # noqa: F401

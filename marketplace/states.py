@@ -49,6 +49,13 @@ STATE_LABELS = {
     "confirmed": _l("Contract confirmed by one side"),
     "scheduled": _l("Meeting scheduled"),
     "recorded": _l("Outcome recorded"),
+    "applied": _l("Awaiting catalogue review"),
+    "in_catalogue": _l("In the catalogue"),
+    "refused": _l("Not admitted"),
+    "catalogue_removed": _l("Removed from the catalogue"),
+    "claimed": _l("Redemption awaiting review"),
+    "returned": _l("Returned for correction"),
+    "redeemed": _l("Redeemed"),
 }
 
 ACTION_LABELS = {
@@ -77,4 +84,11 @@ ACTION_LABELS = {
     "decline_invitation": _l("decline the invitation of"),
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
+    "admit": _l("admit to the catalogue"),
+    "refuse": _l("refuse"),
+    "reapply": _l("apply again for"),
+    "strike": _l("remove from the catalogue"),
+    "redeem": _l("confirm the redemption of"),
+    "send_back": _l("return"),
+    "resubmit": _l("resubmit"),
 }

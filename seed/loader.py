@@ -20,7 +20,10 @@ from marketplace.cases.models import Case, CaseResult
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
 from marketplace.extensions import db
 from marketplace.needs.models import Need
+from marketplace.policy.rules import load_rules
+from marketplace.redemptions.models import CatalogueEntry
 from seed.centers import load_centers_work
+from seed.redemptions import load_redemption_work
 from seed.resonance import load_resonance_work
 from seed.workflow import load_workflow_work
 
@@ -84,6 +87,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     """
     data = read_data(data_dir)
     pw = hash_password(password)
+    default_region = load_rules()[0]
     orgs: dict[str, Organisation] = {}
     seen_emails: set[str] = set()
 
@@ -134,11 +138,14 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         offerings[row["key"]] = offering = Offering(
             organisation=orgs[row["vendor"]], title=row["title"], summary=row["summary"],
             description=row["description"], pricing_plan=row["pricing_plan"], price_fen=int(row["price_fen"]),
-            delivery_days=int(row["delivery_days"]), voucher_eligible=bool(row["voucher_eligible"]),
+            delivery_days=int(row["delivery_days"]),
             deployments=row["deployments"], industries=row["industries"], scenarios=row["scenarios"],
             tags=", ".join(row.get("tags", [])), models=[models[k] for k in row.get("models", [])],
             state="published", created_at=EPOCH + timedelta(hours=3 * i), updated_at=EPOCH + timedelta(hours=3 * i))
         db.session.add(offering)
+        if row["voucher_eligible"]:
+            db.session.add(CatalogueEntry(offering=offering, region=default_region, state="in_catalogue",
+                                          note="示范数据：已列入模型券服务目录", applied_at=EPOCH, decided_at=EPOCH))
     for i, row in enumerate(data["needs"]):
         created = EPOCH + timedelta(days=i % 60, hours=i)
         needs[row["key"]] = need = Need(
@@ -165,6 +172,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     centers_work = load_centers_work(centers, profiles, cases, needs, offerings)
     money_work = load_resonance_work(orgs, offerings)
     workflow_work = load_workflow_work(needs, offerings, DEMO_ACCOUNTS["enterprise"], DEMO_ACCOUNTS["vendor"])
+    redemption_work = load_redemption_work(offerings)
     if keys is not None:
         keys.update({k: v for k, v in models.items()})
         keys.update({k: v for k, v in offerings.items()})
@@ -173,4 +181,5 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         keys.update({k: profiles[k] for k in profiles})
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
-            "cases": len(data["cases"]), **centers_work, **money_work, **workflow_work}
+            "cases": len(data["cases"]), **centers_work, **money_work, **workflow_work,
+            **redemption_work}

@@ -1,4 +1,4 @@
-"""Plain data factories for tests: make_org, make_user, make_offering, make_model, make_need, make_case,
+"""Plain data factories for tests: make_org, make_user, make_offering (admit_to_catalogue), make_model, make_need, make_case,
 make_event, make_registration, make_proposal.
 
 Each factory adds to the session and flushes; the test (or the `commit` argument) decides when to commit.
@@ -15,6 +15,7 @@ from marketplace.cases.models import Case, CaseResult
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
 from marketplace.extensions import db
 from marketplace.needs.models import Need
+from marketplace.policy.rules import load_rules
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -70,20 +71,35 @@ def make_model(org: Organisation, commit: bool = True, **fields) -> IndustrialMo
     return model
 
 
-def make_offering(org: Organisation, commit: bool = True, **fields) -> Offering:
-    """Create a supermarket offering owned by a vendor (published unless told otherwise)."""
+def make_offering(org: Organisation, commit: bool = True, voucher_eligible: bool = True,
+                  voucher_regions: tuple[str, ...] | None = None, **fields) -> Offering:
+    """Create a supermarket offering owned by a vendor (published unless told otherwise).
+
+    Unless `voucher_eligible=False`, the offering is admitted to the 模型券 catalogue of the default region
+    (or of each of `voucher_regions`), as a promotion center would have admitted it."""
     values = dict(organisation=org, title="注塑件外观缺陷视觉检测一体机", summary="缩痕、飞边、缺料在线检测",
                   description="面向注塑车间的视觉检测工作站，检测缩痕、飞边、缺料、黑点。", pricing_plan="one_off",
-                  price_fen=12_800_000, delivery_days=30, voucher_eligible=True, deployments=["edge"],
+                  price_fen=12_800_000, delivery_days=30, deployments=["edge"],
                   industries=["mould_plastics"], scenarios=["online_inspection"], tags="注塑, 视觉检测",
                   state="published")
     values.update(fields)
     offering = Offering(**values)
     db.session.add(offering)
     db.session.flush()
+    if voucher_eligible:
+        admit_to_catalogue(offering, *(voucher_regions or (load_rules()[0],)))
     if commit:
         db.session.commit()
     return offering
+
+
+def admit_to_catalogue(offering: Offering, *regions: str) -> None:
+    """Put an offering in the 模型券 catalogue of each region, admitted (no application, no notification)."""
+    from marketplace.redemptions.models import CatalogueEntry
+
+    for region in regions:
+        db.session.add(CatalogueEntry(offering=offering, region=region, state="in_catalogue", decided_at=utcnow()))
+    db.session.flush()
 
 
 def make_profile(org: Organisation, commit: bool = True, **fields) -> ProviderProfile:

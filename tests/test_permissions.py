@@ -168,6 +168,48 @@ def own_saved_search(w: dict) -> None:
     w["search"] = saved.id
 
 
+def center_acts_for_zhuhai(w: dict) -> None:
+    """The world's promotion center acts for zhuhai, the region of the world's 模型券 catalogue and order."""
+    from marketplace.accounts.models import User
+
+    db.session.get(User, w["center_user"]).organisation.city = "zhuhai"
+    db.session.commit()
+
+
+def catalogue_entry(state: str | None = None):
+    """A prepare step: the zhuhai center acts for the world offering's catalogue entry, in a given state."""
+
+    def prepare(w: dict) -> None:
+        from marketplace.redemptions.models import CatalogueEntry
+
+        center_acts_for_zhuhai(w)
+        if state:
+            db.session.get(CatalogueEntry, w["entry"]).state = state
+            db.session.commit()
+
+    return prepare
+
+
+def with_redemption(w: dict) -> None:
+    """The world order is paid and delivered and its vendor submitted the redemption; zhuhai's center reviews."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.accounts.models import User
+    from marketplace.orders.models import Order
+    from marketplace.redemptions.services import Claim, submit_redemption
+
+    order_moved("pay", "fulfil")(w)
+    center_acts_for_zhuhai(w)
+    order = db.session.get(Order, w["order"])
+    files = {kind: FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename=f"{kind}.pdf")
+             for kind in ("contract", "invoice", "acceptance")}
+    w["redemption"] = submit_redemption(db.session.get(User, w["vendor_user"]), order,
+                                        Claim("44001234", order.list_fen, order.voucher_fen), files).id
+    db.session.commit()
+
+
 def registration_data(w: dict) -> dict:
     """Register the actor's own need (SME) or offering (vendor)."""
     return {"listing": str(w["need2"] if w["actor"] == SME else w["offering"])}
@@ -248,6 +290,26 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("orders.transition", "refund"): Route("/orders/{order}/refund", roles(VENDOR), owner=VENDOR,
                                            prepare=order_moved("pay"), data=lambda w: {"reason": "客户取消项目"}),
     ("orders.transition", "cancel"): Route("/orders/{order}/cancel", roles(SME), owner=SME),
+    # 模型券 catalogue and redemption
+    ("redemptions.offering_catalogues", ""): Route("/offerings/{offering}/catalogues", roles(VENDOR), owner=VENDOR,
+                                                   data=lambda w: {"region": "zhuhai"}),
+    ("redemptions.catalogue_transition", "admit"): Route("/catalogues/entries/{entry}/admit", roles(CENTER, ADMIN),
+                                                         owner=CENTER, prepare=catalogue_entry("applied")),
+    ("redemptions.catalogue_transition", "refuse"): Route("/catalogues/entries/{entry}/refuse", roles(CENTER, ADMIN),
+                                                          owner=CENTER, prepare=catalogue_entry("applied"),
+                                                          data=lambda w: {"reason": "缺少交付案例"}),
+    ("redemptions.catalogue_transition", "strike"): Route("/catalogues/entries/{entry}/strike", roles(CENTER, ADMIN),
+                                                          owner=CENTER, prepare=catalogue_entry(),
+                                                          data=lambda w: {"reason": "暂停服务"}),
+    ("redemptions.catalogue_transition", "reapply"): Route("/catalogues/entries/{entry}/reapply", roles(VENDOR),
+                                                           owner=VENDOR, prepare=catalogue_entry("refused")),
+    ("redemptions.submit_view", ""): Route("/orders/{order}/redemption", roles(VENDOR), owner=VENDOR,
+                                           prepare=order_moved("pay", "fulfil")),
+    ("redemptions.transition", "redeem"): Route("/redemptions/{redemption}/redeem", roles(CENTER, ADMIN),
+                                                owner=CENTER, prepare=with_redemption),
+    ("redemptions.transition", "send_back"): Route("/redemptions/{redemption}/send_back", roles(CENTER, ADMIN),
+                                                   owner=CENTER, prepare=with_redemption,
+                                                   data=lambda w: {"reason": "发票号码不符"}),
     # 模数共振 agreements
     ("resonance.new", ""): Route("/resonance/new", roles(SME, VENDOR)),
     ("resonance.sign_view", ""): Route("/resonance/{agreement}/sign", roles(SME, VENDOR), owner=VENDOR),
@@ -351,7 +413,7 @@ def build_world() -> dict:
             "need": need.id, "need2": need2.id, "offering": offering.id, "model": model.id, "profile": profile.id,
             "proposal": proposal.id, "order": order.id, "agreement": agreement.id, "case": case.id,
             "event": event.id, "open_event": open_event.id, "registration": need_registration.id,
-            "meeting": meeting.id}
+            "meeting": meeting.id, "entry": offering.catalogue_entries[0].id}
 
 
 @pytest.fixture(scope="module")

@@ -62,6 +62,14 @@ ACTION_LABELS = {
     "proposal.submitted": _l("Proposal sent"),
     "proposal.confirmed": _l("Contract confirmed by one side"),
     "proposal.contracted": _l("Proposal contracted"),
+    "catalogue.applied": _l("Offering applied for a 模型券 catalogue"),
+    "catalogue.admitted": _l("Offering admitted to a 模型券 catalogue"),
+    "catalogue.refused": _l("Offering refused by a 模型券 catalogue"),
+    "catalogue.removed": _l("Offering removed from a 模型券 catalogue"),
+    "redemption.submitted": _l("模型券 redemption submitted"),
+    "redemption.resubmitted": _l("模型券 redemption resubmitted"),
+    "redemption.confirmed": _l("模型券 redemption confirmed"),
+    "redemption.returned": _l("模型券 redemption returned"),
 }
 
 AREA_LABELS = {

@@ -104,7 +104,6 @@ class OfferingForm(VocabMixin, FlaskForm):
     price = YuanField(_l("Price (CNY)"), validators=[DataRequired()])
     delivery_days = WholeNumberField(_l("Delivery time (days)"), min=0, max=730,
                                      validators=[DataRequired(message=_l("Enter a whole number of days."))])
-    voucher_eligible = BooleanField(_l("Eligible for model vouchers (模型券)"))
     deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
     industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])
     scenarios = MultiCheckboxField(_l("Scenarios"), validators=[at_least_one])

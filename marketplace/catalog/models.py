@@ -126,7 +126,8 @@ class ModelEvaluation(Model):
 
 
 class Offering(ListingMixin, Model):
-    """A 模型超市 offering an SME can buy now: plan, price in fen, delivery, voucher eligibility."""
+    """A 模型超市 offering an SME can buy now: plan, price in fen, delivery (模型券 eligibility is the region's
+    catalogue, `marketplace.redemptions.catalogue`)."""
 
     __table_args__ = (*listing_indexes("offering", "deployments"),
                       Index("ix_offering_state_price_fen", "state", "price_fen", "id"))
@@ -139,7 +140,6 @@ class Offering(ListingMixin, Model):
     pricing_plan: Mapped[str] = mapped_column(String(20))
     price_fen: Mapped[int] = mapped_column(BigInteger)
     delivery_days: Mapped[int]
-    voucher_eligible: Mapped[bool] = mapped_column(default=False)
     deployments: Mapped[list[str]] = mapped_column(CodeList, default=list)
     tags: Mapped[str | None] = mapped_column(String(300))
 

@@ -78,7 +78,7 @@ def save_offering(org: Organisation, fields: dict, model_ids: list[int], offerin
         offering = Offering(organisation=org, state=ListingState.DRAFT.value)
         db.session.add(offering)
     for key in ("title", "summary", "description", "pricing_plan", "price_fen", "delivery_days",
-                "voucher_eligible", "deployments", "industries", "scenarios", "tags"):
+                "deployments", "industries", "scenarios", "tags"):
         if key in fields:
             setattr(offering, key, fields[key])
     offering.models = [own[i] for i in model_ids]
@@ -119,7 +119,9 @@ def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
         if filters.get("price_max") is not None:
             stmt = stmt.where(Offering.price_fen <= filters["price_max"])
         if filters.get("voucher"):
-            stmt = stmt.where(Offering.voucher_eligible.is_(True))
+            from marketplace.redemptions.catalogue import eligible_offering_ids
+
+            stmt = stmt.where(Offering.id.in_(eligible_offering_ids(filters.get("voucher_region"))))
     return stmt.order_by(cls.updated_at.desc(), cls.id.desc())
 
 

@@ -25,6 +25,7 @@ from marketplace.extensions import db
 from marketplace.kinds import get_kind
 from marketplace.matching.browse import browse_page, sort_choices
 from marketplace.permissions import can, permission_required, require
+from marketplace.redemptions.catalogue import buyer_region
 from marketplace.reviews.services import review_panel
 from marketplace.web import perform, render_page
 
@@ -63,6 +64,8 @@ def browse(kind: str, template: str):
     form.fill_vocab()
     form.validate()
     filters = form.filters()
+    if filters.get("voucher"):
+        filters["voucher_region"] = buyer_region(current_user)
     form.sort.choices = sort_choices(kind, bool(filters.get("q")))
     page = browse_page(kind, browse_listings(kind, filters), filters, current_user, sort=form.sort.data)
     return render_page(template, form=form, page=page, kind=kind)
@@ -184,7 +187,7 @@ def offering_detail(listing_id: int):
 def offering_fields(form: OfferingForm) -> dict:
     """Collect the offering fields from a validated form."""
     fields = {k: getattr(form, k).data for k in ("title", "summary", "description", "pricing_plan",
-                                                 "delivery_days", "voucher_eligible", "deployments",
+                                                 "delivery_days", "deployments",
                                                  "industries", "scenarios")}
     fields["price_fen"] = form.price.fen
     fields["tags"] = ", ".join(split_list(form.tags.data))

@@ -106,7 +106,8 @@ class OfferingKind(ListingKind):
 
     def loads(self) -> list:
         """The vendor and the models behind the offering (its text and the API's model ids)."""
-        return [*super().loads(), selectinload(self.model.models)]
+        return [*super().loads(), selectinload(self.model.models),
+                selectinload(self.model.catalogue_entries)]  # type: ignore[attr-defined]  # redemptions.models
 
     def findable(self, filters: dict, user) -> Select:
         """Listing facets plus the budget: nothing dearer than it."""
@@ -120,10 +121,13 @@ class OfferingKind(ListingKind):
         return record.price_fen
 
     def serialise(self, record, user) -> dict:
-        """Listing fields plus price, plan, vouchers, deployment, delivery and models."""
+        """Listing fields plus price, plan, the regions whose 模型券 catalogue it is in, deployment, delivery
+        and models."""
+        from marketplace.redemptions.catalogue import catalogue_regions
+
         data = super().serialise(record, user)
         data.update(price_fen=record.price_fen, pricing_plan=record.pricing_plan,
-                    voucher_eligible=record.voucher_eligible, deployments=record.deployments,
+                    voucher_regions=catalogue_regions(record), deployments=record.deployments,
                     delivery_days=record.delivery_days, model_ids=[m.id for m in record.models])
         return data
 

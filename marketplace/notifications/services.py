@@ -37,6 +37,13 @@ TEXTS = {
     "review_reply": _l("The vendor replied to your review."),
     "review_hidden": _l("A review was hidden by a promotion center: %(reason)s"),
     "review_shown": _l("A hidden review was shown again by a promotion center: %(reason)s"),
+    "catalogue_applied": _l("“%(title)s” applied for the 模型券 service catalogue."),
+    "catalogue_in_catalogue": _l("“%(title)s” was admitted to the 模型券 service catalogue."),
+    "catalogue_refused": _l("“%(title)s” was not admitted to the 模型券 service catalogue: %(reason)s"),
+    "catalogue_catalogue_removed": _l("“%(title)s” was removed from the 模型券 service catalogue: %(reason)s"),
+    "redemption_submitted": _l("A 模型券 redemption for “%(title)s” awaits your review."),
+    "redemption_redeemed": _l("Your 模型券 redemption for “%(title)s” was confirmed."),
+    "redemption_returned": _l("Your 模型券 redemption for “%(title)s” was returned: %(reason)s"),
 }
 
 

@@ -29,6 +29,7 @@ from marketplace.orders.process import ORDER
 from marketplace.permissions import require
 from marketplace.policy.calculators import voucher_deduction
 from marketplace.policy.rules import instrument, region_for
+from marketplace.redemptions.catalogue import is_voucher_eligible
 
 MAX_QUANTITY = 10_000
 
@@ -99,7 +100,8 @@ class QuoteSeen:
 
 
 def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int) -> Quote:
-    """Price an order: list amount, voucher deduction (eligible offerings only, within the annual cap), payable."""
+    """Price an order: list amount, voucher deduction (offerings in the buyer's region's 模型券 catalogue only,
+    within the annual cap), payable."""
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValueError(_("Quantity must be between 1 and %(max)s.", max=MAX_QUANTITY))
     list_fen = offering.price_fen * quantity
@@ -108,10 +110,11 @@ def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int
                            max=format_fen(MAX_AMOUNT_FEN)))
     rule = instrument("model_voucher", enterprise.city, year)
     used = voucher_used(enterprise.id, year)
+    region = region_for(enterprise.city, year)
     deduction = (voucher_deduction(list_fen, used, rule, enterprise.digital_level)
-                 if offering.voucher_eligible else 0)
+                 if is_voucher_eligible(offering, region) else 0)
     return Quote(offering.price_fen, quantity, list_fen, deduction, list_fen - deduction, year,
-                 region_for(enterprise.city, year), used, rule.annual_cap_fen if rule else None)
+                 region, used, rule.annual_cap_fen if rule else None)
 
 
 def place_order(user: User, offering: Offering, quantity: int, idempotency_key: str,

@@ -25,6 +25,7 @@ from marketplace.orders.services import (
     voucher_summary,
 )
 from marketplace.permissions import can, permission_required, require
+from marketplace.redemptions.services import redemption_panel
 from marketplace.resonance.models import LedgerEntry
 from marketplace.web import LONG_PAGE_SIZE, paginate, perform
 
@@ -100,7 +101,8 @@ def detail(order_id: int):
                                       .order_by(LedgerEntry.id)))
     return render_template("orders/detail.html", order=order, entries=entries,
                            moves=ORDER.available(order, current_user),
-                           may_review=can(current_user, "order.review", order))
+                           may_review=can(current_user, "order.review", order),
+                           redemption_panel=redemption_panel(order, current_user))
 
 
 SUCCESS = {"pay": lambda: _("Payment recorded."),

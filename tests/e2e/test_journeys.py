@@ -87,7 +87,6 @@ def test_vendor_publishes_an_offering_visitors_then_see(live_server, page, brows
     page.select_option("#pricing_plan", "annual")
     page.fill("#price", "198000")
     page.fill("#delivery_days", "30")
-    page.check("#voucher_eligible")
     page.check("input[name=deployments][value=edge]")
     page.check("input[name=industries][value=ceramics_building]")
     page.check("input[name=scenarios][value=online_inspection]")
