@@ -49,3 +49,19 @@ def test_a_queue_name_is_registered_once():
     with pytest.raises(ValueError):
         worklist("directory_reviews", label="x", description="x", endpoint="cases.directory",
                  permission="directory.manage")(lambda user, cap: 0)
+
+
+def test_the_zhuhai_center_desk_counts_the_catalogue_applications_and_redemptions_of_its_region(app, client, auth):
+    from sqlalchemy import select
+
+    from marketplace.accounts.models import Organisation
+    from marketplace.main.worklists import waiting_for
+    from seed.loader import load
+
+    with app.app_context():
+        load()
+        db.session.commit()
+        center = db.session.scalars(select(User).join(Organisation).where(Organisation.kind == "center",
+                                                                          Organisation.city == "zhuhai")).first()
+        counts = {w.name: n for w, n in waiting_for(center, 99)}
+    assert counts["voucher_catalogue"] >= 1 and counts["redemptions"] >= 1
