@@ -49,6 +49,10 @@ STATE_LABELS = {
     "confirmed": _l("Contract confirmed by one side"),
     "scheduled": _l("Meeting scheduled"),
     "recorded": _l("Outcome recorded"),
+    "visible": _l("Visible"),
+    "held": _l("Under review"),
+    "hidden": _l("Hidden by a moderator"),
+    "rejected": _l("Rejected by a moderator"),
 }
 
 ACTION_LABELS = {
@@ -77,4 +81,8 @@ ACTION_LABELS = {
     "decline_invitation": _l("decline the invitation of"),
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
+    "hide": _l("hide"),
+    "restore": _l("restore"),
+    "approve": _l("approve"),
+    "reject": _l("reject"),
 }

@@ -37,6 +37,8 @@ TEXTS = {
     "review_reply": _l("The vendor replied to your review."),
     "review_hidden": _l("A review was hidden by a promotion center: %(reason)s"),
     "review_shown": _l("A hidden review was shown again by a promotion center: %(reason)s"),
+    "moderation_held": _l("“%(title)s” is under review by the promotion center before it is public."),
+    "moderation_decision": _l("A moderator's decision on “%(title)s”: now %(state)s. Reason: %(reason)s"),
 }
 
 
