@@ -17,8 +17,9 @@ def moderates_city(user, city: str | None) -> bool:
 
 
 def moderates(user, record) -> bool:
-    """Tell whether the user moderates an item: admins all, a promotion center those owned in its city."""
-    from marketplace.moderation.subjects import owner_city, subject_of
+    """Tell whether the user moderates an item: admins all, a promotion center those owned in its city (but not
+    another promotion center's: admins moderate centers)."""
+    from marketplace.moderation.subjects import owner_of, subject_of
 
     if not signed_in(user):
         return False
@@ -26,7 +27,8 @@ def moderates(user, record) -> bool:
         return True
     if not acts_as(user, "center") or record is None:
         return False
-    return moderates_city(user, owner_city(subject_of(record), record))
+    owner = owner_of(subject_of(record), record)
+    return owner is not None and not owner.is_center and moderates_city(user, owner.city)
 
 
 def owns(user, record) -> bool:

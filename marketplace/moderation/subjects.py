@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.kinds import Kind, all_kinds
@@ -166,11 +165,15 @@ def subject_of(record) -> Subject:
     raise TypeError(f"{type(record).__name__} cannot be reported")
 
 
-def owner_city(subject: Subject, record) -> str | None:
-    """Return the city of the organisation that owns an item (its moderators' region)."""
+def owner_of(subject: Subject, record):
+    """Return the organisation that owns an item, or None."""
     from marketplace.accounts.models import Organisation
 
     owner = subject.owner_id(record)
-    if owner is None:
-        return None
-    return db.session.scalar(select(Organisation.city).where(Organisation.id == owner))
+    return db.session.get(Organisation, owner) if owner is not None else None
+
+
+def owner_city(subject: Subject, record) -> str | None:
+    """Return the city of the organisation that owns an item (its moderators' region)."""
+    owner = owner_of(subject, record)
+    return owner.city if owner is not None else None
