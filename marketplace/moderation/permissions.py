@@ -58,8 +58,9 @@ def may_report(user, record=None) -> bool:
 
 @rule("moderation.see")
 def may_see(user, record) -> bool:
-    """A held, hidden or rejected item is read by its owner (with the reason) and its moderators."""
-    return owns(user, record) or moderates(user, record)
+    """A held, hidden or rejected item is read by its owner (with the reason) and its moderators (the item's own
+    rules say who reads it otherwise, e.g. a draft)."""
+    return not record.is_shown and (owns(user, record) or moderates(user, record))
 
 
 @rule("moderation.region")

@@ -322,7 +322,9 @@ def notice_for(record, user) -> dict | None:
         subject = subject_of(record)
     except TypeError:
         return None
-    if not can(user, "moderation.see", record):
+    from marketplace.moderation.permissions import moderates, owns
+
+    if not (owns(user, record) or moderates(user, record)):
         return None
     latest = db.session.scalar(select(ModerationDecision).where(
         ModerationDecision.subject_kind == subject.name, ModerationDecision.subject_id == record.id,
