@@ -21,6 +21,7 @@ from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offerin
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from seed.centers import load_centers_work
+from seed.moderation import load_moderation_work
 from seed.resonance import load_resonance_work
 from seed.workflow import load_workflow_work
 
@@ -165,6 +166,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     centers_work = load_centers_work(centers, profiles, cases, needs, offerings)
     money_work = load_resonance_work(orgs, offerings)
     workflow_work = load_workflow_work(needs, offerings, DEMO_ACCOUNTS["enterprise"], DEMO_ACCOUNTS["vendor"])
+    moderation_work = load_moderation_work(pw, DEMO_ACCOUNTS["vendor"])
     if keys is not None:
         keys.update({k: v for k, v in models.items()})
         keys.update({k: v for k, v in offerings.items()})
@@ -173,4 +175,5 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         keys.update({k: profiles[k] for k in profiles})
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
-            "cases": len(data["cases"]), **centers_work, **money_work, **workflow_work}
+            "cases": len(data["cases"]), **centers_work, **money_work, **workflow_work,
+            **moderation_work}

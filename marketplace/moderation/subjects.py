@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.extensions import db
@@ -103,7 +104,7 @@ class ReviewSubject(Subject):
 
     def title(self, record) -> str:
         """Whom the review is about."""
-        return str(_l("Review of %(vendor)s", vendor=record.vendor.name))
+        return _("Review of %(vendor)s", vendor=record.vendor.name)
 
     def text(self, record) -> str:
         """The review's words."""
@@ -134,7 +135,7 @@ class MessageSubject(Subject):
 
     def title(self, record) -> str:
         """The proposal thread it is in."""
-        return str(_l("Message about “%(need)s”", need=record.proposal.need.title))
+        return _("Message about “%(need)s”", need=record.proposal.need.title)
 
     def text(self, record) -> str:
         """The message body."""
