@@ -202,3 +202,37 @@ def test_a_center_does_not_moderate_another_centers_items(app):
         assert can(center, "moderation.decide", need)
         assert not can(db.session.get(User, make_user("center", city="zhuhai").id), "moderation.decide", need)
         assert db.session.get(Organisation, need.organisation_id).city == "foshan"
+
+
+def test_the_transformation_map_counts_no_hidden_or_held_item(in_app):
+    """A hidden need and a held offering count on the transformation map nowhere (cells, totals, funnel)."""
+    from marketplace.analytics.aggregates import refresh_aggregates
+    from marketplace.analytics.services import funnel, heatmap
+
+    sme, vendor = make_user("enterprise").organisation, make_user("vendor").organisation
+    make_need(sme, title="抛釉砖针孔检测")
+    make_need(sme, title="被隐藏的陶瓷需求", moderation="hidden")
+    make_offering(vendor, industries=["ceramics_building"], scenarios=["online_inspection"])
+    make_offering(vendor, industries=["ceramics_building"], scenarios=["online_inspection"], moderation="held")
+    db.session.commit()
+    refresh_aggregates()
+    tile = heatmap().cell("ceramics_building", "online_inspection")
+    assert (tile.needs, tile.offerings) == (1, 1)
+    assert dict(funnel().stages)["posted"] == 1
+
+
+def test_a_hidden_offering_leaves_the_supermarket_and_its_vendor_reads_why(app, client, auth):
+    """Hiding an offering takes it off /offerings and its page (404 for others); the vendor sees the reason."""
+    with app.app_context():
+        vendor = make_user("vendor", city="foshan")
+        offering_id = make_offering(vendor.organisation, title="夸大效果的质检服务").id
+        vendor_email = vendor.email
+    assert "夸大效果的质检服务" in client.get("/offerings").get_data(as_text=True)
+    auth.as_role("center", city="foshan")
+    client.post(f"/moderation/offering/{offering_id}/hide", data={"reason": "宣称的检出率无依据"})
+    auth.logout()
+    assert "夸大效果的质检服务" not in client.get("/offerings").get_data(as_text=True)
+    assert client.get(f"/offerings/{offering_id}").status_code == 404
+    auth.login(vendor_email)
+    page = client.get(f"/offerings/{offering_id}").get_data(as_text=True)
+    assert "moderation-notice is-hidden" in page and "宣称的检出率无依据" in page
