@@ -36,7 +36,7 @@ def load_moderation_work(password_hash: str, vendor_email: str) -> dict[str, int
     org = make_org("enterprise", NEW_SME, password_hash)
     org.verified_at = None
     db.session.flush()
-    user = db.session.scalar(select(User).where(User.organisation_id == org.id))
+    user = db.session.scalars(select(User).where(User.organisation_id == org.id)).one()
     need = post_need(user, {**HELD_NEED, "deadline": date.today() + timedelta(days=90)})
     work = {"held": int(need.moderation == "held"), "reports": 0, "region_modes": 0}
     vendor = db.session.scalar(select(User).where(User.email == vendor_email))
