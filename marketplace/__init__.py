@@ -100,6 +100,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.events import bp as events_bp
     from marketplace.main import bp as main_bp
     from marketplace.matching import bp as matching_bp
+    from marketplace.moderation import bp as moderation_bp
     from marketplace.needs import bp as needs_bp
     from marketplace.notifications import bp as notifications_bp
     from marketplace.orders import bp as orders_bp
@@ -126,13 +127,16 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
     app.register_blueprint(redemptions_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(moderation_bp)
 
 
 def configure_templates(app: Flask) -> None:
     """Install template filters and globals (vocabulary labels, money, states)."""
+    from marketplace.moderation.views import install_template_helpers
     from marketplace.templating import install
 
     install(app)
+    install_template_helpers(app)
 
 
 def configure_errors(app: Flask) -> None:

@@ -56,6 +56,10 @@ STATE_LABELS = {
     "claimed": _l("Redemption awaiting review"),
     "returned": _l("Returned for correction"),
     "redeemed": _l("Redeemed"),
+    "visible": _l("Visible"),
+    "held": _l("Under review"),
+    "hidden": _l("Hidden by a moderator"),
+    "rejected": _l("Rejected by a moderator"),
 }
 
 ACTION_LABELS = {
@@ -91,4 +95,8 @@ ACTION_LABELS = {
     "redeem": _l("confirm the redemption of"),
     "send_back": _l("return"),
     "resubmit": _l("resubmit"),
+    "hide": _l("hide"),
+    "restore": _l("restore"),
+    "approve": _l("approve"),
+    "reject": _l("reject"),
 }

@@ -23,6 +23,7 @@ from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
 from marketplace.redemptions.models import CatalogueEntry
 from seed.centers import load_centers_work
+from seed.moderation import load_moderation_work
 from seed.redemptions import load_redemption_work
 from seed.resonance import load_resonance_work
 from seed.workflow import load_workflow_work
@@ -173,6 +174,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     money_work = load_resonance_work(orgs, offerings)
     workflow_work = load_workflow_work(needs, offerings, DEMO_ACCOUNTS["enterprise"], DEMO_ACCOUNTS["vendor"])
     redemption_work = load_redemption_work(offerings)
+    moderation_work = load_moderation_work(pw, DEMO_ACCOUNTS["vendor"])
     if keys is not None:
         keys.update({k: v for k, v in models.items()})
         keys.update({k: v for k, v in offerings.items()})
@@ -182,4 +184,4 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
             "cases": len(data["cases"]), **centers_work, **money_work, **workflow_work,
-            **redemption_work}
+            **redemption_work, **moderation_work}

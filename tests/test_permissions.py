@@ -233,7 +233,7 @@ ROUTES: dict[tuple[str, str], Route] = {
                                            data=lambda w: {"title": "注塑件表面划痕检测"}),
     ("needs.edit", ""): Route("/needs/{need}/edit", roles(SME), owner=SME),
     ("needs.transition", "close"): Route("/needs/{need}/close", roles(SME), owner=SME),
-    ("needs.transition", "moderate"): Route("/needs/{need}/moderate", roles(ADMIN), owner=SME,
+    ("needs.transition", "moderate"): Route("/needs/{need}/moderate", roles(CENTER, ADMIN), owner=SME,
                                             data=lambda w: {"reason": "重复发布"}),
     ("needs.transition", "reopen"): Route("/needs/{need}/reopen", roles(SME), owner=SME,
                                           prepare=set_state("marketplace.needs.models.Need", "need", "status",
@@ -279,7 +279,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     **{("catalog.listing_transition", f"{kind}/delist"): Route(LISTING_URL[kind] + "/delist", roles(VENDOR),
                                                                 owner=VENDOR)
        for kind in LISTING_URL},
-    **{("catalog.listing_transition", f"{kind}/moderate"): Route(LISTING_URL[kind] + "/moderate", roles(ADMIN),
+    **{("catalog.listing_transition", f"{kind}/moderate"): Route(LISTING_URL[kind] + "/moderate", roles(CENTER, ADMIN),
                                                                   owner=VENDOR, data=lambda w: {"reason": "虚假宣传"})
        for kind in LISTING_URL},
     # orders
@@ -357,6 +357,41 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("notifications.delete_search", ""): Route("/notifications/searches/{search}/delete", EVERYONE, owner=SME,
                                                prepare=own_saved_search),
 }
+
+NEED_MODEL = "marketplace.needs.models.Need"
+REASON = {"reason": "描述与实际不符"}
+
+
+def with_report(w: dict) -> None:
+    """Someone reported the SME's need, so the moderators may dismiss the report."""
+    from marketplace.accounts.models import User
+    from marketplace.moderation.services import report_item
+
+    report_item(db.session.get(User, w["vendor_user"]), "need", w["need"], "spam", "重复发布")
+    db.session.commit()
+
+
+ROUTES.update({
+    # moderation: anyone signed in reports (not their own organisation's item); the promotion center of the owner's
+    # city and admins decide and set the region's mode
+    ("moderation.report", ""): Route("/moderation/report/need/{need}", roles(VENDOR, CENTER, ADMIN),
+                                     data=lambda w: {"reason": "spam", "text": "重复发布"}),
+    ("moderation.regions", ""): Route("/moderation/regions", roles(CENTER, ADMIN),
+                                      data=lambda w: {"city": "foshan", "mode": "post"}),
+    ("moderation.decision", "hide"): Route("/moderation/need/{need}/hide", roles(CENTER, ADMIN), data=lambda w: REASON),
+    ("moderation.decision", "close"): Route("/moderation/need/{need}/close", roles(CENTER, ADMIN),
+                                            data=lambda w: REASON),
+    ("moderation.decision", "restore"): Route("/moderation/need/{need}/restore", roles(CENTER, ADMIN),
+                                              data=lambda w: REASON,
+                                              prepare=set_state(NEED_MODEL, "need", "moderation", "hidden")),
+    ("moderation.decision", "approve"): Route("/moderation/need/{need}/approve", roles(CENTER, ADMIN),
+                                              prepare=set_state(NEED_MODEL, "need", "moderation", "held")),
+    ("moderation.decision", "reject"): Route("/moderation/need/{need}/reject", roles(CENTER, ADMIN),
+                                             data=lambda w: REASON,
+                                             prepare=set_state(NEED_MODEL, "need", "moderation", "held")),
+    ("moderation.decision", "dismiss"): Route("/moderation/need/{need}/dismiss", roles(CENTER, ADMIN),
+                                              data=lambda w: REASON, prepare=with_report),
+})
 
 PENDING: dict[tuple[str, str, str], str] = {
     # Where the code still disagrees with the table; each mark goes once the code follows it.

@@ -25,6 +25,7 @@ from marketplace.db_types import contains_code
 from marketplace.events.models import EventRegistration, Meeting
 from marketplace.extensions import db
 from marketplace.kinds import get_kind
+from marketplace.moderated import shown
 from marketplace.needs.models import Need, NeedStatus
 from marketplace.needs.selectors import LIVE_STATUSES, live_needs
 
@@ -157,7 +158,7 @@ def count_funnel(threshold: float) -> dict:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     row = db.session.execute(select(func.count(Need.id), tally(matched), tally(talks), tally(contracted),
-                                    tally(in_case))).one()
+                                    tally(in_case)).where(shown(Need))).one()
     known = db.session.scalar(select(exists().where(NeedMatchSummary.need_id.is_not(None))))
     stages = ["posted", "matched", "in_talks", "contracted", "case"]
     return {"stages": [[code, int(n)] for code, n in zip(stages, row, strict=True)],

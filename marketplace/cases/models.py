@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering, ProviderProfile
 from marketplace.extensions import Model
+from marketplace.moderated import Moderated
 from marketplace.needs.models import Need
 
 
@@ -30,7 +31,7 @@ class Better(str, enum.Enum):
     HIGHER = "higher"
 
 
-class Case(Model):
+class Case(Moderated, Model):
     """A curated showcase case: who solved what for whom, and what it measurably changed."""
 
     __table_args__ = (Index("ix_case_state_year", "state", "year", "id"),)

@@ -7,7 +7,7 @@ directory history, but they do not curate cases or make directory decisions.
 from __future__ import annotations
 
 from marketplace.cases.selectors import is_public
-from marketplace.permissions import acts_as, member_of, oversees, rule, signed_in
+from marketplace.permissions import acts_as, can, member_of, oversees, rule, signed_in
 
 
 def is_admin(user) -> bool:
@@ -35,14 +35,14 @@ def may_feature(user, case) -> bool:
 
 @rule("case.moderate")
 def may_moderate(user, case=None) -> bool:
-    """Admins take any public case down to a draft, with a reason."""
-    return is_admin(user)
+    """The case's moderators (its center's city's promotion center, admins) take it down to a draft, with a reason."""
+    return can(user, "moderation.decide", case) if case is not None else can(user, "moderation.queue")
 
 
 @rule("case.view")
 def may_view(user, case) -> bool:
     """Everybody reads public cases; drafts only the curating center and admins."""
-    return is_public(case) or is_admin(user) or may_curate(user, case)
+    return is_public(case) or is_admin(user) or may_curate(user, case) or can(user, "moderation.see", case)
 
 
 @rule("directory.manage")

@@ -18,6 +18,7 @@ from marketplace.catalog.models import Offering
 from marketplace.catalog.selectors import published
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.moderated import shown
 from marketplace.needs.models import Need, NeedStatus
 
 CASE_FIELDS = ("title", "enterprise_name", "industry", "scenario", "city", "problem", "solution",
@@ -93,7 +94,7 @@ def published_case_counts(vendor_ids) -> dict[int, int]:
     if not ids:
         return {}
     rows = db.session.execute(select(Case.vendor_id, func.count()).where(Case.vendor_id.in_(ids),
-                                                                          Case.state.in_(PUBLIC_STATES))
+                                                                          Case.state.in_(PUBLIC_STATES), shown(Case))
                               .group_by(Case.vendor_id))
     return {vendor_id: n for vendor_id, n in rows if vendor_id is not None}  # IN (...) never matches NULL
 

@@ -10,6 +10,7 @@ from marketplace.accounts.models import Organisation, utcnow
 from marketplace.catalog.selectors import is_public
 from marketplace.db_types import CodeList
 from marketplace.extensions import Model, db
+from marketplace.moderated import Moderated
 from marketplace.states import ListingState
 
 offering_model = Table(
@@ -28,7 +29,7 @@ def listing_indexes(table: str, *code_lists: str) -> tuple[Index, ...]:
               for name in ("industries", "scenarios", *code_lists)))
 
 
-class ListingMixin:
+class ListingMixin(Moderated):
     """Columns every listing has: owner, state, taxonomy codes and timestamps."""
 
     state: Mapped[str] = mapped_column(String(12), default=ListingState.DRAFT.value, index=True)

@@ -7,7 +7,7 @@ and see every listing, but they never create, edit or publish listings for a ven
 from __future__ import annotations
 
 from marketplace.catalog.selectors import is_visible_to
-from marketplace.permissions import acts_as, member_of, rule, signed_in
+from marketplace.permissions import acts_as, can, member_of, rule, signed_in
 
 
 def is_admin(user) -> bool:
@@ -46,11 +46,12 @@ def may_delist(user, listing) -> bool:
 
 @rule("listing.moderate")
 def may_moderate(user, listing=None) -> bool:
-    """Admins take down any listing, with a reason (moderation)."""
-    return is_admin(user)
+    """The listing's moderators (its vendor's city's promotion center, admins) take it down, with a reason."""
+    return can(user, "moderation.decide", listing) if listing is not None else can(user, "moderation.queue")
 
 
 @rule("listing.view")
 def may_view(user, listing) -> bool:
-    """Everybody sees published listings; the owner and admins see the others too."""
-    return is_visible_to(listing, user)
+    """Everybody sees published listings; the owner and admins see the others too, and moderators held or hidden
+    ones."""
+    return is_visible_to(listing, user) or can(user, "moderation.see", listing)

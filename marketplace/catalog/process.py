@@ -37,9 +37,16 @@ def tell_the_vendor(listing, user, firing: Firing) -> None:
     listing_taken_down(listing, user, str(firing.values["reason"]).strip()[:500], link)
 
 
+def screen_publication(listing, user, firing: Firing) -> None:
+    """An unverified vendor's listing is held for review (pre-moderation) or queued (post-moderation)."""
+    from marketplace.moderation.services import screen_new
+
+    screen_new(listing, user)
+
+
 TRANSITIONS = (
     Transition("publish", frozenset({DRAFT, DELISTED}), PUBLISHED, "listing.publish", _l("Publish"),
-               audit="listing.published"),
+               audit="listing.published", effects=(screen_publication,)),
     Transition("delist", frozenset({PUBLISHED}), DELISTED, "listing.delist", _l("Delist"), style="secondary",
                audit="listing.delisted"),
     Transition("moderate", frozenset({PUBLISHED}), DELISTED, "listing.moderate", _l("Take down"),

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
+from marketplace.moderated import shown
 from marketplace.states import ListingState
 
 PUBLIC_STATES = (ListingState.PUBLISHED.value,)
 
 
 def is_public(listing) -> bool:
-    """Tell whether everyone may see a listing (offering, model or provider profile)."""
-    return listing.state in PUBLIC_STATES
+    """Tell whether everyone may see a listing (offering, model or provider profile): published and shown."""
+    return listing.state in PUBLIC_STATES and listing.is_shown
 
 
 def published(model) -> Select:
     """Select the published listings of one model class (Offering, IndustrialModel, ProviderProfile)."""
-    return select(model).where(model.state.in_(PUBLIC_STATES))
+    return select(model).where(model.state.in_(PUBLIC_STATES), shown(model))
 
 
 def visible_to(model, user) -> Select:
@@ -23,7 +24,8 @@ def visible_to(model, user) -> Select:
     if user is not None and getattr(user, "is_authenticated", False):
         if user.is_admin:
             return select(model)
-        return select(model).where(or_(model.state.in_(PUBLIC_STATES), model.organisation_id == user.organisation_id))
+        return select(model).where(or_(model.state.in_(PUBLIC_STATES) & shown(model),
+                                       model.organisation_id == user.organisation_id))
     return published(model)
 
 

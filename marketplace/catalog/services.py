@@ -29,6 +29,14 @@ def transition_listing(listing, action: str, user: User, **values):
     return LISTING[kind_of(listing)].fire(listing.id, action, user, **values)
 
 
+def screened(listing):
+    """Check a saved listing's text for automatic moderation flags (never blocks the vendor); return it."""
+    from marketplace.moderation.services import screen_edit
+
+    screen_edit(listing)
+    return listing
+
+
 def split_list(text: str | None) -> list[str]:
     """Split a comma/、/；-separated text into trimmed items."""
     import re
@@ -46,7 +54,7 @@ def save_provider_profile(org: Organisation, **fields) -> ProviderProfile:
                 "reference_cases", "certifications"):
         if key in fields:
             setattr(profile, key, fields[key])
-    return profile
+    return screened(profile)
 
 
 def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: IndustrialModel | None = None):
@@ -59,7 +67,7 @@ def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: 
         if key in fields:
             setattr(model, key, fields[key])
     model.evaluations = [ModelEvaluation(**row) for row in evaluations]
-    return model
+    return screened(model)
 
 
 def vendor_models(org: Organisation) -> list[IndustrialModel]:
@@ -82,7 +90,7 @@ def save_offering(org: Organisation, fields: dict, model_ids: list[int], offerin
         if key in fields:
             setattr(offering, key, fields[key])
     offering.models = [own[i] for i in model_ids]
-    return offering
+    return screened(offering)
 
 
 def browse_listings(kind: str, filters: dict, owner_id: int | None = None):

@@ -115,6 +115,17 @@ class Kind(ABC):
         """Return the most a record's owner will pay in fen, if said (compared with a listing's price)."""
         return None
 
+    # ---- moderation ----------------------------------------------------------------------------
+
+    def owner_id(self, record) -> int | None:
+        """Return the organisation that owns a record (moderators of its city decide about it; it is told why)."""
+        return record.organisation_id
+
+    def close_process(self, record):
+        """Return the process whose `moderate` transition closes a record for a moderator (None: it cannot be
+        closed, only hidden)."""
+        return None
+
     # ---- where and how it is shown --------------------------------------------------------------
 
     def url(self, record, **values) -> str:

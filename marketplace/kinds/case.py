@@ -31,6 +31,16 @@ class CaseKind(Kind):
 
         return is_public(record)
 
+    def owner_id(self, record) -> int | None:
+        """The curating promotion center."""
+        return record.center_id
+
+    def close_process(self, record):
+        """The case process: closing takes the case back to a draft."""
+        from marketplace.cases.process import CASE
+
+        return CASE
+
     def loads(self) -> list:
         """The measured results (cards and the API list them)."""
         return [selectinload(self.model.results)]

@@ -38,6 +38,12 @@ class ListingKind(Kind):
 
         return is_public(record)
 
+    def close_process(self, record):
+        """The listing process: closing delists it."""
+        from marketplace.catalog.process import process_of
+
+        return process_of(record)
+
     def loads(self) -> list:
         """The vendor organisation (cards, explanations and the API name it)."""
         return [selectinload(self.model.organisation)]

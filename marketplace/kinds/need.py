@@ -31,6 +31,12 @@ class NeedKind(Kind):
 
         return is_live(record)
 
+    def close_process(self, record):
+        """The need process: closing sets the need's status to closed."""
+        from marketplace.needs.process import NEED
+
+        return NEED
+
     def loads(self) -> list:
         """The SME organisation (named where the reader may see it)."""
         return [selectinload(self.model.organisation)]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
 from marketplace.extensions import Model
+from marketplace.moderated import Moderated
 
 
 class NeedStatus(str, enum.Enum):
@@ -31,7 +32,7 @@ class Visibility(str, enum.Enum):
 VISIBILITY_LABELS = {Visibility.PUBLIC.value: _l("Everyone"), Visibility.REGISTERED.value: _l("Registered users only")}
 
 
-class Need(Model):
+class Need(Moderated, Model):
     """A scenario need posted by an SME: the problem, the data it has, budget, deadline and constraints."""
 
     __table_args__ = (Index("ix_need_status_created_at", "status", "created_at", "id"),

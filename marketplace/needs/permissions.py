@@ -6,7 +6,7 @@ Whether a need's *status* allows a move is the need process's business (`marketp
 from __future__ import annotations
 
 from marketplace.needs.selectors import is_visible_to
-from marketplace.permissions import acts_as, member_of, rule, signed_in
+from marketplace.permissions import acts_as, can, member_of, rule, signed_in
 
 
 @rule("need.post")
@@ -24,8 +24,9 @@ def may_get_suggestions(user, record=None) -> bool:
 
 @rule("need.view")
 def may_view(user, need) -> bool:
-    """Public needs are read by everyone, registered-only ones by signed-in users."""
-    return is_visible_to(need, user)
+    """Public needs are read by everyone, registered-only ones by signed-in users; a held or hidden one only by its
+    SME and its moderators."""
+    return is_visible_to(need, user) or can(user, "moderation.see", need)
 
 
 @rule("need.edit")
@@ -48,8 +49,8 @@ def may_reopen(user, need) -> bool:
 
 @rule("need.moderate")
 def may_moderate(user, need=None) -> bool:
-    """Admins close any need as moderation, with a reason kept in the audit log."""
-    return signed_in(user) and user.is_admin
+    """The need's moderators (its city's promotion center, admins) close it, with a reason kept in the audit log."""
+    return can(user, "moderation.decide", need) if need is not None else can(user, "moderation.queue")
 
 
 @rule("need.deal")

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, exists, or_, select
 
+from marketplace.moderated import shown
 from marketplace.needs.models import Need, NeedStatus, Visibility
 
 LIVE_STATUSES = (NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value)
@@ -16,25 +17,29 @@ LIVE_STATUSES = (NeedStatus.OPEN.value, NeedStatus.IN_TALKS.value)
 
 
 def is_live(need: Need) -> bool:
-    """Tell whether a need is live: open or in talks."""
-    return need.status in LIVE_STATUSES
+    """Tell whether a need is live: open or in talks, and shown (not held or hidden by moderation)."""
+    return need.status in LIVE_STATUSES and need.is_shown
 
 
 def live_needs() -> Select:
-    """Select the live needs (open or in talks)."""
-    return select(Need).where(Need.status.in_(LIVE_STATUSES))
+    """Select the live needs (open or in talks, and shown)."""
+    return select(Need).where(Need.status.in_(LIVE_STATUSES), shown(Need))
 
 
 def visible_to(stmt: Select, user) -> Select:
-    """Narrow a select of needs to those the user may read: public ones, or all for signed-in users."""
+    """Narrow a select of needs to those the user may read in a list: shown ones (moderation), public ones, or all
+    shown ones for signed-in users."""
+    stmt = stmt.where(shown(Need))
     if user is not None and getattr(user, "is_authenticated", False):
         return stmt
     return stmt.where(Need.visibility == Visibility.PUBLIC.value)
 
 
 def is_visible_to(need: Need, user) -> bool:
-    """Tell whether the user may read a need (public, or the user is signed in)."""
-    return need.visibility == Visibility.PUBLIC.value or bool(getattr(user, "is_authenticated", False))
+    """Tell whether the user may read a shown need (public, or the user is signed in); who else reads a held or
+    hidden one is the `need.view` rule's business."""
+    return need.is_shown and (need.visibility == Visibility.PUBLIC.value
+                              or bool(getattr(user, "is_authenticated", False)))
 
 
 def stale_condition(today: date, grace_days: int = 0):

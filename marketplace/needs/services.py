@@ -30,15 +30,23 @@ def lock_need(need_id: int) -> Need:
 def post_need(user: User, fields: dict) -> Need:
     """Post a new need for the user's SME (admins and other organisations are refused); the caller commits."""
     require(user, "need.post")
+    from marketplace.moderation.services import screen_new
+
     need = Need(organisation=user.organisation, status=NeedStatus.OPEN.value)
     db.session.add(need)
-    return fill_need(need, fields)
+    fill_need(need, fields)
+    screen_new(need, user)  # held for review (unverified SME, pre-moderation) or flagged
+    return need
 
 
 def edit_need(need: Need, user: User, fields: dict) -> Need:
     """Change a need's text, budget, deadline and constraints (its SME only); the caller commits."""
+    from marketplace.moderation.services import screen_edit
+
     require(user, "need.edit", need)
-    return fill_need(need, fields)
+    fill_need(need, fields)
+    screen_edit(need)
+    return need
 
 
 def fill_need(need: Need, fields: dict) -> Need:

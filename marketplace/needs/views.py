@@ -1,7 +1,7 @@
 """Need views: browse and read needs; SMEs post, edit, close and reopen their own; admins close any as moderation."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,6 +48,8 @@ def detail(need_id: int):
     """Show one need, with the moves its viewer may make."""
     need = db.get_or_404(Need, need_id)
     if not can_view_need(need, current_user):
+        if current_user.is_authenticated or not need.is_shown:
+            abort(404)  # held or hidden by moderation: as if it did not exist
         flash(_("This need is visible to registered users only. Please sign in."), "info")
         return redirect(url_for("accounts.login", next=request.path))
     return render_template("needs/detail.html", need=need, **need_page(need, current_user))

@@ -19,7 +19,7 @@ from marketplace.extensions import db
 from marketplace.kinds import listing_kinds
 from marketplace.matching.documents import doc_id
 from marketplace.needs.models import Need
-from marketplace.needs.selectors import needs_for_leads
+from marketplace.needs.selectors import live_needs, needs_for_leads
 from marketplace.notifications.models import AlertSetting, NeedAlert, SavedSearch
 from marketplace.notifications.services import notify, notify_users, now, path_for
 
@@ -87,7 +87,9 @@ def send_need_digests(today: date, vendor_ids=None) -> int:
     """Send each vendor (not opted out; of `vendor_ids`, or all) one digest a day of its unsent need alerts."""
     vendors = set(digest_vendors(vendor_ids))
     pending: dict[int, list[NeedAlert]] = {}
-    for alert in db.session.scalars(select(NeedAlert).where(NeedAlert.sent_at.is_(None)).order_by(NeedAlert.id)):
+    live = live_needs().with_only_columns(Need.id)  # a need hidden or closed since its alert is no longer news
+    for alert in db.session.scalars(select(NeedAlert).where(NeedAlert.sent_at.is_(None), NeedAlert.need_id.in_(live))
+                                    .order_by(NeedAlert.id)):
         if alert.vendor_id in vendors:
             pending.setdefault(alert.vendor_id, []).append(alert)
     sent = 0

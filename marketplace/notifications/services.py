@@ -44,6 +44,8 @@ TEXTS = {
     "redemption_submitted": _l("A 模型券 redemption for “%(title)s” awaits your review."),
     "redemption_redeemed": _l("Your 模型券 redemption for “%(title)s” was confirmed."),
     "redemption_returned": _l("Your 模型券 redemption for “%(title)s” was returned: %(reason)s"),
+    "moderation_held": _l("“%(title)s” is under review by the promotion center before it is public."),
+    "moderation_decision": _l("A moderator's decision on “%(title)s”: now %(state)s. Reason: %(reason)s"),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering
 from marketplace.extensions import Model, db
+from marketplace.moderated import Moderated
 from marketplace.needs.models import Need
 
 proposal_offering = Table(
@@ -73,7 +74,7 @@ class Proposal(Model):
         return self.sme_id if org_id == self.vendor_id else self.vendor_id
 
 
-class Message(Model):
+class Message(Moderated, Model):
     """One message in a proposal's thread; plain text, no attachments.
 
     `recipient_org_id` is the other side of the thread, kept so the navigation counts a user's unread messages

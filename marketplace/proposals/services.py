@@ -184,6 +184,9 @@ def post_message(proposal: Proposal, user: User, body: str) -> Message:
     message = Message(proposal=proposal, sender_org_id=user.organisation_id, sender_user_id=user.id, body=body,
                       recipient_org_id=proposal.other_side(user.organisation_id))
     db.session.add(message)
+    from marketplace.moderation.services import screen_edit
+
+    screen_edit(message)
     return message
 
 
@@ -198,11 +201,12 @@ def read_thread(proposal: Proposal, user: User) -> list[Message]:
 
 
 def thread_lines(proposal: Proposal, messages, user: User, owner_visible: bool) -> list[dict]:
-    """Return each message with who sent it, as the page names them, and whether it is the user's own side's."""
+    """Return each message with who sent it, as the page names them, and whether it is the user's own side's; a
+    message a moderator hid is left out, except for its sender and its moderators (who see it marked hidden)."""
     sme_name = proposal.need.organisation.name if owner_visible else _("The enterprise")
-    return [{"message": m, "mine": m.sender_org_id == user.organisation_id,
+    return [{"message": m, "mine": m.sender_org_id == user.organisation_id, "hidden": not m.is_shown,
              "sender": proposal.vendor.name if m.sender_org_id == proposal.vendor_id else sme_name}
-            for m in messages]
+            for m in messages if m.is_shown or can(user, "moderation.see", m)]
 
 
 def unread_messages(user: User, cap: int | None = None) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import Offering
+from marketplace.catalog.selectors import published
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db, login_manager
 from marketplace.forms_common import prompted
@@ -20,7 +21,7 @@ from marketplace.resonance.models import Agreement, AgreementParty, AgreementVer
 from marketplace.resonance.process import AGREEMENT
 from marketplace.resonance.services import amend, draft_agreement, sign, terminate
 from marketplace.resonance.statements import agreement_totals, statement, statement_csv
-from marketplace.states import IllegalTransition, ListingState
+from marketplace.states import IllegalTransition
 from marketplace.web import perform, submit
 
 
@@ -39,8 +40,7 @@ def fill_choices(form: AgreementForm) -> None:
     choices = [("", "—")] + [(o.id, f"{o.name}（{kinds[o.kind]}）") for o in orgs]
     for entry in form.parties.entries:
         entry.form.organisation_id.choices = choices
-    offerings = db.session.scalars(select(Offering).join(Offering.organisation)
-                                   .where(Offering.state == ListingState.PUBLISHED.value)
+    offerings = db.session.scalars(published(Offering).join(Offering.organisation)
                                    .order_by(Organisation.name, Offering.title)).all()
     form.offering_ids.choices = [(o.id, f"{o.title} — {o.organisation.name}") for o in offerings]
 

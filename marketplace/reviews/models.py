@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering
 from marketplace.extensions import Model
+from marketplace.moderated import ModerationState
 
 
 class Review(Model):
@@ -37,6 +38,21 @@ class Review(Model):
     offering: Mapped[Offering | None] = relationship()
     moderations: Mapped[list[ReviewModeration]] = relationship(back_populates="review",
                                                                  order_by="ReviewModeration.id")
+
+    @property
+    def moderation(self) -> str:
+        """Return the review's moderation state as every reportable record has it (`marketplace.moderated`)."""
+        return ModerationState.HIDDEN.value if self.hidden else ModerationState.VISIBLE.value
+
+    @moderation.setter
+    def moderation(self, state: str) -> None:
+        """Hide or show the review (the moderation process sets this); a review is never held."""
+        self.hidden = state != ModerationState.VISIBLE.value
+
+    @property
+    def is_shown(self) -> bool:
+        """Tell whether everyone may read the review."""
+        return not self.hidden
 
 
 class ReviewModeration(Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_audit
@@ -72,6 +72,9 @@ def write_review(source: str, source_id: int, user: User, rating: int, text: str
                     order_id=subject.get("order_id"), rating=rating, text=text.strip())
     db.session.add(review)
     db.session.flush()
+    from marketplace.moderation.services import screen_edit
+
+    screen_edit(review)
     notify([review.vendor_id], "review_received", {"rating": rating}, profile_link(review.vendor_id),
            f"review:{review.id}:new", actor=user)
     return review
@@ -112,6 +115,9 @@ def moderate_review(review: Review, user: User, action: str, reason: str) -> Rev
     db.session.add(decision)
     review.hidden = action == "hide"
     db.session.flush()
+    from marketplace.moderation.services import note_decision
+
+    note_decision(review, user, "hide" if review.hidden else "restore", decision.reason)
     record_audit("review.hidden" if review.hidden else "review.shown", actor=user, target=review,
                  detail={"reason": decision.reason})
     notify([review.reviewer_id, review.vendor_id], "review_hidden" if review.hidden else "review_shown",
@@ -121,15 +127,17 @@ def moderate_review(review: Review, user: User, action: str, reason: str) -> Rev
 
 
 def visible_reviews(vendor_id: int | None = None, offering_id: int | None = None,
-                    include_hidden: bool = False) -> list[Review]:
-    """Return the reviews of a vendor or an offering, newest first; hidden ones only when asked."""
+                    include_hidden: bool = False, author_org_id: int | None = None) -> list[Review]:
+    """Return the reviews of a vendor or an offering, newest first; hidden ones only when asked, or those the
+    given organisation wrote (their author sees them marked hidden, with the reason)."""
     stmt = select(Review)
     if vendor_id is not None:
         stmt = stmt.where(Review.vendor_id == vendor_id)
     if offering_id is not None:
         stmt = stmt.where(Review.offering_id == offering_id)
     if not include_hidden:
-        stmt = stmt.where(Review.hidden.is_(False))
+        stmt = stmt.where(or_(Review.hidden.is_(False), Review.reviewer_id == author_org_id)
+                          if author_org_id is not None else Review.hidden.is_(False))
     return list(db.session.scalars(stmt.order_by(Review.created_at.desc(), Review.id.desc())))
 
 
@@ -168,7 +176,8 @@ def review_panel(user: User, vendor_id: int | None = None, offering_id: int | No
     """Return a vendor's (or an offering's) reviews block for this user in three queries: hidden reviews only for
     moderators; reply and moderation forms only on the vendor's block."""
     may_moderate = can(user, "review.moderate")
-    items = visible_reviews(vendor_id=vendor_id, offering_id=offering_id, include_hidden=may_moderate)
+    items = visible_reviews(vendor_id=vendor_id, offering_id=offering_id, include_hidden=may_moderate,
+                            author_org_id=getattr(user, "organisation_id", None))
     summary = (offering_averages([offering_id]).get(offering_id) if offering_id is not None
                else vendor_averages([vendor_id]).get(vendor_id) if vendor_id is not None else None)
     replyable = {r.id for r in items if offering_id is None and can(user, "review.reply", r)}

@@ -81,13 +81,25 @@ def test_admin_takes_a_listing_down_with_a_reason_and_it_is_audited(people):
     assert LISTING["offering"].available(offering, admin) == []
 
 
-@pytest.mark.parametrize("who", ["owner", "other_vendor", "enterprise", "center"])
-def test_only_admins_moderate(people, who):
-    """Owners delist their own listings; nobody but an admin takes a listing down as moderation."""
+@pytest.mark.parametrize("who", ["owner", "other_vendor", "enterprise", "other_city_center"])
+def test_only_moderators_moderate(people, who):
+    """Owners delist their own listings; nobody but a moderator (an admin, the promotion center of the vendor's city)
+    takes a listing down as moderation."""
+    if who == "other_city_center":
+        people = {**people, who: make_user("center", city="zhuhai")}
     offering = make_offering(people["owner"].organisation)
     assert "moderate" not in names(LISTING["offering"].available(offering, people[who]))
     with pytest.raises(PermissionDenied):
         LISTING["offering"].fire(offering.id, "moderate", people[who], reason="理由")
+
+
+def test_the_center_of_the_vendors_city_takes_a_listing_down(people):
+    """The promotion center of the vendor's city moderates its listings, as admins do everywhere."""
+    offering = make_offering(people["owner"].organisation)
+    assert people["center"].organisation.city == people["owner"].organisation.city
+    assert "moderate" in names(LISTING["offering"].available(offering, people["center"]))
+    LISTING["offering"].fire(offering.id, "moderate", people["center"], reason="虚假宣传")
+    assert offering.state == "delisted"
 
 
 def test_who_may_create_edit_and_see_listings(people):

@@ -50,6 +50,16 @@ def test_sme_registers_posts_a_need_and_finds_it(live_server, page):
     page.fill("#budget_max", "200000")
     page.click("#main form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("不锈钢冲压件毛刺在线检测")
+    # A new registration is not verified yet: under pre-moderation (the default) its need waits for review.
+    expect(page.locator(".moderation-notice")).to_be_visible()
+    need_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    with live_server.app.app_context():  # the Jiangmen center (here an admin) approves it
+        from marketplace.extensions import db
+        from marketplace.moderation.services import decide
+        from tests.factories import make_user
+
+        decide(make_user("admin"), "need", need_id, "approve")
+        db.session.commit()
 
     with live_server.app.app_context():  # the keyword box ranks with the search index: wait for its first build
         live_server.app.extensions["matching"].ensure_index()

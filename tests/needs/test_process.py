@@ -18,16 +18,17 @@ STATUSES = ("open", "in_talks", "contracted", "closed")
 MOVES = {
     "close": ({"open": "closed", "in_talks": "closed", "contracted": "closed"}, {"sme"}),
     "reopen": ({"closed": "open", "in_talks": "open"}, {"sme"}),
-    "moderate": ({"open": "closed", "in_talks": "closed", "contracted": "closed"}, {"admin"}),
+    "moderate": ({"open": "closed", "in_talks": "closed", "contracted": "closed"}, {"center", "admin"}),
 }
 
 
 @pytest.fixture
 def people(in_app):
-    """The SME with a need, another SME, a vendor, a center and an admin."""
-    sme = make_user("enterprise")
+    """The SME with a need, another SME, a vendor, the center of the SME's city, one of another city and an admin."""
+    sme = make_user("enterprise", city="foshan")
     return {"sme": sme, "other_sme": make_user("enterprise"), "vendor": make_user("vendor"),
-            "center": make_user("center"), "admin": make_user("admin")}
+            "center": make_user("center", city="foshan"), "other_center": make_user("center", city="zhuhai"),
+            "admin": make_user("admin")}
 
 
 def test_every_page_move_from_every_status_by_everyone_follows_the_process(people):
@@ -51,13 +52,14 @@ def test_every_page_move_from_every_status_by_everyone_follows_the_process(peopl
                 db.session.rollback()
 
 
-def test_the_page_offers_the_owner_close_or_reopen_and_the_admin_moderation(people):
-    """Buttons follow the process: never `start_talks` or `contract`, nothing for vendors or centers."""
+def test_the_page_offers_the_owner_close_or_reopen_and_the_moderators_moderation(people):
+    """Buttons follow the process: never `start_talks` or `contract`; moderation for admins and the center of the
+    SME's city; nothing for vendors, other SMEs or another city's center."""
     need = make_need(people["sme"].organisation)
     names = lambda user: [t.name for t in page_moves(need, user)]  # noqa: E731
     assert names(people["sme"]) == ["close"]
-    assert names(people["admin"]) == ["moderate"]
-    assert names(people["vendor"]) == names(people["center"]) == names(people["other_sme"]) == []
+    assert names(people["admin"]) == names(people["center"]) == ["moderate"]
+    assert names(people["vendor"]) == names(people["other_center"]) == names(people["other_sme"]) == []
     need.status = "closed"
     assert names(people["sme"]) == ["reopen"] and names(people["admin"]) == []
 

@@ -41,10 +41,13 @@ def test_only_the_posting_sme_edits_closes_and_reopens(people):
         assert allowed(people, name, need) == {"sme", "colleague"}, name
 
 
-def test_only_admins_close_a_need_as_moderation(people):
-    """Moderation is the admin's: the owner closes with `need.close`, a center cannot take a need down."""
+def test_only_moderators_close_a_need_as_moderation(people):
+    """Moderation is the admin's and the promotion center's of the SME's city: the owner closes with `need.close`;
+    a center of another city cannot take the need down."""
     need = make_need(people["sme"].organisation)
-    assert allowed(people, "need.moderate", need) == {"admin"}
+    assert people["center"].organisation.city == people["sme"].organisation.city
+    assert allowed(people, "need.moderate", need) == {"center", "admin"}
+    assert not can(make_user("center", city="zhuhai"), "need.moderate", need)
 
 
 def test_registered_only_needs_are_read_by_signed_in_users(people):
