@@ -67,4 +67,5 @@ def waiting_for(user, cap: int) -> list[tuple[Worklist, int]]:
 def install() -> None:
     """Import the modules that register queues."""
     import marketplace.cases.worklists  # noqa: F401
+    import marketplace.moderation.worklists  # noqa: F401
     import marketplace.redemptions.worklists  # noqa: F401

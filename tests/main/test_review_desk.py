@@ -64,4 +64,4 @@ def test_the_zhuhai_center_desk_counts_the_catalogue_applications_and_redemption
         center = db.session.scalars(select(User).join(Organisation).where(Organisation.kind == "center",
                                                                           Organisation.city == "zhuhai")).first()
         counts = {w.name: n for w, n in waiting_for(center, 99)}
-    assert counts["voucher_catalogue"] >= 1 and counts["redemptions"] >= 1
+    assert counts["voucher_catalogue"] >= 1 and counts["redemptions"] >= 1 and counts["moderation"] >= 1
