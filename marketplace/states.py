@@ -49,6 +49,10 @@ STATE_LABELS = {
     "confirmed": _l("Contract confirmed by one side"),
     "scheduled": _l("Meeting scheduled"),
     "recorded": _l("Outcome recorded"),
+    "applied": _l("Awaiting the center's decision"),
+    "granted": _l("Quota approved"),
+    "refused": _l("Application rejected"),
+    "revoked": _l("Unspent quota revoked"),
 }
 
 ACTION_LABELS = {
@@ -77,4 +81,7 @@ ACTION_LABELS = {
     "decline_invitation": _l("decline the invitation of"),
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
+    "grant": _l("approve"),
+    "refuse": _l("reject"),
+    "revoke": _l("revoke"),
 }

@@ -62,12 +62,14 @@ ACTION_LABELS = {
     "proposal.submitted": _l("Proposal sent"),
     "proposal.confirmed": _l("Contract confirmed by one side"),
     "proposal.contracted": _l("Proposal contracted"),
+    "quota.applied": _l("模型券 quota applied for"),
+    "policy.instrument_changed": _l("Policy instrument changed"),
 }
 
 AREA_LABELS = {
     "order": _l("Order"), "agreement": _l("Agreement"), "need": _l("Need"), "proposal": _l("Proposal"),
     "listing": _l("Listing"), "case": _l("Case"), "directory": _l("Quality provider directory"),
-    "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"),
+    "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"), "quota": _l("模型券 quota"),
 }
 
 

@@ -37,6 +37,10 @@ TEXTS = {
     "review_reply": _l("The vendor replied to your review."),
     "review_hidden": _l("A review was hidden by a promotion center: %(reason)s"),
     "review_shown": _l("A hidden review was shown again by a promotion center: %(reason)s"),
+    "quota_applied": _l("%(org)s applied for a %(year)s 模型券 quota."),
+    "quota_granted": _l("Your %(year)s 模型券 quota was approved: %(amount)s. %(reason)s"),
+    "quota_refused": _l("Your %(year)s 模型券 quota application was rejected: %(reason)s"),
+    "quota_revoked": _l("The unspent part (%(revoked)s) of your %(year)s 模型券 quota was revoked: %(reason)s"),
 }
 
 

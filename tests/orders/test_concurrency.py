@@ -17,7 +17,7 @@ from marketplace.orders.services import cancel, mark_paid, place_order, refund, 
 from marketplace.resonance.demonstrations import select_demonstration
 from marketplace.resonance.models import DemonstrationSelection, LedgerEntry
 from marketplace.states import IllegalTransition
-from tests.factories import make_active_agreement, make_offering, make_user
+from tests.factories import make_active_agreement, make_offering, make_quota, make_user
 
 # The 模型券 deduction depends on the year's voucher instrument, so these tests run at a fixed date.
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -82,6 +82,7 @@ def covered_order(app):
         vendor = make_user("vendor")
         data = make_user("enterprise")
         buyer = make_user("enterprise", city="zhuhai")
+        make_quota(buyer.organisation, CAP_FEN, 2026)  # Zhuhai has rules; the center approved a quota
         offering = make_offering(vendor.organisation, price_fen=999_999, voucher_eligible=True)
         make_active_agreement(vendor, data, [offering], shares=(3333, 6667))
         order, _ = place_order(buyer, offering, 1, "race")
@@ -106,6 +107,7 @@ def test_eight_concurrent_orders_never_exceed_the_annual_voucher_cap(app):
     with app.app_context():
         vendor = make_user("vendor")
         sme = make_user("enterprise", city="zhuhai")
+        make_quota(sme.organisation, CAP_FEN, 2026)
         big = make_offering(vendor.organisation, price_fen=2_000_000_00, voucher_eligible=True)
         ids = {"sme": sme.id, "org": sme.organisation_id, "offering": big.id}
     when = datetime(2026, 6, 1, tzinfo=timezone.utc)
