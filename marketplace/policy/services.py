@@ -119,7 +119,7 @@ def instrument_history(region: str) -> list[Change]:
     for row in rows:
         history.append(Change(row, changes(last.get(row.code), row)))
         last[row.code] = row
-    return sorted(history, key=lambda c: (c.row.created_at, c.row.id), reverse=True)
+    return sorted(history, key=lambda c: c.row.id, reverse=True)
 
 
 def region_instruments(region: str) -> list[PolicyInstrument]:
