@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace import vocab
@@ -17,6 +18,7 @@ from marketplace.audit.services import record_audit
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.locks import lock_name
+from marketplace.money import format_bp, format_fen
 from marketplace.permissions import require
 from marketplace.policy.calculators import Estimate, estimate
 from marketplace.policy.models import PolicyInstrument
@@ -96,6 +98,28 @@ def save_instrument(user: User, region: str, code: str, values: dict, note: str)
     return row
 
 
+FIELD_LABELS = {
+    "in_force": _l("In force"), "year_from": _l("First year"), "year_to": _l("Last year"), "rate_bp": _l("Rate"),
+    "annual_cap_fen": _l("Per enterprise per year"), "item_cap_fen": _l("Per item"),
+    "min_digital_level": _l("Minimum digital level (empty: none)"),
+    "yearly_count_cap": _l("Awards per year at most (empty: no limit)"),
+    "basis_zh": _l("Policy basis (Chinese)"), "basis_en": _l("Policy basis (English)"),
+}
+
+
+def shown(key: str, value) -> str:
+    """Show one stored value of an instrument as people read it (percent, yuan, yes/no, or — for none)."""
+    if value is None or value == "":
+        return "—"
+    if key == "rate_bp":
+        return format_bp(value)
+    if key.endswith("_fen"):
+        return format_fen(value)
+    if key == "in_force":
+        return str(_("Yes") if value else _("No"))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Change:
     """One version of an instrument as the history shows it: who, when, why, and each value old → new."""
@@ -103,11 +127,18 @@ class Change:
     row: PolicyInstrument
     changes: dict
 
+    def lines(self) -> list[tuple[str, str, str]]:
+        """Return (label, old, new) for each changed value, as people read them."""
+        return [(str(FIELD_LABELS[k]), shown(k, old), shown(k, new)) for k, (old, new) in self.changes.items()]
+
 
 def changes(previous: PolicyInstrument | None, row: PolicyInstrument) -> dict:
-    """Return {column: (old, new)} for the editable values that differ between two versions."""
-    return {k: (getattr(previous, k) if previous else None, getattr(row, k)) for k in PolicyInstrument.EDITABLE
-            if previous is None or getattr(previous, k) != getattr(row, k)}
+    """Return {column: (old, new)} for the editable values that differ between two versions (for a first
+    version, the values it sets)."""
+    if previous is None:
+        return {k: (None, getattr(row, k)) for k in PolicyInstrument.EDITABLE if getattr(row, k) not in (None, "")}
+    return {k: (getattr(previous, k), getattr(row, k)) for k in PolicyInstrument.EDITABLE
+            if getattr(previous, k) != getattr(row, k)}
 
 
 def instrument_history(region: str) -> list[Change]:

@@ -96,6 +96,6 @@ def test_the_instrument_pages(people, client, auth):
                                  "yearly_count_cap": "", "basis_zh": "", "basis_en": "", "note": "年中调整"})
     assert response.status_code == 302
     history = client.get("/policy/instruments?lang=en").get_data(as_text=True)
-    assert "rate_bp: 3000 → 2500" in history and "年中调整" in history and people["zhuhai"].name in history
+    assert "30% → 25%" in history and "年中调整" in history and people["zhuhai"].name in history
     assert client.get("/policy/instruments/foshan/model_voucher").status_code == 403
     assert client.get("/policy/instruments?region=foshan").status_code == 403
