@@ -47,7 +47,7 @@ def apply():
             return redirect(url_for("vouchers.application", application_id=application.id))
     year = form.year.data or date.today().year
     standing = voucher_standing(org, year)
-    return render_template("vouchers/apply.html", form=form, standing=standing, why=explain(standing),
+    return render_template("vouchers/apply.html", form=form, standing=standing, summary=standing, why=explain(standing),
                            applications=applications_for(org.id)), (422 if form.errors or form.form_errors else 200)
 
 
@@ -79,7 +79,7 @@ def application(application_id: int):
     headroom = grant_headroom(application, standing.rule)
     if not grant_form.amount.data and headroom:
         grant_form.amount.data = f"{headroom // 100}.{headroom % 100:02d}"
-    return render_template("vouchers/application.html", application=application, standing=standing,
+    return render_template("vouchers/application.html", application=application, summary=standing, why=None,
                            moves=page_moves(application, current_user), grant_form=grant_form,
                            may_grant=may_grant(application, current_user), headroom=headroom)
 
