@@ -60,8 +60,10 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
     from marketplace.matching.engine import install as install_matching
     from marketplace.orders.models import VoucherEntry
+    from marketplace.policy import models as _policy  # noqa: F401 - policy_instrument belongs to the metadata
     from marketplace.resonance.models import LedgerEntry, guard_append_only
     from marketplace.uploads import models as _uploads  # noqa: F401 - stored_file belongs to the metadata
+    from marketplace.vouchers import models as _quotas  # noqa: F401 - quota_application belongs to the metadata
 
     guard_append_only(LedgerEntry, VoucherEntry)
     from marketplace.audit.models import install_guard as guard_audit_log
@@ -109,6 +111,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.redemptions import bp as redemptions_bp
     from marketplace.resonance import bp as resonance_bp
     from marketplace.reviews import bp as reviews_bp
+    from marketplace.vouchers import bp as vouchers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
@@ -119,6 +122,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(matching_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(vouchers_bp)
     app.register_blueprint(policy_bp, url_prefix="/policy")
     app.register_blueprint(resonance_bp, url_prefix="/resonance")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

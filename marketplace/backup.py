@@ -67,11 +67,24 @@ def schema_revision(conn: Connection) -> list[str]:
     return sorted(conn.scalars(text("SELECT version_num FROM alembic_version")))
 
 
+SEEDED_BY_MIGRATIONS = {"policy_instrument": "changed_by_id"}
+"""Tables a migration fills, and the column that is empty in the rows it wrote (the default policy
+instruments, changed by nobody): those rows alone do not make a database non-empty."""
+
+
 def has_rows(conn: Connection) -> bool:
-    """Tell whether any of the app's tables holds a row (a freshly migrated database holds none)."""
+    """Tell whether any of the app's tables holds a row (a freshly migrated database holds only the rows its
+    migrations seeded)."""
     existing = set(inspect(conn).get_table_names())
-    return any(conn.scalar(select(literal(1)).select_from(table).limit(1)) is not None
-               for table in db.metadata.sorted_tables if table.name in existing)
+    for table in db.metadata.sorted_tables:
+        if table.name not in existing:
+            continue
+        query = select(literal(1)).select_from(table)
+        if table.name in SEEDED_BY_MIGRATIONS:
+            query = query.where(table.c[SEEDED_BY_MIGRATIONS[table.name]].is_not(None))
+        if conn.scalar(query.limit(1)) is not None:
+            return True
+    return False
 
 
 def sqlite_path() -> Path:

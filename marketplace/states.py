@@ -49,9 +49,7 @@ STATE_LABELS = {
     "confirmed": _l("Contract confirmed by one side"),
     "scheduled": _l("Meeting scheduled"),
     "recorded": _l("Outcome recorded"),
-    "applied": _l("Awaiting catalogue review"),
     "in_catalogue": _l("In the catalogue"),
-    "refused": _l("Not admitted"),
     "catalogue_removed": _l("Removed from the catalogue"),
     "claimed": _l("Redemption awaiting review"),
     "returned": _l("Returned for correction"),
@@ -60,6 +58,10 @@ STATE_LABELS = {
     "held": _l("Under review"),
     "hidden": _l("Hidden by a moderator"),
     "rejected": _l("Rejected by a moderator"),
+    "applied": _l("Awaiting the center's decision"),  # a quota application or a catalogue application
+    "granted": _l("Quota approved"),
+    "refused": _l("Not approved"),  # a quota application or a catalogue application
+    "revoked": _l("Unspent quota revoked"),
 }
 
 ACTION_LABELS = {
@@ -89,7 +91,6 @@ ACTION_LABELS = {
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
     "admit": _l("admit to the catalogue"),
-    "refuse": _l("refuse"),
     "reapply": _l("apply again for"),
     "strike": _l("remove from the catalogue"),
     "redeem": _l("confirm the redemption of"),
@@ -99,4 +100,7 @@ ACTION_LABELS = {
     "restore": _l("restore"),
     "approve": _l("approve"),
     "reject": _l("reject"),
+    "grant": _l("approve"),
+    "refuse": _l("reject"),
+    "revoke": _l("revoke"),
 }

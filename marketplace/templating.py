@@ -97,11 +97,25 @@ def url_with(**changes) -> str:
     return request.path + ("?" + query if query else "")
 
 
+def local_date(moment, fmt: str = "%Y-%m-%d") -> str:
+    """Show a stored UTC moment as a date (or `fmt`) in the site's time zone (BABEL_DEFAULT_TIMEZONE)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    if moment is None:
+        return "—"
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone).strftime(fmt)
+
+
 def install(app: Flask) -> None:
     """Register the filters and globals on the app."""
     app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money,
                                  state=state_label, paragraphs=paragraphs,
-                                 highlight=highlight, bp=format_bp)
+                                 highlight=highlight, bp=format_bp, localdate=local_date)
     from marketplace.permissions import install as install_permissions
 
     install_permissions(app)

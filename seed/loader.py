@@ -26,6 +26,7 @@ from seed.centers import load_centers_work
 from seed.moderation import load_moderation_work
 from seed.redemptions import load_redemption_work
 from seed.resonance import load_resonance_work
+from seed.vouchers import load_voucher_work
 from seed.workflow import load_workflow_work
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -171,6 +172,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         db.session.add(case)
     db.session.flush()
     centers_work = load_centers_work(centers, profiles, cases, needs, offerings)
+    voucher_work = load_voucher_work(orgs)
     money_work = load_resonance_work(orgs, offerings)
     workflow_work = load_workflow_work(needs, offerings, DEMO_ACCOUNTS["enterprise"], DEMO_ACCOUNTS["vendor"])
     redemption_work = load_redemption_work(offerings)
@@ -183,5 +185,5 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         keys.update({k: profiles[k] for k in profiles})
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
-            "cases": len(data["cases"]), **centers_work, **money_work, **workflow_work,
+            "cases": len(data["cases"]), **centers_work, **voucher_work, **money_work, **workflow_work,
             **redemption_work, **moderation_work}

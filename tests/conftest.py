@@ -101,8 +101,14 @@ def empty_tables() -> None:
 
 @pytest.fixture
 def app(database_uri, tmp_path):
-    """An app bound to the session database; rows are deleted after the test."""
+    """An app bound to the session database, with the default policy instruments; rows are deleted after the test."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "INSTANCE_PATH": str(tmp_path / "instance")})
+    with app.app_context():
+        from marketplace.policy.rules import install_default_instruments
+
+        install_default_instruments()
+        db.session.commit()
+        db.session.remove()
     yield app
     with app.app_context():
         empty_tables()

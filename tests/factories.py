@@ -205,3 +205,20 @@ def make_proposal(need, vendor_user, offerings=(), state: str = "submitted", com
     if commit:
         db.session.commit()
     return proposal
+
+
+def make_quota(org: Organisation, amount_fen: int = 100_000_000, year: int = 2026, commit: bool = True,
+               region: str | None = None):
+    """Give an enterprise a 模型券 quota its region's center approved for a year (the decision recorded as such)."""
+    from marketplace.vouchers.models import QuotaApplication
+
+    submitter = org.users[0] if org.users else None
+    quota = QuotaApplication(enterprise_id=org.id, year=year, region=region or org.city, projects="采购视觉质检模型服务",
+                             requested_fen=amount_fen, state="granted", granted_fen=amount_fen, revoked_fen=0,
+                             decision_reason="材料齐全", submitted_by_id=submitter.id if submitter else None,
+                             decided_at=utcnow())
+    db.session.add(quota)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return quota

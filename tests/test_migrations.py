@@ -162,3 +162,39 @@ def test_downgrade_maps_every_new_scenario_to_an_old_one():
     assert module.UPGRADE == vocab.LEGACY_SCENARIOS
     assert set(module.DOWNGRADE) == set(vocab.codes(vocab.SCENARIOS))
     assert set(module.DOWNGRADE.values()) <= set(OLD_CODES)
+
+
+def test_voucher_migration_turns_old_uses_into_reservations_and_commits(app, frozen_clock):
+    """Old `use` rows become `reserve` rows, and a paid order's also gets its `commit` row dated when it was paid;
+    downgrading gives back exactly the old `use` rows."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from marketplace.orders.services import mark_paid, place_order
+    from tests.factories import make_offering, make_quota, make_user
+
+    def rows():
+        return [tuple(r) for r in db.session.execute(text(
+            "SELECT order_id, kind, amount_fen FROM voucher_entry ORDER BY order_id, kind"))]
+
+    with app.app_context(), no_index_events():
+        vendor, sme = make_user("vendor"), make_user("enterprise", city="zhuhai")
+        make_quota(sme.organisation, 100_000_000, 2026)
+        offering = make_offering(vendor.organisation, price_fen=10_000_00)
+        unpaid, _ = place_order(sme, offering, 1, "old-1")
+        paid, _ = place_order(sme, offering, 1, "old-2")
+        mark_paid(paid.id, vendor)
+        db.session.commit()
+        unpaid_id, paid_id = unpaid.id, paid.id
+        db.session.remove()
+        downgrade(revision="0015_trust_foundation")
+        assert rows() == [(unpaid_id, "use", 3_000_00), (paid_id, "use", 3_000_00)]
+        db.session.remove()
+        upgrade(revision="heads")
+        assert rows() == [(unpaid_id, "reserve", 3_000_00), (paid_id, "commit", 3_000_00),
+                          (paid_id, "reserve", 3_000_00)]
+        commit_at, paid_at = db.session.execute(text(
+            "SELECT v.created_at, o.paid_at FROM voucher_entry v JOIN \"order\" o ON o.id = v.order_id "
+            "WHERE v.kind = 'commit'")).one()
+        assert commit_at == paid_at
+        db.session.remove()

@@ -186,6 +186,24 @@ def catalogue_entry(state: str | None = None):
         if state:
             db.session.get(CatalogueEntry, w["entry"]).state = state
             db.session.commit()
+def quota_application(state: str = "applied"):
+    """A prepare step: the SME's city (Foshan) gets a 模型券 rule and the SME an application in a state."""
+
+    def prepare(w: dict) -> None:
+        from marketplace.accounts.models import User
+        from marketplace.policy.models import PolicyInstrument
+        from marketplace.policy.rules import default_row, templates
+        from marketplace.vouchers.models import QuotaApplication
+
+        db.session.add(PolicyInstrument(**{**default_row(templates()["model_voucher"]), "region": "foshan"}))
+        sme = db.session.get(User, w["sme_user"])
+        application = QuotaApplication(enterprise_id=sme.organisation_id, year=date.today().year, region="foshan",
+                                       projects="视觉质检", requested_fen=50_000_00, state=state,
+                                       granted_fen=50_000_00 if state == "granted" else None, revoked_fen=0,
+                                       submitted_by_id=sme.id)
+        db.session.add(application)
+        db.session.commit()
+        w["quota"] = application.id
 
     return prepare
 
@@ -310,6 +328,19 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("redemptions.transition", "send_back"): Route("/redemptions/{redemption}/send_back", roles(CENTER, ADMIN),
                                                    owner=CENTER, prepare=with_redemption,
                                                    data=lambda w: {"reason": "发票号码不符"}),
+    # 模型券 quotas, policy instruments, proposal → order (centers act for their own city: no stranger row)
+    ("vouchers.apply", ""): Route("/vouchers/apply", roles(SME)),
+    ("vouchers.grant", ""): Route("/vouchers/applications/{quota}/grant", roles(CENTER, ADMIN),
+                                  prepare=quota_application(), data=lambda w: {"amount": "10000", "reason": "材料齐全"}),
+    ("vouchers.decide", "refuse"): Route("/vouchers/applications/{quota}/refuse", roles(CENTER, ADMIN),
+                                         prepare=quota_application(), data=lambda w: {"reason": "项目不属于模型服务"}),
+    ("vouchers.decide", "revoke"): Route("/vouchers/applications/{quota}/revoke", roles(CENTER, ADMIN),
+                                         prepare=quota_application("granted"), data=lambda w: {"reason": "企业迁出"}),
+    ("vouchers.proposal_to_order", ""): Route("/proposals/{proposal}/order", roles(SME), owner=SME,
+                                              prepare=set_state("marketplace.proposals.models.Proposal", "proposal",
+                                                                "state", "contracted")),
+    ("policy.edit_instrument", ""): Route("/policy/instruments/foshan/model_voucher", roles(CENTER, ADMIN),
+                                          data=lambda w: {"year_from": "2026"}),
     # 模数共振 agreements
     ("resonance.new", ""): Route("/resonance/new", roles(SME, VENDOR)),
     ("resonance.sign_view", ""): Route("/resonance/{agreement}/sign", roles(SME, VENDOR), owner=VENDOR),

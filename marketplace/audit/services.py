@@ -79,12 +79,14 @@ ACTION_LABELS = {
     "redemption.resubmitted": _l("模型券 redemption resubmitted"),
     "redemption.confirmed": _l("模型券 redemption confirmed"),
     "redemption.returned": _l("模型券 redemption returned"),
+    "quota.applied": _l("模型券 quota applied for"),
+    "policy.instrument_changed": _l("Policy instrument changed"),
 }
 
 AREA_LABELS = {
     "order": _l("Order"), "agreement": _l("Agreement"), "need": _l("Need"), "proposal": _l("Proposal"),
     "listing": _l("Listing"), "case": _l("Case"), "directory": _l("Quality provider directory"),
-    "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"),
+    "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"), "quota": _l("模型券 quota"),
     "moderation": _l("Moderation"),
 }
 

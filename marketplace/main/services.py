@@ -45,7 +45,7 @@ def dashboard_sections(user: User) -> dict[str, bool]:
     """Say which dashboard sections a user gets, each from the permission that its work needs."""
     return {"buyer": can(user, "need.post"), "seller": can(user, "listing.create"),
             "curator": can(user, "case.curate"), "events": can(user, "event.register"),
-            "accounts": can(user, "accounts.manage")}
+            "accounts": can(user, "accounts.manage"), "quota": can(user, "quota.review")}
 
 
 DASHBOARD_PAGE_SIZE = 20
@@ -81,9 +81,15 @@ def dashboard_for(user: User, pages: dict[str, Any], today: date | None = None) 
     data: dict = {"org": org, "sections": sections, **pages}
     if sections["buyer"]:
         from marketplace.orders.services import voucher_summary
+        from marketplace.vouchers.services import explain
 
         data["summary"] = voucher_summary(org, (today or date.today()).year)
+        data["why"] = explain(data["summary"])
         data["stale_need_ids"] = stale_need_ids([n.id for n in pages["needs"].items])
+    if sections["quota"]:
+        from marketplace.vouchers.services import pending_count
+
+        data["quota_pending"] = pending_count(user)
     if sections["seller"]:
         data["profile"] = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
     return data

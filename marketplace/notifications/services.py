@@ -46,6 +46,10 @@ TEXTS = {
     "redemption_returned": _l("Your 模型券 redemption for “%(title)s” was returned: %(reason)s"),
     "moderation_held": _l("“%(title)s” is under review by the promotion center before it is public."),
     "moderation_decision": _l("A moderator's decision on “%(title)s”: now %(state)s. Reason: %(reason)s"),
+    "quota_applied": _l("%(org)s applied for a %(year)s 模型券 quota."),
+    "quota_granted": _l("Your %(year)s 模型券 quota was approved: %(amount)s. %(reason)s"),
+    "quota_refused": _l("Your %(year)s 模型券 quota application was rejected: %(reason)s"),
+    "quota_revoked": _l("The unspent part (%(revoked)s) of your %(year)s 模型券 quota was revoked: %(reason)s"),
 }
 
 

@@ -23,14 +23,16 @@ class OrderState(str, enum.Enum):
 
 
 class Order(Model):
-    """An SME's order of a published offering: quantity, exact amounts in fen, state and timestamps."""
+    """An SME's order of a published offering, or of a contracted proposal (at most one order per proposal):
+    quantity, exact amounts in fen, state and timestamps."""
 
     __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"), index=True)
+    offering_id: Mapped[int | None] = mapped_column(ForeignKey("offering.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), unique=True)
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     idempotency_key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(120))
@@ -52,7 +54,7 @@ class Order(Model):
 
     buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_id])
     vendor: Mapped[Organisation] = relationship(foreign_keys=[vendor_id])
-    offering: Mapped[Offering] = relationship()
+    offering: Mapped[Offering | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan",
                                                     order_by="OrderLine.id")
 
@@ -76,8 +78,25 @@ class OrderLine(Model):
         return _("模型券 deduction") if self.code == "model_voucher" else self.description
 
 
+class VoucherKind(str, enum.Enum):
+    """What a 模型券 ledger row records: the order's deduction reserved, committed, released or redeemed."""
+
+    RESERVE = "reserve"
+    COMMIT = "commit"
+    RELEASE = "release"
+    REDEEM = "redeem"
+
+
+SIGN = {VoucherKind.RESERVE.value: -1, VoucherKind.COMMIT.value: 0, VoucherKind.RELEASE.value: 1,
+        VoucherKind.REDEEM.value: 0}
+"""Each kind's effect on the available balance: a reservation takes the amount away, a release gives it
+back; committing (the order was paid) and redeeming (the center confirmed the 核销) only change what the
+reserved amount is called."""
+
+
 class VoucherEntry(Model):
-    """An append-only row of an enterprise's yearly 模型券 ledger: grant, use or release (on refund)."""
+    """An append-only row of an enterprise's yearly 模型券 ledger: one order's deduction reserved (placed),
+    committed (paid), released (cancelled or refunded) or redeemed (核销 confirmed) — at most one of each."""
 
     __tablename__ = "voucher_entry"
     __table_args__ = (UniqueConstraint("order_id", "kind"),)
@@ -96,12 +115,20 @@ class VoucherEntry(Model):
 
     @property
     def kind_label(self) -> str:
-        """What the row is, in the reader's language."""
+        """What the row is, in the reader's language: never "used" for an amount that is only reserved."""
         from flask_babel import gettext as _
 
-        return _("Used") if self.kind == "use" else _("Released (cancelled or refunded)")
+        if self.kind == VoucherKind.RESERVE.value:
+            return _("Reserved (order placed, not yet paid)")
+        if self.kind == VoucherKind.COMMIT.value:
+            return _("Committed (order paid)")
+        if self.kind == VoucherKind.REDEEM.value:
+            return _("Redeemed (核销 confirmed by the center)")
+        if self.order is not None and self.order.state == OrderState.REFUNDED.value:
+            return _("Released (order refunded)")
+        return _("Released (order cancelled)")
 
     @property
     def signed_fen(self) -> int:
-        """The row's effect on the remaining allowance: a use takes away, a release gives back."""
-        return -self.amount_fen if self.kind == "use" else self.amount_fen
+        """The row's effect on the available balance: −amount reserved, +amount released, 0 otherwise."""
+        return SIGN[self.kind] * self.amount_fen

@@ -2,7 +2,7 @@
 
 | transition | from | to | actor | effects |
 |---|---|---|---|---|
-| pay | placed | paid | vendor | split revenue by the agreement in force |
+| pay | placed | paid | vendor | split revenue by the agreement in force; commit the 模型券 |
 | fulfil | paid | fulfilled | vendor | — |
 | refund | paid, fulfilled | refunded | vendor, with a reason | reverse the split, release the 模型券 |
 | cancel | placed | cancelled | buyer | release the 模型券 |
@@ -26,6 +26,13 @@ def split_revenue_effect(order, user, firing: Firing) -> None:
     from marketplace.resonance.services import record_revenue
 
     record_revenue(order)
+
+
+def commit_voucher_effect(order, user, firing: Firing) -> None:
+    """Mark the order's reserved 模型券 amount as committed: the order is paid."""
+    from marketplace.orders.services import commit_voucher
+
+    commit_voucher(order, firing.when)
 
 
 def reverse_revenue_effect(order, user, firing: Firing) -> None:
@@ -52,7 +59,7 @@ def load_locked(order_id: int):
 
 ORDER = Process("order", [
     Transition("pay", frozenset({PLACED}), PAID, "order.pay", _l("Record payment received"), stamp="paid_at",
-               effects=(split_revenue_effect,)),
+               effects=(split_revenue_effect, commit_voucher_effect)),
     Transition("fulfil", frozenset({PAID}), FULFILLED, "order.fulfil", _l("Mark as delivered"),
                stamp="fulfilled_at"),
     Transition("refund", frozenset({PAID, FULFILLED}), REFUNDED, "order.refund", _l("Refund"),

@@ -21,7 +21,6 @@ from marketplace.orders.services import (
     orders_for,
     place_order,
     quote,
-    voucher_ledger,
     voucher_summary,
 )
 from marketplace.permissions import can, permission_required, require
@@ -74,9 +73,11 @@ def new(offering_id: int):
                         "there is no online payment on this platform."),
                       "success")
             return redirect(url_for("orders.detail", order_id=order.id))
+    from marketplace.vouchers.services import explain
+
     summary = voucher_summary(current_user.organisation, date.today().year)
     return render_template("orders/new.html", offering=offering, form=form, quote=priced, error=error,
-                           summary=summary), (422 if form.errors or error else 200)
+                           summary=summary, why=explain(summary)), (422 if form.errors or error else 200)
 
 
 @bp.route("/orders")
@@ -85,8 +86,11 @@ def index():
     """List the organisation's orders (bought or sold) and, for SMEs, the year's voucher position."""
     org = current_user.organisation
     year = request.args.get("year", date.today().year, type=int)
+    from marketplace.vouchers.services import explain
+
     summary = voucher_summary(org, year) if org.is_enterprise else None
     return render_template("orders/index.html", orders=paginate(orders_for(org), LONG_PAGE_SIZE), summary=summary,
+                           why=explain(summary) if summary else None,
                            year=year,
                            selling=not org.is_enterprise)
 
@@ -124,8 +128,11 @@ def transition(order_id: int, action: str):
 @bp.route("/vouchers")
 @permission_required("voucher.view")
 def vouchers():
-    """The SME's 模型券 ledger for a year: allowance, uses, releases, remaining."""
+    """The SME's 模型券 ledger for a year: quota, reservations, commitments, releases and a running balance."""
+    from marketplace.vouchers.services import explain, ledger_rows
+
     org = current_user.organisation
     year = request.args.get("year", date.today().year, type=int)
-    return render_template("orders/vouchers.html", summary=voucher_summary(org, year),
-                           entries=voucher_ledger(org.id, year), year=year)
+    summary = voucher_summary(org, year)
+    return render_template("orders/vouchers.html", summary=summary, why=explain(summary), enterprise=org,
+                           rows=ledger_rows(org.id, year), year=year)

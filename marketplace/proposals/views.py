@@ -124,7 +124,19 @@ def page_context(proposal: Proposal, messages, form: MessageForm) -> dict:
                 may_message=can(current_user, "proposal.message", proposal),
                 may_answer=any(t.name in FORM_ONLY for t in PROPOSAL.available(proposal, current_user)),
                 awaiting_other_side=awaiting_other_side(proposal, current_user),
-                may_review=can(current_user, "proposal.review", proposal))
+                may_review=can(current_user, "proposal.review", proposal),
+                **proposal_order_links(proposal))
+
+
+def proposal_order_links(proposal: Proposal) -> dict:
+    """Return the order a contracted proposal became, and whether the viewer may turn it into one now."""
+    from marketplace.orders.services import proposal_order
+
+    order = proposal_order(proposal.id)
+    may_order = (order is None and proposal.state == ProposalState.CONTRACTED.value and bool(proposal.price_fen)
+                 and can(current_user, "order.from_proposal", proposal))
+    return {"proposal_order": order if order is not None and can(current_user, "order.view", order) else None,
+            "may_order_proposal": may_order}
 
 
 @bp.route("/<int:proposal_id>")

@@ -1,7 +1,7 @@
 """The 模型券 service catalogue per region: vendors apply with an offering, the region's center admits,
 refuses or removes it; an offering is 模型券-eligible for a buyer only in the catalogue of the buyer's region.
 
-A region is a city code with a 模型券 instrument configured in `marketplace/policy/rules.py`. Vendors no
+A region is a city code with a 模型券 instrument in force (`marketplace/policy/rules.py`, edited by centers). Vendors no
 longer tick eligibility themselves: the self-declared flag is gone (migration 0016), and every consumer —
 the quote, the list filter, cards, the API — asks this module.
 """
@@ -20,7 +20,7 @@ from marketplace.catalog.selectors import published
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.permissions import acts_as, can, require
-from marketplace.policy.rules import load_rules, region_for
+from marketplace.policy.rules import region_for, rules_in_force
 from marketplace.redemptions.models import CatalogueEntry, EntryState
 from marketplace.redemptions.process import CATALOGUE, REFUSED, REMOVED
 
@@ -30,7 +30,7 @@ VOUCHER_CODE = "model_voucher"
 
 def voucher_regions() -> list[str]:
     """Return the regions that have a 模型券 instrument configured (any year), the default region first."""
-    default, instruments = load_rules()
+    default, instruments = rules_in_force()
     regions = sorted({i.region for i in instruments if i.code == VOUCHER_CODE})
     return sorted(regions, key=lambda r: r != default)
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_quota, make_user
 
 
 def sign_in(page, base: str, email: str) -> None:
@@ -23,7 +24,8 @@ def test_sme_searches_orders_with_voucher_and_vendor_records_payment(live_server
     base = live_server.url
     with live_server.app.app_context():
         vendor = make_user("vendor", name="东莞睛目视觉科技有限公司")
-        sme = make_user("enterprise", city="dongguan", name="东莞鑫联电子科技有限公司")
+        sme = make_user("enterprise", city="zhuhai", name="珠海鑫联电子科技有限公司")
+        make_quota(sme.organisation, 100_000_000, datetime.now(UTC).year)  # Zhuhai has rules; a quota was approved
         offering = make_offering(vendor.organisation, title="SMT 炉后 AOI 误报智能复判一体机", price_fen=168_000_00,
                                  tags="AOI, SMT, 焊点", industries=["electronics"])
         make_offering(vendor.organisation, title="空压站群控节能服务", scenarios=["energy_management"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tarfile
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -19,7 +20,15 @@ from marketplace.backup import COUNTED
 from marketplace.extensions import db
 from marketplace.matching.documents import current_stamps
 from tests.conftest import ROOT
-from tests.factories import make_active_agreement, make_case, make_model, make_need, make_offering, make_user
+from tests.factories import (
+    make_active_agreement,
+    make_case,
+    make_model,
+    make_need,
+    make_offering,
+    make_quota,
+    make_user,
+)
 
 
 def marketplace_with_money(app) -> None:
@@ -29,6 +38,7 @@ def marketplace_with_money(app) -> None:
     with app.app_context():
         vendor, data_sme = make_user("vendor"), make_user("enterprise")
         buyer, center = make_user("enterprise", city="zhuhai"), make_user("center")
+        make_quota(buyer.organisation, 100_000_000, datetime.now(UTC).year)  # Zhuhai has rules; a quota was approved
         offering = make_offering(vendor.organisation, title="注塑件外观缺陷检测", price_fen=100_001,
                                  voucher_eligible=True)
         make_offering(vendor.organisation, title="空压站群控节能", scenarios=["energy_management"])

@@ -17,7 +17,7 @@ from marketplace.orders.services import cancel, mark_paid, place_order, refund, 
 from marketplace.resonance.demonstrations import select_demonstration
 from marketplace.resonance.models import DemonstrationSelection, LedgerEntry
 from marketplace.states import IllegalTransition
-from tests.factories import make_active_agreement, make_offering, make_user
+from tests.factories import make_active_agreement, make_offering, make_quota, make_user
 
 # The 模型券 deduction depends on the year's voucher instrument, so these tests run at a fixed date.
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -82,6 +82,7 @@ def covered_order(app):
         vendor = make_user("vendor")
         data = make_user("enterprise")
         buyer = make_user("enterprise", city="zhuhai")
+        make_quota(buyer.organisation, CAP_FEN, 2026)  # Zhuhai has rules; the center approved a quota
         offering = make_offering(vendor.organisation, price_fen=999_999, voucher_eligible=True)
         make_active_agreement(vendor, data, [offering], shares=(3333, 6667))
         order, _ = place_order(buyer, offering, 1, "race")
@@ -106,6 +107,7 @@ def test_eight_concurrent_orders_never_exceed_the_annual_voucher_cap(app):
     with app.app_context():
         vendor = make_user("vendor")
         sme = make_user("enterprise", city="zhuhai")
+        make_quota(sme.organisation, CAP_FEN, 2026)
         big = make_offering(vendor.organisation, price_fen=2_000_000_00, voucher_eligible=True)
         ids = {"sme": sme.id, "org": sme.organisation_id, "offering": big.id}
     when = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -126,6 +128,36 @@ def test_eight_concurrent_orders_never_exceed_the_annual_voucher_cap(app):
         assert voucher_used(ids["org"], 2026) == CAP_FEN
         assert db.session.scalar(select(func.sum(Order.voucher_fen))) == CAP_FEN
         assert db.session.scalar(select(func.count()).select_from(Order)) == 8
+
+
+def test_eight_concurrent_orders_never_exceed_the_approved_quota(app):
+    """A 250,000 CNY quota, eight orders at once each wanting 60,000: together they take exactly the quota."""
+    with app.app_context():
+        vendor = make_user("vendor")
+        sme = make_user("enterprise", city="zhuhai")
+        make_quota(sme.organisation, 250_000_00, 2026)
+        item = make_offering(vendor.organisation, price_fen=200_000_00, voucher_eligible=True)
+        ids = {"sme": sme.id, "org": sme.organisation_id, "offering": item.id}
+    when = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+    def order(key):
+        """Place one order with its own idempotency key."""
+        from marketplace.catalog.models import Offering
+
+        def act(user):
+            placed, _ = place_order(user, db.session.get(Offering, ids["offering"]), 1, key, when=when)
+            return f"voucher {placed.voucher_fen}"
+        return act
+
+    outcomes = race(app, [Job(ids["sme"], order(f"q-{i}")) for i in range(8)])
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    assert sorted(outcomes, reverse=True)[:5] == ["voucher 6000000"] * 4 + ["voucher 1000000"]
+    with app.app_context():
+        from marketplace.vouchers.services import voucher_position
+
+        position = voucher_position(ids["org"], 2026)
+        assert position.reserved_fen == 250_000_00 and position.available_fen == 0
+        assert db.session.scalar(select(func.sum(Order.voucher_fen))) == 250_000_00
 
 
 @pytest.mark.parametrize("round_", range(4))

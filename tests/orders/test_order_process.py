@@ -1,4 +1,6 @@
 """Who may move an order, from which state, and what the order page offers: the order process as data."""
+from datetime import UTC, datetime
+
 import pytest
 
 from marketplace.accounts.models import User
@@ -8,7 +10,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.process import ORDER
 from marketplace.orders.services import place_order
 from marketplace.states import IllegalTransition
-from tests.factories import make_offering, make_user
+from tests.factories import make_offering, make_quota, make_user
 
 
 @pytest.fixture
@@ -16,6 +18,7 @@ def order(in_app):
     """A placed order, its buyer, its vendor, another vendor and an admin."""
     vendor = make_user("vendor")
     buyer = make_user("enterprise", city="zhuhai")
+    make_quota(buyer.organisation, 100_000_000, datetime.now(UTC).year)  # Zhuhai has rules; a quota was approved
     item = make_offering(vendor.organisation, price_fen=10_000_00, voucher_eligible=True)
     placed, _ = place_order(buyer, item, 1, "p-1")
     db.session.commit()

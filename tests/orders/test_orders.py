@@ -1,4 +1,7 @@
-"""Orders through the site: quotes with 模型券, idempotent placing, the vendor's payment and refund, voucher caps."""
+"""Orders through the site: quotes with 模型券, idempotent placing, the vendor's payment and refund, voucher caps.
+
+The SME is in Zhuhai (a region with configured rules) and holds an approved 1,000,000 CNY quota for 2026
+and 2027: the deduction comes from an approved quota only (tests/vouchers cover the cases without)."""
 import re
 from datetime import datetime, timezone
 
@@ -8,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.orders.models import Order, VoucherEntry
 from marketplace.orders.services import cancel, mark_paid, place_order, refund, voucher_used
-from tests.factories import make_offering, make_user
+from tests.factories import make_offering, make_quota, make_user
 
 # The 模型券 deduction depends on the year's voucher instrument, so these tests run at a fixed date.
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -16,10 +19,12 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 @pytest.fixture
 def shop(app):
-    """A vendor with a voucher-eligible and a non-eligible offering, and an SME in Zhuhai."""
+    """A vendor with a voucher-eligible and a non-eligible offering, and an SME in Zhuhai with approved quotas."""
     with app.app_context():
         vendor = make_user("vendor")
         sme = make_user("enterprise", city="zhuhai")
+        make_quota(sme.organisation, 100_000_000, 2026)
+        make_quota(sme.organisation, 100_000_000, 2027)
         eligible = make_offering(vendor.organisation, price_fen=12_345_67, voucher_eligible=True)
         plain = make_offering(vendor.organisation, title="不可用券的方案", price_fen=50_000_00, voucher_eligible=False)
         return {"vendor": vendor.id, "vendor_email": vendor.email, "sme": sme.id, "sme_email": sme.email,
@@ -179,7 +184,7 @@ def test_year_boundary_resets_the_cap(app, in_app, shop):
 
 
 def test_vouchers_page_shows_allowance_uses_and_releases(app, client, auth, shop):
-    """The SME's voucher ledger lists the allowance, each use and each release."""
+    """The SME's voucher ledger lists the approved quota, the reservation and its release, with a running balance."""
     with app.app_context():
         order, _ = place_order(user(shop["sme"]), offering(shop["eligible"]), 1, "ledger-1")
         cancel(order.id, user(shop["sme"]))
@@ -189,3 +194,6 @@ def test_vouchers_page_shows_allowance_uses_and_releases(app, client, auth, shop
     page = client.get(f"/vouchers?year={year}").get_data(as_text=True)
     assert "¥100万" in page and page.count("#") >= 2
     assert "¥3,703.70" in page
+    english = client.get(f"/vouchers?year={year}&lang=en").get_data(as_text=True)
+    assert "Reserved (order placed, not yet paid)" in english and "Released (order cancelled)" in english
+    assert ">Used<" not in english

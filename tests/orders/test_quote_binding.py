@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from marketplace.catalog.models import Offering
 from marketplace.extensions import db
 from marketplace.orders.models import Order, VoucherEntry
-from tests.factories import make_offering, make_user
+from tests.factories import make_offering, make_quota, make_user
 
 # The 模型券 deduction depends on the year's voucher instrument, so these tests run at a fixed date.
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -19,6 +19,7 @@ def listed(app):
     with app.app_context():
         vendor = make_user("vendor")
         sme = make_user("enterprise", city="zhuhai")
+        make_quota(sme.organisation, 100_000_000, 2026)  # Zhuhai has rules; the center approved a quota
         item = make_offering(vendor.organisation, price_fen=500, voucher_eligible=True)
         return {"sme_email": sme.email, "offering": item.id}
 

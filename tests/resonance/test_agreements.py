@@ -9,7 +9,7 @@ from marketplace.extensions import db
 from marketplace.orders.services import mark_paid, place_order, refund
 from marketplace.resonance.models import Agreement, AppendOnlyViolation, LedgerEntry
 from marketplace.resonance.services import PartyTerm, amend, sign, terminate
-from tests.factories import make_active_agreement, make_offering, make_user
+from tests.factories import make_active_agreement, make_offering, make_quota, make_user
 
 
 @pytest.fixture
@@ -19,7 +19,8 @@ def parties(app):
         vendor = make_user("vendor")
         data_sme = make_user("enterprise")
         buyer = make_user("enterprise", city="zhuhai")
-        center = make_user("center")
+        make_quota(buyer.organisation, 100_000_000, 2026)
+        center = make_user("center", city="zhuhai")  # the demonstration award is Zhuhai's instrument
         other_vendor = make_user("vendor")
         offering = make_offering(vendor.organisation, price_fen=100_001)
         foreign = make_offering(other_vendor.organisation, title="别家方案")

@@ -7,7 +7,7 @@ from tests.factories import make_active_agreement, make_case, make_offering, mak
 def test_case_delivered_with_a_demonstration_offering_is_marked(app, client):
     """A published case whose offering is covered by a selected agreement shows the demonstration badge."""
     with app.app_context():
-        vendor, sme, center = make_user("vendor"), make_user("enterprise"), make_user("center")
+        vendor, sme, center = make_user("vendor"), make_user("enterprise"), make_user("center", city="zhuhai")
         offering = make_offering(vendor.organisation)
         agreement = make_active_agreement(vendor, sme, [offering])
         make_case(center.organisation, title="示范案例甲", offering=offering)

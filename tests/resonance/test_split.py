@@ -78,10 +78,11 @@ def test_split_base_is_the_list_amount_voucher_included(in_app, frozen_clock):
 
     from marketplace.orders.services import mark_paid, place_order
     from marketplace.resonance.models import LedgerEntry
-    from tests.factories import make_active_agreement, make_offering, make_user
+    from tests.factories import make_active_agreement, make_offering, make_quota, make_user
 
     vendor, data = make_user("vendor"), make_user("enterprise")
     buyer = make_user("enterprise", city="zhuhai")
+    make_quota(buyer.organisation, 100_000_000, 2026)  # Zhuhai has rules; the center approved a quota
     item = make_offering(vendor.organisation, price_fen=100_000_00, voucher_eligible=True)
     make_active_agreement(vendor, data, [item], shares=(6000, 4000))
     order, _ = place_order(buyer, item, 1, "base-1")
