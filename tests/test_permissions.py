@@ -186,6 +186,10 @@ def catalogue_entry(state: str | None = None):
         if state:
             db.session.get(CatalogueEntry, w["entry"]).state = state
             db.session.commit()
+
+    return prepare
+
+
 def quota_application(state: str = "applied"):
     """A prepare step: the SME's city (Foshan) gets a 模型券 rule and the SME an application in a state."""
 
@@ -208,6 +212,27 @@ def quota_application(state: str = "applied"):
     return prepare
 
 
+def zhuhai_voucher_order(w: dict) -> None:
+    """The world order becomes a zhuhai SME's order of the world offering (in zhuhai's 模型券 catalogue) paid
+    partly from the quota zhuhai's center approved it."""
+    from marketplace.catalog.models import Offering
+    from marketplace.orders.services import place_order
+    from tests.factories import make_quota
+
+    sme = make_user(SME, city="zhuhai")
+    make_quota(sme.organisation, year=date.today().year)
+    order, _ = place_order(sme, db.session.get(Offering, w["offering"]), 1, "matrix-zhuhai")
+    db.session.commit()
+    assert order.voucher_fen > 0
+    w["order"] = order.id
+
+
+def delivered_zhuhai_voucher_order(w: dict) -> None:
+    """A zhuhai voucher order, paid and delivered."""
+    zhuhai_voucher_order(w)
+    order_moved("pay", "fulfil")(w)
+
+
 def with_redemption(w: dict) -> None:
     """The world order is paid and delivered and its vendor submitted the redemption; zhuhai's center reviews."""
     import io
@@ -218,7 +243,7 @@ def with_redemption(w: dict) -> None:
     from marketplace.orders.models import Order
     from marketplace.redemptions.services import Claim, submit_redemption
 
-    order_moved("pay", "fulfil")(w)
+    delivered_zhuhai_voucher_order(w)
     center_acts_for_zhuhai(w)
     order = db.session.get(Order, w["order"])
     files = {kind: FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename=f"{kind}.pdf")
@@ -322,7 +347,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("redemptions.catalogue_transition", "reapply"): Route("/catalogues/entries/{entry}/reapply", roles(VENDOR),
                                                            owner=VENDOR, prepare=catalogue_entry("refused")),
     ("redemptions.submit_view", ""): Route("/orders/{order}/redemption", roles(VENDOR), owner=VENDOR,
-                                           prepare=order_moved("pay", "fulfil")),
+                                           prepare=delivered_zhuhai_voucher_order),
     ("redemptions.transition", "redeem"): Route("/redemptions/{redemption}/redeem", roles(CENTER, ADMIN),
                                                 owner=CENTER, prepare=with_redemption),
     ("redemptions.transition", "send_back"): Route("/redemptions/{redemption}/send_back", roles(CENTER, ADMIN),

@@ -20,6 +20,7 @@ from marketplace.redemptions.catalogue import (
 from marketplace.redemptions.models import CatalogueEntry
 from marketplace.states import IllegalTransition
 from tests.factories import admit_to_catalogue, make_offering, make_user
+from tests.redemptions.helpers import funded_buyer
 
 YEAR = date.today().year
 
@@ -44,7 +45,7 @@ def test_an_unverified_vendor_cannot_apply_for_a_catalogue(in_app):
 def test_an_offering_gets_a_deduction_only_once_the_center_admits_it(in_app):
     """Applying alone gives no 模型券; after the zhuhai center admits it a zhuhai SME's quote deducts 30%."""
     vendor, center = make_user("vendor"), make_user("center", city="zhuhai")
-    sme = make_user("enterprise", city="zhuhai")
+    sme = funded_buyer()
     offering, entry = applied(vendor, price_fen=10_000_00)
     assert quote(sme.organisation, offering, 1, YEAR).voucher_fen == 0
     decide_entry(entry.id, "admit", center)
@@ -57,7 +58,7 @@ def test_a_vendor_unverified_since_applying_is_not_admitted_and_gets_no_deductio
     """The center cannot admit the offering of a vendor whose verification was withdrawn, and an admitted
     offering of such a vendor gives no deduction."""
     vendor, center = make_user("vendor"), make_user("center", city="zhuhai")
-    sme = make_user("enterprise", city="zhuhai")
+    sme = funded_buyer()
     _offering, entry = applied(vendor)
     vendor.organisation.verified_at = None
     db.session.commit()
@@ -81,20 +82,20 @@ def test_only_the_regions_center_or_an_admin_decides(in_app):
 
 
 @pytest.fixture
-def two_regions(monkeypatch):
-    """Rules with a 模型券 in zhuhai and in guangzhou (the default zhuhai)."""
-    default, instruments = rules.load_rules()
-    from dataclasses import replace
+def two_regions(in_app):
+    """A 模型券 instrument in force in guangzhou too (the default region, zhuhai, has its own)."""
+    from marketplace.policy.models import PolicyInstrument
 
-    extra = tuple(replace(i, region="guangzhou") for i in instruments if i.region == "zhuhai")
-    monkeypatch.setattr(rules, "load_rules", lambda *a, **k: (default, instruments + extra))
+    db.session.add(PolicyInstrument(**{**rules.default_row(rules.templates()["model_voucher"]), "region": "guangzhou"}))
+    db.session.commit()
+    rules.forget_rules()
 
 
 def test_an_offering_outside_the_buyers_regions_catalogue_gets_no_deduction(in_app, two_regions):
     """An offering only in zhuhai's catalogue gives a zhuhai SME its deduction and a guangzhou SME none."""
     vendor = make_user("vendor")
     offering = make_offering(vendor.organisation, price_fen=10_000_00)  # admitted in the default region, zhuhai
-    zhuhai, guangzhou = make_user("enterprise", city="zhuhai"), make_user("enterprise", city="guangzhou")
+    zhuhai, guangzhou = funded_buyer(), funded_buyer("guangzhou")
     assert quote(zhuhai.organisation, offering, 1, YEAR).voucher_fen == 3_000_00
     priced = quote(guangzhou.organisation, offering, 1, YEAR)
     assert priced.region == "guangzhou" and priced.voucher_fen == 0
@@ -107,7 +108,7 @@ def test_a_removed_offering_gets_no_deduction_on_new_orders_but_old_orders_keep_
     from marketplace.orders.services import place_order
 
     vendor, center = make_user("vendor"), make_user("center", city="zhuhai")
-    sme = make_user("enterprise", city="zhuhai")
+    sme = funded_buyer()
     offering = make_offering(vendor.organisation, price_fen=10_000_00)
     order, _ = place_order(sme, offering, 1, "before")
     db.session.commit()

@@ -14,7 +14,7 @@ from marketplace.permissions import can
 from marketplace.redemptions.services import Claim, decide, submit_redemption
 from marketplace.states import IllegalTransition
 from tests.factories import make_offering, make_user
-from tests.redemptions.helpers import PLACED, full_claim, pdf, three_files, voucher_order
+from tests.redemptions.helpers import PLACED, full_claim, funded_buyer, pdf, three_files, voucher_order
 
 
 def redeem_rows(order_id: int) -> int:
@@ -35,7 +35,7 @@ def test_an_order_without_a_voucher_deduction_cannot_be_redeemed(in_app):
     """A delivered order of an offering in no catalogue has nothing to redeem."""
     from marketplace.orders.services import mark_fulfilled, mark_paid, place_order
 
-    sme, vendor = make_user("enterprise", city="zhuhai"), make_user("vendor")
+    sme, vendor = funded_buyer(), make_user("vendor")
     order, _ = place_order(sme, make_offering(vendor.organisation, voucher_eligible=False), 1, "plain")
     db.session.flush()
     mark_paid(order.id, vendor)
