@@ -26,7 +26,7 @@ from seed.centers import load_centers_work
 from seed.moderation import load_moderation_work
 from seed.redemptions import load_redemption_work
 from seed.resonance import load_resonance_work
-from seed.vouchers import load_voucher_work
+from seed.vouchers import VOUCHER_DEMO_REGIONS, load_voucher_work
 from seed.workflow import load_workflow_work
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -145,9 +145,10 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
             tags=", ".join(row.get("tags", [])), models=[models[k] for k in row.get("models", [])],
             state="published", created_at=EPOCH + timedelta(hours=3 * i), updated_at=EPOCH + timedelta(hours=3 * i))
         db.session.add(offering)
-        if row["voucher_eligible"]:
-            db.session.add(CatalogueEntry(offering=offering, region=default_region, state="in_catalogue",
-                                          note="示范数据：已列入模型券服务目录", applied_at=EPOCH, decided_at=EPOCH))
+        if row["voucher_eligible"]:  # admitted to the catalogue of each region the demo configures a 模型券 in
+            for region in dict.fromkeys((default_region, *VOUCHER_DEMO_REGIONS)):
+                db.session.add(CatalogueEntry(offering=offering, region=region, state="in_catalogue",
+                                              note="示范数据：已列入模型券服务目录", applied_at=EPOCH, decided_at=EPOCH))
     for i, row in enumerate(data["needs"]):
         created = EPOCH + timedelta(days=i % 60, hours=i)
         needs[row["key"]] = need = Need(

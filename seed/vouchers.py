@@ -33,6 +33,10 @@ def first_user(org):
     return org.users[0]
 
 
+VOUCHER_DEMO_REGIONS = ("foshan",)
+"""Regions besides the default whose 模型券 the demo configures (their catalogues admit the eligible offerings)."""
+
+
 def load_voucher_work(orgs: dict) -> dict[str, int]:
     """Configure Foshan's instruments, file the demo quota applications and decide most of them."""
     center = first_user(orgs["pc_foshan"])

@@ -51,7 +51,9 @@ def test_a_queue_name_is_registered_once():
                  permission="directory.manage")(lambda user, cap: 0)
 
 
-def test_the_zhuhai_center_desk_counts_the_catalogue_applications_and_redemptions_of_its_region(app, client, auth):
+def test_the_seeded_centers_desks_count_what_waits_in_their_regions(app, client, auth):
+    """Zhuhai's center has catalogue applications, moderation and quota applications waiting; Foshan's (the demo
+    SME's region) a redemption."""
     from sqlalchemy import select
 
     from marketplace.accounts.models import Organisation
@@ -61,7 +63,11 @@ def test_the_zhuhai_center_desk_counts_the_catalogue_applications_and_redemption
     with app.app_context():
         load()
         db.session.commit()
-        center = db.session.scalars(select(User).join(Organisation).where(Organisation.kind == "center",
-                                                                          Organisation.city == "zhuhai")).first()
-        counts = {w.name: n for w, n in waiting_for(center, 99)}
-    assert counts["voucher_catalogue"] >= 1 and counts["redemptions"] >= 1 and counts["moderation"] >= 1
+        counts = {}
+        for city in ("zhuhai", "foshan"):
+            center = db.session.scalars(select(User).join(Organisation).where(Organisation.kind == "center",
+                                                                              Organisation.city == city)).first()
+            counts[city] = {w.name: n for w, n in waiting_for(center, 99)}
+    assert counts["zhuhai"]["voucher_catalogue"] >= 1 and counts["zhuhai"]["moderation"] >= 1
+    assert counts["zhuhai"]["quota_applications"] >= 1
+    assert counts["foshan"]["redemptions"] >= 1 and counts["zhuhai"]["redemptions"] == 0
