@@ -147,8 +147,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         db.session.add(offering)
         if row["voucher_eligible"]:  # admitted to the catalogue of each region the demo configures a 模型券 in
             for region in dict.fromkeys((default_region, *VOUCHER_DEMO_REGIONS)):
-                db.session.add(CatalogueEntry(offering=offering, region=region, state="in_catalogue",
-                                              note="示范数据：已列入模型券服务目录", applied_at=EPOCH, decided_at=EPOCH))
+                db.session.add(CatalogueEntry(offering=offering, region=region, state="in_catalogue", applied_at=EPOCH,
+                                              note="示范数据：已列入模型券服务目录", decided_at=EPOCH))
     for i, row in enumerate(data["needs"]):
         created = EPOCH + timedelta(days=i % 60, hours=i)
         needs[row["key"]] = need = Need(
