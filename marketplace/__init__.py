@@ -107,6 +107,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.proposals import bp as proposals_bp
     from marketplace.resonance import bp as resonance_bp
     from marketplace.reviews import bp as reviews_bp
+    from marketplace.trust import bp as trust_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
@@ -123,6 +124,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
+    app.register_blueprint(trust_bp, url_prefix="/trust")
     app.register_blueprint(audit_bp)
 
 

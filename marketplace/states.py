@@ -49,6 +49,13 @@ STATE_LABELS = {
     "confirmed": _l("Contract confirmed by one side"),
     "scheduled": _l("Meeting scheduled"),
     "recorded": _l("Outcome recorded"),
+    "approved": _l("Verified"),
+    "rejected": _l("Not approved"),
+    "revoked": _l("Verification revoked"),
+    "verified": _l("Verified"),
+    "unverified": _l("Not verified"),
+    "attested": _l("Third-party attested"),
+    "self_reported": _l("Self-reported"),
 }
 
 ACTION_LABELS = {
@@ -77,4 +84,8 @@ ACTION_LABELS = {
     "decline_invitation": _l("decline the invitation of"),
     "moderate": _l("take down"),
     "record_outcome": _l("record the outcome of"),
+    "approve": _l("verify"),
+    "reject": _l("reject"),
+    "revoke": _l("revoke the verification of"),
+    "attest": _l("attest"),
 }

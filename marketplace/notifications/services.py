@@ -37,6 +37,14 @@ TEXTS = {
     "review_reply": _l("The vendor replied to your review."),
     "review_hidden": _l("A review was hidden by a promotion center: %(reason)s"),
     "review_shown": _l("A hidden review was shown again by a promotion center: %(reason)s"),
+    "verification_submitted": _l("%(org)s asks to be verified: its business licence awaits your review."),
+    "verification_approved": _l("Your organisation is verified by %(by)s."),
+    "verification_rejected": _l("Your verification was not approved: %(reason)s"),
+    "verification_revoked": _l("Your organisation's verification was revoked: %(reason)s"),
+    "evaluation_requested": _l("%(org)s names you as the evaluator of “%(metric)s” on “%(model)s”: "
+                               "attest or decline it."),
+    "evaluation_attested": _l("%(by)s attested the result “%(metric)s” on “%(model)s”."),
+    "evaluation_declined": _l("%(by)s declined the result “%(metric)s” on “%(model)s”: %(reason)s"),
 }
 
 
