@@ -62,6 +62,12 @@ ACTION_LABELS = {
     "proposal.submitted": _l("Proposal sent"),
     "proposal.confirmed": _l("Contract confirmed by one side"),
     "proposal.contracted": _l("Proposal contracted"),
+    "verification.submitted": _l("Business licence submitted for verification"),
+    "verification.approved": _l("Organisation verified"),
+    "verification.rejected": _l("Verification request rejected"),
+    "verification.revoked": _l("Organisation verification revoked"),
+    "evaluation.attested": _l("Evaluation result attested by its evaluator"),
+    "evaluation.declined": _l("Evaluation result declined by its evaluator"),
 }
 
 AREA_LABELS = {
