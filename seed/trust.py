@@ -53,14 +53,13 @@ def evaluation_row(e: dict, evaluators: dict[str, Organisation], epoch, pending:
     return row
 
 
-def licence_image(name: str, code: str) -> bytes:
+def licence_image(code: str) -> bytes:
     """Draw a plain stand-in for a business licence (a PNG), so the demo queue has a file to open."""
     image = Image.new("RGB", (900, 600), "#fbf7ee")
     draw = ImageDraw.Draw(image)
     draw.rectangle((20, 20, 880, 580), outline="#b22222", width=6)
     draw.text((60, 60), "BUSINESS LICENCE (DEMO)", fill="#b22222")
     draw.text((60, 120), f"Unified social credit code: {code}", fill="#222222")
-    draw.text((60, 170), f"Name: {name.encode('unicode_escape').decode()[:90]}", fill="#222222")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
@@ -72,7 +71,7 @@ def load_trust_work(make_org, password_hash: str) -> dict[str, int]:
     org.verified_at = None
     db.session.flush()
     user = db.session.query(User).filter_by(organisation_id=org.id).one()
-    upload = FileStorage(io.BytesIO(licence_image(org.name, org.credit_code)), filename="营业执照.png",
+    upload = FileStorage(io.BytesIO(licence_image(org.credit_code)), filename="营业执照.png",
                          content_type="image/png")
     submit_verification(user, upload)
     return {"verification_requests": 1}
