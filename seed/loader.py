@@ -22,7 +22,7 @@ from marketplace.extensions import db
 from marketplace.needs.models import Need
 from seed.centers import load_centers_work
 from seed.resonance import load_resonance_work
-from seed.trust import evaluation_row, load_trust_work, make_evaluators
+from seed.trust import MAIN_LAB, evaluation_row, load_trust_work, make_evaluators
 from seed.workflow import load_workflow_work
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -122,7 +122,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     evaluators = make_evaluators(make_org, pw, EPOCH)
     db.session.flush()
     last_third_party = max((i for i, row in enumerate(data["models"])
-                            if any(e.get("third_party") for e in row.get("evaluations", []))), default=-1)
+                            if any(e.get("third_party") and e["evaluator"] == MAIN_LAB
+                                   for e in row.get("evaluations", []))), default=-1)
     models: dict[str, IndustrialModel] = {}
     for i, row in enumerate(data["models"]):
         models[row["key"]] = model = IndustrialModel(
