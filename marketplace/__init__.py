@@ -111,6 +111,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.redemptions import bp as redemptions_bp
     from marketplace.resonance import bp as resonance_bp
     from marketplace.reviews import bp as reviews_bp
+    from marketplace.trust import bp as trust_bp
     from marketplace.vouchers import bp as vouchers_bp
 
     app.register_blueprint(main_bp)
@@ -130,6 +131,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
     app.register_blueprint(redemptions_bp)
+    app.register_blueprint(trust_bp, url_prefix="/trust")
     app.register_blueprint(audit_bp)
     app.register_blueprint(moderation_bp)
 

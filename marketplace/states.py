@@ -57,11 +57,16 @@ STATE_LABELS = {
     "visible": _l("Visible"),
     "held": _l("Under review"),
     "hidden": _l("Hidden by a moderator"),
-    "rejected": _l("Rejected by a moderator"),
     "applied": _l("Awaiting the center's decision"),  # a quota application or a catalogue application
     "granted": _l("Quota approved"),
     "refused": _l("Not approved"),  # a quota application or a catalogue application
-    "revoked": _l("Unspent quota revoked"),
+    "approved": _l("Verified"),
+    "rejected": _l("Rejected"),  # a verification request, or an item a moderator rejected
+    "revoked": _l("Revoked"),  # a verification, or the unspent part of a quota
+    "verified": _l("Verified"),
+    "unverified": _l("Not verified"),
+    "attested": _l("Third-party attested"),
+    "self_reported": _l("Self-reported"),
 }
 
 ACTION_LABELS = {
@@ -98,9 +103,10 @@ ACTION_LABELS = {
     "resubmit": _l("resubmit"),
     "hide": _l("hide"),
     "restore": _l("restore"),
-    "approve": _l("approve"),
-    "reject": _l("reject"),
     "grant": _l("approve"),
     "refuse": _l("reject"),
-    "revoke": _l("revoke"),
+    "approve": _l("approve"),  # a verification request or a held item
+    "reject": _l("reject"),
+    "revoke": _l("revoke"),  # a verification, or a quota's unspent part
+    "attest": _l("attest"),
 }

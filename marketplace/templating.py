@@ -59,6 +59,20 @@ def state_label(state) -> str:
     return str(label) if label is not None else str(state)
 
 
+def org_kind(kind: str) -> str:
+    """Return the name of an organisation kind in the current language."""
+    from marketplace.accounts.models import org_kind_labels
+
+    return org_kind_labels().get(kind, kind)
+
+
+def role_name(user) -> str:
+    """Return the role a user acts in, named in the current language (an admin, or their organisation's kind)."""
+    from flask_babel import gettext as _
+
+    return _("Administrator") if user.is_admin else org_kind(user.organisation.kind)
+
+
 def paragraphs(text: str | None) -> Markup:
     """Render plain text with line breaks as escaped paragraphs."""
     parts = [p.strip() for p in (text or "").splitlines() if p.strip()]
@@ -123,5 +137,6 @@ def install(app: Flask) -> None:
 
     install_worklists()
     app.jinja_env.globals.update(vocab_choices=vocab_choices, current_locale=current_locale,
-                                 url_with=url_with, vocab=vocab)
+                                 url_with=url_with, vocab=vocab, org_kind=org_kind,
+                                 role_name=role_name)
     app.jinja_env.add_extension("jinja2.ext.do")

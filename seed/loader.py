@@ -17,7 +17,7 @@ from marketplace.accounts.credit_code import ALPHABET, check_character
 from marketplace.accounts.models import Organisation, User
 from marketplace.accounts.services import hash_password
 from marketplace.cases.models import Case, CaseResult
-from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
@@ -26,6 +26,7 @@ from seed.centers import load_centers_work
 from seed.moderation import load_moderation_work
 from seed.redemptions import load_redemption_work
 from seed.resonance import load_resonance_work
+from seed.trust import MAIN_LAB, evaluation_row, load_trust_work, make_evaluators
 from seed.vouchers import VOUCHER_DEMO_REGIONS, load_voucher_work
 from seed.workflow import load_workflow_work
 
@@ -36,6 +37,7 @@ DEMO_ACCOUNTS = {
     "enterprise": "sme@demo.moshu.cn",
     "vendor": "vendor@demo.moshu.cn",
     "center": "center@demo.moshu.cn",
+    "evaluator": "lab@demo.moshu.cn",
 }
 DIVISIONS = {
     "guangzhou": "440100", "shaoguan": "440200", "shenzhen": "440300", "zhuhai": "440400", "shantou": "440500",
@@ -123,6 +125,11 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     db.session.add_all([admin_org, User(email=DEMO_ACCOUNTS["admin"], name="平台管理员", password_hash=pw,
                                         organisation=admin_org, is_admin=True)])
 
+    evaluators = make_evaluators(make_org, pw, EPOCH)
+    db.session.flush()
+    last_third_party = max((i for i, row in enumerate(data["models"])
+                            if any(e.get("third_party") and e["evaluator"] == MAIN_LAB
+                                   for e in row.get("evaluations", []))), default=-1)
     models: dict[str, IndustrialModel] = {}
     for i, row in enumerate(data["models"]):
         models[row["key"]] = model = IndustrialModel(
@@ -131,8 +138,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
             industries=row["industries"], scenarios=row["scenarios"], modalities=row["modalities"],
             deployments=row["deployments"], hardware=row.get("hardware"), licence=row.get("licence"),
             state="published", created_at=EPOCH + timedelta(hours=2 * i), updated_at=EPOCH + timedelta(hours=2 * i),
-            evaluations=[ModelEvaluation(metric=e["metric"], value=str(e["value"]), dataset=e["dataset"],
-                                         evaluator=e["evaluator"], third_party=bool(e.get("third_party")))
+            evaluations=[evaluation_row(e, evaluators, EPOCH, pending=(i == last_third_party))
                          for e in row.get("evaluations", [])])
         db.session.add(model)
     offerings: dict[str, Offering] = {}
@@ -175,6 +181,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     centers_work = load_centers_work(centers, profiles, cases, needs, offerings)
     voucher_work = load_voucher_work(orgs)
     money_work = load_resonance_work(orgs, offerings)
+    trust_work = load_trust_work(make_org, pw)
     workflow_work = load_workflow_work(needs, offerings, DEMO_ACCOUNTS["enterprise"], DEMO_ACCOUNTS["vendor"])
     redemption_work = load_redemption_work(offerings)
     moderation_work = load_moderation_work(pw, DEMO_ACCOUNTS["vendor"])
@@ -187,4 +194,4 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
             "cases": len(data["cases"]), **centers_work, **voucher_work, **money_work, **workflow_work,
-            **redemption_work, **moderation_work}
+            **redemption_work, **moderation_work, **trust_work}

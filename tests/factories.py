@@ -61,7 +61,7 @@ def make_model(org: Organisation, commit: bool = True, **fields) -> IndustrialMo
                   industries=["electronics"], scenarios=["online_inspection"], modalities=["image"],
                   deployments=["edge"], state="published",
                   evaluations=[ModelEvaluation(metric="漏检率", value="0.3%", dataset="SMT 产线 5 万张",
-                                               evaluator="企业自测", third_party=False)])
+                                               evaluator="企业自测")])
     values.update(fields)
     model = IndustrialModel(**values)
     db.session.add(model)

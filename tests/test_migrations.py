@@ -118,7 +118,8 @@ def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
         for first, second in pairs:
             make_need(sme.organisation, title=f"需求 {first}", scenario=first)
             make_case(center, title=f"案例 {first}", scenario=first)
-            make_model(vendor.organisation, name=f"模型 {first}", scenarios=[first, second])
+            make_model(vendor.organisation, name=f"模型 {first}", scenarios=[first, second],
+                       evaluations=[])  # the evaluation table has grown since 0009; it carries no scenario code
             make_offering(vendor.organisation, title=f"服务 {first}", scenarios=[second, first],
                           voucher_eligible=False)  # no 模型券 catalogue table at 0009
             db.session.execute(SearchLog.__table__.insert().values(  # only the columns of revision 0009

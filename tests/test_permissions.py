@@ -253,6 +253,42 @@ def with_redemption(w: dict) -> None:
     db.session.commit()
 
 
+def with_verification_request(w: dict) -> None:
+    """The SME is unverified and its business licence awaits review (an admin's revocation starts from verified)."""
+    from marketplace.accounts.models import User
+    from marketplace.trust.models import VerificationRequest
+    from marketplace.uploads.models import StoredFile
+
+    sme = db.session.get(User, w["sme_user"])
+    sme.organisation.verified_at = None
+    licence = StoredFile(organisation_id=sme.organisation_id, uploaded_by_id=sme.id, purpose="licence",
+                         filename="licence.pdf", content_type="application/pdf", size=10, sha256="0" * 64)
+    request = VerificationRequest(organisation_id=sme.organisation_id, licence=licence, submitted_by_id=sme.id)
+    db.session.add(request)
+    db.session.commit()
+    w["verification"], w["sme_org"] = request.id, sme.organisation_id
+
+
+def sme_org(w: dict) -> None:
+    """The SME's organisation id (verified, as the world makes it)."""
+    from marketplace.accounts.models import User
+
+    w["sme_org"] = db.session.get(User, w["sme_user"]).organisation_id
+
+
+def with_evaluation_naming_center(w: dict) -> None:
+    """The vendor's model has a result naming the promotion center as its evaluator, awaiting its attestation."""
+    from marketplace.accounts.models import User
+    from marketplace.catalog.models import ModelEvaluation
+
+    center = db.session.get(User, w["center_user"])
+    row = ModelEvaluation(model_id=w["model"], metric="漏检率", value="0.2%", dataset="5 万张", evaluator="中心",
+                          evaluator_org_id=center.organisation_id, attestation="pending")
+    db.session.add(row)
+    db.session.commit()
+    w["evaluation"] = row.id
+
+
 def registration_data(w: dict) -> dict:
     """Register the actor's own need (SME) or offering (vendor)."""
     return {"listing": str(w["need2"] if w["actor"] == SME else w["offering"])}
@@ -412,6 +448,18 @@ ROUTES: dict[tuple[str, str], Route] = {
                                                   EVERYONE),
     ("notifications.delete_search", ""): Route("/notifications/searches/{search}/delete", EVERYONE, owner=SME,
                                                prepare=own_saved_search),
+    # trust: verification and attested evaluations
+    ("trust.verification", ""): Route("/trust/verification", roles(SME, VENDOR)),
+    ("trust.decide", "approve"): Route("/trust/requests/{verification}/approve", roles(CENTER, ADMIN), owner=SME,
+                                       prepare=with_verification_request),
+    ("trust.decide", "reject"): Route("/trust/requests/{verification}/reject", roles(CENTER, ADMIN), owner=SME,
+                                      prepare=with_verification_request, data=lambda w: {"reason": "执照模糊"}),
+    ("trust.revoke", "revoke"): Route("/trust/organisations/{sme_org}/revoke", roles(ADMIN), prepare=sme_org,
+                                      data=lambda w: {"reason": "执照已吊销"}),
+    ("trust.attest", "attest"): Route("/trust/evaluations/{evaluation}/attest", roles(CENTER), owner=CENTER,
+                                      prepare=with_evaluation_naming_center),
+    ("trust.attest", "decline"): Route("/trust/evaluations/{evaluation}/decline", roles(CENTER), owner=CENTER,
+                                       prepare=with_evaluation_naming_center, data=lambda w: {"reason": "非本机构评测"}),
 }
 
 NEED_MODEL = "marketplace.needs.models.Need"

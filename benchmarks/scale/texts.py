@@ -164,7 +164,7 @@ class Composer:
         """One evaluation row drawn from the seed's model cards."""
         row = self.rng.choice(self.pools.metrics)
         return {"metric": row["metric"][:60], "value": str(row["value"])[:40], "dataset": row["dataset"][:200],
-                "evaluator": row["evaluator"][:120], "third_party": bool(row.get("third_party"))}
+                "evaluator": row["evaluator"][:120], "attestation": "self_reported"}
 
     def profile(self, industries: list[str], scenarios: list[str]) -> dict[str, str]:
         """Summary, capabilities, reference cases and certifications of a provider profile."""

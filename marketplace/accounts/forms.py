@@ -99,10 +99,13 @@ class OrganisationForm(OrganisationFields, FlaskForm):
 
 
 class CenterAccountForm(OrganisationFields, FlaskForm):
-    """Platform admins create promotion-center accounts (centers cannot self-register)."""
+    """Platform admins create promotion-center and evaluation-body accounts (neither can self-register)."""
 
     vocab_fields = {"city": "city"}
 
+    kind = SelectField(_l("Organisation type"), default="center",
+                       choices=[("center", _l("Promotion center")),
+                                ("evaluator", _l("Industrial model evaluation body"))])
     org_name = StringField(_l("Organisation name"), filters=[strip_filter],
                            validators=[DataRequired(), Length(max=120)])
     credit_code = StringField(_l("Unified social credit code"), filters=[strip_filter, lambda v: v.upper() if v else v],

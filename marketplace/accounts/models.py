@@ -29,6 +29,16 @@ class OrgKind(str, enum.Enum):
     VENDOR = "vendor"
     CENTER = "center"
     PLATFORM = "platform"
+    EVALUATOR = "evaluator"
+
+
+def org_kind_labels() -> dict[str, str]:
+    """Return each organisation kind's name in the current language (evaluators are created by an admin)."""
+    from flask_babel import gettext as _
+
+    return {OrgKind.ENTERPRISE.value: _("Manufacturer (SME)"), OrgKind.VENDOR.value: _("Service provider"),
+            OrgKind.CENTER.value: _("Promotion center"), OrgKind.PLATFORM.value: _("Platform operator"),
+            OrgKind.EVALUATOR.value: _("Industrial model evaluation body")}
 
 
 class Organisation(Model):
@@ -61,6 +71,19 @@ class Organisation(Model):
         return self.verified_at is not None
 
     @property
+    def verification_status(self) -> str:
+        """Return "verified" or "unverified" (the state the verification process moves, see `trust.process`)."""
+        return "verified" if self.verified_at is not None else "unverified"
+
+    @verification_status.setter
+    def verification_status(self, status: str) -> None:
+        """Mark the organisation verified (now, unless a time is already set) or unverified."""
+        if status == "unverified":
+            self.verified_at, self.verified_by_org_id = None, None
+        elif self.verified_at is None:
+            self.verified_at = utcnow()
+
+    @property
     def is_enterprise(self) -> bool:
         """Tell whether this is an SME (需求方)."""
         return self.kind == OrgKind.ENTERPRISE.value
@@ -74,6 +97,11 @@ class Organisation(Model):
     def is_center(self) -> bool:
         """Tell whether this is a promotion center (促进中心)."""
         return self.kind == OrgKind.CENTER.value
+
+    @property
+    def is_evaluator(self) -> bool:
+        """Tell whether this is an industrial model evaluation body (工业模型评测机构)."""
+        return self.kind == OrgKind.EVALUATOR.value
 
 
 class User(UserMixin, Model):

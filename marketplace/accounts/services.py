@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from marketplace.accounts.models import Organisation, OrgKind, User
+from marketplace.accounts.models import Organisation, OrgKind, User, utcnow
 from marketplace.accounts.passwords import (
     check_password,
     hash_password,
@@ -96,6 +96,19 @@ def register_organisation(*, kind: str, org_name: str, credit_code: str, city: s
                 organisation=org, is_admin=is_admin)
     db.session.add_all([org, user])
     db.session.flush()
+    return user
+
+
+def create_trusted_account(admin: User, *, kind: str, org_name: str, credit_code: str, city: str, name: str,
+                           email: str, password: str) -> User:
+    """An admin creates a promotion center or an evaluation body with its first user; it is verified by the
+    admin's organisation at once (neither kind can register itself). The caller commits."""
+    if kind not in (OrgKind.CENTER.value, OrgKind.EVALUATOR.value):
+        raise ValueError(f"admins create centers and evaluation bodies, not {kind!r}")
+    user = register_organisation(kind=kind, org_name=org_name, credit_code=credit_code, city=city, industry=None,
+                                 size=None, digital_level=None, name=name, email=email, password=password)
+    user.organisation.verified_at = utcnow()
+    user.organisation.verified_by_org_id = admin.organisation_id
     return user
 
 

@@ -18,10 +18,11 @@ from marketplace.accounts.forms import (
     ResetRequestForm,
 )
 from marketplace.accounts.mailing import queue_reset_link
-from marketplace.accounts.models import User
+from marketplace.accounts.models import User, org_kind_labels
 from marketplace.accounts.services import (
     authenticate,
     change_password,
+    create_trusted_account,
     list_accounts,
     register_organisation,
     reset_password,
@@ -84,6 +85,9 @@ def register():
             db.session.commit()
             sign_in(user)
             flash(_("Welcome, %(name)s. Your organisation is registered.", name=user.name), "success")
+            flash(_("Next: upload your business licence so that a promotion center can verify your organisation. "
+                    "Until then you get no 模型券 (model voucher) quota and your offerings cannot be 模型券-eligible."),
+                  "info")
             return redirect(url_for("main.dashboard"))
     return render_template("accounts/register.html", form=form), (422 if form.errors else 200)
 
@@ -234,22 +238,21 @@ def admin_accounts():
     form.fill_vocab()
     if form.validate_on_submit():
         try:
-            created = register_organisation(kind="center", org_name=form.org_name.data,
-                                            credit_code=form.credit_code.data, city=form.city.data, industry=None,
-                                            size=None, digital_level=None, name=form.name.data,
-                                            email=form.email.data, password=form.password.data)
+            created = create_trusted_account(current_user, kind=form.kind.data, org_name=form.org_name.data,
+                                             credit_code=form.credit_code.data, city=form.city.data,
+                                             name=form.name.data, email=form.email.data, password=form.password.data)
         except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(str(exc))
         else:
             record_audit("account.created", actor=current_user, target=created,
-                         detail={"kind": "center", "email": created.email}, address=client_address())
+                         detail={"kind": form.kind.data, "email": created.email}, address=client_address())
             db.session.commit()
-            flash(_("Promotion center account created."), "success")
+            flash(_("%(kind)s account created.", kind=org_kind_labels()[form.kind.data]), "success")
             return redirect(url_for("accounts.admin_accounts"))
     kind = request.args.get("kind") or None
     tabs = [(None, _("All")), ("enterprise", _("Manufacturers")), ("vendor", _("Providers")),
-            ("center", _("Promotion centers"))]
+            ("center", _("Promotion centers")), ("evaluator", _("Evaluation bodies"))]
     query = (request.args.get("q") or "").strip()[:100]
     users = paginate(list_accounts(kind, query), LONG_PAGE_SIZE)
     return render_template("accounts/admin_accounts.html", form=form, users=users, kind=kind, query=query,

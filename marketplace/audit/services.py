@@ -81,6 +81,12 @@ ACTION_LABELS = {
     "redemption.returned": _l("模型券 redemption returned"),
     "quota.applied": _l("模型券 quota applied for"),
     "policy.instrument_changed": _l("Policy instrument changed"),
+    "verification.submitted": _l("Business licence submitted for verification"),
+    "verification.approved": _l("Organisation verified"),
+    "verification.rejected": _l("Verification request rejected"),
+    "verification.revoked": _l("Organisation verification revoked"),
+    "evaluation.attested": _l("Evaluation result attested by its evaluator"),
+    "evaluation.declined": _l("Evaluation result declined by its evaluator"),
 }
 
 AREA_LABELS = {

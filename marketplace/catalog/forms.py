@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -43,19 +44,42 @@ class ProviderForm(VocabMixin, FlaskForm):
                                  validators=[Optional(), Length(max=500)])
 
 
-class EvaluationRow(Form):
-    """One evaluation result of a model card; an empty row is ignored."""
+def optional_id(value) -> int | None:
+    """Read a select's value as a record id, or None for the empty choice."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not a choice: the select refuses it
 
+
+def optional_row_id(value) -> int | None:
+    """Read the hidden id of an evaluation row (None for a new row or anything that is not a number)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class EvaluationRow(Form):
+    """One evaluation result of a model card; an empty row is ignored.
+
+    Naming a third-party evaluator organisation makes the row wait for that organisation's attestation; until
+    it attests, the row shows as self-reported."""
+
+    row_id = HiddenField(filters=[optional_row_id])
     metric = StringField(_l("Metric"), filters=[strip_filter], validators=[Optional(), Length(max=60)])
     value = StringField(_l("Value"), filters=[strip_filter], validators=[Optional(), Length(max=40)])
     dataset = StringField(_l("Dataset"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
     evaluator = StringField(_l("Evaluated by"), filters=[strip_filter], validators=[Optional(), Length(max=120)])
-    third_party = BooleanField(_l("Third-party"))
+    evaluator_org_id = SelectField(_l("Third-party evaluator (must attest)"), coerce=optional_id, choices=[("", "")])
 
     def validate_metric(self, field):
-        """A row that has anything in it needs a metric, a value and an evaluator."""
-        filled = [self.metric.data, self.value.data, self.dataset.data, self.evaluator.data]
-        if any(filled) and not (self.metric.data and self.value.data and self.evaluator.data):
+        """A row that has anything in it needs a metric, a value and an evaluator (named or chosen)."""
+        named = self.evaluator.data or self.evaluator_org_id.data
+        filled = [self.metric.data, self.value.data, self.dataset.data, named]
+        if any(filled) and not (self.metric.data and self.value.data and named):
             raise ValidationError(_l("A result needs a metric, a value and who evaluated it."))
 
 
@@ -80,13 +104,20 @@ class ModelForm(VocabMixin, FlaskForm):
     licence = StringField(_l("Licence"), filters=[strip_filter], validators=[Optional(), Length(max=120)])
     evaluations = FieldList(FormField(EvaluationRow), min_entries=3, max_entries=20)
 
+    def set_evaluator_choices(self, choices: list[tuple[int, str]]) -> None:
+        """Offer the evaluator organisations (evaluation bodies and promotion centers) in every row's select."""
+        options = [("", _l("None (self-reported)")), *choices]
+        for entry in self.evaluations.entries:
+            entry.form.evaluator_org_id.choices = options
+
     def evaluation_rows(self) -> list[dict]:
         """Return the filled evaluation rows as plain dicts."""
         rows = []
         for entry in self.evaluations.entries:
             data = entry.form.data
             if data.get("metric"):
-                rows.append({k: data[k] for k in ("metric", "value", "dataset", "evaluator", "third_party")})
+                rows.append({k: data[k] for k in ("row_id", "metric", "value", "dataset", "evaluator",
+                                                  "evaluator_org_id")})
         return rows
 
 
@@ -135,6 +166,7 @@ class BrowseForm(VocabMixin, FlaskForm):
     price_min = YuanField(_l("Price from (CNY)"), validators=[Optional()])
     price_max = YuanField(_l("Price up to (CNY)"), validators=[Optional()])
     voucher = BooleanField(_l("Voucher-eligible only"))
+    verified = BooleanField(_l("Verified organisations only"))
     sort = SelectField(_l("Sort by"), validators=[Optional()], validate_choice=False)
 
     def validate_price_max(self, field):
@@ -156,4 +188,6 @@ class BrowseForm(VocabMixin, FlaskForm):
                 out[name] = field.fen
         if self.voucher.data:
             out["voucher"] = True
+        if self.verified.data:
+            out["verified"] = True
         return out

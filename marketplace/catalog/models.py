@@ -1,12 +1,13 @@
 """What vendors list: provider profiles, industrial models (model cards) and supermarket offerings."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import Organisation, utcnow
+from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.selectors import is_public
 from marketplace.db_types import CodeList
 from marketplace.extensions import Model, db
@@ -110,8 +111,21 @@ class IndustrialModel(ListingMixin, Model):
         return self.name
 
 
+class Attestation(str, enum.Enum):
+    """Whether an evaluation row counts as third-party: only once the evaluator it names has confirmed it.
+
+    self_reported (no evaluator organisation named) · pending (named, awaiting its confirmation) ·
+    attested (confirmed on the site) · declined (the named evaluator said it is not theirs, with a reason).
+    Everything but `attested` shows as self-reported; the process is `marketplace.trust.process.ATTESTATION`."""
+
+    SELF_REPORTED = "self_reported"
+    PENDING = "pending"
+    ATTESTED = "attested"
+    DECLINED = "declined"
+
+
 class ModelEvaluation(Model):
-    """One row of a model card's evaluation table (工业模型评测体系)."""
+    """One row of a model card's evaluation table (工业模型评测体系), self-reported unless its evaluator attests it."""
 
     __tablename__ = "model_evaluation"
 
@@ -121,9 +135,39 @@ class ModelEvaluation(Model):
     value: Mapped[str] = mapped_column(String(40))
     dataset: Mapped[str] = mapped_column(String(200))
     evaluator: Mapped[str] = mapped_column(String(120))
-    third_party: Mapped[bool] = mapped_column(default=False)
+    evaluator_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    attestation: Mapped[str] = mapped_column(String(16), default=Attestation.SELF_REPORTED.value)
+    attested_at: Mapped[datetime | None]
+    attested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    attestation_note: Mapped[str | None] = mapped_column(String(500))
 
     model: Mapped[IndustrialModel] = relationship(back_populates="evaluations")
+    evaluator_org: Mapped[Organisation | None] = relationship(foreign_keys=[evaluator_org_id])
+    attested_by: Mapped[User | None] = relationship(foreign_keys=[attested_by_id])
+
+    @property
+    def is_attested(self) -> bool:
+        """Tell whether the named evaluator organisation confirmed this result on the site (third-party)."""
+        return self.attestation == Attestation.ATTESTED.value
+
+    @property
+    def is_awaiting_attestation(self) -> bool:
+        """Tell whether the row names an evaluator organisation that has not answered yet."""
+        return self.attestation == Attestation.PENDING.value
+
+    @property
+    def is_declined(self) -> bool:
+        """Tell whether the named evaluator organisation declined to confirm this result."""
+        return self.attestation == Attestation.DECLINED.value
+
+    @property
+    def row_id(self) -> int:
+        """The row's id, as the model-card form carries it so an edit keeps (or resets) the same row."""
+        return self.id
+
+    def claim(self) -> tuple[str, str, str, int | None]:
+        """What an attestation vouches for: metric, value, dataset and the evaluator organisation named."""
+        return (self.metric, self.value, self.dataset, self.evaluator_org_id)
 
 
 class Offering(ListingMixin, Model):

@@ -5,14 +5,15 @@ Who may do what is `marketplace.catalog.permissions`; which listings are public 
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
-from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.catalog.models import Attestation, IndustrialModel, ModelEvaluation, Offering, ProviderProfile
 from marketplace.catalog.process import KINDS, LISTING, kind_of
 from marketplace.catalog.selectors import is_visible_to, published
 from marketplace.db_types import contains_code
-from marketplace.errors import PermissionDenied
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.states import ListingState
 
@@ -57,8 +58,12 @@ def save_provider_profile(org: Organisation, **fields) -> ProviderProfile:
     return screened(profile)
 
 
-def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: IndustrialModel | None = None):
-    """Create or update a model card with its evaluation rows; the caller commits."""
+def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: IndustrialModel | None = None,
+               actor: User | None = None):
+    """Create or update a model card with its evaluation rows; the caller commits.
+
+    Rows are kept by their `row_id`; a row whose metric, value, dataset or named evaluator organisation changes
+    loses its attestation and waits for the evaluator again (`sync_evaluations`)."""
     if model is None:
         model = IndustrialModel(organisation=org, state=ListingState.DRAFT.value)
         db.session.add(model)
@@ -66,8 +71,45 @@ def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: 
                 "modalities", "deployments", "hardware", "licence"):
         if key in fields:
             setattr(model, key, fields[key])
-    model.evaluations = [ModelEvaluation(**row) for row in evaluations]
+    sync_evaluations(org, model, evaluations, actor)
     return screened(model)
+
+
+def sync_evaluations(org: Organisation, model: IndustrialModel, rows: list[dict], actor: User | None) -> None:
+    """Update a model card's evaluation rows in place; a changed claim is self-reported again (pending when it
+    names an evaluator organisation, which is then asked to attest it)."""
+    from marketplace.notifications.events import evaluation_named
+    from marketplace.trust.permissions import ATTESTING_KINDS
+
+    evaluators = {o.id: o for o in db.session.scalars(select(Organisation).where(
+        Organisation.id.in_({r["evaluator_org_id"] for r in rows if r.get("evaluator_org_id") is not None})))}
+    existing = {e.id: e for e in model.evaluations if e.id is not None}
+    kept, named = [], []
+    for row in rows:
+        org_id = row.get("evaluator_org_id")
+        evaluator = evaluators.get(org_id) if org_id is not None else None
+        refused = evaluator is None or evaluator.kind not in ATTESTING_KINDS or evaluator.id == org.id
+        if org_id is not None and refused:
+            raise DomainError(_("Choose an evaluation body or a promotion center as the evaluator."), "evaluations")
+        row_id = row.get("row_id")
+        evaluation = existing.pop(row_id, None) if isinstance(row_id, int) else None
+        before = evaluation.claim() if evaluation is not None else None
+        if evaluation is None:
+            evaluation = ModelEvaluation()
+        evaluation.metric, evaluation.value, evaluation.dataset = row["metric"], row["value"], row.get("dataset") or ""
+        evaluation.evaluator = evaluator.name if evaluator is not None else row["evaluator"]
+        evaluation.evaluator_org_id = org_id
+        if evaluation.claim() != before:
+            evaluation.attestation = (Attestation.PENDING if org_id is not None else Attestation.SELF_REPORTED).value
+            evaluation.attested_at = evaluation.attested_by_id = evaluation.attestation_note = None
+            if org_id is not None:
+                named.append(evaluation)
+        kept.append(evaluation)
+    model.evaluations = kept
+    if named and actor is not None:
+        db.session.flush()
+        for evaluation in named:
+            evaluation_named(evaluation, actor)
 
 
 def vendor_models(org: Organisation) -> list[IndustrialModel]:
@@ -114,8 +156,12 @@ def browse_listings(kind: str, filters: dict, owner_id: int | None = None):
     else:
         if filters.get("deployment"):
             stmt = stmt.where(contains_code(cls.deployments, filters["deployment"]))
+        if filters.get("city") or filters.get("verified"):
+            stmt = stmt.join(cls.organisation)
         if filters.get("city"):
-            stmt = stmt.join(cls.organisation).where(Organisation.city == filters["city"])
+            stmt = stmt.where(Organisation.city == filters["city"])
+    if filters.get("verified"):
+        stmt = stmt.where(Organisation.verified_at.is_not(None))
     if kind == "model":
         if filters.get("kind"):
             stmt = stmt.where(IndustrialModel.kind == filters["kind"])

@@ -27,7 +27,8 @@ from marketplace.matching.browse import browse_page, sort_choices
 from marketplace.permissions import can, permission_required, require
 from marketplace.redemptions.catalogue import buyer_region
 from marketplace.reviews.services import review_panel
-from marketplace.web import perform, render_page
+from marketplace.trust.services import evaluator_choices
+from marketplace.web import perform, render_page, submit
 
 
 def visible_or_404(cls, listing_id: int):
@@ -139,11 +140,13 @@ def model_new():
     org = current_user.organisation
     form = ModelForm()
     form.fill_vocab()
+    form.set_evaluator_choices(evaluator_choices())
     if form.validate_on_submit():
-        model = save_model(org, model_fields(form), form.evaluation_rows())
-        db.session.commit()
-        flash(_("Model saved as a draft. Publish it when it is ready."), "success")
-        return redirect(url_for("catalog.model_detail", listing_id=model.id))
+        ok, model = submit(form, lambda: save_model(org, model_fields(form), form.evaluation_rows(),
+                                                    actor=current_user))
+        if ok:
+            flash(_("Model saved as a draft. Publish it when it is ready."), "success")
+            return redirect(url_for("catalog.model_detail", listing_id=model.id))
     return render_template("catalog/model_form.html", form=form, model=None), (422 if form.errors else 200)
 
 
@@ -157,11 +160,13 @@ def model_edit(listing_id: int):
     if request.method == "GET":
         while len(form.evaluations.entries) < len(model.evaluations) + 1:
             form.evaluations.append_entry()
+    form.set_evaluator_choices(evaluator_choices())
     if form.validate_on_submit():
-        save_model(model.organisation, model_fields(form), form.evaluation_rows(), model=model)
-        db.session.commit()
-        flash(_("Model saved."), "success")
-        return redirect(url_for("catalog.model_detail", listing_id=model.id))
+        ok, _saved = submit(form, lambda: save_model(model.organisation, model_fields(form), form.evaluation_rows(),
+                                                     model=model, actor=current_user))
+        if ok:
+            flash(_("Model saved. A changed result waits for its evaluator's attestation again."), "success")
+            return redirect(url_for("catalog.model_detail", listing_id=model.id))
     return render_template("catalog/model_form.html", form=form, model=model), (422 if form.errors else 200)
 
 

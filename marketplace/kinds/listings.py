@@ -159,7 +159,8 @@ class ModelKind(ListingKind):
         data = super().serialise(record, user)
         data.update(kind=record.kind, version=record.version, deployments=record.deployments,
                     evaluations=[{"metric": e.metric, "value": e.value, "dataset": e.dataset,
-                                  "evaluator": e.evaluator, "third_party": e.third_party}
+                                  "evaluator": e.evaluator, "third_party": e.is_attested,
+                                  "attested_at": e.attested_at.isoformat() if e.is_attested and e.attested_at else None}
                                  for e in record.evaluations])
         return data
 

@@ -96,3 +96,52 @@ def proposal_changed(proposal, actor: User, state: str | None = None, key: str |
     state = state or proposal.state
     notify([other], "proposal_status", {"need": proposal.need.title, "state": state}, proposal_link(proposal),
            key or f"proposal:{proposal.id}:{state}", actor=actor)
+
+
+def verification_submitted(request, actor: User) -> None:
+    """Tell the promotion centers of the organisation's city that a business licence awaits their review."""
+    from sqlalchemy import select
+
+    from marketplace.accounts.models import Organisation, OrgKind
+    from marketplace.extensions import db
+
+    centers = db.session.scalars(select(Organisation.id).where(Organisation.kind == OrgKind.CENTER.value,
+                                                               Organisation.city == request.organisation.city))
+    notify(set(centers), "verification_submitted", {"org": request.organisation.name},
+           path_for("trust.queue"), f"verification:{request.id}:submitted", actor=actor)
+
+
+def verification_decided(request, actor: User) -> None:
+    """Tell an organisation's users that their business licence was approved or rejected (and why)."""
+    kind = "verification_approved" if request.state == "approved" else "verification_rejected"
+    notify([request.organisation_id], kind, {"by": actor.organisation.name, "reason": request.reason or ""},
+           path_for("trust.verification"), f"verification:{request.id}:{request.state}", actor=actor)
+
+
+def verification_revoked(org, reason: str, actor: User) -> None:
+    """Tell an organisation's users that an admin revoked its verification, and why."""
+    from marketplace.notifications.services import now
+
+    notify([org.id], "verification_revoked", {"reason": reason}, path_for("trust.verification"),
+           f"verification:org{org.id}:revoked:{now():%Y%m%d%H%M%S%f}", actor=actor)
+
+
+def evaluation_named(evaluation, actor: User) -> None:
+    """Tell an evaluator organisation that a vendor names it as the evaluator of a result, awaiting its answer."""
+    from marketplace.notifications.services import now
+
+    notify([evaluation.evaluator_org_id], "evaluation_requested",
+           {"org": evaluation.model.organisation.name, "metric": evaluation.metric, "model": evaluation.model.name},
+           path_for("trust.attestations"), f"evaluation:{evaluation.id}:named:{now():%Y%m%d%H%M%S%f}", actor=actor)
+
+
+def evaluation_answered(evaluation, actor: User) -> None:
+    """Tell a model's vendor that the evaluator it named attested or declined a result."""
+    from marketplace.notifications.services import now
+
+    kind = "evaluation_attested" if evaluation.attestation == "attested" else "evaluation_declined"
+    notify([evaluation.model.organisation_id], kind,
+           {"by": actor.organisation.name, "metric": evaluation.metric, "model": evaluation.model.name,
+            "reason": evaluation.attestation_note or ""},
+           path_for("catalog.model_detail", listing_id=evaluation.model_id),
+           f"evaluation:{evaluation.id}:{evaluation.attestation}:{now():%Y%m%d%H%M%S%f}", actor=actor)

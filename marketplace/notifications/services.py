@@ -50,6 +50,14 @@ TEXTS = {
     "quota_granted": _l("Your %(year)s 模型券 quota was approved: %(amount)s. %(reason)s"),
     "quota_refused": _l("Your %(year)s 模型券 quota application was rejected: %(reason)s"),
     "quota_revoked": _l("The unspent part (%(revoked)s) of your %(year)s 模型券 quota was revoked: %(reason)s"),
+    "verification_submitted": _l("%(org)s asks to be verified: its business licence awaits your review."),
+    "verification_approved": _l("Your organisation is verified by %(by)s."),
+    "verification_rejected": _l("Your verification was not approved: %(reason)s"),
+    "verification_revoked": _l("Your organisation's verification was revoked: %(reason)s"),
+    "evaluation_requested": _l("%(org)s names you as the evaluator of “%(metric)s” on “%(model)s”: "
+                               "attest or decline it."),
+    "evaluation_attested": _l("%(by)s attested the result “%(metric)s” on “%(model)s”."),
+    "evaluation_declined": _l("%(by)s declined the result “%(metric)s” on “%(model)s”: %(reason)s"),
 }
 
 

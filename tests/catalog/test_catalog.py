@@ -107,23 +107,31 @@ def test_offering_cannot_link_another_vendors_model(app, client, auth):
 
 
 def test_model_card_with_evaluation_rows(app, client, auth):
-    """A model card saves its filled evaluation rows and shows them as a table."""
+    """A model card saves its filled evaluation rows and shows them as a table; a row naming an evaluation body
+    is not third-party yet: it shows as self-reported, awaiting that body's attestation."""
+    from tests.factories import make_org
+
+    with app.app_context():
+        lab_id = make_org("evaluator", name="广东省工业模型评测中心").id
+        db.session.commit()
     auth.as_role("vendor")
     data = {"name": "锂电极片涂布缺陷检测", "kind": "scene_small", "version": "3.1.0", "summary": "涂布划痕、漏箔、气泡",
             "description": "线扫相机 16K 采集，检测划痕、漏箔、气泡、颗粒。", "tasks": "缺陷检测, 缺陷分类",
             "industries": ["new_energy"], "scenarios": ["online_inspection"], "modalities": ["image"],
             "deployments": ["edge"], "hardware": "Jetson Orin NX", "licence": "商业授权",
             "evaluations-0-metric": "漏检率", "evaluations-0-value": "0.2%", "evaluations-0-dataset": "极片 8 万张",
-            "evaluations-0-evaluator": "广东省工业模型评测中心", "evaluations-0-third_party": "y",
+            "evaluations-0-evaluator_org_id": str(lab_id),
             "evaluations-1-metric": "", "evaluations-2-metric": ""}
     response = client.post("/models/new", data=data)
     assert response.status_code == 302
     with app.app_context():
         model = db.session.scalar(select(IndustrialModel))
-        assert [(e.metric, e.value, e.third_party) for e in model.evaluations] == [("漏检率", "0.2%", True)]
+        assert [(e.metric, e.value, e.evaluator_org_id, e.attestation) for e in model.evaluations] == [
+            ("漏检率", "0.2%", lab_id, "pending")]
         model_id = model.id
     page = client.get(f"/models/{model_id}").get_data(as_text=True)
     assert "广东省工业模型评测中心" in page
+    assert "badge-attested" not in page
 
 
 def test_half_filled_evaluation_row_is_refused(app, client, auth):
