@@ -69,4 +69,5 @@ def install() -> None:
     import marketplace.cases.worklists  # noqa: F401
     import marketplace.moderation.worklists  # noqa: F401
     import marketplace.redemptions.worklists  # noqa: F401
+    import marketplace.trust.worklists  # noqa: F401
     import marketplace.vouchers.worklists  # noqa: F401

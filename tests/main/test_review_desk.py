@@ -71,3 +71,7 @@ def test_the_seeded_centers_desks_count_what_waits_in_their_regions(app, client,
     assert counts["zhuhai"]["voucher_catalogue"] >= 1 and counts["zhuhai"]["moderation"] >= 1
     assert counts["zhuhai"]["quota_applications"] >= 1
     assert counts["foshan"]["redemptions"] >= 1 and counts["zhuhai"]["redemptions"] == 0
+    with app.app_context():
+        lab = db.session.scalars(select(User).where(User.email == "lab@demo.moshu.cn")).one()
+        lab_counts = {w.name: n for w, n in waiting_for(lab, 99)}
+    assert lab_counts == {"attestations": 1}
