@@ -87,7 +87,7 @@ def test_labels_say_reserved_for_an_unpaid_order_never_used(funded):
     mark_paid(order.id, m.vendor)
     refund(order.id, m.vendor, "退货")
     labels = [e.kind_label for e in db.session.scalars(select(VoucherEntry).order_by(VoucherEntry.id))]
-    assert labels == ["Reserved (order placed, not yet paid)", "Committed (order paid)", "Released (order refunded)"]
+    assert labels == ["已预留（订单已下、尚未付款）", "已确认（订单已付款）", "已释放（订单已退款）"]
     assert [e.signed_fen for e in db.session.scalars(select(VoucherEntry).order_by(VoucherEntry.id))] == [
         -30_000_00, 0, 30_000_00]
 

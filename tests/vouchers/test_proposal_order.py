@@ -49,7 +49,7 @@ def test_a_proposal_becomes_at_most_one_order(deal):
 def test_only_a_contracted_proposal_and_only_its_sme(deal):
     """An accepted (not yet contracted) proposal is refused; the vendor and another SME may not order it."""
     deal.proposal.state = "accepted"
-    with pytest.raises(ValueError, match="contracted"):
+    with pytest.raises(ValueError, match="已签约"):
         order_from_proposal(deal.sme, deal.proposal.id, "p-1")
     deal.proposal.state = "contracted"
     for outsider in (deal.vendor, deal.foshan_sme):

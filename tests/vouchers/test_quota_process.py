@@ -39,16 +39,16 @@ def test_an_unverified_sme_cannot_apply(market):
 
 def test_a_city_without_rules_has_no_quota_to_apply_for(market):
     """A Foshan SME is told Foshan has no 模型券 rules for the year."""
-    with pytest.raises(DomainError, match="no 模型券 rules"):
+    with pytest.raises(DomainError, match="尚未配置 .* 年度的模型券政策规则"):
         apply_for_quota(market.foshan_sme, YEAR, "视觉质检", 10_000_00)
 
 
 def test_the_request_is_bounded_by_the_annual_cap_and_one_open_application(market):
     """More than the 1,000,000 CNY cap is refused; a second open application for the same year is refused."""
-    with pytest.raises(DomainError, match="at most"):
+    with pytest.raises(DomainError, match="最多"):
         apply_for_quota(market.sme, YEAR, "视觉质检", 1_000_000_01)
     apply_for_quota(market.sme, YEAR, "视觉质检", 10_000_00)
-    with pytest.raises(DomainError, match="already have an application"):
+    with pytest.raises(DomainError, match="您已有 2026 年度待审核或已核定的申请"):
         apply_for_quota(market.sme, YEAR, "再申请一次", 10_000_00)
 
 
@@ -62,7 +62,7 @@ def test_center_approves_a_lower_amount_and_the_sme_is_told(market):
     assert kinds_told(market.sme) == ["quota_granted"]
 
 
-@pytest.mark.parametrize("amount, message", [(80_000_01, "at most the amount asked"), (0, "Enter the quota")])
+@pytest.mark.parametrize("amount, message", [(80_000_01, "不能超过申请额度"), (0, "请填写核定额度")])
 def test_a_grant_above_the_request_or_of_nothing_is_refused(market, amount, message):
     """The amount approved is at most the amount asked, and more than nothing."""
     application = apply_for_quota(market.sme, YEAR, "视觉质检", 80_000_00)
@@ -78,7 +78,7 @@ def test_a_grant_never_passes_the_annual_cap(market):
     place_order(market.sme, market.offering, 1, "spend-all")
     QUOTA.fire(first.id, "revoke", market.center, reason="一期结束")
     second = apply_for_quota(market.sme, YEAR, "二期项目", 500_000_00)
-    with pytest.raises(IllegalTransition, match="annual cap leaves at most ¥10万"):
+    with pytest.raises(IllegalTransition, match="最多还可核定 ¥10万"):
         QUOTA.fire(second.id, "grant", market.center, amount_fen=500_000_00, reason="二期")
     QUOTA.fire(second.id, "grant", market.center, amount_fen=100_000_00, reason="二期，按年度上限核定")
     assert voucher_position(market.sme.organisation_id, YEAR).quota_fen == 1_000_000_00
@@ -147,7 +147,7 @@ def test_the_sme_applies_through_its_page(market, client, auth):
     auth.logout()
     who = auth.as_role("enterprise", city="zhuhai", verified_at=None)
     page = client.get("/vouchers/apply?lang=en").get_data(as_text=True)
-    assert "not verified yet" in page and 'name="projects"' not in page
+    assert "贵单位尚未通过认证" in page and 'name="projects"' not in page
     assert client.post("/vouchers/apply", data={"year": "2026", "projects": "x", "amount": "1"}).status_code == 403
     from marketplace.vouchers.models import QuotaApplication
 

@@ -48,7 +48,7 @@ def test_an_unverified_sme_gets_no_deduction_at_checkout(market):
     make_quota(sme.organisation, 100_000_000, YEAR)
     order, _ = place_order(sme, market.offering, 1, "unverified-1")
     assert (order.voucher_fen, order.payable_fen) == (0, order.list_fen)
-    assert "not verified" in explain(voucher_standing(sme.organisation, YEAR))
+    assert "尚未通过认证" in explain(voucher_standing(sme.organisation, YEAR))
 
 
 def test_a_city_without_rules_gets_no_money_and_is_told_so(market, client, auth):
@@ -59,13 +59,13 @@ def test_a_city_without_rules_gets_no_money_and_is_told_so(market, client, auth)
     db.session.commit()
     auth.login(market.foshan_sme.email)
     page = client.get(f"/policy/estimate?amount=100000&kind=model_service&year={YEAR}&lang=en").get_data(as_text=True)
-    assert "has no policy rules configured" in page
-    assert "Example only" in page and "they are not applied to your organisation" in page
+    assert "年度的政策规则：目前无法通过本平台申领任何资助" in page
+    assert "仅作示例" in page and "不适用于贵单位" in page
     assert "You may claim" not in page
     checkout = client.get(f"/offerings/{market.offering.id}/order").get_data(as_text=True)
-    assert "has no 模型券 rules configured" in checkout
+    assert "年度的模型券政策规则，您的订单不能使用模型券抵扣" in checkout
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "has no 模型券 rules configured" in dashboard
+    assert "年度的模型券政策规则，您的订单不能使用模型券抵扣" in dashboard
 
 
 def test_checkout_says_why_there_is_no_deduction_without_a_quota(market, client, auth):
@@ -73,7 +73,7 @@ def test_checkout_says_why_there_is_no_deduction_without_a_quota(market, client,
     db.session.commit()
     auth.login(market.sme.email)
     page = client.get(f"/offerings/{market.offering.id}/order?lang=en").get_data(as_text=True)
-    assert "You have no approved 模型券 quota for 2026" in page and "−¥0.00" in page
+    assert "您还没有 2026 年度已核定的模型券额度" in page and "−¥0.00" in page
 
 
 def test_the_estimator_shows_the_quota_limit(market, client, auth):
@@ -81,4 +81,4 @@ def test_the_estimator_shows_the_quota_limit(market, client, auth):
     make_quota(market.sme.organisation, 10_000_00, YEAR)
     auth.login(market.sme.email)
     page = client.get(f"/policy/estimate?amount=100000&kind=model_service&year={YEAR}&lang=en").get_data(as_text=True)
-    assert "Limited to what is left of your approved quota: ¥10,000.00 of ¥10,000.00" in page
+    assert "以已核定额度的剩余部分为限：¥10,000.00 中尚余 ¥10,000.00" in page
