@@ -34,7 +34,7 @@ class InstrumentForm(FlaskForm):
     in_force = BooleanField(_l("In force in this region"), default=True)
     year_from = WholeNumberField(_l("First year"), min=2020, max=2040, validators=[DataRequired()])
     year_to = WholeNumberField(_l("Last year"), min=2020, max=2040, validators=[DataRequired()])
-    rate = PercentField(_l("Rate (% of the amount; empty: no rate limit)"), validators=[Optional()])
+    rate = PercentField(_l("Rate (percent of the amount; empty: no rate limit)"), validators=[Optional()])
     annual_cap = YuanField(_l("Cap per enterprise per year (CNY; empty: none)"), validators=[Optional()])
     item_cap = YuanField(_l("Cap per item or project (CNY; empty: none)"), validators=[Optional()])
     min_digital_level = WholeNumberField(_l("Minimum digital level (empty: none)"), min=1, max=4,

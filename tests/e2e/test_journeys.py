@@ -35,7 +35,7 @@ def test_sme_registers_posts_a_need_and_finds_it(live_server, page):
     page.click("#main form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
-    page.click("text=发布需求")
+    page.click("#main a.button:has-text('发布需求')")
     page.fill("#title", "不锈钢冲压件毛刺在线检测")
     page.fill("#description", "我们有 6 条冲压线生产不锈钢锅盖，毛刺和压痕靠人工目检，每班漏检 2% 左右，想上视觉检测。")
     page.select_option("#industry", "hardware_metal")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from tests.e2e.test_journeys import sign_in
-from tests.factories import make_offering, make_user
+from tests.factories import make_offering, make_quota, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -21,6 +22,7 @@ def paid_voucher_order(app) -> dict:
         vendor = make_user("vendor", name="珠海澜鲸智能装备有限公司", city="zhuhai")
         center = make_user("center", name="珠海市制造业数智赋能中心", city="zhuhai")
         sme = make_user("enterprise", name="珠海格致精密注塑有限公司", city="zhuhai")
+        make_quota(sme.organisation, year=date.today().year)
         offering = make_offering(vendor.organisation, title="注塑件外观缺陷检测一体机", price_fen=128_000_00)
         order, _ = place_order(sme, offering, 1, "e2e-redemption")
         db.session.flush()
