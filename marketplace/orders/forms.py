@@ -10,11 +10,10 @@ from marketplace.forms_common import WholeNumberField
 from marketplace.orders.services import MAX_QUANTITY
 
 
-class OrderForm(FlaskForm):
-    """Confirm an order: quantity, and a one-time key so a repeated submit creates one order."""
+class QuoteConfirmForm(FlaskForm):
+    """Confirm a priced order: a one-time key so a repeated submit creates one order, and the quote the SME saw
+    (an offering's order, or a contracted proposal's)."""
 
-    quantity = WholeNumberField(_l("Quantity"), default=1, min=1, max=MAX_QUANTITY,
-                                validators=[DataRequired(message=_l("Enter a whole number."))])
     idempotency_key = HiddenField(validators=[DataRequired(), Length(max=64)])
     quoted_unit_fen = HiddenField()
     quoted_payable_fen = HiddenField()
@@ -32,3 +31,10 @@ class OrderForm(FlaskForm):
         """Carry a quote's figures in the form, so the order placed is the order confirmed."""
         self.quoted_unit_fen.data = str(priced.unit_price_fen)
         self.quoted_payable_fen.data = str(priced.payable_fen)
+
+
+class OrderForm(QuoteConfirmForm):
+    """Confirm an order of an offering: its quantity too."""
+
+    quantity = WholeNumberField(_l("Quantity"), default=1, min=1, max=MAX_QUANTITY,
+                                validators=[DataRequired(message=_l("Enter a whole number."))])

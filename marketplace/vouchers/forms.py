@@ -5,10 +5,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from marketplace.forms_common import WholeNumberField, YuanField
+from marketplace.orders.forms import QuoteConfirmForm
 
 
 class QuotaApplicationForm(FlaskForm):
@@ -29,23 +30,5 @@ class GrantForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the decision"), validators=[DataRequired(), Length(max=1000)])
 
 
-class ProposalOrderForm(FlaskForm):
+class ProposalOrderForm(QuoteConfirmForm):
     """Confirm the order of a contracted proposal: a one-time key and the figures the SME saw."""
-
-    idempotency_key = HiddenField(validators=[DataRequired(), Length(max=64)])
-    quoted_unit_fen = HiddenField()
-    quoted_payable_fen = HiddenField()
-
-    def seen(self):
-        """Return the quote the SME confirmed, or None when the hidden figures are missing or bad."""
-        from marketplace.orders.services import QuoteSeen
-
-        values = (self.quoted_unit_fen.data or "", self.quoted_payable_fen.data or "")
-        if not all(v.isdigit() and len(v) <= 15 for v in values):
-            return None
-        return QuoteSeen(int(values[0]), int(values[1]))
-
-    def show(self, priced) -> None:
-        """Carry a quote's figures in the form."""
-        self.quoted_unit_fen.data = str(priced.unit_price_fen)
-        self.quoted_payable_fen.data = str(priced.payable_fen)

@@ -7,16 +7,8 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_quota, make_user
-
-
-def sign_in(page, base: str, email: str) -> None:
-    """Sign in through the login form."""
-    page.goto(f"{base}/accounts/login")
-    page.fill("#email", email)
-    page.fill("#password", DEFAULT_PASSWORD)
-    page.click("#main form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+from tests.e2e.test_journeys import sign_in
+from tests.factories import make_offering, make_quota, make_user
 
 
 def test_sme_searches_orders_with_voucher_and_vendor_records_payment(live_server, browser):
