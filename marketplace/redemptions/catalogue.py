@@ -54,10 +54,11 @@ def eligible_offering_ids(region: str | None) -> Select:
 
 
 def buyer_region(user, today: date | None = None) -> str | None:
-    """Return the region whose catalogue applies to a signed-in SME this year (None for everyone else)."""
+    """Return the region whose catalogue applies to a signed-in SME this year: "" (no catalogue) when its city
+    has no 模型券 rules in force, None (any region) for everyone else."""
     if not acts_as(user, "enterprise"):
         return None
-    return region_for(user.organisation.city, (today or date.today()).year)
+    return region_for(user.organisation.city, (today or date.today()).year) or ""
 
 
 def is_voucher_eligible(offering: Offering, region: str | None) -> bool:

@@ -186,6 +186,18 @@ def test_voucher_filter_lists_what_the_sme_can_pay_with_its_regions_vouchers(app
     assert "广州目录方案" in page and "珠海目录方案" not in page
 
 
+def test_an_sme_of_a_city_without_rules_finds_nothing_to_pay_with_vouchers(app, client, auth):
+    """The 模型券 filter shows a Dongguan SME (no rules in force) no offering, as its checkout would deduct nothing."""
+    with app.app_context():
+        make_offering(make_user("vendor").organisation, title="珠海目录方案")
+        db.session.commit()
+    auth.as_role("enterprise", city="zhuhai")
+    assert "珠海目录方案" in client.get("/offerings?voucher=y").get_data(as_text=True)
+    auth.logout()
+    auth.as_role("enterprise", city="dongguan")
+    assert "珠海目录方案" not in client.get("/offerings?voucher=y").get_data(as_text=True)
+
+
 def test_vendor_applies_and_center_admits_through_the_pages(app, client, auth):
     """The vendor applies on its offering's catalogue page; the zhuhai center admits it from its queue."""
     vendor = auth.as_role("vendor")
