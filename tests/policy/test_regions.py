@@ -57,7 +57,7 @@ def test_a_center_edits_only_its_own_region_and_admins_any(people):
 def test_unchanged_or_reversed_values_are_refused(people):
     """Saving the same values again, or a last year before the first, stores nothing."""
     save_instrument(people["zhuhai"], "zhuhai", "model_voucher", EDIT, "统一口径")
-    with pytest.raises(DomainError, match="Nothing changed"):
+    with pytest.raises(DomainError, match="没有任何改动"):
         save_instrument(people["zhuhai"], "zhuhai", "model_voucher", EDIT, "再存一次")
     with pytest.raises(DomainError):
         save_instrument(people["zhuhai"], "zhuhai", "model_voucher", {**EDIT, "year_from": 2029}, "年份颠倒")
