@@ -7,6 +7,7 @@ reviews and messages can only be hidden). Nothing else in the moderation package
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,20 +18,20 @@ from marketplace.kinds import Kind, all_kinds
 from marketplace.notifications.services import path_for
 
 
-class Subject:
-    """One kind of reportable item."""
+class Subject(ABC):
+    """One kind of reportable item; each kind names its model and who owns an item."""
 
     name: str = ""
     label: Any = None
 
     @property
+    @abstractmethod
     def model(self):
         """Return the model class."""
-        raise NotImplementedError
 
+    @abstractmethod
     def owner_id(self, record) -> int | None:
         """Return the organisation that owns the item."""
-        raise NotImplementedError
 
     def title(self, record) -> str:
         """Return what the item is called in the queue."""
