@@ -531,8 +531,10 @@ def build_world() -> dict:
     """One of everything: an SME, a vendor, a center and an admin, each with the records they act on (ids)."""
     from marketplace.events.services import schedule_meeting
     from marketplace.orders.services import place_order
+    from marketplace.policy.rules import install_default_instruments
     from marketplace.resonance.services import PartyTerm, draft_agreement
 
+    install_default_instruments()  # the migration installed them once; on PostgreSQL each test empties the tables
     sme, vendor, center, admin = (make_user(role) for role in ROLES)
     need, need2 = make_need(sme.organisation), make_need(sme.organisation, title="注塑件飞边检测")
     offering = make_offering(vendor.organisation)
