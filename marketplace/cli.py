@@ -13,6 +13,52 @@ from marketplace.extensions import db
 def install(app: Flask) -> None:
     """Register the marketplace's commands on the app."""
 
+    @app.cli.group("api-token")
+    def api_token_group() -> None:
+        """Create, list and revoke API tokens."""
+
+    @api_token_group.command("create")
+    @click.argument("email")
+    @click.option("--scope", "scopes", multiple=True, default=("read",), show_default=True,
+                  help="A scope (repeat for several): read, listings, needs, orders, statements.")
+    @click.option("--name", default="command line", show_default=True, help="What the token is for.")
+    def api_token_create(email: str, scopes: tuple[str, ...], name: str) -> None:
+        """Create an API token for the user with this e-mail and print it (it is not shown again)."""
+        from sqlalchemy import func, select
+
+        from marketplace.accounts.models import User
+        from marketplace.api.tokens import create_token
+        from marketplace.errors import DomainError
+
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"No user has the e-mail {email}.")
+        try:
+            token, secret = create_token(user, name, [s for part in scopes for s in part.split(",")])
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        click.echo(f"Token {token.id} for {user.email}, scopes: {token.scopes}")
+        click.echo(secret)
+
+    @api_token_group.command("revoke")
+    @click.argument("token_id", type=int)
+    def api_token_revoke(token_id: int) -> None:
+        """Revoke a token by its id."""
+        from marketplace.api.models import ApiToken
+        from marketplace.api.tokens import revoke_token
+        from marketplace.errors import DomainError
+
+        token = db.session.get(ApiToken, token_id)
+        if token is None:
+            raise click.ClickException(f"There is no token {token_id}.")
+        try:
+            revoke_token(token.user, token_id)
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        click.echo(f"Token {token_id} ({token.name}) revoked.")
+
     @app.cli.command("seed")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
     def seed_command(if_empty: bool) -> None:

@@ -64,6 +64,8 @@ class Config:
     LOGIN_ACCOUNT_LIMIT = env("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
     REGISTER_RATE_LIMIT = env("REGISTER_RATE_LIMIT", "10 per hour")
     PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    # Calls per API token (per address without one); a limit string of Flask-Limiter.
+    API_RATE_LIMIT = env("API_RATE_LIMIT", "600 per minute")
     PASSWORD_RESET_ACCOUNT_LIMIT = env("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour")
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)

@@ -38,6 +38,7 @@ MESSAGES = {
     400: lambda: _("The request could not be understood."),
     403: lambda: _("You do not have permission to do that."),
     404: lambda: _("We could not find that page."),
+    401: lambda: _("Please sign in to continue."),
     405: lambda: _("That method is not allowed here."),
     413: lambda: _("The upload is too large."),
     422: lambda: _("Some of the values sent are not valid."),
@@ -45,7 +46,7 @@ MESSAGES = {
     500: lambda: _("Something went wrong on our side. Nothing was saved."),
 }
 
-CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error"}
 
 
@@ -53,7 +54,7 @@ def render_error(status: int, message: str | None = None):
     """Render an error as a page or JSON with the given status."""
     message = message or MESSAGES.get(status, MESSAGES[500])()
     if wants_json():
-        return jsonify(error={"code": CODES.get(status, "error"), "message": message}), status
+        return jsonify(error={"code": CODES.get(status, "error"), "message": message, "fields": {}}), status
     return render_template("errors/error.html", status=status, message=message), status
 
 

@@ -212,6 +212,16 @@ def quota_application(state: str = "applied"):
     return prepare
 
 
+def own_api_token(w: dict) -> None:
+    """The acting user (the world's SME for a visitor or a stranger) has an API token."""
+    from marketplace.accounts.models import User
+    from marketplace.api.tokens import create_token
+
+    token, _secret = create_token(db.session.get(User, w["me"]), "ERP", ["read"])
+    db.session.commit()
+    w["api_token"] = token.id
+
+
 def zhuhai_voucher_order(w: dict) -> None:
     """The world order becomes a zhuhai SME's order of the world offering (in zhuhai's 模型券 catalogue) paid
     partly from the quota zhuhai's center approved it."""
@@ -303,6 +313,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     # accounts
     ("accounts.organisation", ""): Route("/accounts/organisation", EVERYONE),
     ("accounts.password", ""): Route("/accounts/password", EVERYONE),
+    ("accounts.api_tokens", ""): Route("/accounts/tokens", EVERYONE, data=lambda w: {"name": "ERP", "scopes": "read"}),
+    ("accounts.revoke_api_token", ""): Route("/accounts/tokens/{api_token}/revoke", EVERYONE, stranger=404,
+                                             prepare=own_api_token),
+    # The API: a token or a session; a visitor gets 401, not the sign-in page
+    ("api.move", ""): Route("/api/v1/needs/{need}/transitions/close", roles(SME), owner=SME),
     ("accounts.admin_accounts", ""): Route("/accounts/admin/accounts", roles(ADMIN)),
     ("accounts.admin_set_active", ""): Route("/accounts/admin/accounts/{target_user}/active", roles(ADMIN),
                                              data=lambda w: {"active": "0"}),
@@ -505,7 +520,7 @@ PENDING: dict[tuple[str, str, str], str] = {
 def expected(route: Route, actor: str):
     """What an actor gets: "login", "allowed", or an HTTP refusal status."""
     if actor == ANONYMOUS:
-        return "login"
+        return 401 if route.url.startswith("/api/") else "login"
     if actor == STRANGER:
         return route.stranger
     return "allowed" if actor in route.allowed else 403

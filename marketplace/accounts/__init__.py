@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from marketplace.accounts import views  # noqa: E402,F401
+from marketplace.accounts import api_tokens, views  # noqa: E402,F401

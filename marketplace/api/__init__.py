@@ -1,6 +1,15 @@
-"""JSON API v1: read access to every registered kind (`marketplace.kinds`) and search; machine-readable errors."""
+"""JSON API v1: every registered kind (`marketplace.kinds`), search, and the writes integrations need, described
+by an OpenAPI 3.1 document generated from the views' declarations (`marketplace.api.spec`); API tokens."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__)
+from marketplace.extensions import csrf
 
-from marketplace.api import views  # noqa: E402,F401
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)  # CSRF is checked by `auth.authenticate` for session calls; token calls carry no cookie
+
+from marketplace.api import auth, errors  # noqa: E402
+
+auth.install(bp)
+errors.install(bp)
+
+from marketplace.api import docs, transitions, views  # noqa: E402,F401

@@ -79,12 +79,17 @@ def refresh_analytics() -> dict:
 
 
 def prune() -> dict[str, int]:
-    """Delete old claims and outbox events done long ago."""
+    """Delete old claims, outbox events done long ago and API idempotency keys past their day."""
+    from marketplace.api.idempotency import prune_idempotency_keys
+    from marketplace.extensions import db
     from marketplace.jobs.claims import prune_claims
     from marketplace.jobs.outbox import prune_done
 
     days = int(current_app.config["JOB_CLAIM_KEEP_DAYS"])
-    return {"claims": prune_claims(days), "outbox_events": prune_done(days)}
+    pruned = {"claims": prune_claims(days), "outbox_events": prune_done(days)}
+    pruned["idempotency_keys"] = prune_idempotency_keys()
+    db.session.commit()
+    return pruned
 
 
 SCHEDULE: list[ScheduledJob] = [

@@ -24,3 +24,12 @@ document.addEventListener("click", function (event) {
     buttons[i].setAttribute("aria-pressed", buttons[i] === button ? "true" : "false");
   }
 });
+
+/* Forms that undo something ask first: a form with data-confirm submits only after the user agrees. */
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

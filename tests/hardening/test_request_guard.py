@@ -19,9 +19,9 @@ def test_hostile_query_strings_are_a_400_in_the_users_language(client, query):
 
 
 def test_hostile_api_queries_are_a_json_400(client):
-    """Under /api the refusal is JSON with a code and a message."""
+    """Under /api the refusal is the API's error object: a code, a message and the reasons per field."""
     response = client.get("/api/v1/search", environ_overrides=raw_query(b"q=a%00b"))
-    assert response.status_code == 400 and set(response.get_json()["error"]) == {"code", "message"}
+    assert response.status_code == 400 and set(response.get_json()["error"]) == {"code", "message", "fields"}
 
 
 @pytest.mark.parametrize("body", [b"title=a%00b&description=x", b"title=%ff%ff", b"title=\xc3"])
