@@ -127,6 +127,6 @@ class Me(BaseModel):
     email: str
     name: str
     role: str
-    locale: str
+    locale: str | None
     organisation: OrganisationBrief | None
     token: TokenBrief | None

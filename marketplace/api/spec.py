@@ -217,4 +217,4 @@ STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content", 40
                401: "Not signed in, or the token is not valid", 403: "Not allowed (permission or token scope)",
                404: "Not found", 409: "Conflict: not possible in the record's current state",
                413: "Too large", 415: "Unsupported media type", 422: "Some values are not valid",
-               429: "Too many requests"}
+               429: "Too many requests", 503: "The search index is being built; retry after Retry-After seconds"}

@@ -55,7 +55,7 @@ def invalid_filters(form):
 
 @bp.route("/<collection>")
 @operation("List records", tags=("Records",), public=True, query=ListQuery,
-           responses={200: RecordList}, errors=(404,), path_params={"collection": listed_collections},
+           responses={200: RecordList}, errors=(404, 503), path_params={"collection": listed_collections},
            description="A kind's records the caller may see, with the filters of its page; numbered pages "
                        "(`page`), or a keyset walk (`cursor`, answered as `{items, next_cursor}`).")
 def records(collection: str):
@@ -123,7 +123,7 @@ def match_json(match) -> dict:
 
 
 @bp.route("/search")
-@operation("Search", tags=("Search",), public=True, query=SearchQuery, responses={200: SearchAnswer},
+@operation("Search", tags=("Search",), public=True, query=SearchQuery, responses={200: SearchAnswer}, errors=(503,),
            description="Search every kind with the filters of /search; each result carries its calibrated "
                        "relevance and the reasons it matched, and `no_good_match` says when nothing fits.")
 def search_api():

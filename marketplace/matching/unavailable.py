@@ -19,7 +19,7 @@ def index_building(exc: IndexNotReady):
     message = _("The search index is being built. Please try again in a few minutes.")
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if wants_json():
-        return jsonify(error={"code": "index_building", "message": message}), 503, headers
+        return jsonify(error={"code": "index_building", "message": message, "fields": {}}), 503, headers
     if request.headers.get("HX-Request"):
         return render_template("matching/_index_building.html", message=message), 503, headers
     if request.endpoint == "matching.search_page":
