@@ -19,7 +19,7 @@ from marketplace.web import show_refusal
 class TokenForm(FlaskForm):
     """A new token: a name and its scopes."""
 
-    name = StringField(_l("Name"), filters=[strip_filter], validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Token name"), filters=[strip_filter], validators=[DataRequired(), Length(max=80)])
     scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired(_l("Choose at least one scope."))])
 
     def __init__(self, *args, **kwargs):
@@ -28,7 +28,7 @@ class TokenForm(FlaskForm):
 
         super().__init__(*args, **kwargs)
         self.scopes.choices = [(code, f"{code} — {label}") for code, label in SCOPES.items()]
-        if not self.is_submitted() and not self.scopes.data:
+        if (kwargs.get("formdata", True) is None or not self.is_submitted()) and not self.scopes.data:
             self.scopes.data = ["read"]
 
 
