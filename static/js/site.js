@@ -33,3 +33,54 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+/* The header on narrow screens: the menu button shows and hides the navigation (without JS it stays open). */
+document.addEventListener("DOMContentLoaded", function () {
+  var toggle = document.querySelector(".menu-toggle");
+  var nav = document.getElementById("site-nav");
+  if (!toggle || !nav) {
+    return;
+  }
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
+
+/* Dropdown menus (<details class="menu">): one open at a time; Escape or a click elsewhere closes them. */
+document.addEventListener("click", function (event) {
+  var menus = document.querySelectorAll("details.menu[open]");
+  for (var i = 0; i < menus.length; i++) {
+    if (!menus[i].contains(event.target)) {
+      menus[i].open = false;
+    }
+  }
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  var menus = document.querySelectorAll("details.menu[open]");
+  for (var i = 0; i < menus.length; i++) {
+    menus[i].open = false;
+    menus[i].querySelector("summary").focus();
+  }
+});
+
+/* A list's filters on a phone: the Filters button folds and unfolds them. */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".filters-toggle");
+  if (!button) {
+    return;
+  }
+  var more = document.getElementById(button.getAttribute("aria-controls"));
+  var open = more.classList.toggle("open");
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var buttons = document.querySelectorAll(".filters-toggle");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+  }
+});

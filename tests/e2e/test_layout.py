@@ -1,0 +1,102 @@
+"""Every main page of each role fits a 390 px phone (nothing wider than the screen, a header under 120 px with a
+menu button that opens the navigation) and a 1366 px laptop (the navigation on one line, in both languages)."""
+from __future__ import annotations
+
+import pytest
+
+from marketplace.extensions import db
+from tests.e2e.test_journeys import sign_in
+from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_user
+
+PAGES = {
+    "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/", "/events/", "/analytics/map",
+                "/accounts/login", "/accounts/register", "/policy/rules"],
+    "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
+                   "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}"],
+    "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
+               "/offerings/{offering}", "/models/{model}"],
+    "center": ["/dashboard", "/review", "/cases/manage", "/cases/new", "/moderation/", "/trust/queue",
+               "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments"],
+    "admin": ["/dashboard", "/accounts/admin/accounts", "/admin/audit"],
+}
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1 && !el.closest('.wide-table, .table-scroll, pre, code')) {
+      wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '') + ' ' + Math.round(box.right));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5)};
+}"""
+
+
+@pytest.fixture(scope="module")
+def people(live_server):
+    """One account per role (the SME, vendor and center in zhuhai) with a record each to look at."""
+    with live_server.app.app_context():
+        sme, vendor = make_user("enterprise", city="zhuhai"), make_user("vendor", city="zhuhai")
+        center, admin = make_user("center", city="zhuhai"), make_user("admin")
+        offering = make_offering(vendor.organisation)
+        model = make_model(vendor.organisation)
+        make_profile(vendor.organisation)
+        need = make_need(sme.organisation)
+        make_case(center.organisation)
+        ids = {"need": need.id, "offering": offering.id, "model": model.id}
+        emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
+        db.session.remove()
+    return emails, ids
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_main_pages_fit_a_phone_and_a_laptop(live_server, browser, people, role):
+    """At 390 px does no page scroll sideways, with a header under 120 px? At 1366 px is the navigation one line?"""
+    emails, ids = people
+    problems = []
+    for width in (390, 1366):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        if role != "visitor":
+            sign_in(page, live_server.url, emails[role])
+        for lang in ("zh_CN", "en"):
+            page.goto(f"{live_server.url}/lang/{lang}?next=/")
+            for path in PAGES[role]:
+                page.goto(live_server.url + path.format(**ids))
+                header = page.locator(".site-header").bounding_box()
+                fit = page.evaluate(OVERFLOW)
+                limit = 120 if width == 390 else 80
+                if header["height"] >= limit:
+                    problems.append(f"{width}px {lang} {path}: header {header['height']:.0f} px tall")
+                if fit["scroll"] > fit["width"] + 1:
+                    problems.append(f"{width}px {lang} {path}: page {fit['scroll']} px wide, {fit['wide']}")
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_phone_menu_opens_the_navigation(live_server, page, people):
+    """On a phone, is the navigation hidden behind a menu button that opens it (and says so to screen readers)?"""
+    emails, _ids = people
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, live_server.url, emails["vendor"])
+    toggle = page.locator(".menu-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#site-nav a[href='/offerings']").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.locator("#site-nav a[href='/offerings']").click()
+    assert page.url.endswith("/offerings")
+
+
+def test_phone_filters_fold_behind_a_button(live_server, page, people):
+    """On a phone, does the needs list start within the first screen, with its filters behind a Filters button?"""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/needs/")
+    first = page.locator("#results article, #results .card").first.bounding_box()
+    assert first is not None and first["y"] < 800
+    industry = page.locator("#more-filters select").first
+    assert not industry.is_visible()
+    page.locator(".filters-toggle").click()
+    assert industry.is_visible()
+    assert page.locator(".filters-toggle").get_attribute("aria-expanded") == "true"
