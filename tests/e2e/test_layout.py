@@ -9,8 +9,8 @@ from tests.e2e.test_journeys import sign_in
 from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_user
 
 PAGES = {
-    "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/", "/events/", "/analytics/map",
-                "/accounts/login", "/accounts/register", "/policy/rules"],
+    "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
+                "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
@@ -26,7 +26,8 @@ OVERFLOW = """() => {
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
     if (box.width > 0 && box.right > width + 1 && !el.closest('.wide-table, .table-scroll, pre, code')) {
-      wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '') + ' ' + Math.round(box.right));
+      const name = typeof el.className === 'string' && el.className ? '.' + el.className.split(' ')[0] : '';
+      wide.push(el.tagName.toLowerCase() + name + ' ' + Math.round(box.right));
     }
   }
   return {scroll: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5)};
