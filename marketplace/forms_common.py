@@ -148,15 +148,24 @@ class YuanField(StringField):
         """Parse the text into fen, refusing non-numbers, sub-fen precision, negatives and huge amounts."""
         self.fen = None
         text = self.data
+        wan = False
         if isinstance(text, str):
-            for mark in (",", "，", "¥", "￥", "元"):
+            for mark in (",", "，", "¥", "￥", "元", " "):
                 text = text.replace(mark, "")
+            wan = text.endswith("万")
+            text = text.removesuffix("万")
         try:
-            amount = parse_decimal(text, integer_digits=len(str(self.max_fen)), places=2)
+            amount = parse_decimal(text, integer_digits=len(str(self.max_fen)), places=6 if wan else 2)
+            if wan and amount is None:
+                raise ValueError("format")
+            if amount is not None and wan:
+                amount *= 10_000
+                if amount != amount.quantize(Decimal("0.01")):
+                    raise ValueError("format")
         except ValueError as exc:
             if str(exc) == "range":
                 raise StopValidation(_l("The amount is too large.")) from None
-            raise StopValidation(_l("Enter an amount in yuan, e.g. 12800 or 12800.50.")) from None
+            raise StopValidation(_l("Enter an amount in yuan, e.g. 12800, 12800.50 or 1.28万.")) from None
         if amount is None:
             return
         fen = yuan_to_fen(amount)

@@ -38,15 +38,15 @@ def fen_to_yuan_text(fen: int | None) -> str:
 
 
 def format_fen(fen: int | None, locale: str = "zh_CN") -> str:
-    """Format fen for people: ¥12,345.67, or ¥12.3万 for large Chinese amounts that 万 shows exactly."""
+    """Format fen for people, one way everywhere: exact yuan with thousands separators, e.g. ¥12,345.67.
+
+    (万 was used above ¥10万, which put "¥38万" beside "¥88,000.00" in one list; an exact figure in one shape
+    is easier to compare.) The locale is kept for callers; both languages write CNY the same way.
+    """
     if fen is None:
         return "—"
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
-    if not str(locale).startswith("en") and fen >= 100_000_00 and fen % 10_000 == 0:
-        wan = Decimal(fen) / Decimal(1_000_000)
-        text = f"{wan:.2f}".rstrip("0").rstrip(".")
-        return f"{sign}¥{text}万"
     return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"
 
 

@@ -53,6 +53,14 @@ def money(fen) -> str:
     return format_fen(fen, current_locale())
 
 
+def price(offering) -> str:
+    """Format an offering's price with what it is for: ¥0.05/次, ¥38,000.00/年, ¥128,000.00/套."""
+    from marketplace.vocab import PLAN_UNITS
+
+    zh, en = PLAN_UNITS.get(offering.pricing_plan, ("", ""))
+    return money(offering.price_fen) + (en if current_locale().startswith("en") else zh)
+
+
 def state_label(state) -> str:
     """Return the translated label of a state code."""
     label = STATE_LABELS.get(str(state))
@@ -127,7 +135,7 @@ def local_date(moment, fmt: str = "%Y-%m-%d") -> str:
 
 def install(app: Flask) -> None:
     """Register the filters and globals on the app."""
-    app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money,
+    app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money, price=price,
                                  state=state_label, paragraphs=paragraphs,
                                  highlight=highlight, bp=format_bp, localdate=local_date)
     from marketplace.permissions import install as install_permissions

@@ -399,6 +399,11 @@ PRICING_PLANS: tuple[Term, ...] = (
     Term("per_call", "按次调用", "Per call"),
 )
 
+PLAN_UNITS: dict[str, tuple[str, str]] = {"one_off": ("/套", " per set"), "annual": ("/年", " per year"),
+                                          "per_call": ("/次", " per call")}
+"""What a price of each pricing plan is for (zh, en), written after the amount so a per-call price never reads as
+a total."""
+
 MODALITIES: tuple[Term, ...] = (
     Term("image", "图像", "Image"), Term("video", "视频", "Video"),
     Term("timeseries", "时序传感数据", "Time series"), Term("text", "文本", "Text"),

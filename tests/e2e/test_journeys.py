@@ -109,7 +109,7 @@ def test_vendor_publishes_an_offering_visitors_then_see(live_server, page, brows
     visitor.goto(f"{base}/offerings")
     expect(visitor.locator("#results")).to_contain_text("铝型材表面缺陷检测年度服务")
     visitor.click("text=铝型材表面缺陷检测年度服务")
-    expect(visitor.locator(".price.big")).to_contain_text("19.8万")
+    expect(visitor.locator(".price.big")).to_contain_text("¥198,000.00")
     visitor.context.close()
 
 

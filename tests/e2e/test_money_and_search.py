@@ -37,7 +37,7 @@ def test_sme_searches_orders_with_voucher_and_vendor_records_payment(live_server
 
     sme_page.goto(f"{base}/offerings/{offering_id}")
     sme_page.click(".order-box button")
-    expect(sme_page.locator(".money-table")).to_contain_text("¥16.8万")
+    expect(sme_page.locator(".money-table")).to_contain_text("¥168,000.00")
     expect(sme_page.locator(".money-table")).to_contain_text("¥50,400.00")
     sme_page.click("#main form[method=post] button[type=submit]")
     expect(sme_page.locator("h1")).to_contain_text("待付款")
@@ -53,6 +53,6 @@ def test_sme_searches_orders_with_voucher_and_vendor_records_payment(live_server
     expect(sme_page.locator("h1")).to_contain_text("已付款")
     sme_page.goto(f"{base}/vouchers")
     expect(sme_page.locator("table")).to_contain_text("#")
-    expect(sme_page.locator(".voucher-summary")).to_contain_text("¥94.96万")
+    expect(sme_page.locator(".voucher-summary")).to_contain_text("¥949,600.00")
     sme_page.context.close()
     vendor_page.context.close()

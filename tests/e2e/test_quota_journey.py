@@ -31,7 +31,7 @@ def test_sme_applies_center_approves_less_and_the_order_uses_the_quota(live_serv
     sme_page.fill("#amount", "300000")
     sme_page.click("#main form[method=post] button[type=submit]")
     expect(sme_page).to_have_url(re.compile(r"/vouchers/applications/\d+$"))
-    expect(sme_page.locator(".facts")).to_contain_text("¥30万")
+    expect(sme_page.locator(".facts")).to_contain_text("¥300,000.00")
 
     center_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
     sign_in(center_page, base, center_email)
@@ -45,9 +45,9 @@ def test_sme_applies_center_approves_less_and_the_order_uses_the_quota(live_serv
 
     sme_page.goto(f"{base}/offerings/{offering_id}")
     sme_page.click(".order-box button")
-    expect(sme_page.locator(".money-table")).to_contain_text("¥20万")
+    expect(sme_page.locator(".money-table")).to_contain_text("¥200,000.00")
     expect(sme_page.locator(".money-table")).to_contain_text("−¥50,000.00")
-    expect(sme_page.locator(".money-table")).to_contain_text("¥15万")
+    expect(sme_page.locator(".money-table")).to_contain_text("¥150,000.00")
     sme_page.click("#main form[method=post] button[type=submit]")
     expect(sme_page.locator("h1")).to_contain_text("待付款")
 

@@ -192,7 +192,7 @@ def test_vouchers_page_shows_allowance_uses_and_releases(app, client, auth, shop
         year = order.voucher_year
     auth.login(shop["sme_email"])
     page = client.get(f"/vouchers?year={year}").get_data(as_text=True)
-    assert "¥100万" in page and page.count("#") >= 2
+    assert "¥1,000,000.00" in page and page.count("#") >= 2
     assert "¥3,703.70" in page
     english = client.get(f"/vouchers?year={year}&lang=en").get_data(as_text=True)
     assert "Reserved (order placed, not yet paid)" in english and "Released (order cancelled)" in english

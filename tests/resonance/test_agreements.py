@@ -224,7 +224,7 @@ def test_demonstration_caps_are_enforced(app, client, auth, parties):
     auth.login(parties["center_email"])
     too_big = client.post("/resonance/demonstrations", data={"agreement_id": ids[0], "year": "2026",
                                                              "award": "500000.01", "reason": "示范性强"})
-    assert too_big.status_code == 422 and "¥50万" in too_big.get_data(as_text=True)
+    assert too_big.status_code == 422 and "¥500,000.00" in too_big.get_data(as_text=True)
     for agreement_id in ids[:5]:
         ok = client.post("/resonance/demonstrations", data={"agreement_id": agreement_id, "year": "2026",
                                                             "award": "500000", "reason": "可复制推广"})

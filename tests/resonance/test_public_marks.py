@@ -18,4 +18,4 @@ def test_case_delivered_with_a_demonstration_offering_is_marked(app, client):
     marked = page.split("示范案例甲")[1].split("</h2>")[0]
     plain = page.split("普通案例乙")[1].split("</h2>")[0]
     assert "2026" in marked and "badge-quality" in marked and "badge-quality" not in plain
-    assert "¥30万" in client.get("/resonance/demonstrations").get_data(as_text=True)
+    assert "¥300,000.00" in client.get("/resonance/demonstrations").get_data(as_text=True)

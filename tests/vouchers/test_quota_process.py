@@ -78,7 +78,7 @@ def test_a_grant_never_passes_the_annual_cap(market):
     place_order(market.sme, market.offering, 1, "spend-all")
     QUOTA.fire(first.id, "revoke", market.center, reason="一期结束")
     second = apply_for_quota(market.sme, YEAR, "二期项目", 500_000_00)
-    with pytest.raises(IllegalTransition, match="最多还可核定 ¥10万"):
+    with pytest.raises(IllegalTransition, match="最多还可核定 ¥100,000.00"):
         QUOTA.fire(second.id, "grant", market.center, amount_fen=500_000_00, reason="二期")
     QUOTA.fire(second.id, "grant", market.center, amount_fen=100_000_00, reason="二期，按年度上限核定")
     assert voucher_position(market.sme.organisation_id, YEAR).quota_fen == 1_000_000_00
