@@ -69,7 +69,7 @@ class RegisterForm(OrganisationFields, FlaskForm):
     digital_level = SelectField(_l("Digital maturity level"), validators=[Chosen()])
     name = StringField(_l("Your name"), filters=[strip_filter], validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128),
                                                          StrongPassword(("email", "name", "org_name"))])
     confirm = PasswordField(_l("Repeat password"),
@@ -80,7 +80,7 @@ class LoginForm(FlaskForm):
     """Sign in with e-mail and password."""
 
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(check_deliverability=False)])
+                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
@@ -113,7 +113,7 @@ class CenterAccountForm(OrganisationFields, FlaskForm):
     city = SelectField(_l("City"), validators=[Chosen()])
     name = StringField(_l("Contact name"), filters=[strip_filter], validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False), Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=128),
                                                                  StrongPassword(("email", "name", "org_name"))])
 
@@ -132,7 +132,7 @@ class ResetRequestForm(FlaskForm):
     """Ask for a password-reset link by e-mail."""
 
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):

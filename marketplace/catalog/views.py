@@ -50,6 +50,7 @@ def listing_tools(kind: str, listing) -> dict:
     """Return what the owner bar or the moderation bar of a listing page needs for the current user."""
     return {"kind": kind, "moves": LISTING[kind].available(listing, current_user),
             "owned": can(current_user, "listing.edit", listing),
+            "mine": getattr(current_user, "organisation_id", None) == listing.organisation_id,
             "moderating": can(current_user, "listing.moderate", listing),
             "public": is_public(listing)}
 

@@ -58,6 +58,7 @@ class Kind(ABC):
     view_permission: str = ""  # the named rule that says who may read one record
     solution: bool = False  # offered to a need as a solution (推荐方案)
     listing: bool = False  # a vendor's published listing (profile, model card, offering)
+    similar_label: Any = None  # a listing page's heading over similar records (相似方案, 相似模型, …)
     hidden_status: int = 404  # what the API answers for a record the caller may not read
     city_reason: Any = None  # what "same city" means for this kind, e.g. "Based in your city"
 

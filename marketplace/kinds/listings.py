@@ -1,7 +1,7 @@
 """The three kinds of vendor listing: offerings (模型超市), industrial model cards (工业模型) and provider profiles."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
@@ -25,6 +25,7 @@ class ListingKind(Kind):
     solution = True
     view_permission = "listing.view"
     detail_arg = "listing_id"
+    similar_label: Any = _l("Similar solutions")  # the heading of 相似方案 on a listing's page
 
     def indexed(self) -> Select:
         """Select the published listings of this kind."""
@@ -145,6 +146,7 @@ class ModelKind(ListingKind):
     name, model, collection = "model", ModelRef("marketplace.catalog.models:IndustrialModel"), "models"
     label, plural = _l("Model"), _l("Models")
     detail_endpoint = "catalog.model_detail"
+    similar_label = _l("Similar models")
 
     def loads(self) -> list:
         """The vendor and the evaluation table (model cards and the API show it)."""
@@ -172,6 +174,7 @@ class ProviderKind(ListingKind):
     name, model, collection = "provider", ModelRef("marketplace.catalog.models:ProviderProfile"), "providers"
     label, plural = _l("Provider"), _l("Providers")
     detail_endpoint = "catalog.provider_detail"
+    similar_label = _l("Similar providers")
 
     def text_parts(self, record) -> list[str | None]:
         """The organisation's name, summary, capabilities and reference cases."""

@@ -125,4 +125,5 @@ def listing_matches(kind: str, listing_id: int):
     owner = can(current_user, "listing.edit", listing)
     leads = leads_for_listing(listing, current_user) if owner else []
     return render_template("matching/_listing_matches.html", listing=listing, kind=kind, owner=owner,
-                           leads=leads, similar=similar_listings(listing, current_user))
+                           leads=leads, similar=similar_listings(listing, current_user),
+                           similar_label=entry.similar_label)
