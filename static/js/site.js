@@ -84,3 +84,17 @@ document.addEventListener("DOMContentLoaded", function () {
     buttons[i].hidden = false;
   }
 });
+
+/* A region that scrolls (a wide or tall table) can be scrolled from the keyboard: it takes focus. */
+function focusableScrollers() {
+  var boxes = document.querySelectorAll(".table-scroll, .wide-table, table.table");
+  for (var i = 0; i < boxes.length; i++) {
+    var scrolls = boxes[i].scrollWidth > boxes[i].clientWidth + 1 || boxes[i].scrollHeight > boxes[i].clientHeight + 1;
+    if (scrolls && !boxes[i].hasAttribute("tabindex")) {
+      boxes[i].setAttribute("tabindex", "0");
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", focusableScrollers);
+window.addEventListener("resize", focusableScrollers);
+document.addEventListener("htmx:afterSettle", focusableScrollers);

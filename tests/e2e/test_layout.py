@@ -64,7 +64,7 @@ def test_main_pages_fit_a_phone_and_a_laptop(live_server, browser, people, role)
         for lang in ("zh_CN", "en"):
             page.goto(f"{live_server.url}/lang/{lang}?next=/")
             for path in PAGES[role]:
-                page.goto(live_server.url + path.format(**ids))
+                page.goto(live_server.url + path.format(**ids), timeout=180_000)  # the first search loads the index
                 header = page.locator(".site-header").bounding_box()
                 fit = page.evaluate(OVERFLOW)
                 limit = 120 if width == 390 else 80
