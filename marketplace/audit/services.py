@@ -87,13 +87,17 @@ ACTION_LABELS = {
     "verification.revoked": _l("Organisation verification revoked"),
     "evaluation.attested": _l("Evaluation result attested by its evaluator"),
     "evaluation.declined": _l("Evaluation result declined by its evaluator"),
+    "api_token.created": _l("API token created"),
+    "api_token.revoked": _l("API token revoked"),
+    "api.read": _l("API token used to read (first use in the hour)"),
+    "api.write": _l("API call that changes something"),
 }
 
 AREA_LABELS = {
     "order": _l("Order"), "agreement": _l("Agreement"), "need": _l("Need"), "proposal": _l("Proposal"),
     "listing": _l("Listing"), "case": _l("Case"), "directory": _l("Quality provider directory"),
     "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"), "quota": _l("模型券 quota"),
-    "moderation": _l("Moderation"),
+    "moderation": _l("Moderation"), "api": _l("API"), "api_token": _l("API token"),
 }
 
 
