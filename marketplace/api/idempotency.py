@@ -9,6 +9,7 @@ never finished (the process died) is taken over after `ABANDONED_AFTER`. Keys ar
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 from functools import wraps
 
@@ -26,9 +27,11 @@ from marketplace.extensions import db
 HEADER = "Idempotency-Key"
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)
+KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
+"""A key: 1–255 printable ASCII characters, not starting or ending with a space (a UUID is a good key)."""
 HEADER_SCHEMA = {"description": "Any unique string (a UUID) up to 255 characters: sending the same call again "
                                 "with the same key replays the first answer instead of doing it twice.",
-                 "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN}}
 
 
 def fingerprint() -> str:
@@ -95,8 +98,7 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None or not current_user.is_authenticated:
             return view(*args, **kwargs)
-        key = key.strip()
-        if not key or len(key) > 255 or not key.isprintable():
+        if not re.fullmatch(KEY_PATTERN, key):
             raise ApiError(400, "invalid_idempotency_key",
                            _("An Idempotency-Key is 1 to 255 printable characters."))
         claimed = claim(current_user.id, key, fingerprint())
