@@ -318,14 +318,15 @@ def place_order_api():
     from marketplace.orders.services import QuoteChanged, QuoteSeen, order_from_proposal, place_order
 
     require(current_user, "order.place")
-    body = body_of(s.OrderIn)
+    raw = request.get_json(silent=True) if request.get_data(cache=True) else None
+    body = body_of(s.ProposalOrder if isinstance(raw, dict) and "proposal_id" in raw else s.OfferingOrder)
     key = order_key(request.headers.get(HEADER))
     seen = QuoteSeen(body.quoted_unit_fen, body.quoted_payable_fen)
     try:
-        if body.offering_id is not None:
+        if isinstance(body, s.OfferingOrder):
             order, created = place_order(current_user, on_sale(body.offering_id), body.quantity, key, seen=seen)
         else:
-            proposal = orderable_proposal(body.proposal_id or 0)
+            proposal = orderable_proposal(body.proposal_id)
             order, created = order_from_proposal(current_user, proposal.id, key, seen=seen)
     except QuoteChanged as exc:
         raise ApiError(409, "quote_changed", str(exc),

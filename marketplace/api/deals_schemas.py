@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from marketplace.money import MAX_AMOUNT_FEN
 from marketplace.orders.services import MAX_QUANTITY
@@ -144,25 +143,29 @@ class QuoteQuery(BaseModel):
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
 
 
-class OrderIn(BaseModel):
-    """An order: an offering and a quantity, or a contracted proposal; and the quote the caller showed."""
+class OfferingOrder(BaseModel):
+    """An order of an offering: its quantity and the quote the caller showed."""
 
     model_config = ConfigDict(extra="forbid")
 
-    offering_id: int | None = Field(None, ge=1, le=2_147_483_647)
-    proposal_id: int | None = Field(None, ge=1, le=2_147_483_647, description="A contracted proposal to order.")
+    offering_id: int = Field(ge=1, le=2_147_483_647)
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
     quoted_unit_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="unit_price_fen of the quote shown.")
     quoted_payable_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="payable_fen of the quote shown.")
 
-    @model_validator(mode="after")
-    def one_thing_ordered(self) -> OrderIn:
-        """Order an offering or a proposal, not both; a proposal once."""
-        if (self.offering_id is None) == (self.proposal_id is None):
-            raise ValueError(_("Give either offering_id or proposal_id."))
-        if self.proposal_id is not None and self.quantity != 1:
-            raise ValueError(_("A contracted proposal is ordered once (quantity 1)."))
-        return self
+
+class ProposalOrder(BaseModel):
+    """An order of a contracted proposal (once, at its agreed price) and the quote the caller showed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    proposal_id: int = Field(ge=1, le=2_147_483_647)
+    quoted_unit_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="unit_price_fen of the quote shown.")
+    quoted_payable_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="payable_fen of the quote shown.")
+
+
+class OrderIn(RootModel[OfferingOrder | ProposalOrder]):
+    """An order: an offering and a quantity, or a contracted proposal; and the quote the caller showed."""
 
 
 class OrderBrief(BaseModel):

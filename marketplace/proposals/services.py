@@ -25,7 +25,8 @@ from marketplace.proposals.models import SHARED_STATES, Message, Proposal, Propo
 MAX_MESSAGE = 4000
 PLAN_MIN, PLAN_MAX = 10, 5000
 COVER_MAX = 2000
-"""The lengths of a proposal's plan and of its covering message (the form and the API read these)."""
+"""The lengths of a proposal's plan and of its covering message: the form and the API ask at least PLAN_MIN (a
+plan worth reading); the service refuses anything longer than the maxima, whoever calls it."""
 INVITABLE_KINDS = ("offering", "provider")
 """Match cards that stand for a vendor the SME can invite (a model card or a case names no one to invite)."""
 
@@ -69,8 +70,8 @@ def proposal_terms(vendor_id: int, offering_ids, price_fen: int | None, plan: st
     plan = (plan or "").strip()
     if not plan:
         raise DomainError(_("Describe your plan."), "plan")
-    if not PLAN_MIN <= len(plan) <= PLAN_MAX:
-        raise DomainError(_("The plan must be %(min)s to %(max)s characters.", min=PLAN_MIN, max=PLAN_MAX), "plan")
+    if len(plan) > PLAN_MAX:
+        raise DomainError(_("A plan can be at most %(n)s characters.", n=PLAN_MAX), "plan")
     cover = (message or "").strip() or None
     if cover is not None and len(cover) > COVER_MAX:
         raise DomainError(_("A message can be at most %(n)s characters.", n=COVER_MAX), "message")

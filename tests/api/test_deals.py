@@ -257,3 +257,10 @@ def test_refusals(app, client, deal):
     assert short.status_code == 422 and {"price_fen", "plan"} <= set(short.get_json()["error"]["fields"])
     empty = client.post("/api/v1/orders", headers=bearer(deal["sme"]))
     assert empty.status_code == 422 and "quoted_payable_fen" in empty.get_json()["error"]["fields"]
+    both = client.post("/api/v1/orders", headers=bearer(deal["sme"]),
+                       json={"offering_id": deal["offering"], "proposal_id": sent["id"], "quoted_unit_fen": 500,
+                             "quoted_payable_fen": 350})
+    assert both.status_code == 422 and "offering_id" in both.get_json()["error"]["fields"]
+    not_contracted = client.post("/api/v1/orders", headers=bearer(deal["sme"]),
+                                 json={"proposal_id": sent["id"], "quoted_unit_fen": 1, "quoted_payable_fen": 1})
+    assert not_contracted.status_code == 422 and not_contracted.get_json()["error"]["code"] == "refused"
