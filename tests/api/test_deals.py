@@ -204,8 +204,9 @@ def test_agreement_shows_who_signed_and_who_has_still_to(app, client, deal):
     current, pending = agreement["versions"]
     assert [(p["role"], p["share_bp"], p["signed"]) for p in current["parties"]] == [
         ("model", 6000, True), ("data", 4000, True)]
-    assert [(p["organisation"]["id"], p["share_bp"], p["signed"], bool(p["signed_at"])) for p in pending["parties"]] == [
-        (deal["vendor_org"], 7000, True, True), (deal["sme_org"], 3000, False, False)]
+    signatures = [(p["organisation"]["id"], p["share_bp"], p["signed"], bool(p["signed_at"]))
+                  for p in pending["parties"]]
+    assert signatures == [(deal["vendor_org"], 7000, True, True), (deal["sme_org"], 3000, False, False)]
     listed = client.get("/api/v1/agreements?state=active", headers=bearer(deal["vendor"])).get_json()
     assert [(a["id"], [p["id"] for p in a["awaiting_signature"]]) for a in listed["items"]] == [
         (deal["agreement"], [deal["sme_org"]])]

@@ -31,7 +31,8 @@ def test_the_vendor_revises_its_terms_on_the_page_and_the_sme_is_told(app, clien
     form = client.get(f"/proposals/needs/{need_id}/new").get_data(as_text=True)
     assert 'value="150000.00"' in form and "四周内部署视觉检测工作站并完成验收。" in form
     for price in ("138000", "136000.50"):
-        response = client.post(f"/proposals/needs/{need_id}/new", data={"price": price, "plan": "三周交付，含驻场调试与培训。"})
+        response = client.post(f"/proposals/needs/{need_id}/new",
+                               data={"price": price, "plan": "三周交付，含驻场调试与培训。"})
         assert response.status_code == 302
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
