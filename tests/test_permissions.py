@@ -318,6 +318,11 @@ ROUTES: dict[tuple[str, str], Route] = {
                                              prepare=own_api_token),
     # The API: a token or a session; a visitor gets 401, not the sign-in page
     ("api.move", ""): Route("/api/v1/needs/{need}/transitions/close", roles(SME), owner=SME),
+    # deals: proposals, revisions and orders through the API (a body-less call is a 422 naming the missing fields)
+    ("api.send_proposal_api", ""): Route("/api/v1/needs/{need2}/proposals", roles(VENDOR)),
+    ("api.revise_proposal_api", ""): Route("/api/v1/proposals/{proposal}/revisions", roles(VENDOR), owner=VENDOR,
+                                           stranger=404),
+    ("api.place_order_api", ""): Route("/api/v1/orders", roles(SME)),
     ("accounts.admin_accounts", ""): Route("/accounts/admin/accounts", roles(ADMIN)),
     ("accounts.admin_set_active", ""): Route("/accounts/admin/accounts/{target_user}/active", roles(ADMIN),
                                              data=lambda w: {"active": "0"}),

@@ -42,7 +42,7 @@ class Operation:
     summary: str
     scope: str
     tags: tuple[str, ...]
-    responses: dict[int, type[BaseModel] | Body | None]
+    responses: dict[int, type[BaseModel] | Body | tuple[type[BaseModel] | Body, ...] | None]
     query: type[BaseModel] | None = None
     body: type[BaseModel] | Body | None = None
     errors: tuple[int, ...] = ()
@@ -127,7 +127,8 @@ def openapi_document(app=None) -> dict:
             models.append((declared.body, "validation"))
         if declared.query is not None:
             models.append((declared.query, "validation"))
-        models.extend((r, "serialization") for r in declared.responses.values() if isinstance(r, type))
+        for answer in declared.responses.values():
+            models.extend((r, "serialization") for r in alternatives(answer) if isinstance(r, type))
     unique = list(dict.fromkeys(models))
     refs, defs = models_json_schema(unique, ref_template=REF)
     schemas = defs.get("$defs", {})
@@ -195,8 +196,15 @@ def operation_id(method: str, declared: Operation) -> str:
     return method.lower() + "".join(w.capitalize() for w in words)[:60]
 
 
+def alternatives(body) -> tuple:
+    """The bodies one answer may take: one, or several media types (JSON or CSV, as the caller asks)."""
+    return body if isinstance(body, tuple) else (body,)
+
+
 def content(body, refs: dict, mode: str) -> dict:
-    """Return the content object of a body: JSON by its model, or another media type by its schema."""
+    """Return the content object of a body: JSON by its model, another media type by its schema, or several."""
+    if isinstance(body, tuple):
+        return {media: schema for one in body for media, schema in content(one, refs, mode).items()}
     if isinstance(body, Body):
         return {body.media_type: {"schema": body.schema}}
     return {"application/json": {"schema": refs[(body, mode)]}}

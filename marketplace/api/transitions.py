@@ -97,7 +97,7 @@ MOVABLE: dict[str, Movable] = {m.collection: m for m in (
     Movable("models", "marketplace.catalog.models:IndustrialModel", "listings", "listing.view", listing_process),
     Movable("providers", "marketplace.catalog.models:ProviderProfile", "listings", "listing.view", listing_process),
     Movable("proposals", "marketplace.proposals.models:Proposal", "orders", "proposal.view", proposal_process,
-            form_only=frozenset({"submit"}), fire=fire_proposal),
+            form_only=frozenset({"submit", "revise"}), fire=fire_proposal),
     Movable("orders", "marketplace.orders.models:Order", "orders", "order.view", order_process),
     Movable("agreements", "marketplace.resonance.models:Agreement", "orders", "agreement.view", agreement_process,
             form_only=frozenset({"amend"})),

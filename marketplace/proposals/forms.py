@@ -7,6 +7,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.forms_common import MultiCheckboxField, WholeNumberField, YuanField, strip_filter
+from marketplace.proposals.services import COVER_MAX, PLAN_MAX, PLAN_MIN
 
 
 class ProposalForm(FlaskForm):
@@ -14,9 +15,10 @@ class ProposalForm(FlaskForm):
 
     offerings = MultiCheckboxField(_l("Offerings to attach"), coerce=int, validators=[Optional()])
     price = YuanField(_l("Quoted price (CNY)"), validators=[DataRequired()])
-    plan = TextAreaField(_l("Plan"), filters=[strip_filter], validators=[DataRequired(), Length(min=10, max=5000)])
+    plan = TextAreaField(_l("Plan"), filters=[strip_filter],
+                         validators=[DataRequired(), Length(min=PLAN_MIN, max=PLAN_MAX)])
     message = TextAreaField(_l("Message to the enterprise"), filters=[strip_filter],
-                            validators=[Optional(), Length(max=2000)])
+                            validators=[Optional(), Length(max=COVER_MAX)])
 
 
 class InviteForm(FlaskForm):

@@ -67,6 +67,12 @@ def may_submit(user, proposal) -> bool:
     return vendor_side(user, proposal)
 
 
+@rule("proposal.revise")
+def may_revise(user, proposal) -> bool:
+    """The vendor revises its proposal's terms."""
+    return vendor_side(user, proposal)
+
+
 @rule("proposal.decline_invitation")
 def may_decline_invitation(user, proposal) -> bool:
     """The invited vendor declines an invitation."""

@@ -8,6 +8,7 @@
 | decline | invited, submitted, shortlisted | declined | the SME | the vendor is told |
 | decline_invitation | invited | declined | the invited vendor | the SME is told |
 | withdraw | submitted, shortlisted, accepted | withdrawn | the vendor | the SME is told |
+| revise | submitted, shortlisted | (unchanged) | the vendor, through the proposal form or the API | the new terms replace the old (the audit row keeps the price replaced); the SME is told |
 | confirm | accepted | contracted once both sides confirmed | each side, once | the other side is told; with the second confirmation the need is contracted (`contract`) |
 
 A proposal sent without an invitation starts as submitted (`proposals.services.send_proposal`). Every move
@@ -29,7 +30,7 @@ SHORTLISTED, ACCEPTED = ProposalState.SHORTLISTED.value, ProposalState.ACCEPTED.
 CONTRACTED, DECLINED, WITHDRAWN = (ProposalState.CONTRACTED.value, ProposalState.DECLINED.value,
                                    ProposalState.WITHDRAWN.value)
 
-FORM_ONLY = frozenset({"submit"})
+FORM_ONLY = frozenset({"submit", "revise"})
 """Transitions made through a form of their own, never as a bare button."""
 
 
@@ -53,6 +54,11 @@ def tell_sme(proposal, user, firing: Firing) -> None:
 def tell_other_side(proposal, user, firing: Firing) -> None:
     """Tell the other side the proposal's new state."""
     proposal_changed(proposal, user)
+
+
+def tell_revised(proposal, user, firing: Firing) -> None:
+    """Tell the SME that the vendor revised its proposal (every revision once)."""
+    proposal_changed(proposal, user, state="revised", key=f"proposal:{proposal.id}:revised:{firing.when:%Y%m%d%H%M%S%f}")
 
 
 def start_talks(proposal, user, firing: Firing) -> None:
@@ -105,6 +111,8 @@ PROPOSAL = Process("proposal", [
                _l("Decline the invitation"), effects=(tell_other_side,), style="secondary"),
     Transition("withdraw", frozenset({SUBMITTED, SHORTLISTED, ACCEPTED}), WITHDRAWN, "proposal.withdraw",
                _l("Withdraw"), effects=(tell_other_side,), style="secondary"),
+    Transition("revise", frozenset({SUBMITTED, SHORTLISTED}), None, "proposal.revise", _l("Revise the proposal"),
+               effects=(store_terms, tell_revised), style="secondary", audit="proposal.revised"),
     Transition("confirm", frozenset({ACCEPTED}), None, "proposal.confirm", _l("Confirm the contract"),
                guards=(not_confirmed_yet,), effects=(record_confirmation,), audit="proposal.confirmed"),
 ], load_locked=load_locked)

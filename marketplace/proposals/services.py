@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.catalog.models import Offering
@@ -23,6 +23,10 @@ from marketplace.permissions import can, require
 from marketplace.proposals.models import SHARED_STATES, Message, Proposal, ProposalState
 
 MAX_MESSAGE = 4000
+PLAN_MIN, PLAN_MAX = 10, 5000
+COVER_MAX = 2000
+"""The lengths of a proposal's plan and of its covering message: the form and the API ask at least PLAN_MIN (a
+plan worth reading); the service refuses anything longer than the maxima, whoever calls it."""
 INVITABLE_KINDS = ("offering", "provider")
 """Match cards that stand for a vendor the SME can invite (a model card or a case names no one to invite)."""
 
@@ -59,18 +63,29 @@ def attachable_offerings(vendor_id: int) -> list[Offering]:
                                    .order_by(Offering.id)))
 
 
+def proposal_terms(vendor_id: int, offering_ids, price_fen: int | None, plan: str, message: str | None) -> dict:
+    """Check a proposal's terms (own published offerings, a price above zero, a plan) and return them."""
+    if price_fen is not None and price_fen <= 0:
+        raise DomainError(_("The quoted price must be greater than zero."), "price")
+    plan = (plan or "").strip()
+    if not plan:
+        raise DomainError(_("Describe your plan."), "plan")
+    if len(plan) > PLAN_MAX:
+        raise DomainError(_("A plan can be at most %(n)s characters.", n=PLAN_MAX), "plan")
+    cover = (message or "").strip() or None
+    if cover is not None and len(cover) > COVER_MAX:
+        raise DomainError(_("A message can be at most %(n)s characters.", n=COVER_MAX), "message")
+    return {"offerings": own_offerings(vendor_id, offering_ids), "price_fen": price_fen, "plan": plan,
+            "message": cover}
+
+
 def send_proposal(need: Need, user: User, offering_ids, price_fen: int | None, plan: str,
                   message: str) -> Proposal:
     """Send (or answer an invitation with) a proposal for a live need; the SME is told."""
     require(user, "proposal.send", need)
     if not is_live(need):
         raise DomainError(_("This need no longer takes proposals."))
-    if price_fen is not None and price_fen <= 0:
-        raise DomainError(_("The quoted price must be greater than zero."), "price")
-    if not (plan or "").strip():
-        raise DomainError(_("Describe your plan."), "plan")
-    terms = {"offerings": own_offerings(user.organisation_id, offering_ids), "price_fen": price_fen,
-             "plan": plan.strip(), "message": (message or "").strip() or None}
+    terms = proposal_terms(user.organisation_id, offering_ids, price_fen, plan, message)
     proposal = existing_proposal(need, user.organisation_id)
     if proposal is not None:
         from marketplace.proposals.process import PROPOSAL
@@ -86,6 +101,19 @@ def send_proposal(need: Need, user: User, offering_ids, price_fen: int | None, p
     record_audit("proposal.submitted", user, proposal)
     proposal_received(proposal, user)
     return proposal
+
+
+def revise_proposal(proposal: Proposal, user: User, offering_ids, price_fen: int | None, plan: str,
+                    message: str | None) -> Proposal:
+    """Replace the terms of a submitted or shortlisted proposal (the vendor, while the need is live); the SME is
+    told, and the audit log keeps the price it replaced."""
+    from marketplace.proposals.process import PROPOSAL
+
+    require(user, "proposal.revise", proposal)
+    if not is_live(proposal.need):
+        raise DomainError(_("This need no longer takes proposals."))
+    terms = proposal_terms(proposal.vendor_id, offering_ids, price_fen, plan, message)
+    return PROPOSAL.fire(proposal.id, "revise", user, terms=terms, previous_price_fen=proposal.price_fen or 0)
 
 
 def invite_vendor(need: Need, vendor_id: int, user: User) -> Proposal:
@@ -156,8 +184,16 @@ def proposals_for_need(need: Need) -> list[Proposal]:
 
 def proposals_for(org: Organisation) -> list[Proposal]:
     """Return an organisation's proposals: received (SME) or sent and invited (vendor), newest first."""
+    return list(db.session.scalars(own_proposals(org)))
+
+
+def own_proposals(org: Organisation, state: str | None = None) -> Select:
+    """Select an organisation's proposals (received as the SME, sent or invited as the vendor), newest first,
+    in one state if given."""
     stmt = select(Proposal).join(Proposal.need).where(or_(Proposal.vendor_id == org.id, Need.organisation_id == org.id))
-    return list(db.session.scalars(stmt.order_by(Proposal.updated_at.desc(), Proposal.id.desc())))
+    if state is not None:
+        stmt = stmt.where(Proposal.state == state)
+    return stmt.order_by(Proposal.updated_at.desc(), Proposal.id.desc())
 
 
 def accepted_need_ids(vendor_id: int, need_ids) -> set[int]:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.money import fen_to_yuan_text
 from marketplace.needs.models import Need
 from marketplace.needs.permissions import owner_visible_ids
 from marketplace.needs.services import can_view_need, shows_owner
@@ -25,6 +26,7 @@ from marketplace.proposals.services import (
     post_message,
     proposals_for,
     read_thread,
+    revise_proposal,
     send_proposal,
     thread_lines,
 )
@@ -71,17 +73,25 @@ def index():
 @bp.route("/needs/<int:need_id>/new", methods=["GET", "POST"])
 @permission_required("proposal.send")
 def new(need_id: int):
-    """Send a proposal for a need (or answer an invitation)."""
+    """Send a proposal for a need, answer an invitation, or revise the terms of the vendor's proposal."""
     need = visible_need_or_404(need_id)
     current = existing_proposal(need, current_user.organisation_id)
-    if current is not None and current.state != ProposalState.INVITED.value:
+    revising = current is not None and may_revise(current)
+    if current is not None and current.state != ProposalState.INVITED.value and not revising:
         return redirect(url_for("proposals.detail", proposal_id=current.id))
-    form = ProposalForm()
+    form = ProposalForm(obj=current if revising and request.method == "GET" else None)
     form.offerings.choices = [(o.id, o.title) for o in attachable_offerings(current_user.organisation_id)]
+    if revising and request.method == "GET" and current is not None:
+        form.price.data = fen_to_yuan_text(current.price_fen)
+        form.offerings.data = [o.id for o in current.offerings]
     if form.validate_on_submit():
         try:
-            proposal = send_proposal(need, current_user, form.offerings.data, form.price.fen, form.plan.data,
-                                     form.message.data)
+            if revising and current is not None:
+                proposal = revise_proposal(current, current_user, form.offerings.data, form.price.fen,
+                                           form.plan.data, form.message.data)
+            else:
+                proposal = send_proposal(need, current_user, form.offerings.data, form.price.fen, form.plan.data,
+                                         form.message.data)
         except DomainError as exc:
             db.session.rollback()
             show_refusal(form, exc)
@@ -89,11 +99,16 @@ def new(need_id: int):
                 flash(message, "error")
         else:
             db.session.commit()
-            flash(_("Your proposal was sent."), "success")
+            flash(_("Your proposal was revised.") if revising else _("Your proposal was sent."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("proposals/form.html", form=form, need=need,
+    return render_template("proposals/form.html", form=form, need=need, revising=revising,
                            owner_visible=shows_owner(need, current_user)), status
+
+
+def may_revise(proposal: Proposal) -> bool:
+    """Tell whether the current user may revise the proposal's terms now (the process's `revise` move)."""
+    return any(t.name == "revise" for t in PROPOSAL.available(proposal, current_user))
 
 
 @bp.route("/needs/<int:need_id>/invite", methods=["POST"])
@@ -122,7 +137,8 @@ def page_context(proposal: Proposal, messages, form: MessageForm) -> dict:
     return dict(proposal=proposal, form=form, owner_visible=owner_visible, moves=moves,
                 lines=thread_lines(proposal, messages, current_user, owner_visible),
                 may_message=can(current_user, "proposal.message", proposal),
-                may_answer=any(t.name in FORM_ONLY for t in PROPOSAL.available(proposal, current_user)),
+                may_answer=any(t.name == "submit" for t in PROPOSAL.available(proposal, current_user)),
+                may_revise=may_revise(proposal),
                 awaiting_other_side=awaiting_other_side(proposal, current_user),
                 may_review=can(current_user, "proposal.review", proposal),
                 **proposal_order_links(proposal))

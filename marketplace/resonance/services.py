@@ -154,6 +154,21 @@ def draft_agreement(user: User, title: str, agent_description: str, data_descrip
     return agreement
 
 
+def agreements_for(user: User, state: str | None = None):
+    """Select the agreements a user's agreements page lists, newest first: those its organisation is a party to
+    (promotion centers and admins: all), in one state if given."""
+    from marketplace.permissions import can
+
+    stmt = select(Agreement).order_by(Agreement.created_at.desc(), Agreement.id.desc())
+    if not can(user, "agreement.overview"):
+        stmt = stmt.where(Agreement.id.in_(select(AgreementVersion.agreement_id)
+                                           .join(AgreementParty, AgreementParty.version_id == AgreementVersion.id)
+                                           .where(AgreementParty.organisation_id == user.organisation_id)))
+    if state is not None:
+        stmt = stmt.where(Agreement.state == state)
+    return stmt
+
+
 def party_of(version: AgreementVersion | None, org_id: int) -> AgreementParty | None:
     """Return an organisation's party row in a version, if it is a party."""
     if version is None:

@@ -45,6 +45,66 @@ def can_see_statement(user: User, agreement: Agreement | None = None, party_id: 
     return (party_id is None and agreement is not None) or can(user, "statement.view", party_id)
 
 
+def reader_party(user: User, party_id: int | None) -> None:
+    """Refuse a reader the statement of a party (None: every party) is not for."""
+    if party_id is None and not can(user, "agreement.overview"):
+        raise PermissionDenied()
+    if party_id is not None and not can(user, "statement.view", party_id):
+        raise PermissionDenied()
+
+
+def period_dates(period: str) -> tuple[date, date] | None:
+    """Return the first and last day of a period named YYYY-MM (a month) or YYYY (a year); None if malformed."""
+    year_text, _sep, month_text = period.partition("-")
+    if not (len(year_text) == 4 and year_text.isdigit() and year_text.isascii()):
+        return None
+    year = int(year_text)
+    if year < 2000:
+        return None
+    if not _sep:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not (len(month_text) == 2 and month_text.isdigit() and month_text.isascii() and 1 <= int(month_text) <= 12):
+        return None
+    month = int(month_text)
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """A month or a year with ledger rows for a reader: its name, first and last day, rows and net total."""
+
+    period: str
+    start: date
+    end: date
+    entries: int
+    total_fen: int
+
+
+def statement_periods(user: User, party_id: int | None) -> tuple[list[PeriodFigures], list[PeriodFigures]]:
+    """Return the months and the years (newest first) in which a party (None: every party) has ledger rows."""
+    from sqlalchemy import func
+
+    reader_party(user, party_id)
+    year, month = func.extract("year", LedgerEntry.created_at), func.extract("month", LedgerEntry.created_at)
+    stmt = select(year, month, func.count(LedgerEntry.id), *exact_sum(LedgerEntry.amount_fen)).group_by(year, month)
+    if party_id is not None:
+        stmt = stmt.where(LedgerEntry.party_id == party_id)
+    months: list[PeriodFigures] = []
+    years: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for y, m, count, high, low in db.session.execute(stmt).all():
+        y, m, total = int(y), int(m), combine_sum(high, low)
+        name = f"{y:04d}-{m:02d}"
+        start, end = period_dates(name) or (date(y, m, 1), date(y, m, 1))
+        months.append(PeriodFigures(name, start, end, int(count), total))
+        years[y][0] += int(count)
+        years[y][1] += total
+    months.sort(key=lambda p: p.period, reverse=True)
+    return months, [PeriodFigures(f"{y:04d}", date(y, 1, 1), date(y, 12, 31), count, total)
+                    for y, (count, total) in sorted(years.items(), reverse=True)]
+
+
 def statement(user: User, party_id: int | None, start: date | None = None, end: date | None = None,
               agreement_id: int | None = None) -> Statement:
     """Build a statement for one party (or, for centers, every party when party_id is None)."""

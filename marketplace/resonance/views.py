@@ -17,9 +17,9 @@ from marketplace.permissions import can, permission_required, require
 from marketplace.resonance import bp
 from marketplace.resonance.demonstrations import agreements_for_selection, select_demonstration, selections
 from marketplace.resonance.forms import AgreementForm, DemonstrationForm, StatementForm
-from marketplace.resonance.models import Agreement, AgreementParty, AgreementVersion
+from marketplace.resonance.models import Agreement
 from marketplace.resonance.process import AGREEMENT
-from marketplace.resonance.services import amend, draft_agreement, sign, terminate
+from marketplace.resonance.services import agreements_for, amend, draft_agreement, sign, terminate
 from marketplace.resonance.statements import agreement_totals, statement, statement_csv
 from marketplace.states import IllegalTransition
 from marketplace.web import perform, submit
@@ -59,14 +59,8 @@ def attach_error(form: AgreementForm, exc: DomainError) -> None:
 @permission_required("agreement.list")
 def index():
     """List the agreements the organisation is party to (promotion centers and admins: all, with totals)."""
-    org = current_user.organisation
     overview = can(current_user, "agreement.overview")
-    stmt = select(Agreement).order_by(Agreement.created_at.desc(), Agreement.id.desc())
-    if not overview:
-        stmt = stmt.where(Agreement.id.in_(select(AgreementVersion.agreement_id)
-                                           .join(AgreementParty, AgreementParty.version_id == AgreementVersion.id)
-                                           .where(AgreementParty.organisation_id == org.id)))
-    agreements = list(db.session.scalars(stmt))
+    agreements = list(db.session.scalars(agreements_for(current_user)))
     return render_template("resonance/index.html", agreements=agreements, totals=agreement_totals(),
                            overview=overview, may_draft=can(current_user, "agreement.draft"))
 
