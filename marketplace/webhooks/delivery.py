@@ -47,7 +47,7 @@ def headers_for(delivery: WebhookDelivery, endpoint: WebhookEndpoint, body: byte
 def attempt_delivery(delivery_id: int, retry: bool) -> WebhookAttempt | None:
     """POST a delivery once and record the attempt; schedule the next one or settle the delivery."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.state == "delivered" and retry:
+    if delivery is None or delivery.endpoint is None or (delivery.state == "delivered" and retry):
         return None  # the endpoint was deleted, or a repeated outbox event for a delivery already through
     endpoint = delivery.endpoint
     if retry and not endpoint.enabled:

@@ -33,7 +33,7 @@ def host_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Addr
         pass
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
+    except (OSError, ValueError):  # ValueError: UnicodeError (IDNA), a NUL in the name
         raise DomainError(_("The host name %(host)s could not be resolved.", host=host), "url") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, scoped_session
 
 from marketplace.accounts.models import User
@@ -18,7 +18,7 @@ from marketplace.extensions import db
 from marketplace.jobs.outbox import write_event
 from marketplace.permissions import require
 from marketplace.webhooks.catalogue import TEST_EVENT, events_for
-from marketplace.webhooks.models import WebhookDelivery, WebhookEndpoint
+from marketplace.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from marketplace.webhooks.outbound import check_url
 
 MAX_ENDPOINTS = 20
@@ -128,9 +128,18 @@ def set_enabled(user: User, endpoint: WebhookEndpoint, enabled: bool) -> Webhook
 
 
 def delete_endpoint(user: User, endpoint: WebhookEndpoint) -> None:
-    """Delete an endpoint with its deliveries; attempts still queued find nothing to send."""
+    """Delete an endpoint with its deliveries and their attempts; attempts still queued find nothing to send.
+
+    The rows go by explicit statements, so no database needs foreign-key cascades switched on (SQLite has not).
+    """
     require(user, "webhook.edit", endpoint)
     record_audit("webhook.deleted", user, endpoint, {"url": endpoint.url})
+    deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
+    db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries))
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(endpoint, ["deliveries"])
     db.session.delete(endpoint)
 
 

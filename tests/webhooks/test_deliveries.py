@@ -192,3 +192,23 @@ def test_test_event_and_redelivery_are_sent_once(deal, receiver):
     [delivery] = deliveries(hook.id)
     assert receiver.received[0].event["type"] == "webhook.test" and receiver.received[0].signature_valid
     assert delivery.state == "failed" and delivery.next_attempt_at is None
+
+
+def test_deleting_an_endpoint_removes_its_history_and_stops_its_retries(deal, receiver):
+    """After deleting an endpoint with a delivery waiting for a retry, are its rows gone and nothing sent?"""
+    from marketplace.webhooks.models import WebhookAttempt
+    from marketplace.webhooks.services import delete_endpoint
+
+    hook = register(deal.vendor, receiver, "/vendor", ["order.placed"])
+    receiver.statuses = [500]
+    place_order(deal.sme, deal.offering, 1, "webhook-order-11")
+    db.session.commit()
+    endpoint = db.session.get(WebhookEndpoint, hook.id)
+    assert [len(d.attempts) for d in endpoint.deliveries] == [1]
+    delete_endpoint(deal.vendor, endpoint)
+    db.session.commit()
+    make_retries_due()
+    dispatch()
+    assert len(receiver.received) == 1
+    assert db.session.scalars(select(WebhookDelivery)).all() == []
+    assert db.session.scalars(select(WebhookAttempt)).all() == []
