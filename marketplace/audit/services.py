@@ -87,6 +87,14 @@ ACTION_LABELS = {
     "verification.revoked": _l("Organisation verification revoked"),
     "evaluation.attested": _l("Evaluation result attested by its evaluator"),
     "evaluation.declined": _l("Evaluation result declined by its evaluator"),
+    # webhooks (issue #14)
+    "webhook.created": _l("Webhook endpoint registered"),
+    "webhook.enabled": _l("Webhook endpoint enabled"),
+    "webhook.disabled": _l("Webhook endpoint disabled"),
+    "webhook.auto_disabled": _l("Webhook endpoint disabled after repeated failed deliveries"),
+    "webhook.deleted": _l("Webhook endpoint deleted"),
+    "webhook.secret_rolled": _l("Webhook signing secret rolled"),
+    "webhook.redelivered": _l("Webhook delivery sent again"),
 }
 
 AREA_LABELS = {
