@@ -181,8 +181,9 @@ def webhook_delete(endpoint_id: int):
 
 @bp.route("/webhooks/<int:endpoint_id>/deliveries")
 @operation("List an endpoint's deliveries", tags=("Webhooks",), query=DeliveryQuery, responses={200: DeliveryList},
-           errors=(404,), description="The endpoint's latest deliveries, newest first, each with the JSON sent and "
-                                      "every attempt (status code, start of the answer, duration, error).")
+           errors=(404, 422),
+           description="The endpoint's latest deliveries, newest first, each with the JSON sent and every attempt "
+                       "(status code, start of the answer, duration, error). 422 when limit is out of range.")
 def webhook_deliveries(endpoint_id: int):
     """List an endpoint's latest deliveries with their attempts."""
     endpoint = own_endpoint(endpoint_id)

@@ -74,3 +74,15 @@ def test_deliveries_list_the_attempts(app, client, receiver):
     assert delivery["state"] == "pending" and delivery["next_attempt_at"].endswith("Z")
     assert [(a["number"], a["status_code"]) for a in delivery["attempts"]] == [(1, 500)]
     assert delivery["attempts"][0]["response_body"].startswith("boom")
+
+
+def test_a_bad_limit_is_a_documented_422(app, client):
+    """Is ?limit=0 on the deliveries list a 422 error object, and is 422 in that operation's document?"""
+    with app.app_context():
+        secret = issue_token(make_user("vendor"), ("read", "orders"))
+    created = client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["order.paid"]},
+                          headers=bearer(secret)).get_json()
+    answer = client.get(f"/api/v1/webhooks/{created['id']}/deliveries?limit=0", headers=bearer(secret))
+    assert answer.status_code == 422 and "limit" in answer.get_json()["error"]["fields"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "422" in document["paths"]["/api/v1/webhooks/{endpoint_id}/deliveries"]["get"]["responses"]
