@@ -113,6 +113,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.reviews import bp as reviews_bp
     from marketplace.trust import bp as trust_bp
     from marketplace.vouchers import bp as vouchers_bp
+    from marketplace.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
@@ -134,6 +135,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(trust_bp, url_prefix="/trust")
     app.register_blueprint(audit_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
 
 
 def configure_templates(app: Flask) -> None:

@@ -134,6 +134,12 @@ class Config:
     JOBS_INDEX_BATCH = env_int("JOBS_INDEX_BATCH", 200)
     DIGEST_TIME = env("DIGEST_TIME", "07:30")  # local time (BABEL_DEFAULT_TIMEZONE) of the daily digests
     JOB_CLAIM_KEEP_DAYS = env_int("JOB_CLAIM_KEEP_DAYS", 14)
+    # Webhooks (`marketplace/webhooks/`): http endpoints on the loopback host are allowed only where
+    # WEBHOOK_ALLOW_LOCAL is on (development and tests); otherwise https to public addresses only.
+    WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", False)
+    WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+    WEBHOOK_RETRY_SECONDS = env("WEBHOOK_RETRY_SECONDS", "60,300,1800,7200,43200")  # before each retry
+    WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5)  # deliveries failed in a row
 
 
 class DevConfig(Config):
@@ -147,6 +153,7 @@ class DevConfig(Config):
     MAIL_SUPPRESS_SEND = MAIL_BACKEND != "smtp"  # a developer who chose smtp (e.g. a local mail catcher) gets it
     HTTPS = env_bool("HTTPS", False)
     FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = HTTPS
+    WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", True)
 
 
 class TestConfig(Config):
@@ -167,6 +174,7 @@ class TestConfig(Config):
     HTTPS = FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = False
     PROXY_COUNT = 0
     JOBS_IMMEDIATE = True
+    WEBHOOK_ALLOW_LOCAL = True
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

@@ -50,6 +50,9 @@ def settings_problems(app: Flask) -> list[str]:
     if config.get("MATCHING_STORE") != "postgres":
         found.append("MARKETPLACE_MATCHING_STORE must be postgres (pgvector): the embedded index keeps a copy in "
                      "every web worker's memory and reloads files after each edit.")
+    if config.get("WEBHOOK_ALLOW_LOCAL"):
+        found.append("MARKETPLACE_WEBHOOK_ALLOW_LOCAL must be off: webhooks may then reach the platform's own "
+                     "loopback services over plain http.")
     if not str(config.get("SITE_URL") or "").startswith("https://"):
         found.append("MARKETPLACE_SITE_URL must be the public https:// address (links in e-mails).")
     return found

@@ -113,6 +113,7 @@ def install(app: Flask) -> None:
     import marketplace.reviews.permissions  # noqa: F401
     import marketplace.trust.permissions  # noqa: F401
     import marketplace.vouchers.permissions  # noqa: F401
+    import marketplace.webhooks.permissions  # noqa: F401
 
     app.jinja_env.tests["permitted"] = lambda user, name, record=None: can(user, name, record)
     app.jinja_env.globals["can"] = lambda name, record=None: can(current_user, name, record)

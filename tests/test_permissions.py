@@ -222,6 +222,22 @@ def own_api_token(w: dict) -> None:
     w["api_token"] = token.id
 
 
+def own_webhook(w: dict) -> None:
+    """The acting user's organisation (the world's SME for a visitor or a stranger) has a webhook endpoint with
+    one delivery."""
+    from marketplace.accounts.models import User
+    from marketplace.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint(organisation_id=db.session.get(User, w["me"]).organisation_id,
+                               url="http://127.0.0.1:9/hook", description="", events="agreement.signed",
+                               secret="whsec_matrix", enabled=True, consecutive_failures=0)
+    delivery = WebhookDelivery(endpoint=endpoint, event_id="evt_matrix", event_type="agreement.signed",
+                               payload={"id": "evt_matrix"}, state="failed", attempt_count=1)
+    db.session.add_all([endpoint, delivery])
+    db.session.commit()
+    w["webhook"], w["webhook_delivery"] = endpoint.id, delivery.id
+
+
 def zhuhai_voucher_order(w: dict) -> None:
     """The world order becomes a zhuhai SME's order of the world offering (in zhuhai's 模型券 catalogue) paid
     partly from the quota zhuhai's center approved it."""
@@ -323,6 +339,21 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api.revise_proposal_api", ""): Route("/api/v1/proposals/{proposal}/revisions", roles(VENDOR), owner=VENDOR,
                                            stranger=404),
     ("api.place_order_api", ""): Route("/api/v1/orders", roles(SME)),
+    # webhooks (issue #14): an SME, a vendor or a center manages its own organisation's endpoints; another
+    # organisation's endpoint looks missing
+    ("api.webhook_create", ""): Route("/api/v1/webhooks", roles(SME, VENDOR, CENTER)),
+    ("webhooks.index", ""): Route("/webhooks/", roles(SME, VENDOR, CENTER),
+                                  data=lambda w: {"url": "http://127.0.0.1:9/hook", "events": "agreement.signed"}),
+    ("webhooks.toggle", ""): Route("/webhooks/{webhook}/enabled", roles(SME, VENDOR, CENTER), owner=SME,
+                                   stranger=404, prepare=own_webhook, data=lambda w: {"enabled": "0"}),
+    ("webhooks.roll", ""): Route("/webhooks/{webhook}/roll-secret", roles(SME, VENDOR, CENTER), owner=SME,
+                                 stranger=404, prepare=own_webhook),
+    ("webhooks.test", ""): Route("/webhooks/{webhook}/test", roles(SME, VENDOR, CENTER), owner=SME, stranger=404,
+                                 prepare=own_webhook),
+    ("webhooks.delete", ""): Route("/webhooks/{webhook}/delete", roles(SME, VENDOR, CENTER), owner=SME,
+                                   stranger=404, prepare=own_webhook),
+    ("webhooks.redeliver_view", ""): Route("/webhooks/{webhook}/deliveries/{webhook_delivery}/redeliver",
+                                           roles(SME, VENDOR, CENTER), owner=SME, stranger=404, prepare=own_webhook),
     ("accounts.admin_accounts", ""): Route("/accounts/admin/accounts", roles(ADMIN)),
     ("accounts.admin_set_active", ""): Route("/accounts/admin/accounts/{target_user}/active", roles(ADMIN),
                                              data=lambda w: {"active": "0"}),

@@ -91,6 +91,14 @@ ACTION_LABELS = {
     "api_token.revoked": _l("API token revoked"),
     "api.read": _l("API token used to read (first use in the hour)"),
     "api.write": _l("API call that changes something"),
+    # webhooks (issue #14)
+    "webhook.created": _l("Webhook endpoint registered"),
+    "webhook.enabled": _l("Webhook endpoint enabled"),
+    "webhook.disabled": _l("Webhook endpoint disabled"),
+    "webhook.auto_disabled": _l("Webhook endpoint disabled after repeated failed deliveries"),
+    "webhook.deleted": _l("Webhook endpoint deleted"),
+    "webhook.secret_rolled": _l("Webhook signing secret rolled"),
+    "webhook.redelivered": _l("Webhook delivery sent again"),
 }
 
 AREA_LABELS = {

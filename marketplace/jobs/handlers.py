@@ -1,4 +1,4 @@
-"""What a worker does with each outbox topic: re-index documents, send one e-mail."""
+"""What a worker does with each outbox topic: re-index documents, send one e-mail, make one webhook attempt."""
 from __future__ import annotations
 
 from flask import current_app
@@ -33,3 +33,10 @@ def send_mail_events(payloads: list[dict]) -> None:
 
     for payload in payloads:
         send_queued(payload)
+
+
+def deliver_webhooks(payloads: list[dict]) -> None:
+    """Make the webhook attempt each event names and record it (the dispatcher claims one at a time)."""
+    from marketplace.webhooks.delivery import deliver_webhook_events
+
+    deliver_webhook_events(payloads)

@@ -11,7 +11,8 @@ from marketplace.extensions import Model
 
 
 class OutboxEvent(Model):
-    """One side effect of a committed transaction (`index`: documents to re-index; `mail`: one e-mail).
+    """One side effect of a committed transaction (`index`: documents to re-index; `mail`: one e-mail;
+    `webhook`: one attempt of a webhook delivery).
 
     Written in the transaction that caused it, so a rollback leaves none. A worker claims it by moving
     `available_at` past now (a lease) and counting the attempt, runs its handler, then sets `done_at`.

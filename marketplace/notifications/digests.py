@@ -80,6 +80,10 @@ def find_need_alerts(today: date, similarity=need_relevance, vendor_ids=None) ->
                 found.append(NeedAlert(vendor_id=vendor_id, need_id=need.id, similarity=float(score)))
     db.session.add_all(found)
     db.session.flush()
+    from marketplace.webhooks.events import need_matched
+
+    for alert in found:
+        need_matched(alert)
     return len(found)
 
 

@@ -27,7 +27,10 @@ def agreement_changed(agreement, actor: User) -> None:
 
 
 def order_changed(order, actor: User) -> None:
-    """Tell the other side of an order that it was paid, delivered, refunded or cancelled."""
+    """Tell the other side of an order that it was paid, delivered, refunded or cancelled (and the webhooks)."""
+    from marketplace.webhooks import events as webhooks
+
+    webhooks.order_changed(order)
     link = path_for("orders.detail", order_id=order.id)
     key = f"order:{order.id}:{order.state}"
     if order.state == "cancelled":
@@ -78,7 +81,10 @@ def proposal_link(proposal) -> str:
 
 
 def proposal_received(proposal, actor: User) -> None:
-    """Tell the SME that a vendor sent (or answered an invitation with) a proposal for its need."""
+    """Tell the SME that a vendor sent (or answered an invitation with) a proposal for its need (and the webhooks)."""
+    from marketplace.webhooks import events as webhooks
+
+    webhooks.proposal_received(proposal)
     notify([proposal.need.organisation_id], "proposal_received", {"need": proposal.need.title},
            proposal_link(proposal), f"proposal:{proposal.id}:submitted", actor=actor)
 
@@ -90,10 +96,13 @@ def vendor_invited(proposal, actor: User) -> None:
 
 
 def proposal_changed(proposal, actor: User, state: str | None = None, key: str | None = None) -> None:
-    """Tell the other side of a proposal its new state (or that one side confirmed the contract)."""
+    """Tell the other side of a proposal its new state (or that one side confirmed the contract), and webhooks."""
     other = proposal.vendor_id if actor.organisation_id == proposal.need.organisation_id \
         else proposal.need.organisation_id
+    from marketplace.webhooks import events as webhooks
+
     state = state or proposal.state
+    webhooks.proposal_changed(proposal, state)
     notify([other], "proposal_status", {"need": proposal.need.title, "state": state}, proposal_link(proposal),
            key or f"proposal:{proposal.id}:{state}", actor=actor)
 

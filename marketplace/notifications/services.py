@@ -58,6 +58,7 @@ TEXTS = {
                                "attest or decline it."),
     "evaluation_attested": _l("%(by)s attested the result “%(metric)s” on “%(model)s”."),
     "evaluation_declined": _l("%(by)s declined the result “%(metric)s” on “%(model)s”: %(reason)s"),
+    "webhook_disabled": _l("The webhook endpoint %(url)s was disabled after %(count)s failed deliveries."),
 }
 
 

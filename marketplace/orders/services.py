@@ -188,6 +188,9 @@ def record_order(user: User, order: Order, priced: Quote, item: str, key: str, s
     db.session.flush()
     record_audit("order.placed", user, order, {"list_fen": order.list_fen, "voucher_fen": order.voucher_fen,
                                                "payable_fen": order.payable_fen})
+    from marketplace.webhooks.events import order_placed
+
+    order_placed(order)
     return order
 
 

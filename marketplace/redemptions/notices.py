@@ -32,6 +32,10 @@ def redemption_changed(redemption, actor) -> None:
     link = path_for("redemptions.detail", redemption_id=redemption.id)
     params = {"title": redemption.order.title, "reason": redemption.return_reason or ""}
     key = f"redemption:{redemption.id}:{redemption.state}:{redemption.submissions}"
+    if redemption.state == "redeemed":
+        from marketplace.webhooks.events import redemption_confirmed
+
+        redemption_confirmed(redemption)
     if redemption.state == "claimed":
         notify(region_centers(redemption.region), "redemption_submitted", params, link, key, actor=actor)
     else:

@@ -38,6 +38,7 @@ def not_signed_yet(agreement, user, firing: Firing) -> None:
 def record_signature(agreement, user, firing: Firing) -> None:
     """Sign for the user's organisation; the last signature brings the version into force."""
     from marketplace.resonance.services import covering_agreement, party_of
+    from marketplace.webhooks.events import agreement_signed
 
     version = agreement.pending_version
     party = party_of(version, user.organisation_id)
@@ -45,6 +46,7 @@ def record_signature(agreement, user, firing: Firing) -> None:
         raise PermissionDenied()
     party.signed_at, party.signed_by_id = firing.when, user.id
     if not version.fully_signed:
+        agreement_signed(agreement, version, user.organisation_id)
         return
     lock_name("resonance:coverage")  # two agreements coming into force cannot both cover one offering
     for offering in version.offerings:
@@ -59,6 +61,7 @@ def record_signature(agreement, user, firing: Firing) -> None:
     agreement.state = ACTIVE
     record_audit("agreement.activated", user, agreement, {"version": version.number})
     agreement_changed(agreement, user)
+    agreement_signed(agreement, version, user.organisation_id)
 
 
 def propose_version(agreement, user, firing: Firing) -> None:

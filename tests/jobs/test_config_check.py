@@ -7,7 +7,7 @@ from marketplace.config_check import ConfigurationError, problems, require_produ
 
 READY = {"SECRET_KEY": "k" * 48, "JOBS_URL": "redis://redis:6379/1", "JOBS_IMMEDIATE": False,
          "RATELIMIT_STORAGE_URI": "redis://redis:6379/0", "MAIL_BACKEND": "smtp", "MAIL_SERVER": "smtp.example.cn",
-         "SITE_URL": "https://moshu.example.cn", "MATCHING_STORE": "postgres"}
+         "SITE_URL": "https://moshu.example.cn", "MATCHING_STORE": "postgres", "WEBHOOK_ALLOW_LOCAL": False}
 
 
 def test_the_embedded_defaults_miss_every_production_piece(app):
@@ -18,7 +18,8 @@ def test_the_embedded_defaults_miss_every_production_piece(app):
     found = "\n".join(problems(app))
     for name in ("MARKETPLACE_SECRET_KEY", "DATABASE_URL", "MARKETPLACE_JOBS_URL", "MARKETPLACE_JOBS_IMMEDIATE",
                  "MARKETPLACE_RATELIMIT_STORAGE_URI", "MARKETPLACE_MAIL_BACKEND", "MARKETPLACE_MAIL_SERVER",
-                 "MARKETPLACE_SITE_URL", "MARKETPLACE_MATCHING_STORE", "flask reindex"):
+                 "MARKETPLACE_SITE_URL", "MARKETPLACE_MATCHING_STORE", "MARKETPLACE_WEBHOOK_ALLOW_LOCAL",
+                 "flask reindex"):
         assert name in found, name
 
 
