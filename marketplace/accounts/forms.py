@@ -18,6 +18,10 @@ def valid_credit_code(form, field):
             _l("Enter a valid 18-character unified social credit code (check character per GB 32100-2015)."))
 
 
+
+VALID_EMAIL = Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False)
+"""An e-mail address as people type it (deliverability is not checked: no network)."""
+
 class StrongPassword:
     """Refuse short, common or guessable passwords (zxcvbn), saying why in the user's language.
 
@@ -69,7 +73,7 @@ class RegisterForm(OrganisationFields, FlaskForm):
     digital_level = SelectField(_l("Digital maturity level"), validators=[Chosen()])
     name = StringField(_l("Your name"), filters=[strip_filter], validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), VALID_EMAIL, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128),
                                                          StrongPassword(("email", "name", "org_name"))])
     confirm = PasswordField(_l("Repeat password"),
@@ -80,7 +84,7 @@ class LoginForm(FlaskForm):
     """Sign in with e-mail and password."""
 
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False)])
+                       validators=[DataRequired(), VALID_EMAIL])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
@@ -113,7 +117,7 @@ class CenterAccountForm(OrganisationFields, FlaskForm):
     city = SelectField(_l("City"), validators=[Chosen()])
     name = StringField(_l("Contact name"), filters=[strip_filter], validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), VALID_EMAIL, Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=128),
                                                                  StrongPassword(("email", "name", "org_name"))])
 
@@ -132,7 +136,7 @@ class ResetRequestForm(FlaskForm):
     """Ask for a password-reset link by e-mail."""
 
     email = EmailField(_l("E-mail"), filters=[strip_filter],
-                       validators=[DataRequired(), Email(_l("Enter an e-mail address such as name@example.cn."), check_deliverability=False), Length(max=254)])
+                       validators=[DataRequired(), VALID_EMAIL, Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
