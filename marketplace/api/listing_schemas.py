@@ -35,6 +35,7 @@ def known(codes: tuple[str, ...]):
     """A validator refusing a code not in its list, naming the code."""
 
     def check(value: str) -> str:
+        """Return the code, or refuse it."""
         if value not in codes:
             raise ValueError(unknown_code(value))
         return value
