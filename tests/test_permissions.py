@@ -354,6 +354,12 @@ ROUTES: dict[tuple[str, str], Route] = {
                                    stranger=404, prepare=own_webhook),
     ("webhooks.redeliver_view", ""): Route("/webhooks/{webhook}/deliveries/{webhook_delivery}/redeliver",
                                            roles(SME, VENDOR, CENTER), owner=SME, stranger=404, prepare=own_webhook),
+    # listings part: creating listings and needs through the API (an empty body is a 422 naming the missing
+    # fields for those allowed; edits are PATCH, guarded by the same rules, see tests/api/test_listings.py)
+    ("api.create_provider", ""): Route("/api/v1/providers", roles(VENDOR)),
+    ("api.create_model", ""): Route("/api/v1/models", roles(VENDOR)),
+    ("api.create_offering", ""): Route("/api/v1/offerings", roles(VENDOR)),
+    ("api.create_need", ""): Route("/api/v1/needs", roles(SME)),
     ("accounts.admin_accounts", ""): Route("/accounts/admin/accounts", roles(ADMIN)),
     ("accounts.admin_set_active", ""): Route("/accounts/admin/accounts/{target_user}/active", roles(ADMIN),
                                              data=lambda w: {"active": "0"}),

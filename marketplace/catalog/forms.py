@@ -16,6 +16,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from marketplace.catalog.fields import (
+    EVALUATION_FIELDS,
+    MAX_DELIVERY_DAYS,
+    MAX_EVALUATIONS,
+    MAX_PRICE_FEN,
+    MODEL_FIELDS,
+    OFFERING_FIELDS,
+    PROVIDER_FIELDS,
+)
+from marketplace.field_rules import checks
 from marketplace.forms_common import Chosen, MultiCheckboxField, VocabMixin, WholeNumberField, YuanField, strip_filter
 
 
@@ -32,16 +42,16 @@ class ProviderForm(VocabMixin, FlaskForm):
                     "cities_served": "city"}
 
     provider_type = SelectField(_l("Provider type"), validators=[Chosen()])
-    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
+    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=checks(PROVIDER_FIELDS, "summary"))
     capabilities = TextAreaField(_l("Capabilities"), filters=[strip_filter],
-                                 validators=[DataRequired(), Length(max=5000)])
+                                 validators=checks(PROVIDER_FIELDS, "capabilities"))
     industries = MultiCheckboxField(_l("Industries served"), validators=[at_least_one])
     scenarios = MultiCheckboxField(_l("Scenarios served"), validators=[at_least_one])
     cities_served = MultiCheckboxField(_l("Cities served"), validators=[at_least_one])
     reference_cases = TextAreaField(_l("Reference customers and projects"), filters=[strip_filter],
-                                    validators=[Optional(), Length(max=5000)])
+                                    validators=checks(PROVIDER_FIELDS, "reference_cases"))
     certifications = StringField(_l("Certifications (comma separated)"), filters=[strip_filter],
-                                 validators=[Optional(), Length(max=500)])
+                                 validators=checks(PROVIDER_FIELDS, "certifications"))
 
 
 def optional_id(value) -> int | None:
@@ -69,10 +79,11 @@ class EvaluationRow(Form):
     it attests, the row shows as self-reported."""
 
     row_id = HiddenField(filters=[optional_row_id])
-    metric = StringField(_l("Metric"), filters=[strip_filter], validators=[Optional(), Length(max=60)])
-    value = StringField(_l("Value"), filters=[strip_filter], validators=[Optional(), Length(max=40)])
-    dataset = StringField(_l("Dataset"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
-    evaluator = StringField(_l("Evaluated by"), filters=[strip_filter], validators=[Optional(), Length(max=120)])
+    metric = StringField(_l("Metric"), filters=[strip_filter], validators=checks(EVALUATION_FIELDS, "metric", True))
+    value = StringField(_l("Value"), filters=[strip_filter], validators=checks(EVALUATION_FIELDS, "value", True))
+    dataset = StringField(_l("Dataset"), filters=[strip_filter], validators=checks(EVALUATION_FIELDS, "dataset"))
+    evaluator = StringField(_l("Evaluated by"), filters=[strip_filter],
+                            validators=checks(EVALUATION_FIELDS, "evaluator"))
     evaluator_org_id = SelectField(_l("Third-party evaluator (must attest)"), coerce=optional_id, choices=[("", "")])
 
     def validate_metric(self, field):
@@ -89,20 +100,20 @@ class ModelForm(VocabMixin, FlaskForm):
     vocab_fields = {"kind": "model_kind", "industries": "industry", "scenarios": "scenario",
                     "modalities": "modality", "deployments": "deployment"}
 
-    name = StringField(_l("Model name"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Model name"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "name"))
     kind = SelectField(_l("Model kind"), validators=[Chosen()])
-    version = StringField(_l("Version"), filters=[strip_filter], validators=[DataRequired(), Length(max=30)])
-    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
+    version = StringField(_l("Version"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "version"))
+    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "summary"))
     description = TextAreaField(_l("Description"), filters=[strip_filter],
-                                validators=[DataRequired(), Length(max=8000)])
-    tasks = StringField(_l("Tasks (comma separated)"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
+                                validators=checks(MODEL_FIELDS, "description"))
+    tasks = StringField(_l("Tasks (comma separated)"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "tasks"))
     industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])
     scenarios = MultiCheckboxField(_l("Scenarios"), validators=[at_least_one])
     modalities = MultiCheckboxField(_l("Input modalities"), validators=[at_least_one])
     deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
-    hardware = StringField(_l("Hardware needs"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
-    licence = StringField(_l("Licence"), filters=[strip_filter], validators=[Optional(), Length(max=120)])
-    evaluations = FieldList(FormField(EvaluationRow), min_entries=3, max_entries=20)
+    hardware = StringField(_l("Hardware needs"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "hardware"))
+    licence = StringField(_l("Licence"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "licence"))
+    evaluations = FieldList(FormField(EvaluationRow), min_entries=3, max_entries=MAX_EVALUATIONS)
 
     def set_evaluator_choices(self, choices: list[tuple[int, str]]) -> None:
         """Offer the evaluator organisations (evaluation bodies and promotion centers) in every row's select."""
@@ -127,19 +138,19 @@ class OfferingForm(VocabMixin, FlaskForm):
     vocab_fields = {"pricing_plan": "plan", "industries": "industry", "scenarios": "scenario",
                     "deployments": "deployment"}
 
-    title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(max=120)])
-    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), filters=[strip_filter], validators=checks(OFFERING_FIELDS, "title"))
+    summary = StringField(_l("One-line summary"), filters=[strip_filter], validators=checks(OFFERING_FIELDS, "summary"))
     description = TextAreaField(_l("Description"), filters=[strip_filter],
-                                validators=[DataRequired(), Length(max=8000)])
+                                validators=checks(OFFERING_FIELDS, "description"))
     pricing_plan = SelectField(_l("Pricing plan"), validators=[Chosen()])
-    price = YuanField(_l("Price (CNY)"), validators=[DataRequired()])
-    delivery_days = WholeNumberField(_l("Delivery time (days)"), min=0, max=730,
+    price = YuanField(_l("Price (CNY)"), validators=[DataRequired()], max_fen=MAX_PRICE_FEN)
+    delivery_days = WholeNumberField(_l("Delivery time (days)"), min=1, max=MAX_DELIVERY_DAYS,
                                      validators=[DataRequired(message=_l("Enter a whole number of days."))])
     deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
     industries = MultiCheckboxField(_l("Industries"), validators=[at_least_one])
     scenarios = MultiCheckboxField(_l("Scenarios"), validators=[at_least_one])
     model_ids = SelectMultipleField(_l("Models behind it"), coerce=int, validators=[Optional()])
-    tags = StringField(_l("Tags (comma separated)"), filters=[strip_filter], validators=[Optional(), Length(max=300)])
+    tags = StringField(_l("Tags (comma separated)"), filters=[strip_filter], validators=checks(OFFERING_FIELDS, "tags"))
 
     def validate_price(self, field):
         """A price must be more than zero."""

@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
+from marketplace.catalog.fields import check_evaluations, check_model, check_offering, check_provider
 from marketplace.catalog.models import Attestation, IndustrialModel, ModelEvaluation, Offering, ProviderProfile
 from marketplace.catalog.process import KINDS, LISTING, kind_of
 from marketplace.catalog.selectors import is_visible_to, published
 from marketplace.db_types import contains_code
-from marketplace.errors import DomainError, PermissionDenied
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.states import ListingState
 
@@ -45,9 +46,18 @@ def split_list(text: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"[,，、;；]", text or "") if p.strip()]
 
 
+def listed_text(fields: dict, name: str) -> dict:
+    """Store a comma/、-separated field (certifications, tags) as one ", "-joined list, however it was typed."""
+    if isinstance(fields.get(name), str):
+        fields = {**fields, name: ", ".join(split_list(fields[name]))}
+    return fields
+
+
 def save_provider_profile(org: Organisation, **fields) -> ProviderProfile:
-    """Create or update the vendor's single provider profile; the caller commits."""
+    """Create or update the vendor's single provider profile, refusing fields that break its rules
+    (`catalog.fields`); the caller commits."""
     profile = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
+    fields = check_provider(listed_text(fields, "certifications"), creating=profile is None)
     if profile is None:
         profile = ProviderProfile(organisation=org, state=ListingState.DRAFT.value)
         db.session.add(profile)
@@ -58,12 +68,15 @@ def save_provider_profile(org: Organisation, **fields) -> ProviderProfile:
     return screened(profile)
 
 
-def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: IndustrialModel | None = None,
+def save_model(org: Organisation, fields: dict, evaluations: list[dict] | None, model: IndustrialModel | None = None,
                actor: User | None = None):
-    """Create or update a model card with its evaluation rows; the caller commits.
+    """Create or update a model card with its evaluation rows, refusing fields or rows that break their rules
+    (`catalog.fields`); the caller commits. `evaluations` None keeps the table as it is.
 
     Rows are kept by their `row_id`; a row whose metric, value, dataset or named evaluator organisation changes
     loses its attestation and waits for the evaluator again (`sync_evaluations`)."""
+    fields = check_model(fields, creating=model is None)
+    evaluations = None if evaluations is None else check_evaluations(evaluations)
     if model is None:
         model = IndustrialModel(organisation=org, state=ListingState.DRAFT.value)
         db.session.add(model)
@@ -71,7 +84,8 @@ def save_model(org: Organisation, fields: dict, evaluations: list[dict], model: 
                 "modalities", "deployments", "hardware", "licence"):
         if key in fields:
             setattr(model, key, fields[key])
-    sync_evaluations(org, model, evaluations, actor)
+    if evaluations is not None:
+        sync_evaluations(org, model, evaluations, actor)
     return screened(model)
 
 
@@ -118,12 +132,16 @@ def vendor_models(org: Organisation) -> list[IndustrialModel]:
                                    .order_by(IndustrialModel.name)))
 
 
-def save_offering(org: Organisation, fields: dict, model_ids: list[int], offering: Offering | None = None):
-    """Create or update an offering linked to the vendor's own models; the caller commits."""
+def save_offering(org: Organisation, fields: dict, model_ids: list[int] | None, offering: Offering | None = None):
+    """Create or update an offering linked to the vendor's own models, refusing fields that break its rules
+    (`catalog.fields`) and models that are not the vendor's own (None: keep the models it has); the caller
+    commits."""
+    fields = check_offering(listed_text(fields, "tags"), creating=offering is None)
     own = {m.id: m for m in vendor_models(org)}
-    foreign = [i for i in model_ids if i not in own]
+    foreign = sorted({i for i in model_ids or [] if i not in own})
     if foreign:
-        raise PermissionDenied()
+        raise DomainError(_("Only your own models can be behind an offering (not: %(ids)s).",
+                            ids=", ".join(str(i) for i in foreign)), "model_ids")
     if offering is None:
         offering = Offering(organisation=org, state=ListingState.DRAFT.value)
         db.session.add(offering)
@@ -131,7 +149,8 @@ def save_offering(org: Organisation, fields: dict, model_ids: list[int], offerin
                 "deployments", "industries", "scenarios", "tags"):
         if key in fields:
             setattr(offering, key, fields[key])
-    offering.models = [own[i] for i in model_ids]
+    if model_ids is not None:
+        offering.models = [own[i] for i in dict.fromkeys(model_ids)]
     return screened(offering)
 
 

@@ -18,7 +18,6 @@ from marketplace.catalog.services import (
     save_model,
     save_offering,
     save_provider_profile,
-    split_list,
     vendor_models,
 )
 from marketplace.extensions import db
@@ -102,14 +101,12 @@ def provider_edit():
     if request.method == "GET" and profile is not None:
         form.certifications.data = profile.certifications
     if form.validate_on_submit():
-        profile = save_provider_profile(org, provider_type=form.provider_type.data, summary=form.summary.data,
-                                        capabilities=form.capabilities.data, industries=form.industries.data,
-                                        scenarios=form.scenarios.data, cities_served=form.cities_served.data,
-                                        reference_cases=form.reference_cases.data,
-                                        certifications=", ".join(split_list(form.certifications.data)))
-        db.session.commit()
-        flash(_("Provider profile saved."), "success")
-        return redirect(url_for("catalog.provider_detail", listing_id=profile.id))
+        ok, profile = submit(form, lambda: save_provider_profile(org, **{
+            k: getattr(form, k).data for k in ("provider_type", "summary", "capabilities", "industries", "scenarios",
+                                               "cities_served", "reference_cases", "certifications")}))
+        if ok and profile is not None:
+            flash(_("Provider profile saved."), "success")
+            return redirect(url_for("catalog.provider_detail", listing_id=profile.id))
     return render_template("catalog/provider_form.html", form=form, profile=profile), (422 if form.errors else 200)
 
 
@@ -196,7 +193,7 @@ def offering_fields(form: OfferingForm) -> dict:
                                                  "delivery_days", "deployments",
                                                  "industries", "scenarios")}
     fields["price_fen"] = form.price.fen
-    fields["tags"] = ", ".join(split_list(form.tags.data))
+    fields["tags"] = form.tags.data
     return fields
 
 
@@ -216,10 +213,10 @@ def offering_new():
     org = current_user.organisation
     form = offering_form(org)
     if form.validate_on_submit():
-        offering = save_offering(org, offering_fields(form), form.model_ids.data or [])
-        db.session.commit()
-        flash(_("Offering saved as a draft. Publish it when it is ready."), "success")
-        return redirect(url_for("catalog.offering_detail", listing_id=offering.id))
+        ok, offering = submit(form, lambda: save_offering(org, offering_fields(form), form.model_ids.data or []))
+        if ok and offering is not None:
+            flash(_("Offering saved as a draft. Publish it when it is ready."), "success")
+            return redirect(url_for("catalog.offering_detail", listing_id=offering.id))
     return render_template("catalog/offering_form.html", form=form, offering=None), (422 if form.errors else 200)
 
 
@@ -230,10 +227,11 @@ def offering_edit(listing_id: int):
     offering = owned_or_403(Offering, listing_id)
     form = offering_form(offering.organisation, offering)
     if form.validate_on_submit():
-        save_offering(offering.organisation, offering_fields(form), form.model_ids.data or [], offering=offering)
-        db.session.commit()
-        flash(_("Offering saved."), "success")
-        return redirect(url_for("catalog.offering_detail", listing_id=offering.id))
+        ok, _saved = submit(form, lambda: save_offering(offering.organisation, offering_fields(form),
+                                                        form.model_ids.data or [], offering=offering))
+        if ok:
+            flash(_("Offering saved."), "success")
+            return redirect(url_for("catalog.offering_detail", listing_id=offering.id))
     return render_template("catalog/offering_form.html", form=form, offering=offering), \
         (422 if form.errors else 200)
 

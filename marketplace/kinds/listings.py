@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.db_types import contains_code
 from marketplace.kinds.base import Kind, ModelRef, register
+from marketplace.moderated import VISIBLE
 
 if TYPE_CHECKING:  # annotations only: the models are imported on first use (`ModelRef`)
     from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
@@ -81,7 +82,8 @@ class ListingKind(Kind):
 
     def serialise(self, record, user) -> dict:
         """The public fields every listing has."""
-        return {"id": record.id, "title": record.title, "state": record.state, "industries": record.industries,
+        return {"id": record.id, "title": record.title, "state": record.state,
+                "moderation": record.moderation or VISIBLE, "industries": record.industries,
                 "scenarios": record.scenarios, "organisation": record.organisation.name,
                 "summary": record.summary}
 
@@ -160,8 +162,9 @@ class ModelKind(ListingKind):
         """Listing fields plus model kind, version, deployments and the evaluation table."""
         data = super().serialise(record, user)
         data.update(kind=record.kind, version=record.version, deployments=record.deployments,
-                    evaluations=[{"metric": e.metric, "value": e.value, "dataset": e.dataset,
-                                  "evaluator": e.evaluator, "third_party": e.is_attested,
+                    evaluations=[{"id": e.id, "metric": e.metric, "value": e.value, "dataset": e.dataset,
+                                  "evaluator": e.evaluator, "attestation": e.attestation,
+                                  "third_party": e.is_attested,
                                   "attested_at": e.attested_at.isoformat() if e.is_attested and e.attested_at else None}
                                  for e in record.evaluations])
         return data

@@ -6,6 +6,7 @@ from sqlalchemy import Select, or_
 from sqlalchemy.orm import selectinload
 
 from marketplace.kinds.base import Kind, ModelRef, register
+from marketplace.moderated import VISIBLE
 
 
 @register
@@ -84,7 +85,7 @@ class NeedKind(Kind):
                 "deployment": record.deployment, "budget_min_fen": record.budget_min_fen,
                 "budget_max_fen": record.budget_max_fen,
                 "deadline": record.deadline.isoformat() if record.deadline else None, "status": record.status,
-                "visibility": record.visibility,
+                "moderation": record.moderation or VISIBLE, "visibility": record.visibility,
                 "organisation": record.organisation.name if shows_owner(record, user) else None}
 
     def browse(self, filters: dict, user) -> Select:

@@ -6,9 +6,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
+from marketplace.field_rules import checks
 from marketplace.forms_common import Chosen, VocabMixin, YuanField, prompted, strip_filter
+from marketplace.needs.fields import MAX_BUDGET_FEN, NEED_FIELDS, budget_problem, deadline_problem
 
 
 class NeedForm(VocabMixin, FlaskForm):
@@ -16,16 +18,17 @@ class NeedForm(VocabMixin, FlaskForm):
 
     vocab_fields = {"industry": "industry", "scenario": "scenario", "city": "city", "deployment": "deployment"}
 
-    title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(min=4, max=120)])
+    title = StringField(_l("Title"), filters=[strip_filter], validators=checks(NEED_FIELDS, "title"))
     description = TextAreaField(_l("Describe the problem"), filters=[strip_filter],
-                                validators=[DataRequired(), Length(min=20, max=5000)])
+                                validators=checks(NEED_FIELDS, "description"))
     industry = SelectField(_l("Industry"), validators=[Chosen()])
     scenario = SelectField(_l("Scenario"), validators=[Chosen()])
-    pain_points = TextAreaField(_l("Pain points"), filters=[strip_filter], validators=[Optional(), Length(max=3000)])
+    pain_points = TextAreaField(_l("Pain points"), filters=[strip_filter],
+                                validators=checks(NEED_FIELDS, "pain_points"))
     data_available = TextAreaField(_l("Data you have"), filters=[strip_filter],
-                                   validators=[Optional(), Length(max=3000)])
-    budget_min = YuanField(_l("Budget from (CNY)"), validators=[Optional()])
-    budget_max = YuanField(_l("Budget up to (CNY)"), validators=[Optional()])
+                                   validators=checks(NEED_FIELDS, "data_available"))
+    budget_min = YuanField(_l("Budget from (CNY)"), validators=[Optional()], max_fen=MAX_BUDGET_FEN)
+    budget_max = YuanField(_l("Budget up to (CNY)"), validators=[Optional()], max_fen=MAX_BUDGET_FEN)
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     deployment = SelectField(_l("Deployment constraint"), validators=[Optional()])
     city = SelectField(_l("City"), validators=[Chosen()])
@@ -36,16 +39,17 @@ class NeedForm(VocabMixin, FlaskForm):
 
     def validate_budget_max(self, field):
         """The budget's upper bound may not be below its lower bound."""
-        low, high = self.budget_min.fen, field.fen
-        if low is not None and high is not None and low > high:
-            raise ValidationError(_l("The budget maximum must not be below the minimum."))
+        problem = budget_problem(self.budget_min.fen, field.fen)
+        if problem:
+            raise ValidationError(problem)
 
     original_deadline: date | None = None
 
     def validate_deadline(self, field):
         """A deadline being set cannot lie in the past (an unchanged old one may stay)."""
-        if field.data and field.data < date.today() and field.data != self.original_deadline:
-            raise ValidationError(_l("The deadline cannot be in the past."))
+        problem = deadline_problem(field.data, self.original_deadline)
+        if problem:
+            raise ValidationError(problem)
 
 
 class NeedBrowseForm(VocabMixin, FlaskForm):

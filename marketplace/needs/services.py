@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from marketplace.accounts.models import User
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.locks import load_locked
+from marketplace.needs.fields import check_need
 from marketplace.needs.models import VISIBILITY_LABELS, Need, NeedStatus
 from marketplace.needs.selectors import is_stale, live_needs, visible_to
 from marketplace.permissions import can, require
@@ -28,10 +27,12 @@ def lock_need(need_id: int) -> Need:
 
 
 def post_need(user: User, fields: dict) -> Need:
-    """Post a new need for the user's SME (admins and other organisations are refused); the caller commits."""
+    """Post a new need for the user's SME (admins and other organisations are refused), refusing fields that break
+    the need's rules (`needs.fields`); the caller commits."""
     require(user, "need.post")
     from marketplace.moderation.services import screen_new
 
+    fields = check_need(fields, creating=True)
     need = Need(organisation=user.organisation, status=NeedStatus.OPEN.value)
     db.session.add(need)
     fill_need(need, fields)
@@ -40,23 +41,23 @@ def post_need(user: User, fields: dict) -> Need:
 
 
 def edit_need(need: Need, user: User, fields: dict) -> Need:
-    """Change a need's text, budget, deadline and constraints (its SME only); the caller commits."""
+    """Change a need's text, budget, deadline and constraints (its SME only), refusing fields that break the need's
+    rules (`needs.fields`); the caller commits."""
     from marketplace.moderation.services import screen_edit
 
     require(user, "need.edit", need)
+    fields = check_need(fields, creating=False, original_deadline=need.deadline,
+                        budget=(need.budget_min_fen, need.budget_max_fen))
     fill_need(need, fields)
     screen_edit(need)
     return need
 
 
 def fill_need(need: Need, fields: dict) -> Need:
-    """Copy the given fields onto a need, refusing a budget minimum above the maximum."""
+    """Copy the given (checked) fields onto a need."""
     for key in NEED_FIELDS:
         if key in fields:
             setattr(need, key, fields[key] if fields[key] != "" else None)
-    if need.budget_min_fen is not None and need.budget_max_fen is not None \
-            and need.budget_min_fen > need.budget_max_fen:
-        raise DomainError(_("The budget maximum must not be below the minimum."), "budget_max")
     return need
 
 
