@@ -12,5 +12,4 @@ from marketplace.api import auth, errors  # noqa: E402
 auth.install(bp)
 errors.install(bp)
 
-from marketplace.api import (  # noqa: E402,F401
-    deals, deals_agreements, docs, listings, transitions, views, webhooks)
+from marketplace.api import deals, deals_agreements, docs, listings, transitions, views, webhooks  # noqa: E402,F401
