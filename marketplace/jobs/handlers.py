@@ -1,4 +1,4 @@
-"""What a worker does with each outbox topic: re-index documents, send one e-mail."""
+"""What a worker does with each outbox topic: re-index documents, send one e-mail, start an import."""
 from __future__ import annotations
 
 from flask import current_app
@@ -33,3 +33,10 @@ def send_mail_events(payloads: list[dict]) -> None:
 
     for payload in payloads:
         send_queued(payload)
+
+
+def start_imports(payloads: list[dict]) -> None:
+    """Hand each uploaded file to the import task (its own task, so a long file holds up no other topic)."""
+    jobs = current_app.extensions["jobs"]
+    for payload in payloads:
+        jobs.import_task(int(payload["job_id"]))
