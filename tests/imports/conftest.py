@@ -9,13 +9,15 @@ import pytest
 OFFERING_HEADER = ["SKU编号", "标题", "一句话简介", "详细描述", "计价方式", "价格（元）", "交付周期（天）", "部署方式",
                    "适用行业", "应用场景", "关联模型（SKU或编号）", "标签"]
 
+ALIASES = {"models": "关联模型（SKU或编号）", "scenarios": "应用场景"}
+
 
 def offering_row(sku: str, title: str | None = None, price: str = "12800.50", **cells) -> list[str]:
     """One good offering row (cells by header may be replaced)."""
     row = dict(zip(OFFERING_HEADER, [sku, title or f"注塑件缺陷检测 {sku}", "缩痕飞边在线检出", "产线相机实时检测。",
                                      "一次性买断", price, "30", "私有化、边缘端", "模具与塑料制品", "在线智能检测", "",
                                      "注塑, 视觉"], strict=True))
-    row.update(cells)
+    row.update({ALIASES.get(k, k): v for k, v in cells.items()})
     return [row[h] for h in OFFERING_HEADER]
 
 
