@@ -318,6 +318,9 @@ ROUTES: dict[tuple[str, str], Route] = {
                                              prepare=own_api_token),
     # The API: a token or a session; a visitor gets 401, not the sign-in page
     ("api.move", ""): Route("/api/v1/needs/{need}/transitions/close", roles(SME), owner=SME),
+    # imports (bulk import of models and offerings): vendors upload on the page and through the API
+    ("imports.index", ""): Route("/imports", roles(VENDOR)),
+    ("api.import_submit", ""): Route("/api/v1/imports", roles(VENDOR)),
     ("accounts.admin_accounts", ""): Route("/accounts/admin/accounts", roles(ADMIN)),
     ("accounts.admin_set_active", ""): Route("/accounts/admin/accounts/{target_user}/active", roles(ADMIN),
                                              data=lambda w: {"active": "0"}),

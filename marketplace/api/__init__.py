@@ -12,4 +12,4 @@ from marketplace.api import auth, errors  # noqa: E402
 auth.install(bp)
 errors.install(bp)
 
-from marketplace.api import docs, transitions, views  # noqa: E402,F401
+from marketplace.api import docs, imports, transitions, views  # noqa: E402,F401
