@@ -107,12 +107,12 @@ def match_headers(kind: str, header: list[str]) -> dict[int, Column]:
             names[header_key(name)] = column
     found: dict[int, Column] = {}
     for position, cell in enumerate(header):
-        column = names.get(header_key(cell))
-        if column is None:
+        named = names.get(header_key(cell))
+        if named is None:
             continue
-        if column in found.values():
+        if named in found.values():
             raise DomainError(_("The column “%(name)s” appears twice in the header row.", name=cell), "file")
-        found[position] = column
+        found[position] = named
     present = {c.field for c in found.values()}
     missing = [c for c in COLUMNS[kind] if c.required and c.field not in present]
     if kind == "offering" and not present & {"price", "price_fen"}:

@@ -184,30 +184,40 @@ def import_row(cells: dict[str, str], row_number: int, columns: dict[str, Column
 
     sku = check_sku(cells, row_number, batch)
     form = validated_form(cells, columns, batch)
-    cls = Offering if batch.kind == "offering" else IndustrialModel
-    existing = db.session.scalar(select(cls).where(cls.organisation_id == batch.org.id, cls.sku == sku))
+    if batch.kind == "offering":
+        offering = db.session.scalar(select(Offering).where(Offering.organisation_id == batch.org.id,
+                                                            Offering.sku == sku))
+        allowed(batch, offering)
+        fields = offering_fields(form)
+        model_ids = list(form.model_ids.data or [])
+        if offering is not None and same(offering, fields) and \
+                sorted(m.id for m in offering.models) == sorted(model_ids):
+            return "unchanged"
+        listing: Offering | IndustrialModel = save_offering(batch.org, fields, model_ids, offering=offering)
+        existing: Offering | IndustrialModel | None = offering
+    else:
+        model = db.session.scalar(select(IndustrialModel).where(IndustrialModel.organisation_id == batch.org.id,
+                                                                IndustrialModel.sku == sku))
+        allowed(batch, model)
+        fields = model_fields(form)
+        if model is not None and same(model, fields):
+            return "unchanged"
+        kept = [{"row_id": e.id, "metric": e.metric, "value": e.value, "dataset": e.dataset,
+                 "evaluator": e.evaluator, "evaluator_org_id": e.evaluator_org_id}
+                for e in (model.evaluations if model is not None else [])]
+        listing = save_model(batch.org, fields, kept, model=model, actor=batch.user)
+        existing = model
+    listing.sku = sku
+    db.session.flush()
+    return "created" if existing is None else "updated"
+
+
+def allowed(batch: Batch, existing) -> None:
+    """Refuse a row the uploader may not create (a new listing) or edit (the listing its SKU names)."""
     if existing is None and not can(batch.user, "listing.create"):
         raise RowRefused([("", _("You do not have permission to do that."))])
     if existing is not None and not can(batch.user, "listing.edit", existing):
         raise RowRefused([("sku", _("You do not have permission to do that."))])
-    if batch.kind == "offering":
-        fields = offering_fields(form)
-        model_ids = list(form.model_ids.data or [])
-        if existing is not None and same(existing, fields) and \
-                sorted(m.id for m in existing.models) == sorted(model_ids):
-            return "unchanged"
-        listing = save_offering(batch.org, fields, model_ids, offering=existing)
-    else:
-        fields = model_fields(form)
-        if existing is not None and same(existing, fields):
-            return "unchanged"
-        kept = [{"row_id": e.id, "metric": e.metric, "value": e.value, "dataset": e.dataset,
-                 "evaluator": e.evaluator, "evaluator_org_id": e.evaluator_org_id}
-                for e in (existing.evaluations if existing is not None else [])]
-        listing = save_model(batch.org, fields, kept, model=existing, actor=batch.user)
-    listing.sku = sku
-    db.session.flush()
-    return "created" if existing is None else "updated"
 
 
 def same(listing, fields: dict) -> bool:

@@ -107,18 +107,25 @@ def run_import(job_id: int) -> None:
                 db.session.commit()
 
 
+def load_job(job_id: int) -> ImportJob:
+    """Return a job by id, fresh in the session (it exists: the caller read it before)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        raise LookupError(f"import job {job_id} vanished")
+    return job
+
+
 def import_rows(job_id: int) -> None:
     """Import every row of a job, committing each row with the job's progress."""
-    job = db.session.get(ImportJob, job_id)
-    assert job is not None
+    job = load_job(job_id)
     job.status, job.started_at = ImportStatus.RUNNING.value, naive_utcnow()
-    kind, org_id, user_id, content = job.kind, job.organisation_id, job.user_id, job.content or b""
+    kind, user_id, content = job.kind, job.user_id, job.content or b""
     db.session.commit()
     try:
         rows = read_rows(content)
         positions = match_headers(kind, rows[0])
     except DomainError as exc:
-        job = db.session.get(ImportJob, job_id)
+        job = load_job(job_id)
         job.status, job.error, job.finished_at = ImportStatus.FAILED.value, str(exc), naive_utcnow()
         db.session.commit()
         return
@@ -126,6 +133,8 @@ def import_rows(job_id: int) -> None:
     columns: dict[str, Column] = {c.field: c for c in positions.values()}
     where = {c.field: p for p, c in positions.items()}
     user = db.session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"the uploader of import {job_id} vanished")
     batch = Batch.start(kind, user.organisation, user)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "refused": 0}
     problems: list[dict] = []
@@ -154,7 +163,7 @@ def import_rows(job_id: int) -> None:
                              "reason": str(reason)})
         note_progress(job_id, counts, "refused", problems)
         db.session.commit()
-    job = db.session.get(ImportJob, job_id)
+    job = load_job(job_id)
     job.status, job.finished_at, job.content = ImportStatus.DONE.value, naive_utcnow(), None
     job.total_rows = job.rows_done
     record_audit("import.finished", job.user, job, dict(counts))
@@ -164,8 +173,7 @@ def import_rows(job_id: int) -> None:
 def note_progress(job_id: int, counts: dict[str, int], outcome: str, problems: list[dict]) -> None:
     """Count a row's outcome on the job, in the row's own transaction."""
     counts[outcome] += 1
-    job = db.session.get(ImportJob, job_id)
-    assert job is not None
+    job = load_job(job_id)
     job.rows_done = sum(counts.values())
     job.created, job.updated = counts["created"], counts["updated"]
     job.unchanged, job.refused = counts["unchanged"], counts["refused"]
