@@ -4,7 +4,8 @@ through the API and as CSV; the downloadable templates.
 
 A job is started by an `import` outbox event written with it, so it runs only if the upload committed; the
 dispatcher hands it to its own task (`marketplace.jobs`), so a long file never holds up indexing or mail. Each row
-is its own transaction: a row is saved whole or not at all, and the progress commits with it. Re-running a file is
+runs in its own savepoint: a row is saved whole or not at all; rows and their progress commit together in batches
+(COMMIT_ROWS, or every COMMIT_SECONDS), so a worker that dies loses at most the rows of the open batch, whole. Re-running a file is
 harmless: a row whose listing already holds its values is "unchanged" and touches nothing.
 """
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import time
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from marketplace.accounts.models import User
@@ -31,6 +33,9 @@ from marketplace.jobs.outbox import write_event
 from marketplace.permissions import require
 
 log = logging.getLogger("marketplace.imports")
+COMMIT_ROWS = 50
+COMMIT_SECONDS = 1.0
+"""Rows are committed in batches (each row in its own savepoint), at least once a second so the progress moves."""
 KINDS = tuple(COLUMNS)
 
 
@@ -138,15 +143,17 @@ def import_rows(job_id: int) -> None:
     batch = Batch.start(kind, user.organisation, user)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "refused": 0}
     problems: list[dict] = []
+    since_commit, last_commit = 0, time.monotonic()
     for index, row in enumerate(rows[1:], start=2):
         if not any(row):
             continue
+        if since_commit == 0:
+            open_transaction(job_id)
         cells = {c.field: (row[p] if p < len(row) else "") for p, c in positions.items()}
+        refusal: list[tuple[str, str]] | None = None
         try:
-            outcome = import_row(cells, index, columns, batch)
-            note_progress(job_id, counts, outcome, problems)
-            db.session.commit()
-            continue
+            with db.session.begin_nested():  # the row's savepoint: it is saved whole or not at all
+                outcome = import_row(cells, index, columns, batch)
         except RowRefused as exc:
             refusal = exc.reasons
         except DomainError as exc:
@@ -155,19 +162,29 @@ def import_rows(job_id: int) -> None:
             log.exception("import %s row %s failed", job_id, index)
             refusal = [("", _("This row could not be saved because of an error on our side; nothing of it was "
                               "saved. Try the file again later."))]
-        db.session.rollback()
-        for field, reason in refusal:
-            position = where.get(field)
-            problems.append({"row": index, "column": header[position] if position is not None else "",
-                             "cell": cell_name(position, index) if position is not None else "",
-                             "reason": str(reason)})
-        note_progress(job_id, counts, "refused", problems)
-        db.session.commit()
+        if refusal is not None:
+            outcome = "refused"
+            for field, reason in refusal:
+                position = where.get(field)
+                problems.append({"row": index, "column": header[position] if position is not None else "",
+                                 "cell": cell_name(position, index) if position is not None else "",
+                                 "reason": str(reason)})
+        note_progress(job_id, counts, outcome, problems)
+        since_commit += 1
+        if since_commit >= COMMIT_ROWS or time.monotonic() - last_commit >= COMMIT_SECONDS:
+            db.session.commit()
+            since_commit, last_commit = 0, time.monotonic()
     job = load_job(job_id)
     job.status, job.finished_at, job.content = ImportStatus.DONE.value, naive_utcnow(), None
     job.total_rows = job.rows_done
     record_audit("import.finished", job.user, job, dict(counts))
     db.session.commit()
+
+
+def open_transaction(job_id: int) -> None:
+    """Begin a batch's transaction with a write (the job's heartbeat), so each row's savepoint nests inside it on
+    every database (SQLite's driver begins a transaction only at a write)."""
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(status=ImportStatus.RUNNING.value))
 
 
 def note_progress(job_id: int, counts: dict[str, int], outcome: str, problems: list[dict]) -> None:
