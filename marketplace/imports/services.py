@@ -5,8 +5,8 @@ through the API and as CSV; the downloadable templates.
 A job is started by an `import` outbox event written with it, so it runs only if the upload committed; the
 dispatcher hands it to its own task (`marketplace.jobs`), so a long file never holds up indexing or mail. Each row
 runs in its own savepoint: a row is saved whole or not at all; rows and their progress commit together in batches
-(COMMIT_ROWS, or every COMMIT_SECONDS), so a worker that dies loses at most the rows of the open batch, whole. Re-running a file is
-harmless: a row whose listing already holds its values is "unchanged" and touches nothing.
+(COMMIT_ROWS, or every COMMIT_SECONDS), so a worker that dies loses at most the rows of the open batch, whole.
+Re-running a file is harmless: a row whose listing already holds its values is "unchanged" and touches nothing.
 """
 from __future__ import annotations
 
