@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_journeys import sign_in
 
-HEADER = ["SKU编号", "标题", "一句话简介", "详细描述", "计价方式", "价格（元）", "交付周期（天）", "部署方式", "适用行业",
-          "应用场景"]
+HEADER = ["SKU编号", "标题", "一句话简介", "详细描述", "计价方式", "价格（元）", "交付周期（天）", "部署方式",
+          "适用行业", "应用场景"]
 
 
 def offerings_csv() -> bytes:

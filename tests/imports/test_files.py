@@ -25,7 +25,8 @@ def jobs(app) -> list[ImportJob]:
 
 def test_gbk_csv_and_xlsx_are_read(app, client, vendor):
     """A CSV saved as GBK and an XLSX with a numeric price cell both import their Chinese text intact."""
-    assert upload(client, csv_bytes([offering_row("G-1", title="佛山陶瓷窑炉能耗优化")], encoding="gbk")).status_code == 302
+    gbk = csv_bytes([offering_row("G-1", title="佛山陶瓷窑炉能耗优化")], encoding="gbk")
+    assert upload(client, gbk).status_code == 302
     row = offering_row("X-1", title="东莞注塑排产")
     row[5], row[6] = 12800.5, 30
     assert upload(client, xlsx_bytes([row]), name="offerings.xlsx").status_code == 302
