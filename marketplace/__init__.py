@@ -100,6 +100,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
     from marketplace.events import bp as events_bp
+    from marketplace.imports import bp as imports_bp
     from marketplace.main import bp as main_bp
     from marketplace.matching import bp as matching_bp
     from marketplace.moderation import bp as moderation_bp
@@ -136,6 +137,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
+    app.register_blueprint(imports_bp)
 
 
 def configure_templates(app: Flask) -> None:

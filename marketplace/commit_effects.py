@@ -25,7 +25,10 @@ from marketplace.matching.sync import collect_changes, forget_rolled_back, write
 
 
 def wake_workers(session: Session) -> None:
-    """After a commit that wrote outbox events, enqueue the dispatcher."""
+    """After a commit that wrote outbox events, enqueue the dispatcher (not when a savepoint is released: SQLAlchemy
+    signals that as a commit too, while the events are not committed yet)."""
+    if session.in_nested_transaction():
+        return
     if session.info.pop(WAKE_KEY, False) and has_app_context():
         jobs = current_app.extensions.get("jobs")
         if jobs is not None:

@@ -94,6 +94,9 @@ def store_code_lists_as_text() -> None:
     db.session.commit()
 
 
+SKU_TABLES = ("industrial_model", "offering")
+
+
 def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
     """A database at 0009 whose records use every old scenario code holds only MIIT 2025 codes after upgrading
     (needs, cases, listing and event code lists, logged and saved search filters, digest links), each the
@@ -112,6 +115,8 @@ def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
         sme, vendor = make_user("enterprise"), make_user("vendor")
         center = make_user("center").organisation
         downgrade(revision="0009_merge_hardening")
+        for table in SKU_TABLES:  # the ORM writes the SKU column (0019_imports) that 0009 lacks: lend it meanwhile
+            db.session.execute(db.text(f"ALTER TABLE {table} ADD COLUMN sku VARCHAR(64)"))
         pairs = list(zip(OLD_CODES, OLD_CODES[1:] + OLD_CODES[:1], strict=True))
         make_profile(vendor.organisation, scenarios=OLD_CODES)
         make_event(center, scenarios=OLD_CODES[::-1])
@@ -127,6 +132,9 @@ def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
             db.session.add(SavedSearch(user_id=sme.id, query=first, filters={"scenario": first, "kind": "offering"}))
             db.session.add(Notification(user_id=sme.id, kind="saved_search", params={"count": 1, "query": first},
                                         link=f"/search?q={first}&scenario={first}", dedupe_key=f"k:{first}"))
+        db.session.commit()
+        for table in SKU_TABLES:
+            db.session.execute(db.text(f"ALTER TABLE {table} DROP COLUMN sku"))
         db.session.commit()
         store_code_lists_as_text()
         before = stored_scenario_codes()

@@ -360,6 +360,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api.create_model", ""): Route("/api/v1/models", roles(VENDOR)),
     ("api.create_offering", ""): Route("/api/v1/offerings", roles(VENDOR)),
     ("api.create_need", ""): Route("/api/v1/needs", roles(SME)),
+    # imports (bulk import of models and offerings): vendors upload on the page and through the API
+    ("imports.index", ""): Route("/imports", roles(VENDOR)),
+    ("api.import_submit", ""): Route("/api/v1/imports", roles(VENDOR)),
     ("accounts.admin_accounts", ""): Route("/accounts/admin/accounts", roles(ADMIN)),
     ("accounts.admin_set_active", ""): Route("/accounts/admin/accounts/{target_user}/active", roles(ADMIN),
                                              data=lambda w: {"active": "0"}),

@@ -12,4 +12,13 @@ from marketplace.api import auth, errors  # noqa: E402
 auth.install(bp)
 errors.install(bp)
 
-from marketplace.api import deals, deals_agreements, docs, listings, transitions, views, webhooks  # noqa: E402,F401
+from marketplace.api import (  # noqa: E402,F401
+    deals,
+    deals_agreements,
+    docs,
+    imports,
+    listings,
+    transitions,
+    views,
+    webhooks,
+)

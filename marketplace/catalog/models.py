@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
@@ -86,10 +86,12 @@ class IndustrialModel(ListingMixin, Model):
     """A 工业模型 model card: kind, tasks, modalities, deployment, licence and evaluations."""
 
     __tablename__ = "industrial_model"
-    __table_args__ = listing_indexes("industrial_model", "deployments")
+    __table_args__ = (*listing_indexes("industrial_model", "deployments"),
+                      UniqueConstraint("organisation_id", "sku", name="uq_industrial_model_organisation_id_sku"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    sku: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20))
     version: Mapped[str] = mapped_column(String(30))
@@ -175,10 +177,12 @@ class Offering(ListingMixin, Model):
     catalogue, `marketplace.redemptions.catalogue`)."""
 
     __table_args__ = (*listing_indexes("offering", "deployments"),
-                      Index("ix_offering_state_price_fen", "state", "price_fen", "id"))
+                      Index("ix_offering_state_price_fen", "state", "price_fen", "id"),
+                      UniqueConstraint("organisation_id", "sku", name="uq_offering_organisation_id_sku"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    sku: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)

@@ -37,6 +37,7 @@ class Jobs:
             self.in_app(self.scheduled_body(job))) for job in SCHEDULE}
         self.encode_task = self.huey.task(name="encode_documents", retries=3, retry_delay=30)(
             self.in_app(self.run_encode))
+        self.import_task = self.huey.task(name="run_import")(self.in_app(self.run_import))
         self.huey.on_startup("fresh_connections")(self.in_app(self.fresh_connections))
 
     @staticmethod
@@ -45,6 +46,13 @@ class Jobs:
         from flask import current_app
 
         return int(current_app.extensions["matching"].encode_batch(list(doc_ids), encoder_name))
+
+    @staticmethod
+    def run_import(job_id: int) -> None:
+        """Task: import the rows of one uploaded file (`marketplace.imports`)."""
+        from marketplace.imports.services import run_import
+
+        run_import(int(job_id))
 
     def scheduled_body(self, job: ScheduledJob) -> Callable[[], object]:
         """Return the task body of a scheduled job."""

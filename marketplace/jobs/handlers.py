@@ -1,4 +1,5 @@
-"""What a worker does with each outbox topic: re-index documents, send one e-mail, make one webhook attempt."""
+"""What a worker does with each outbox topic: re-index documents, send one e-mail, make one webhook attempt,
+start an import."""
 from __future__ import annotations
 
 from flask import current_app
@@ -40,3 +41,10 @@ def deliver_webhooks(payloads: list[dict]) -> None:
     from marketplace.webhooks.delivery import deliver_webhook_events
 
     deliver_webhook_events(payloads)
+
+
+def start_imports(payloads: list[dict]) -> None:
+    """Hand each uploaded file to the import task (its own task, so a long file holds up no other topic)."""
+    jobs = current_app.extensions["jobs"]
+    for payload in payloads:
+        jobs.import_task(int(payload["job_id"]))

@@ -62,12 +62,13 @@ def write_event(session: Session | scoped_session, topic: str, payload: dict) ->
 
 def topics() -> dict[str, Topic]:
     """Return the topics the dispatcher handles, in the order it serves them (the search index first)."""
-    from marketplace.jobs.handlers import apply_index_events, deliver_webhooks, send_mail_events
+    from marketplace.jobs.handlers import apply_index_events, deliver_webhooks, send_mail_events, start_imports
 
     return {
         "index": Topic("index", apply_index_events, lambda: int(current_app.config["JOBS_INDEX_BATCH"])),
         "mail": Topic("mail", send_mail_events, lambda: 1),
         "webhook": Topic("webhook", deliver_webhooks, lambda: 1),
+        "import": Topic("import", start_imports, lambda: 20),
     }
 
 

@@ -195,9 +195,12 @@ def collect_changes(session: Session, flush_context) -> None:
 
 
 def write_index_event(session: Session) -> None:
-    """Before the commit, write the documents the transaction touched as one `index` outbox event in it."""
+    """Before the commit, write the documents the transaction touched as one `index` outbox event in it (at the
+    outermost commit: a savepoint's release is signalled as a commit too)."""
     from marketplace.jobs.outbox import write_event
 
+    if session.in_nested_transaction():
+        return
     session.flush()
     changes = session.info.pop(CHANGES_KEY, None)
     if changes:
