@@ -139,18 +139,49 @@ def statement(user: User, party_id: int | None, start: date | None = None, end: 
     return result
 
 
-def statement_csv(result: Statement) -> str:
+MACHINE_HEADER = ["entry_id", "date_utc", "agreement_id", "agreement", "version", "order_id", "party_id", "party",
+                  "kind", "share_bp", "amount_fen", "amount_yuan"]
+"""The CSV header integrations read (the API's CSV): stable English names, times in UTC."""
+
+PEOPLE_HEADER = {
+    "zh": ["流水号", "日期（北京时间）", "协议编号", "协议", "版本", "订单号", "参与方编号", "参与方", "类型",
+           "分成比例（基点）", "金额（分）", "金额（元）"],
+    "en": ["Entry", "Date (China time)", "Agreement no.", "Agreement", "Version", "Order no.", "Party no.", "Party",
+           "Kind", "Share (basis points)", "Amount (fen)", "Amount (yuan)"],
+}
+"""The CSV header people read (the statement page's download), by language; dates in the site's time zone."""
+
+KIND_WORDS = {"zh": {"revenue": "分成收入", "reversal": "退款冲回"},
+              "en": {"revenue": "Revenue share", "reversal": "Refund reversal"}}
+
+
+def statement_csv(result: Statement, locale: str | None = None, zone: str = "Asia/Shanghai") -> str:
     """Render a statement as CSV (amounts in fen and in yuan, one row per ledger entry, then the total).
 
-    Yuan are formatted from the integer fen (never through a float), and titles and names go through the
-    shared CSV writer, so a title such as "=HYPERLINK(...)" stays text in a spreadsheet.
+    Without a locale it is the machine form (English column names, UTC, ledger codes) the API serves; with one
+    it is what a person downloads from the statement page: column names and kinds in their language, times in
+    the site's time zone. Yuan are formatted from the integer fen (never through a float), and titles and names
+    go through the shared CSV writer, so a title such as "=HYPERLINK(...)" stays text in a spreadsheet.
     """
-    header = ["entry_id", "date_utc", "agreement_id", "agreement", "version", "order_id", "party_id", "party",
-              "kind", "share_bp", "amount_fen", "amount_yuan"]
-    rows = [[row.id, row.created_at.strftime("%Y-%m-%d %H:%M:%S"), row.agreement_id, row.agreement.title,
-             row.version.number, row.order_id, row.party_id, row.party.name, row.kind, row.share_bp,
+    from zoneinfo import ZoneInfo
+
+    language = None if locale is None else ("en" if str(locale).startswith("en") else "zh")
+    header = MACHINE_HEADER if language is None else PEOPLE_HEADER[language]
+    tz = ZoneInfo(zone)
+
+    def when(moment) -> str:
+        if language is None:
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
+        return moment.replace(tzinfo=UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    def kind(code: str) -> str:
+        return code if language is None else KIND_WORDS[language].get(code, code)
+
+    rows = [[row.id, when(row.created_at), row.agreement_id, row.agreement.title,
+             row.version.number, row.order_id, row.party_id, row.party.name, kind(row.kind), row.share_bp,
              row.amount_fen, fen_to_yuan_text(row.amount_fen)] for row in result.rows]
-    rows.append(["total", "", "", "", "", "", result.party_id or "", "", "", "", result.total_fen,
+    total = "total" if language is None else ("合计" if language == "zh" else "Total")
+    rows.append([total, "", "", "", "", "", result.party_id or "", "", "", "", result.total_fen,
                  fen_to_yuan_text(result.total_fen)])
     return csv_text(header, rows)
 

@@ -1,7 +1,8 @@
 """模数共振 views: agreements (draft, sign, amend, terminate), statements with CSV, demonstration selection."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -161,7 +162,8 @@ def statement_view():
     result = statement(current_user, party, form.start.data, form.end.data, form.agreement.data)
     if request.args.get("format") == "csv":
         filename = f"statement-{party or 'all'}-{form.start.data or 'start'}-{form.end.data or 'now'}.csv"
-        return Response("\ufeff" + statement_csv(result), mimetype="text/csv",
+        zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"
+        return Response("\ufeff" + statement_csv(result, str(get_locale()), zone), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
     agreements = {a.id: a for a in db.session.scalars(select(Agreement).where(Agreement.id.in_(result.by_agreement)))}
     return render_template("resonance/statement.html", form=form, result=result, overview=overview,

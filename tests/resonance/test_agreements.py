@@ -201,6 +201,8 @@ def test_statement_permissions_and_csv(app, client, auth, parties):
     auth.login(parties["data_email"])
     csv_text = client.get("/resonance/statement?format=csv").get_data(as_text=True)
     assert csv_text.strip().splitlines()[-1].split(",")[-2] == "80001"  # 40% of 200,002 fen, largest remainder
+    header, first = csv_text.lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("流水号,日期（北京时间）") and "分成收入" in first  # people read their own language
     auth.logout()
     auth.login(parties["other_vendor_email"])
     assert client.get(f"/resonance/{agreement_id}").status_code == 403
@@ -236,3 +238,22 @@ def test_demonstration_caps_are_enforced(app, client, auth, parties):
     auth.login(parties["vendor_email"])
     assert client.post("/resonance/demonstrations", data={"agreement_id": ids[5], "year": "2027",
                                                           "award": "1", "reason": "x"}).status_code == 403
+
+
+def test_statement_csv_dates_are_china_time_for_people_and_utc_for_machines(app):
+    """Is an entry made at 17:30 UTC dated the next day, 01:30, in the page's CSV, and 17:30 in the API's?"""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from marketplace.resonance.statements import statement_csv
+
+    row = SimpleNamespace(id=7, created_at=datetime(2026, 3, 10, 17, 30), agreement_id=1,
+                          agreement=SimpleNamespace(title="注塑质检智能体分成协议"), version=SimpleNamespace(number=1),
+                          order_id=3, party_id=4, party=SimpleNamespace(name="甲方"), kind="revenue", share_bp=6000,
+                          amount_fen=12_345)
+    result = SimpleNamespace(rows=[row], party_id=4, total_fen=12_345)
+    people = statement_csv(result, "zh_CN").splitlines()
+    machine = statement_csv(result).splitlines()
+    assert "2026-03-11 01:30:00" in people[1] and "分成收入" in people[1] and people[2].startswith("合计")
+    assert machine[0].startswith("entry_id,date_utc") and "2026-03-10 17:30:00" in machine[1]
+    assert people[1].endswith("12345,123.45") and machine[1].endswith("12345,123.45")
