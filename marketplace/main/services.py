@@ -86,6 +86,10 @@ def dashboard_for(user: User, pages: dict[str, Any], today: date | None = None) 
         data["summary"] = voucher_summary(org, (today or date.today()).year)
         data["why"] = explain(data["summary"])
         data["stale_need_ids"] = stale_need_ids([n.id for n in pages["needs"].items])
+        from marketplace.proposals.services import proposal_counts, waiting_for_sme
+
+        data["proposal_counts"] = proposal_counts([n.id for n in pages["needs"].items])
+        data["waiting"] = waiting_for_sme(org.id)
     if sections["quota"]:
         from marketplace.vouchers.services import pending_count
 

@@ -155,6 +155,45 @@ def confirm_contract(proposal: Proposal, user: User, when: datetime | None = Non
     return PROPOSAL.fire(proposal.id, "confirm", user, when)
 
 
+SME_TO_DECIDE = (ProposalState.SUBMITTED.value, ProposalState.SHORTLISTED.value)
+"""Proposals whose next move is the SME's decision (shortlist, accept or decline)."""
+RECEIVED = (ProposalState.SUBMITTED.value, ProposalState.SHORTLISTED.value, ProposalState.ACCEPTED.value,
+            ProposalState.CONTRACTED.value, ProposalState.DECLINED.value)
+"""Proposals a need has received (an invitation not yet answered, or a withdrawn proposal, is not one)."""
+
+
+def proposal_counts(need_ids) -> dict[int, dict[str, int]]:
+    """Return, per need, the proposals received, those waiting for the SME to decide, and the accepted ones
+    waiting for the SME's contract confirmation — one grouped query for a page of needs."""
+
+    counts: dict[int, dict[str, int]] = {}
+    if not need_ids:
+        return counts
+    rows = db.session.execute(
+        select(Proposal.need_id, Proposal.state, Proposal.sme_confirmed_at.is_(None), func.count())
+        .where(Proposal.need_id.in_(list(need_ids)), Proposal.state.in_(RECEIVED))
+        .group_by(Proposal.need_id, Proposal.state, Proposal.sme_confirmed_at.is_(None))).all()
+    for need_id, state, unconfirmed, n in rows:
+        entry = counts.setdefault(need_id, {"received": 0, "to_decide": 0, "to_confirm": 0})
+        entry["received"] += n
+        if state in SME_TO_DECIDE:
+            entry["to_decide"] += n
+        elif state == ProposalState.ACCEPTED.value and unconfirmed:
+            entry["to_confirm"] += n
+    return counts
+
+
+def waiting_for_sme(organisation_id: int) -> dict[str, int]:
+    """Return how many proposals to an SME's needs wait for its decision, and how many for its confirmation."""
+
+    base = select(func.count()).select_from(Proposal).join(Need, Need.id == Proposal.need_id).where(
+        Need.organisation_id == organisation_id)
+    decide = db.session.scalar(base.where(Proposal.state.in_(SME_TO_DECIDE))) or 0
+    confirm = db.session.scalar(base.where(Proposal.state == ProposalState.ACCEPTED.value,
+                                           Proposal.sme_confirmed_at.is_(None))) or 0
+    return {"to_decide": decide, "to_confirm": confirm}
+
+
 def awaiting_other_side(proposal: Proposal, user: User) -> bool:
     """Tell whether the user's side confirmed the contract of an accepted proposal and waits for the other side."""
     from marketplace.proposals.process import confirmed_at_attr
