@@ -3,10 +3,11 @@ signatures, and revenue statements. Every amount is integer fen, every share int
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from marketplace.api.listing_schemas import WholeNumber
 from marketplace.money import MAX_AMOUNT_FEN
 from marketplace.orders.services import MAX_QUANTITY
 from marketplace.proposals.services import COVER_MAX, PLAN_MAX, PLAN_MIN
@@ -46,9 +47,9 @@ class ProposalIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    offering_ids: list[int] = Field(default_factory=list, max_length=50,
-                                    description="Your own published offerings to attach.")
-    price_fen: int = Field(ge=1, le=MAX_AMOUNT_FEN, description="The quoted price in fen.")
+    offering_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list, max_length=50, description="Your own published offerings to attach.")
+    price_fen: WholeNumber = Field(ge=1, le=MAX_AMOUNT_FEN, description="The quoted price in fen.")
     plan: str = Field(min_length=PLAN_MIN, max_length=PLAN_MAX, description="How you would meet the need.")
     message: str | None = Field(None, max_length=COVER_MAX, description="A covering message to the enterprise.")
 
@@ -150,8 +151,8 @@ class OfferingOrder(BaseModel):
 
     offering_id: int = Field(ge=1, le=2_147_483_647)
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
-    quoted_unit_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="unit_price_fen of the quote shown.")
-    quoted_payable_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="payable_fen of the quote shown.")
+    quoted_unit_fen: WholeNumber = Field(ge=0, le=MAX_AMOUNT_FEN, description="unit_price_fen of the quote shown.")
+    quoted_payable_fen: WholeNumber = Field(ge=0, le=MAX_AMOUNT_FEN, description="payable_fen of the quote shown.")
 
 
 class ProposalOrder(BaseModel):
@@ -160,8 +161,8 @@ class ProposalOrder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     proposal_id: int = Field(ge=1, le=2_147_483_647)
-    quoted_unit_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="unit_price_fen of the quote shown.")
-    quoted_payable_fen: int = Field(ge=0, le=MAX_AMOUNT_FEN, description="payable_fen of the quote shown.")
+    quoted_unit_fen: WholeNumber = Field(ge=0, le=MAX_AMOUNT_FEN, description="unit_price_fen of the quote shown.")
+    quoted_payable_fen: WholeNumber = Field(ge=0, le=MAX_AMOUNT_FEN, description="payable_fen of the quote shown.")
 
 
 class OrderIn(RootModel[OfferingOrder | ProposalOrder]):

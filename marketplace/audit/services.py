@@ -87,6 +87,8 @@ ACTION_LABELS = {
     "verification.revoked": _l("Organisation verification revoked"),
     "evaluation.attested": _l("Evaluation result attested by its evaluator"),
     "evaluation.declined": _l("Evaluation result declined by its evaluator"),
+    "import.started": _l("Bulk import started"),
+    "import.finished": _l("Bulk import finished"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
     "api.read": _l("API token used to read (first use in the hour)"),
@@ -106,6 +108,7 @@ AREA_LABELS = {
     "listing": _l("Listing"), "case": _l("Case"), "directory": _l("Quality provider directory"),
     "meeting": _l("Meeting"), "review": _l("Review"), "account": _l("Account"), "quota": _l("模型券 quota"),
     "moderation": _l("Moderation"), "api": _l("API"), "api_token": _l("API token"),
+    "import": _l("Bulk import"),
 }
 
 

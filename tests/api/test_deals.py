@@ -265,3 +265,19 @@ def test_refusals(app, client, deal):
     not_contracted = client.post("/api/v1/orders", headers=bearer(deal["sme"]),
                                  json={"proposal_id": sent["id"], "quoted_unit_fen": 1, "quoted_payable_fen": 1})
     assert not_contracted.status_code == 422 and not_contracted.get_json()["error"]["code"] == "refused"
+
+
+def test_ids_out_of_range_and_fractional_fen_are_refused_not_a_500(app, client, deal):
+    """Found by schemathesis: offering ids beyond a database integer reached the database (500). Are they, and a
+    price sent as 3294.5 fen, now a 422 naming the field, on a proposal and on its revision?"""
+    vendor = deal["vendor"]
+    huge = {**terms(deal, 300_000), "offering_ids": [-22_063_935_741_447_290_880, 34_359_738_369]}
+    sent = client.post(f"/api/v1/needs/{deal['need']}/proposals", headers=bearer(vendor), json=huge)
+    assert sent.status_code == 422 and "offering_ids.0" in sent.get_json()["error"]["fields"]
+    fine = client.post(f"/api/v1/needs/{deal['need']}/proposals", headers=bearer(vendor), json=terms(deal, 300_000))
+    proposal_id = fine.get_json()["id"]
+    revised = client.post(f"/api/v1/proposals/{proposal_id}/revisions", headers=bearer(vendor), json=huge)
+    assert revised.status_code == 422 and "offering_ids.1" in revised.get_json()["error"]["fields"]
+    fraction = client.post(f"/api/v1/proposals/{proposal_id}/revisions", headers=bearer(vendor),
+                           json={**terms(deal, 300_000), "price_fen": 3294.5})
+    assert fraction.status_code == 422 and "price_fen" in fraction.get_json()["error"]["fields"]

@@ -51,6 +51,8 @@ def test_new_sme_uploads_a_licence_and_the_city_center_verifies_it(live_server, 
     row.locator("a", has_text="珠海市斗门区精研模具有限公司").click()
     licence = review.locator("img.licence-preview")
     expect(licence).to_be_visible()
+    # the image decodes after the page is visible: wait until it has finished loading, then read its size
+    review.wait_for_function("document.querySelector('img.licence-preview').complete")
     assert review.evaluate("document.querySelector('img.licence-preview').naturalWidth") == 40
     review.click("form.action-approve button")
     expect(review.locator(".flash-success")).to_be_visible()

@@ -33,7 +33,7 @@ def test_submit_then_poll_status_and_report(app, client):
     assert (status["status"], status["created"], status["refused"], status["percent"]) == ("done", 1, 1, 100)
     [refused] = status["refused_rows"]
     assert (refused["row"], refused["cell"], refused["column"]) == (3, "F3", "价格（元）")
-    assert refused["reason"] == "Enter an amount in yuan, e.g. 12800 or 12800.50."
+    assert refused["reason"] == "Enter an amount in yuan, e.g. 12800, 12800.50 or 1.28万."
     report = client.get(body["report_url"], headers=bearer(secret))
     assert report.status_code == 200 and report.mimetype == "text/csv" and "F3" in report.get_data(as_text=True)
 
