@@ -122,8 +122,27 @@ def validate(model: type[M], data) -> M:
         raise ApiError(422, "invalid", _("Some of the values sent are not valid."), validation_fields(exc)) from None
 
 
+def has_nul(value) -> bool:
+    """Tell whether a decoded JSON value holds a NUL character anywhere (PostgreSQL text cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_in_json() -> None:
+    """Before an API view: refuse a JSON body holding a NUL character (\\u0000) with a 400, on every database."""
+    if request.is_json and request.get_data(cache=True) and has_nul(request.get_json(silent=True)):
+        raise ApiError(400, "bad_request", _("The request contains characters that cannot be accepted "
+                                             "(NUL bytes or text that is not UTF-8)."))
+
+
 def install(bp) -> None:
     """Answer the API's errors as error objects."""
+    bp.before_request(refuse_nul_in_json)
 
     @bp.errorhandler(ApiError)
     def api_error(exc: ApiError):

@@ -77,3 +77,14 @@ def test_a_body_that_is_not_an_object_is_a_clear_error(app, client):
     assert wrong.status_code == 422 and "values" in wrong.get_json()["error"]["fields"]
     extra = client.post(f"/api/v1/needs/{need_id}/transitions/close", headers=bearer(secret), json={"x": 1})
     assert extra.status_code == 422 and "x" in extra.get_json()["error"]["fields"]
+
+
+def test_a_nul_character_in_a_json_body_is_a_400_on_every_database(app, client):
+    """Found by schemathesis on PostgreSQL (whose text cannot hold NUL): is "\\u0000" in a body refused as a 400?"""
+    with app.app_context():
+        sme = make_user("enterprise")
+        need_id = make_need(sme.organisation).id
+        secret = issue_token(sme, ("read", "needs"))
+    answer = client.post(f"/api/v1/needs/{need_id}/transitions/moderate", headers=bearer(secret),
+                         json={"values": {"reason": "a\u0000b"}})
+    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "bad_request"
