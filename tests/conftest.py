@@ -3,6 +3,7 @@ emptied after every test; the app, a client and an `auth` helper that signs in a
 from __future__ import annotations
 
 import os
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -51,6 +52,27 @@ def defer_url_builders() -> None:
 
 
 defer_url_builders()
+
+ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Every engine that has opened a connection, so each test's pooled connections can be closed when it ends."""
+
+
+@event.listens_for(Engine, "engine_connect")
+def remember_engine(connection) -> None:
+    """Note the engine behind a new connection."""
+    ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def close_pooled_connections():
+    """After each test, close the connections every engine keeps in its pool.
+
+    Each test creates its own app, so its own engine and pool; left to the garbage collector, their idle
+    connections pile up faster than it frees them and PostgreSQL runs out of connection slots.
+    """
+    yield
+    for engine in list(ENGINES):
+        engine.dispose()
 
 
 def pytest_report_header(config):
