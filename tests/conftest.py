@@ -75,6 +75,19 @@ def close_pooled_connections():
         engine.dispose()
 
 
+ARTIFACTS = Path(os.environ.get("MARKETPLACE_ARTIFACTS", Path(__file__).resolve().parent.parent / "artifacts"))
+SHOTS = ARTIFACTS / "screenshots"
+"""Where the layout test keeps each role's first page at both widths and languages, for a person reading a CI log."""
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the layout test kept its screenshots, so a CI log points at them."""
+    shots = sorted(SHOTS.glob("*.png")) if SHOTS.is_dir() else []
+    if shots:
+        terminalreporter.write_line(f"Screenshots kept for review: {len(shots)} pages in {SHOTS} "
+                                    f"({', '.join(p.name for p in shots[:4])}, ...)")
+
+
 def pytest_report_header(config):
     """Say which database the app tests run on."""
     return f"database backend: {os.environ.get('TEST_DB_BACKEND', 'sqlite')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.extensions import db
+from tests.conftest import SHOTS
 from tests.e2e.test_journeys import sign_in
 from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_user
 
@@ -51,6 +52,12 @@ def people(live_server):
     return emails, ids
 
 
+def keep_screenshot(page, name: str) -> None:
+    """Save the whole page as an artefact of the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
 @pytest.mark.parametrize("role", list(PAGES))
 def test_main_pages_fit_a_phone_and_a_laptop(live_server, browser, people, role):
     """At 390 px does no page scroll sideways, with a header under 120 px? At 1366 px is the navigation one line?"""
@@ -72,6 +79,8 @@ def test_main_pages_fit_a_phone_and_a_laptop(live_server, browser, people, role)
                     problems.append(f"{width}px {lang} {path}: header {header['height']:.0f} px tall")
                 if fit["scroll"] > fit["width"] + 1:
                     problems.append(f"{width}px {lang} {path}: page {fit['scroll']} px wide, {fit['wide']}")
+                if path == PAGES[role][0]:
+                    keep_screenshot(page, f"{role}-{width}px-{lang}.png")
         context.close()
     assert problems == [], "\n".join(problems)
 
