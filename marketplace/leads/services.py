@@ -183,10 +183,13 @@ def leads_inbox(user: User, filters: dict) -> list[Lead]:
 
 
 def unseen_count(user: User) -> int | None:
-    """Count the vendor's leads nobody in its organisation has marked seen (None while the search index is
-    being built: a dashboard or the navigation never waits for it)."""
+    """Count the vendor's leads nobody in its organisation has marked seen (None while this process has no search
+    index loaded yet: a dashboard or the navigation never waits for one to load or build)."""
     from marketplace.matching.engine import IndexNotReady
+    from marketplace.matching.services import engine
 
+    if not engine().ready:
+        return None
     try:
         return len(leads_inbox(user, {"unseen": True}))
     except IndexNotReady:

@@ -1,7 +1,9 @@
 """Leads views: the vendor's inbox (filters, order, paging), marking leads seen, and the navigation's unseen count."""
 from __future__ import annotations
 
-from flask import flash, render_template, request, url_for
+import time
+
+from flask import flash, render_template, request, session, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -43,12 +45,28 @@ def seen():
     if form.validate_on_submit():
         marked = mark_seen(current_user, form.need.data)
         db.session.commit()
+        session.pop(UNSEEN_KEY, None)
         flash(ngettext("%(num)d lead marked as seen.", "%(num)d leads marked as seen.", marked), "success")
     return redirect_back(request.form.get("next"), url_for("leads.inbox"))
+
+
+UNSEEN_KEY = "leads_unseen"
+UNSEEN_SECONDS = 60
+"""How long the navigation's count of unseen leads is kept in the user's session before it is counted again (marking
+leads seen counts again at once): every page of a vendor shows it, and counting asks the index once per listing."""
 
 
 @bp.route("/leads/unseen")
 @permission_required("lead.list")
 def unseen():
     """The navigation badge of unseen leads (an htmx fragment loaded after the page, so no page waits on it)."""
-    return render_template("leads/_unseen.html", unseen=unseen_count(current_user))
+    kept = session.get(UNSEEN_KEY)
+    now = time.time()
+    if isinstance(kept, list) and len(kept) == 3 and kept[0] == current_user.organisation_id \
+            and now - UNSEEN_SECONDS < kept[1] <= now:
+        count = kept[2]
+    else:
+        count = unseen_count(current_user)
+        if count is not None:
+            session[UNSEEN_KEY] = [current_user.organisation_id, now, count]
+    return render_template("leads/_unseen.html", unseen=count)

@@ -104,12 +104,13 @@ def test_recency_puts_the_newest_need_first(seeded):
 
 
 def test_marking_seen_leaves_the_unseen_list_and_the_count(seeded):
-    """A lead marked seen leaves "unseen only" and the navigation's count, for the vendor's whole organisation."""
+    """A lead marked seen leaves "unseen only" and the counts of the navigation and the dashboard at once."""
     client = signed_in(seeded, "vendor")
     try:
         unseen = shown_needs(client.get("/leads?unseen=y").get_data(as_text=True))
         badge = client.get("/leads/unseen").get_data(as_text=True)
         assert f">{len(unseen)}</span>" in badge
+        assert 'href="/leads?unseen=y"' in client.get("/dashboard").get_data(as_text=True)
         client.post("/leads/seen", data={"need": str(unseen[0]), "next": "/leads"})
         after = shown_needs(client.get("/leads?unseen=y").get_data(as_text=True))
         assert unseen[0] not in after and len(after) == len(unseen) - 1
@@ -117,6 +118,7 @@ def test_marking_seen_leaves_the_unseen_list_and_the_count(seeded):
         client.post("/leads/seen", data={"need": [str(n) for n in after]})
         assert shown_needs(client.get("/leads?unseen=y").get_data(as_text=True)) == []
         assert "count-leads" not in client.get("/leads/unseen").get_data(as_text=True)
+        assert 'href="/leads?unseen=y"' not in client.get("/dashboard").get_data(as_text=True)
     finally:
         with seeded.app.app_context():
             db.session.execute(delete(LeadSeen))
