@@ -101,6 +101,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.catalog import bp as catalog_bp
     from marketplace.events import bp as events_bp
     from marketplace.imports import bp as imports_bp
+    from marketplace.leads import bp as leads_bp
     from marketplace.main import bp as main_bp
     from marketplace.matching import bp as matching_bp
     from marketplace.moderation import bp as moderation_bp
@@ -138,6 +139,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(imports_bp)
+    app.register_blueprint(leads_bp)
 
 
 def configure_templates(app: Flask) -> None:

@@ -109,6 +109,8 @@ class Config:
     SAVED_SEARCH_LIMIT = env_int("SAVED_SEARCH_LIMIT", 20)
     NEED_STALE_GRACE_DAYS = env_int("NEED_STALE_GRACE_DAYS", 14)
     NEED_ALERT_WINDOW_DAYS = env_int("NEED_ALERT_WINDOW_DAYS", 7)
+    LEADS_LISTINGS_MAX = env_int("LEADS_LISTINGS_MAX", 50)  # a vendor's listings the leads inbox asks the index about
+    LEADS_PER_LISTING = env_int("LEADS_PER_LISTING", 20)  # the best needs asked for per listing
     SITE_URL = env("SITE_URL", "")
     PG_BIN = env("PG_BIN")
     BACKUP_DIR = env("BACKUP_DIR")

@@ -103,6 +103,7 @@ def install(app: Flask) -> None:
     import marketplace.catalog.permissions  # noqa: F401
     import marketplace.events.permissions  # noqa: F401
     import marketplace.imports.permissions  # noqa: F401
+    import marketplace.leads.permissions  # noqa: F401
     import marketplace.main.permissions  # noqa: F401
     import marketplace.moderation.permissions  # noqa: F401
     import marketplace.needs.permissions  # noqa: F401

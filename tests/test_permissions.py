@@ -499,6 +499,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("events.cancel", ""): Route("/events/{event}/meetings/{meeting}/cancel", roles(CENTER), owner=CENTER),
     ("events.outcome", ""): Route("/events/{event}/meetings/{meeting}/outcome", roles(CENTER), owner=CENTER,
                                   prepare=event_today, data=lambda w: {"held": "yes"}),
+    # leads: a vendor's own inbox; seen marks are the vendor organisation's own
+    ("leads.seen", ""): Route("/leads/seen", roles(VENDOR), data=lambda w: {"need": str(w["need"])}),
     # notifications: each user's own
     ("notifications.open_notification", ""): Route("/notifications/{notification}/open", EVERYONE, owner=SME,
                                                     stranger=404, prepare=own_notification),

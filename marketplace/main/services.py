@@ -45,7 +45,8 @@ def dashboard_sections(user: User) -> dict[str, bool]:
     """Say which dashboard sections a user gets, each from the permission that its work needs."""
     return {"buyer": can(user, "need.post"), "seller": can(user, "listing.create"),
             "curator": can(user, "case.curate"), "events": can(user, "event.register"),
-            "accounts": can(user, "accounts.manage"), "quota": can(user, "quota.review")}
+            "accounts": can(user, "accounts.manage"), "quota": can(user, "quota.review"),
+            "leads": can(user, "lead.list")}
 
 
 DASHBOARD_PAGE_SIZE = 20
@@ -94,6 +95,10 @@ def dashboard_for(user: User, pages: dict[str, Any], today: date | None = None) 
         from marketplace.vouchers.services import pending_count
 
         data["quota_pending"] = pending_count(user)
+    if sections["leads"]:
+        from marketplace.leads.services import unseen_count
+
+        data["unseen_leads"] = unseen_count(user)
     if sections["seller"]:
         data["profile"] = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
     return data

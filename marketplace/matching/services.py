@@ -175,15 +175,17 @@ def hit_relevance(hit) -> float:
     return float(hit.relevance)
 
 
-def to_matches(hits, context: dict) -> list[Match]:
+def to_matches(hits, context: dict, records: dict[str, IndexedModel] | None = None) -> list[Match]:
     """Turn index hits into explained matches above the relevance floor, best first.
 
     Records that vanished meanwhile are dropped; so are results whose relevance (after mismatches) is
-    below the floor: they are not matches, whatever their rank.
+    below the floor: they are not matches, whatever their rank. `records` are the hits' records when the
+    caller already loaded them (several rankings at once).
     """
     threshold = relevance.floor()
     hits = [h for h in hits if hit_relevance(h) >= threshold]  # a mismatch only lowers it: drop these unread
-    records = load_records(hits)
+    if records is None:
+        records = load_records(hits)
     out = []
     for hit in hits:
         record = records.get(hit.doc_id)
@@ -350,16 +352,54 @@ def listing_text(listing) -> str:
     return encoder_text("\n".join(p for p in kind_of(listing).text_parts(listing) if p))
 
 
-def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
-    """Return the live needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
+def lead_needs(user: User) -> Select:
+    """Select the ids of the needs a user may see as leads: live, not long stale, readable by the user."""
     from marketplace.needs.selectors import needs_for_leads, visible_to
 
     grace = int(current_app.config["NEED_STALE_GRACE_DAYS"])
-    stmt = visible_to(needs_for_leads(date.today(), grace), user).with_only_columns(Need.id)
-    scenario = listing.scenarios[0] if listing.scenarios else None
-    source = doc_id(kind_of(listing).name, listing.id)
-    return ranked(listing_text(listing), {"need": stmt}, listing_context(listing), scenario=scenario,
-                  source=source).matches[:k]
+    return visible_to(needs_for_leads(date.today(), grace), user).with_only_columns(Need.id)
+
+
+def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
+    """Return the live needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
+    pool = int(current_app.config["MATCHING_CANDIDATES"])
+    found = leads_for_listings([listing], lead_needs(user), pool)
+    return found.get(doc_id(kind_of(listing).name, listing.id), [])[:k]
+
+
+def leads_for_listings(listings, needs: Select, k: int) -> dict[str, list[Match]]:
+    """Return {listing doc id: the best `k` needs it answers among the ids `needs` selects, explained, best first}.
+
+    The search engine is asked once per listing, within the admitted needs only: a database index filters
+    them in its own WHERE clause; the embedded index gets their ids, read in one query for all listings. The
+    needs found are loaded in one query, so the cost is one index call per listing plus two queries.
+    """
+    listings = list(listings)
+    if not listings or k <= 0:
+        return {}
+    index = engine().index()
+    threshold = relevance.floor()
+    allowed = index.backend.where_records({"need": needs})
+    if allowed is None:
+        allowed = {doc_id("need", pk) for pk in db.session.scalars(needs)}
+        if not allowed:
+            return {}
+    found: dict[str, list] = {}
+    for listing in listings:
+        source = doc_id(kind_of(listing).name, listing.id)
+        if source in index:
+            hits = index.similar(source, k=k, allowed=allowed, min_relevance=threshold)
+        else:  # not indexed yet (an edit still being applied): its text stands for it
+            scenario = listing.scenarios[0] if listing.scenarios else None
+            hits = index.search(listing_text(listing), k=k, allowed=allowed, scenario=scenario,
+                                min_relevance=threshold)
+        found[source] = [h for h in hits if hit_relevance(h) >= threshold]
+    records = load_records([h for hits in found.values() for h in hits])
+    out: dict[str, list[Match]] = {}
+    for listing in listings:
+        source = doc_id(kind_of(listing).name, listing.id)
+        out[source] = to_matches(found.get(source, []), listing_context(listing), records)[:k]
+    return out
 
 
 def similar_listings(listing, user: User, k: int = 5) -> list[Match]:

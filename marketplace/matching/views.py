@@ -21,7 +21,8 @@ from marketplace.matching.services import (
 )
 from marketplace.needs.models import Need
 from marketplace.permissions import can
-from marketplace.proposals.services import invitable_kinds
+from marketplace.proposals.forms import InviteForm
+from marketplace.proposals.services import INVITATION_MAX, invitable_kinds, invitations_sent
 from marketplace.web import paginate_list, render_page
 
 LAST_SEARCH_KEY = "last_search"
@@ -109,8 +110,10 @@ def need_solutions(need_id: int):
         abort(404)
     form = filter_form()
     ranked = rank_for_need(need, current_user, filters=form.filters())
+    invite_kinds = invitable_kinds(need, current_user)
     return render_template("matching/_need_solutions.html", need=need, ranked=ranked, form=form,
-                           invite_kinds=invitable_kinds(need, current_user))
+                           invite_kinds=invite_kinds, invited=invitations_sent(need) if invite_kinds else {},
+                           invite_form=InviteForm(formdata=None), invite_max=INVITATION_MAX)
 
 
 @bp.route("/listings/<kind>/<int:listing_id>/matches")

@@ -89,9 +89,17 @@ def proposal_received(proposal, actor: User) -> None:
            proposal_link(proposal), f"proposal:{proposal.id}:submitted", actor=actor)
 
 
+INVITATION_QUOTE = 300
+"""The most characters of an invitation's message quoted in the notification (the proposal page has it whole)."""
+
+
 def vendor_invited(proposal, actor: User) -> None:
-    """Tell a vendor that an SME invited it to propose for a need."""
-    notify([proposal.vendor_id], "invited", {"need": proposal.need.title}, proposal_link(proposal),
+    """Tell a vendor that an SME invited it to propose for a need, quoting the message sent with it."""
+    params = {"need": proposal.need.title}
+    message = proposal.invitation_message
+    if message:
+        params["message"] = message if len(message) <= INVITATION_QUOTE else message[:INVITATION_QUOTE - 1] + "…"
+    notify([proposal.vendor_id], "invited_message" if message else "invited", params, proposal_link(proposal),
            f"proposal:{proposal.id}:invited", actor=actor)
 
 

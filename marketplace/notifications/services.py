@@ -21,6 +21,7 @@ from marketplace.states import STATE_LABELS
 TEXTS = {
     "proposal_received": _l("New proposal for “%(need)s”."),
     "invited": _l("You are invited to propose for “%(need)s”."),
+    "invited_message": _l("You are invited to propose for “%(need)s”. The enterprise writes: %(message)s"),
     "proposal_status": _l("The proposal for “%(need)s” is now: %(state)s."),
     "need_status": _l("The need “%(need)s” is now: %(state)s."),
     "agreement_signature": _l("The agreement “%(title)s” awaits your signature."),

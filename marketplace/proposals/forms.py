@@ -7,7 +7,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.forms_common import MultiCheckboxField, WholeNumberField, YuanField, strip_filter
-from marketplace.proposals.services import COVER_MAX, PLAN_MAX, PLAN_MIN
+from marketplace.proposals.services import COVER_MAX, INVITATION_MAX, PLAN_MAX, PLAN_MIN
 
 
 class ProposalForm(FlaskForm):
@@ -22,9 +22,11 @@ class ProposalForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    """The SME invites one provider to propose for a need."""
+    """The SME invites one provider to propose for a need, with an optional message."""
 
     vendor_id = WholeNumberField(min=1, validators=[DataRequired()])
+    message = TextAreaField(_l("Message to the provider (optional)"), filters=[strip_filter],
+                            validators=[Optional(), Length(max=INVITATION_MAX)])
 
 
 class MessageForm(FlaskForm):

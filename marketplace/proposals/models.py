@@ -41,7 +41,8 @@ SHARED_STATES = (S.ACCEPTED.value, S.CONTRACTED.value)
 
 
 class Proposal(Model):
-    """A vendor's proposal for one need (or the SME's invitation to make one): offerings, price, plan, message."""
+    """A vendor's proposal for one need (or the SME's invitation to make one, with its message): offerings, price,
+    plan, message."""
 
     __table_args__ = (UniqueConstraint("need_id", "vendor_id"),)
 
@@ -53,6 +54,7 @@ class Proposal(Model):
     plan: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str | None] = mapped_column(Text)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    invitation_message: Mapped[str | None] = mapped_column(Text)
     sme_confirmed_at: Mapped[datetime | None]
     vendor_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -63,6 +65,11 @@ class Proposal(Model):
     offerings: Mapped[list[Offering]] = relationship(secondary=proposal_offering, order_by="Offering.id")
     messages: Mapped[list[Message]] = relationship(back_populates="proposal", order_by="Message.id",
                                                      cascade="all, delete-orphan")
+
+    @property
+    def invited_at(self):
+        """When the SME invited the vendor (None for a proposal sent without an invitation)."""
+        return self.created_at if self.invited_by_id is not None else None
 
     @property
     def sme_id(self) -> int:

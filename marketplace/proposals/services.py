@@ -27,6 +27,8 @@ PLAN_MIN, PLAN_MAX = 10, 5000
 COVER_MAX = 2000
 """The lengths of a proposal's plan and of its covering message: the form and the API ask at least PLAN_MIN (a
 plan worth reading); the service refuses anything longer than the maxima, whoever calls it."""
+INVITATION_MAX = 1000
+"""The most characters of the SME's message sent with an invitation (the form and the service both refuse more)."""
 INVITABLE_KINDS = ("offering", "provider")
 """Match cards that stand for a vendor the SME can invite (a model card or a case names no one to invite)."""
 
@@ -116,21 +118,51 @@ def revise_proposal(proposal: Proposal, user: User, offering_ids, price_fen: int
     return PROPOSAL.fire(proposal.id, "revise", user, terms=terms, previous_price_fen=proposal.price_fen or 0)
 
 
-def invite_vendor(need: Need, vendor_id: int, user: User) -> Proposal:
-    """Invite a vendor to propose for one of the SME's live needs; the vendor is told."""
+class AlreadyInvited(DomainError):
+    """The vendor is already invited to (or has already proposed for) the need: nothing changed."""
+
+    def __init__(self, proposal: Proposal):
+        """Hold the existing invitation or proposal."""
+        super().__init__(_("This provider is already invited or has already proposed."))
+        self.proposal = proposal
+
+
+def invitation_text(message: str | None) -> str | None:
+    """Check the SME's optional invitation message and return it trimmed (None when empty)."""
+    text = (message or "").strip() or None
+    if text is not None and len(text) > INVITATION_MAX:
+        raise DomainError(_("A message can be at most %(n)s characters.", n=INVITATION_MAX), "message")
+    return text
+
+
+def invite_vendor(need: Need, vendor_id: int, user: User, message: str | None = None) -> Proposal:
+    """Invite a vendor to propose for one of the SME's live needs, with an optional message; the vendor is told.
+
+    A vendor already invited (or already proposing) is not invited twice: `AlreadyInvited` carries the existing
+    invitation or proposal, so a page can say when the invitation went out.
+    """
     require(user, "proposal.invite", need)
     vendor = db.session.get(Organisation, vendor_id)
     if vendor is None or not vendor.is_vendor:
         raise DomainError(_("Only service providers can be invited."))
     if not is_live(need):
         raise DomainError(_("This need no longer takes proposals."))
-    if existing_proposal(need, vendor_id) is not None:
-        raise DomainError(_("This provider is already invited or has already proposed."))
-    proposal = Proposal(need=need, vendor=vendor, state=ProposalState.INVITED.value, invited_by_id=user.id)
+    text = invitation_text(message)
+    existing = existing_proposal(need, vendor_id)
+    if existing is not None:
+        raise AlreadyInvited(existing)
+    proposal = Proposal(need=need, vendor=vendor, state=ProposalState.INVITED.value, invited_by_id=user.id,
+                        invitation_message=text)
     db.session.add(proposal)
     db.session.flush()
     vendor_invited(proposal, user)
     return proposal
+
+
+def invitations_sent(need: Need) -> dict[int, Proposal]:
+    """Return, per vendor organisation, its invitation or proposal for the need (one query): the need's match
+    cards show these vendors as invited (with the date) instead of offering to invite them again."""
+    return {p.vendor_id: p for p in db.session.scalars(select(Proposal).where(Proposal.need_id == need.id))}
 
 
 def invitable_kinds(need: Need, user: User) -> tuple[str, ...]:
@@ -207,12 +239,12 @@ def need_block(need: Need, user: User) -> dict:
     whether it may propose now."""
     if can(user, "proposal.list_for_need", need):
         return {"owner": True, "proposals": proposals_for_need(need), "mine": None, "invited": False,
-                "may_propose": False}
+                "invitation": None, "may_propose": False}
     mine = existing_proposal(need, user.organisation_id) if can(user, "proposal.send", need) else None
     invited = mine is not None and mine.state == ProposalState.INVITED.value
     may_propose = can(user, "proposal.send", need) and is_live(need) and (mine is None or invited)
     return {"owner": False, "proposals": [], "mine": None if invited else mine, "invited": invited,
-            "may_propose": may_propose}
+            "invitation": mine if invited else None, "may_propose": may_propose}
 
 
 def proposals_for_need(need: Need) -> list[Proposal]:

@@ -17,6 +17,7 @@ from marketplace.proposals.forms import InviteForm, MessageForm, ProposalForm
 from marketplace.proposals.models import Proposal, ProposalState
 from marketplace.proposals.process import FORM_ONLY, PROPOSAL, page_moves
 from marketplace.proposals.services import (
+    AlreadyInvited,
     attachable_offerings,
     awaiting_other_side,
     change_proposal,
@@ -30,6 +31,7 @@ from marketplace.proposals.services import (
     send_proposal,
     thread_lines,
 )
+from marketplace.templating import local_date
 from marketplace.web import perform, show_refusal
 
 MOVE_MESSAGES = {
@@ -84,6 +86,9 @@ def new(need_id: int):
     if revising and request.method == "GET" and current is not None:
         form.price.data = fen_to_yuan_text(current.price_fen)
         form.offerings.data = [o.id for o in current.offerings]
+    elif request.method == "GET":  # from a lead: the matching listing's offerings come ticked
+        offered = {value for value, _label in form.offerings.choices}
+        form.offerings.data = [i for i in request.args.getlist("offering", type=int) if i in offered]
     if form.validate_on_submit():
         try:
             if revising and current is not None:
@@ -102,7 +107,8 @@ def new(need_id: int):
             flash(_("Your proposal was revised.") if revising else _("Your proposal was sent."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("proposals/form.html", form=form, need=need, revising=revising,
+    invitation = current if current is not None and current.state == ProposalState.INVITED.value else None
+    return render_template("proposals/form.html", form=form, need=need, revising=revising, invitation=invitation,
                            owner_visible=shows_owner(need, current_user)), status
 
 
@@ -114,13 +120,38 @@ def may_revise(proposal: Proposal) -> bool:
 @bp.route("/needs/<int:need_id>/invite", methods=["POST"])
 @login_required
 def invite(need_id: int):
-    """Invite a provider to propose for one of the SME's needs."""
+    """Invite a provider to propose for one of the SME's needs, with an optional message.
+
+    Inviting the same provider again changes nothing and says when the invitation went out (or that the
+    provider has proposed already); it is never an error.
+    """
     need = visible_need_or_404(need_id)
     form = InviteForm()
     if not form.validate_on_submit():
-        abort(400)
-    perform(lambda: invite_vendor(need, form.vendor_id.data, current_user), lambda: _("Invitation sent."))
+        if set(form.errors) != {"message"}:
+            abort(400)
+        for message in form.message.errors:
+            flash(message, "error")
+        return redirect(url_for("needs.detail", need_id=need.id))
+    try:
+        invite_vendor(need, form.vendor_id.data, current_user, form.message.data)
+    except AlreadyInvited as exc:
+        db.session.rollback()
+        flash(already_invited_message(exc.proposal), "info")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Invitation sent."), "success")
     return redirect(url_for("needs.detail", need_id=need.id))
+
+
+def already_invited_message(proposal: Proposal) -> str:
+    """Say that a provider was invited already (and when), or that it has proposed without an invitation."""
+    if proposal.invited_at is not None:
+        return _("You invited this provider on %(date)s; the invitation stands.", date=local_date(proposal.invited_at))
+    return _("This provider has already sent a proposal for this need.")
 
 
 @bp.route("/needs/<int:need_id>/list")

@@ -15,7 +15,7 @@ PAGES = {
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
-               "/offerings/{offering}", "/models/{model}"],
+               "/offerings/{offering}", "/models/{model}", "/leads"],
     "center": ["/dashboard", "/review", "/cases/manage", "/cases/new", "/moderation/", "/trust/queue",
                "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments"],
     "admin": ["/dashboard", "/accounts/admin/accounts", "/admin/audit"],
