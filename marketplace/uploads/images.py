@@ -38,7 +38,8 @@ YEAR = 365 * 24 * 3600
 
 @dataclass(frozen=True)
 class Rendition:
-    """One stored size of an image: fitted within `width`×`height`; `square` pads it onto a square canvas."""
+    """One stored size of an image: fitted within `width`×`height`; `square` pads it onto a square canvas (a logo,
+    kept lossless: flat colours and lettering blur in lossy WebP)."""
 
     width: int
     height: int
@@ -111,10 +112,10 @@ def render(image: Image.Image, size: Rendition) -> Image.Image:
     return canvas
 
 
-def store(image: Image.Image) -> str:
+def store(image: Image.Image, lossless: bool = False) -> str:
     """Encode an image as WebP without metadata, keep it once by its SHA-256 and return the hash."""
     buffer = io.BytesIO()
-    image.save(buffer, format="WEBP", quality=82, method=4)
+    image.save(buffer, format="WEBP", quality=82, method=4, lossless=lossless)
     data = buffer.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     path = image_folder() / digest[:2] / f"{digest}.webp"
@@ -133,8 +134,9 @@ def save_public_image(upload: FileStorage | None, *, user: User, purpose: str, f
     image = read_image(upload, field)
     full, thumb = render(image, full_size), render(image, thumb_size)
     record = PublicImage(organisation_id=user.organisation_id, uploaded_by_id=user.id, purpose=purpose,
-                         content_type=CONTENT_TYPE, width=full.width, height=full.height, sha256=store(full),
-                         thumb_width=thumb.width, thumb_height=thumb.height, thumb_sha256=store(thumb))
+                         content_type=CONTENT_TYPE, width=full.width, height=full.height, sha256=store(full, full_size.square),
+                         thumb_width=thumb.width, thumb_height=thumb.height,
+                         thumb_sha256=store(thumb, thumb_size.square))
     db.session.add(record)
     return record
 
