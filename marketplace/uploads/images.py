@@ -134,8 +134,8 @@ def save_public_image(upload: FileStorage | None, *, user: User, purpose: str, f
     image = read_image(upload, field)
     full, thumb = render(image, full_size), render(image, thumb_size)
     record = PublicImage(organisation_id=user.organisation_id, uploaded_by_id=user.id, purpose=purpose,
-                         content_type=CONTENT_TYPE, width=full.width, height=full.height, sha256=store(full, full_size.square),
-                         thumb_width=thumb.width, thumb_height=thumb.height,
+                         content_type=CONTENT_TYPE, width=full.width, height=full.height,
+                         sha256=store(full, full_size.square), thumb_width=thumb.width, thumb_height=thumb.height,
                          thumb_sha256=store(thumb, thumb_size.square))
     db.session.add(record)
     return record
