@@ -114,6 +114,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.resonance import bp as resonance_bp
     from marketplace.reviews import bp as reviews_bp
     from marketplace.trust import bp as trust_bp
+    from marketplace.uploads import bp as uploads_bp
     from marketplace.vouchers import bp as vouchers_bp
     from marketplace.webhooks import bp as webhooks_bp
 
@@ -140,6 +141,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(imports_bp)
     app.register_blueprint(leads_bp)
+    app.register_blueprint(uploads_bp)
 
 
 def configure_templates(app: Flask) -> None:

@@ -133,11 +133,28 @@ def local_date(moment, fmt: str = "%Y-%m-%d") -> str:
     return aware.astimezone(zone).strftime(fmt)
 
 
+def initials(name: str | None) -> str:
+    """Return the two characters a placeholder shows for an organisation or listing without an image: for a Chinese
+    name the first two after its province or city (广州视衡智能科技 → 视衡), else the first letters of two words."""
+    text = (name or "").strip()
+    if not text:
+        return "?"
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text[:2]):
+        for place in ("广东省", "广东", *(f"{t.zh}市" for t in vocab.CITIES), *(t.zh for t in vocab.CITIES)):
+            if text.startswith(place) and len(text) > len(place) + 1:
+                text = text[len(place):]
+                break
+        return "".join(ch for ch in text if not ch.isspace())[:2]
+    words = [w for w in text.replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or text[:2]
+
+
 def install(app: Flask) -> None:
     """Register the filters and globals on the app."""
     app.jinja_env.filters.update(term=term_label, terms=term_labels, money=money, price=price,
                                  state=state_label, paragraphs=paragraphs,
-                                 highlight=highlight, bp=format_bp, localdate=local_date)
+                                 highlight=highlight, bp=format_bp, localdate=local_date,
+                                 initials=initials)
     from marketplace.permissions import install as install_permissions
 
     install_permissions(app)

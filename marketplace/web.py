@@ -49,6 +49,7 @@ class ListPage:
     """One page of an already ranked list, with the same figures as a database page (templates use either)."""
 
     relevance: dict | None = None  # record id → its Match, when a keyword ranked the list
+    ratings: dict | None = None  # record id → (average rating, number of reviews), for rated list cards
     sort: str | None = None  # the order the list is in
     arg: str = "page"  # the query argument that names the page
 

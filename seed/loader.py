@@ -17,7 +17,7 @@ from marketplace.accounts.credit_code import ALPHABET, check_character
 from marketplace.accounts.models import Organisation, User
 from marketplace.accounts.services import hash_password
 from marketplace.cases.models import Case, CaseResult
-from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+from marketplace.catalog.models import IndustrialModel, ModelVersion, Offering, ProviderProfile
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
@@ -65,6 +65,15 @@ def read_data(data_dir: Path = DATA_DIR) -> dict:
             for key, rows in json.load(fh).items():
                 merged.setdefault(key, []).extend(rows)
     return merged
+
+
+def fill_model_card(model: IndustrialModel, card: dict) -> None:
+    """Give a seeded model its card sections and its version history (oldest release first in the file; the last
+    one is the model's current version)."""
+    model.intended_use, model.limitations = card["intended_use"], card["limitations"]
+    model.training_data = card["training_data"]
+    model.versions = [ModelVersion(number=v["number"], released_on=date.fromisoformat(v["released_on"]),
+                                   notes=v["notes"], created_at=EPOCH) for v in card["versions"]]
 
 
 def is_empty() -> bool:
@@ -141,6 +150,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
             evaluations=[evaluation_row(e, evaluators, EPOCH, pending=(i == last_third_party))
                          for e in row.get("evaluations", [])])
         db.session.add(model)
+    for card in data.get("model_cards", []):  # the card's sections and version history (model_cards.json)
+        fill_model_card(models[card["model"]], card)
     offerings: dict[str, Offering] = {}
     for i, row in enumerate(data["offerings"]):
         offerings[row["key"]] = offering = Offering(

@@ -94,7 +94,10 @@ def store_code_lists_as_text() -> None:
     db.session.commit()
 
 
-SKU_TABLES = ("industrial_model", "offering")
+LENT_COLUMNS = {"industrial_model": ("sku VARCHAR(64)", "intended_use TEXT", "limitations TEXT", "training_data TEXT",
+                                      "cover_id INTEGER"),
+                "offering": ("sku VARCHAR(64)", "cover_id INTEGER")}
+"""Columns later revisions added to the listing tables (0019_imports, 0021_model_cards) that the ORM writes."""
 
 
 def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
@@ -115,8 +118,9 @@ def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
         sme, vendor = make_user("enterprise"), make_user("vendor")
         center = make_user("center").organisation
         downgrade(revision="0009_merge_hardening")
-        for table in SKU_TABLES:  # the ORM writes the SKU column (0019_imports) that 0009 lacks: lend it meanwhile
-            db.session.execute(db.text(f"ALTER TABLE {table} ADD COLUMN sku VARCHAR(64)"))
+        for table, columns in LENT_COLUMNS.items():  # the ORM writes columns 0009 lacks: lend them meanwhile
+            for column in columns:
+                db.session.execute(db.text(f"ALTER TABLE {table} ADD COLUMN {column}"))
         pairs = list(zip(OLD_CODES, OLD_CODES[1:] + OLD_CODES[:1], strict=True))
         make_profile(vendor.organisation, scenarios=OLD_CODES)
         make_event(center, scenarios=OLD_CODES[::-1])
@@ -133,8 +137,9 @@ def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
             db.session.add(Notification(user_id=sme.id, kind="saved_search", params={"count": 1, "query": first},
                                         link=f"/search?q={first}&scenario={first}", dedupe_key=f"k:{first}"))
         db.session.commit()
-        for table in SKU_TABLES:
-            db.session.execute(db.text(f"ALTER TABLE {table} DROP COLUMN sku"))
+        for table, columns in LENT_COLUMNS.items():
+            for column in columns:
+                db.session.execute(db.text(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}"))
         db.session.commit()
         store_code_lists_as_text()
         before = stored_scenario_codes()

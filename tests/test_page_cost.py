@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.extensions import db
-from tests.factories import make_case, make_model, make_need, make_offering, make_org, make_profile
+from tests.factories import make_case, make_model, make_need, make_offering, make_org, make_profile, make_user
 from tests.perf_helpers import count_statements
 
 LIST_PAGES = ["/", "/offerings", "/models", "/providers", "/needs/", "/cases/", "/api/v1/offerings",
@@ -12,15 +12,21 @@ LIST_PAGES = ["/", "/offerings", "/models", "/providers", "/needs/", "/cases/", 
 
 
 def fill(rows: int) -> None:
-    """Create `rows` vendors each with a model, an offering of it and a profile, and as many needs and cases."""
+    """Create `rows` vendors each with a model, an offering of it, a profile and a review (so every list card shows a
+    rating), and as many needs and cases."""
+    from marketplace.reviews.models import Review
+
     center = make_org("center")
+    reviewer = make_user("enterprise", commit=False)
     for _ in range(rows):
         vendor = make_org("vendor")
         model = make_model(vendor, commit=False)
-        make_offering(vendor, commit=False, models=[model])
+        offering = make_offering(vendor, commit=False, models=[model])
         make_profile(vendor, commit=False)
         make_need(make_org("enterprise"), commit=False)
         make_case(center, commit=False)
+        db.session.add(Review(reviewer_id=reviewer.organisation_id, author_id=reviewer.id, vendor_id=vendor.id,
+                              offering_id=offering.id, rating=4, text="交付及时。"))
     db.session.commit()
 
 
@@ -37,7 +43,8 @@ def statements_per_page(app, client) -> dict[str, int]:
 
 @pytest.mark.parametrize("role", [None, "vendor", "enterprise"])
 def test_a_page_of_twenty_costs_the_same_statements_as_a_page_of_two(app, client, auth, role):
-    """Cards and serialisers read organisations, models, evaluations and results eagerly, not one query per row."""
+    """Cards and serialisers read organisations, logos, covers, models, evaluations, versions, ratings and results
+    eagerly, not one query per row."""
     app.config["PAGE_SIZE"] = 20
     if role:
         auth.as_role(role)

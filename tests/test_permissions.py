@@ -412,6 +412,15 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("catalog.model_edit", ""): Route("/models/{model}/edit", roles(VENDOR), owner=VENDOR),
     ("catalog.offering_new", ""): Route("/offerings/new", roles(VENDOR)),
     ("catalog.offering_edit", ""): Route("/offerings/{offering}/edit", roles(VENDOR), owner=VENDOR),
+    # model cards (issue #16): a release is appended by the owning vendor; covers are the owner's too, and an
+    # organisation's logo is its members' (each acts on their own organisation, so there is no stranger)
+    ("catalog.model_version_add", ""): Route("/models/{model}/versions", roles(VENDOR), owner=VENDOR,
+                                             data=lambda w: {"number": "9.9.9", "released_on": "2026-01-02",
+                                                             "notes": "修正边缘端推理的内存占用。"}),
+    **{("catalog.listing_cover", kind): Route(LISTING_URL[kind] + "/cover", roles(VENDOR), owner=VENDOR,
+                                              data=lambda w: {"remove": "1"})
+       for kind in ("model", "offering")},
+    ("accounts.organisation_logo", ""): Route("/accounts/organisation/logo", EVERYONE, data=lambda w: {"remove": "1"}),
     **{("catalog.listing_transition", f"{kind}/publish"): Route(LISTING_URL[kind] + "/publish", roles(VENDOR),
                                                                  owner=VENDOR, prepare=listing_state(kind, "delisted"))
        for kind in LISTING_URL},

@@ -4,12 +4,16 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import Model
+
+if TYPE_CHECKING:  # the image model lives with the uploads and imports this module
+    from marketplace.uploads.models import PublicImage
 
 
 def utcnow() -> datetime:
@@ -58,9 +62,18 @@ class Organisation(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     verified_at: Mapped[datetime | None]
     verified_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("public_image.id", use_alter=True))
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+    logo: Mapped[PublicImage | None] = relationship(foreign_keys=[logo_id])
     verified_by: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
+
+    @property
+    def logo_alt(self) -> str:
+        """Return the text alternative of the organisation's logo (or of its initials when it has none)."""
+        from flask_babel import gettext
+
+        return gettext("Logo of %(name)s", name=self.name)
 
     @property
     def is_verified(self) -> bool:

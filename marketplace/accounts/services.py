@@ -15,7 +15,7 @@ from marketplace.accounts.passwords import (
     read_reset_token,
 )
 from marketplace.accounts.sessions import end_sessions, load_user  # noqa: F401 - load_user is flask-login's loader
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 
 
@@ -119,6 +119,20 @@ def update_organisation(org: Organisation, **fields) -> Organisation:
             setattr(org, key, fields[key] or None if key not in ("name", "city") else fields[key])
     if "digital_level" in fields:
         org.digital_level = int(fields["digital_level"]) if fields["digital_level"] else None
+    return org
+
+
+def set_organisation_logo(org: Organisation, user: User, upload) -> Organisation:
+    """Give the user's organisation a new logo (fitted to a square, metadata removed), or remove it when `upload` is
+    None; audited. The caller commits."""
+    from marketplace.audit.services import record_audit
+    from marketplace.uploads.images import save_public_image
+
+    if user.organisation_id != org.id:
+        raise PermissionDenied()
+    org.logo = None if upload is None else save_public_image(upload, user=user, purpose="logo")
+    record_audit("organisation.logo_changed" if upload is not None else "organisation.logo_removed", actor=user,
+                 target=org)
     return org
 
 

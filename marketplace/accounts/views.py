@@ -27,6 +27,7 @@ from marketplace.accounts.services import (
     register_organisation,
     reset_password,
     reset_token_for,
+    set_organisation_logo,
     set_user_active,
     update_organisation,
     user_for_reset_token,
@@ -37,7 +38,8 @@ from marketplace.audit.services import record_audit
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.permissions import permission_required
-from marketplace.web import LONG_PAGE_SIZE, paginate, safe_url, show_refusal
+from marketplace.uploads.forms import ImageForm
+from marketplace.web import LONG_PAGE_SIZE, paginate, safe_url, show_refusal, submit
 
 
 def config_limit(key: str):
@@ -227,7 +229,27 @@ def organisation():
         db.session.commit()
         flash(_("Organisation details saved."), "success")
         return redirect(url_for("accounts.organisation"))
-    return render_template("accounts/organisation.html", form=form, org=org), (422 if form.errors else 200)
+    return render_template("accounts/organisation.html", form=form, org=org, logo_form=ImageForm()), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/organisation/logo", methods=["POST"])
+@login_required
+def organisation_logo():
+    """Upload (or remove) the logo of the organisation the user acts for; a refused image keeps the page's forms."""
+    org = current_user.organisation
+    logo_form = ImageForm()
+    if logo_form.validate_on_submit():
+        remove = "remove" in request.form
+        ok, _saved = submit(logo_form, lambda: set_organisation_logo(org, current_user,
+                                                                     None if remove else logo_form.image.data))
+        if ok:
+            flash(_("Logo removed.") if remove else _("Logo saved."), "success")
+            return redirect(url_for("accounts.organisation"))
+    form = OrganisationForm(obj=org, org_name=org.name,
+                            digital_level=str(org.digital_level) if org.digital_level else "")
+    form.fill_vocab()
+    return render_template("accounts/organisation.html", form=form, org=org, logo_form=logo_form), 422
 
 
 @bp.route("/admin/accounts", methods=["GET", "POST"])

@@ -151,6 +151,11 @@ class ModelIn(Strict):
     deployments: list[DeploymentCode] = codes("Deployments.", at_most=len(DEPLOYMENTS))
     hardware: str | None = text(MODEL_FIELDS, "hardware")
     licence: str | None = text(MODEL_FIELDS, "licence")
+    intended_use: str | None = text(MODEL_FIELDS, "intended_use", "Model card: which tasks, lines and users it is for.")
+    limitations: str | None = text(MODEL_FIELDS, "limitations",
+                                   "Model card: out-of-scope use, and where it is known to do worse.")
+    training_data: str | None = text(MODEL_FIELDS, "training_data",
+                                     "Model card: what it learnt from (sources, volume, time span, labelling).")
     evaluations: list[EvaluationIn] = Field(default_factory=list, max_length=MAX_EVALUATIONS,
                                             description="The whole evaluation table; it replaces the one kept.")
 
@@ -262,13 +267,25 @@ class EvaluationOut(BaseModel):
     attested_at: str | None
 
 
+class VersionOut(BaseModel):
+    """One release of a model's version history (newest first; releases are only ever added)."""
+
+    number: str
+    released_on: str = Field(description="YYYY-MM-DD.")
+    notes: str
+
+
 class ModelOut(ListingOut):
     """A model card."""
 
     kind: str
     version: str
     deployments: list[str]
+    intended_use: str | None
+    limitations: str | None
+    training_data: str | None
     evaluations: list[EvaluationOut]
+    versions: list[VersionOut]
 
 
 class OfferingOut(ListingOut):

@@ -3,7 +3,10 @@ the catalogue services check (`check_fields`), the pages' forms read for their v
 for their documented limits."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace import vocab
 from marketplace.errors import DomainError
@@ -34,6 +37,25 @@ MODEL_FIELDS: dict[str, Rule] = {
     "deployments": Codes(vocab.codes(vocab.DEPLOYMENTS)),
     "hardware": Text(300),
     "licence": Text(120),
+    "intended_use": Text(4000),
+    "limitations": Text(4000),
+    "training_data": Text(4000),
+}
+
+MODEL_CARD_SECTIONS = ("intended_use", "limitations", "training_data")
+"""The model card's written sections (Hugging Face's model card is the anchor), in the order the page shows them."""
+SECTION_LABELS = {"intended_use": _l("Intended use"), "limitations": _l("Out-of-scope use and limitations"),
+                  "training_data": _l("Training data")}
+
+
+def card_sections(model) -> list[tuple[str, object, str | None]]:
+    """Return a model card's written sections in reading order: (anchor, heading, text or None when not filled)."""
+    return [(name.replace("_", "-"), SECTION_LABELS[name], getattr(model, name) or None)
+            for name in MODEL_CARD_SECTIONS]
+
+VERSION_FIELDS: dict[str, Rule] = {
+    "number": Text(30, required=True),
+    "notes": Text(2000, required=True),
 }
 
 EVALUATION_FIELDS: dict[str, Rule] = {
@@ -95,6 +117,22 @@ def check_evaluations(rows: list[dict]) -> list[dict]:
         if not row.get("evaluator") and row.get("evaluator_org_id") is None:
             reasons.append((f"evaluations.{i}.evaluator", _("A result needs a metric, a value and who evaluated it.")))
         clean.append(row)
+    refuse_if(reasons)
+    return clean
+
+
+def check_version(fields: dict, taken: set[str], today: date) -> dict:
+    """Return a new release's fields trimmed, or refuse them: a number not used before on this model, a release
+    date not in the future, and what changed."""
+    clean = trimmed(fields)
+    reasons = field_problems(VERSION_FIELDS, clean, True)
+    if clean.get("number") and clean["number"] in taken:
+        reasons.append(("number", _("This model already has a version %(number)s.", number=clean["number"])))
+    released_on = clean.get("released_on")
+    if not isinstance(released_on, date):
+        reasons.append(("released_on", _("Give a date as YYYY-MM-DD.")))
+    elif released_on > today:
+        reasons.append(("released_on", _("The release date cannot be in the future.")))
     refuse_if(reasons)
     return clean
 

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -24,6 +25,7 @@ from marketplace.catalog.fields import (
     MODEL_FIELDS,
     OFFERING_FIELDS,
     PROVIDER_FIELDS,
+    VERSION_FIELDS,
 )
 from marketplace.field_rules import checks
 from marketplace.forms_common import Chosen, MultiCheckboxField, VocabMixin, WholeNumberField, YuanField, strip_filter
@@ -113,6 +115,15 @@ class ModelForm(VocabMixin, FlaskForm):
     deployments = MultiCheckboxField(_l("Deployment"), validators=[at_least_one])
     hardware = StringField(_l("Hardware needs"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "hardware"))
     licence = StringField(_l("Licence"), filters=[strip_filter], validators=checks(MODEL_FIELDS, "licence"))
+    intended_use = TextAreaField(_l("Intended use"), filters=[strip_filter],
+                                 validators=checks(MODEL_FIELDS, "intended_use"),
+                                 description=_l("Which tasks, lines and users the model is made for."))
+    limitations = TextAreaField(_l("Out-of-scope use and limitations"), filters=[strip_filter],
+                                validators=checks(MODEL_FIELDS, "limitations"),
+                                description=_l("Where it should not be used, and where it is known to do worse."))
+    training_data = TextAreaField(_l("Training data"), filters=[strip_filter],
+                                  validators=checks(MODEL_FIELDS, "training_data"),
+                                  description=_l("What the model learnt from: sources, volume, time span, labelling."))
     evaluations = FieldList(FormField(EvaluationRow), min_entries=3, max_entries=MAX_EVALUATIONS)
 
     def set_evaluator_choices(self, choices: list[tuple[int, str]]) -> None:
@@ -130,6 +141,14 @@ class ModelForm(VocabMixin, FlaskForm):
                 rows.append({k: data[k] for k in ("row_id", "metric", "value", "dataset", "evaluator",
                                                   "evaluator_org_id")})
         return rows
+
+
+class VersionForm(FlaskForm):
+    """A new release in a model card's version history (earlier releases stay as they are)."""
+
+    number = StringField(_l("Version number"), filters=[strip_filter], validators=checks(VERSION_FIELDS, "number"))
+    released_on = DateField(_l("Release date"), validators=[DataRequired(message=_l("Give a date as YYYY-MM-DD."))])
+    notes = TextAreaField(_l("What changed"), filters=[strip_filter], validators=checks(VERSION_FIELDS, "notes"))
 
 
 class OfferingForm(VocabMixin, FlaskForm):

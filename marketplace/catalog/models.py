@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,6 +14,7 @@ from marketplace.db_types import CodeList
 from marketplace.extensions import Model, db
 from marketplace.moderated import Moderated
 from marketplace.states import ListingState
+from marketplace.uploads.models import PublicImage
 
 offering_model = Table(
     "offering_model",
@@ -28,6 +30,11 @@ def listing_indexes(table: str, *code_lists: str) -> tuple[Index, ...]:
     return (Index(f"ix_{table}_state_updated_at", "state", "updated_at", "id"),
             *(Index(f"ix_{table}_{name}", name, postgresql_using="gin").ddl_if(dialect="postgresql")
               for name in ("industries", "scenarios", *code_lists)))
+
+
+def cover_alt(listing) -> str:
+    """Return the text alternative of a listing's cover image."""
+    return _("Cover image of %(title)s", title=listing.title)
 
 
 class ListingMixin(Moderated):
@@ -68,6 +75,16 @@ class ProviderProfile(ListingMixin, Model):
         return self.organisation.name
 
     @property
+    def picture(self) -> PublicImage | None:
+        """Return the image a provider's cards show: its organisation's logo, if it has one."""
+        return self.organisation.logo
+
+    @property
+    def picture_alt(self) -> str:
+        """Return the text alternative of the provider's picture."""
+        return self.organisation.logo_alt
+
+    @property
     def directory_status(self) -> str:
         """Return whether the provider is in the quality provider directory ("listed" or "unlisted")."""
         from marketplace.cases.models import DirectoryStatus
@@ -102,15 +119,53 @@ class IndustrialModel(ListingMixin, Model):
     deployments: Mapped[list[str]] = mapped_column(CodeList, default=list)
     hardware: Mapped[str | None] = mapped_column(String(300))
     licence: Mapped[str | None] = mapped_column(String(120))
+    intended_use: Mapped[str | None] = mapped_column(Text)
+    limitations: Mapped[str | None] = mapped_column(Text)
+    training_data: Mapped[str | None] = mapped_column(Text)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("public_image.id"))
 
     organisation: Mapped[Organisation] = relationship()
+    cover: Mapped[PublicImage | None] = relationship()
     evaluations: Mapped[list[ModelEvaluation]] = relationship(
         back_populates="model", cascade="all, delete-orphan", order_by="ModelEvaluation.id")
+    versions: Mapped[list[ModelVersion]] = relationship(
+        back_populates="model", cascade="all, delete-orphan",
+        order_by="[ModelVersion.released_on.desc(), ModelVersion.id.desc()]")
 
     @property
     def title(self) -> str:
         """Return the name shown for this listing."""
         return self.name
+
+    @property
+    def picture(self) -> PublicImage | None:
+        """Return the image the model's cards show: its cover, else its vendor's logo."""
+        return self.cover or self.organisation.logo
+
+    @property
+    def picture_alt(self) -> str:
+        """Return the text alternative of the listing's picture (its cover, or its vendor's logo)."""
+        return cover_alt(self) if self.cover is not None else self.organisation.logo_alt
+
+
+class ModelVersion(Model):
+    """One release in a model card's version history: number, release date and what changed.
+
+    Rows are only ever added (`catalog.services.add_model_version`); a later release is a new row, never an edit
+    of an older one."""
+
+    __tablename__ = "model_version"
+    __table_args__ = (UniqueConstraint("model_id", "number", name="uq_model_version_model_id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("industrial_model.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(30))
+    released_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    model: Mapped[IndustrialModel] = relationship(back_populates="versions")
 
 
 class Attestation(str, enum.Enum):
@@ -191,6 +246,19 @@ class Offering(ListingMixin, Model):
     delivery_days: Mapped[int]
     deployments: Mapped[list[str]] = mapped_column(CodeList, default=list)
     tags: Mapped[str | None] = mapped_column(String(300))
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("public_image.id"))
 
     organisation: Mapped[Organisation] = relationship()
+    cover: Mapped[PublicImage | None] = relationship()
     models: Mapped[list[IndustrialModel]] = relationship(secondary=offering_model, order_by="IndustrialModel.id")
+
+    @property
+    def picture(self) -> PublicImage | None:
+        """Return the image the offering's cards show: its cover, else its vendor's logo."""
+        return self.cover or self.organisation.logo
+
+    @property
+    def picture_alt(self) -> str:
+        """Return the text alternative of the listing's picture (its cover, or its vendor's logo)."""
+        return cover_alt(self) if self.cover is not None else self.organisation.logo_alt
+

@@ -5,17 +5,37 @@ Who may do what is `marketplace.catalog.permissions`; which listings are public 
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Organisation, User
-from marketplace.catalog.fields import check_evaluations, check_model, check_offering, check_provider
-from marketplace.catalog.models import Attestation, IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.audit.services import record_audit
+from marketplace.catalog.fields import (
+    MODEL_CARD_SECTIONS,
+    check_evaluations,
+    check_model,
+    check_offering,
+    check_provider,
+    check_version,
+)
+from marketplace.catalog.models import (
+    Attestation,
+    IndustrialModel,
+    ModelEvaluation,
+    ModelVersion,
+    Offering,
+    ProviderProfile,
+    offering_model,
+)
 from marketplace.catalog.process import KINDS, LISTING, kind_of
 from marketplace.catalog.selectors import is_visible_to, published
 from marketplace.db_types import contains_code
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.permissions import require
 from marketplace.states import ListingState
 
 LISTING_KINDS = KINDS
@@ -81,12 +101,47 @@ def save_model(org: Organisation, fields: dict, evaluations: list[dict] | None, 
         model = IndustrialModel(organisation=org, state=ListingState.DRAFT.value)
         db.session.add(model)
     for key in ("name", "kind", "version", "summary", "description", "tasks", "industries", "scenarios",
-                "modalities", "deployments", "hardware", "licence"):
+                "modalities", "deployments", "hardware", "licence", *MODEL_CARD_SECTIONS):
         if key in fields:
             setattr(model, key, fields[key])
     if evaluations is not None:
         sync_evaluations(org, model, evaluations, actor)
     return screened(model)
+
+
+def add_model_version(model: IndustrialModel, user: User, number: str, released_on, notes: str,
+                      today: date | None = None) -> ModelVersion:
+    """Append a release to a model card's version history (earlier releases are never changed) and make it the
+    card's current version; audited. The caller commits."""
+    require(user, "listing.edit", model)
+    taken = set(db.session.scalars(select(ModelVersion.number).where(ModelVersion.model_id == model.id)))
+    fields = check_version({"number": number, "released_on": released_on, "notes": notes}, taken,
+                           today or date.today())
+    release = ModelVersion(model=model, number=fields["number"], released_on=fields["released_on"],
+                           notes=fields["notes"], created_by_id=user.id)
+    db.session.add(release)
+    model.version = release.number
+    record_audit("model.version_added", actor=user, target=model, detail={"version": release.number})
+    return release
+
+
+def set_listing_cover(listing, user: User, upload) -> None:
+    """Give a model card or an offering a new cover image (resized, metadata removed), or remove it when `upload` is
+    None; audited. The caller commits."""
+    from marketplace.uploads.images import save_public_image
+
+    require(user, "listing.edit", listing)
+    listing.cover = None if upload is None else save_public_image(upload, user=user, purpose="cover")
+    record_audit("listing.cover_changed" if upload is not None else "listing.cover_removed", actor=user,
+                 target=listing)
+
+
+def offerings_built_on(model: IndustrialModel) -> list[Offering]:
+    """Return the published offerings that use a model (its card's 基于此模型的方案), cheapest first."""
+    return list(db.session.scalars(published(Offering).join(offering_model, offering_model.c.offering_id == Offering.id)
+                                   .where(offering_model.c.model_id == model.id)
+                                   .options(selectinload(Offering.organisation))
+                                   .order_by(Offering.price_fen, Offering.id)))
 
 
 def sync_evaluations(org: Organisation, model: IndustrialModel, rows: list[dict], actor: User | None) -> None:

@@ -7,17 +7,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.catalog import bp
-from marketplace.catalog.forms import BrowseForm, ModelForm, OfferingForm, ProviderForm
+from marketplace.catalog.fields import MODEL_CARD_SECTIONS, card_sections
+from marketplace.catalog.forms import BrowseForm, ModelForm, OfferingForm, ProviderForm, VersionForm
 from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
 from marketplace.catalog.process import KINDS, LISTING
 from marketplace.catalog.selectors import is_public
 from marketplace.catalog.services import (
+    add_model_version,
     browse_listings,
+    offerings_built_on,
     provider_of,
     published_by,
     save_model,
     save_offering,
     save_provider_profile,
+    set_listing_cover,
     vendor_models,
 )
 from marketplace.extensions import db
@@ -27,6 +31,7 @@ from marketplace.permissions import can, permission_required, require
 from marketplace.redemptions.catalogue import buyer_region
 from marketplace.reviews.services import review_panel
 from marketplace.trust.services import evaluator_choices
+from marketplace.uploads.forms import ImageForm
 from marketplace.web import perform, render_page, submit
 
 
@@ -116,19 +121,59 @@ def models():
     return browse("model", "catalog/models.html")
 
 
+def render_model(model: IndustrialModel, version_form: VersionForm | None = None, status: int = 200):
+    """Render a model card: its sections, version history, the offerings built on it and, for its owner, the form
+    that adds a release."""
+    tools = listing_tools("model", model)
+    return render_template("catalog/model_detail.html", model=model,
+                           provider=provider_link(provider_of(model.organisation_id)),
+                           sections=card_sections(model), built_on=offerings_built_on(model),
+                           version_form=(version_form or VersionForm()) if tools["owned"] else None,
+                           **tools), status
+
+
 @bp.route("/models/<int:listing_id>")
 def model_detail(listing_id: int):
     """Show a model card."""
-    model = visible_or_404(IndustrialModel, listing_id)
-    return render_template("catalog/model_detail.html", model=model,
-                           provider=provider_link(provider_of(model.organisation_id)), **listing_tools("model", model))
+    return render_model(visible_or_404(IndustrialModel, listing_id))
+
+
+@bp.route("/models/<int:listing_id>/versions", methods=["POST"])
+@login_required
+def model_version_add(listing_id: int):
+    """Add a release to the version history of one of the vendor's model cards."""
+    model = owned_or_403(IndustrialModel, listing_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        ok, _release = submit(form, lambda: add_model_version(model, current_user, form.number.data,
+                                                              form.released_on.data, form.notes.data))
+        if ok:
+            flash(_("Version %(number)s added to the history.", number=form.number.data), "success")
+            return redirect(url_for("catalog.model_detail", listing_id=model.id, _anchor="versions"))
+    return render_model(model, form, 422)
+
+
+@bp.route("/listings/<any(model, offering):kind>/<int:listing_id>/cover", methods=["POST"])
+@login_required
+def listing_cover(kind: str, listing_id: int):
+    """Upload (or remove) the cover image of one of the vendor's model cards or offerings."""
+    listing = owned_or_403(KINDS[kind], listing_id)
+    form = ImageForm()
+    if form.validate_on_submit():
+        remove = "remove" in request.form
+        if perform(lambda: set_listing_cover(listing, current_user, None if remove else form.image.data),
+                   lambda: _("Cover image removed.") if remove else _("Cover image saved.")):
+            return redirect(get_kind(kind).url(listing))
+    else:
+        flash(_("The form expired. Please try again."), "error")
+    return redirect(url_for(f"catalog.{kind}_edit", listing_id=listing.id, _anchor="cover"))
 
 
 def model_fields(form: ModelForm) -> dict:
     """Collect the model-card fields from a validated form."""
     return {k: getattr(form, k).data for k in ("name", "kind", "version", "summary", "description", "tasks",
                                                "industries", "scenarios", "modalities", "deployments",
-                                               "hardware", "licence")}
+                                               "hardware", "licence", *MODEL_CARD_SECTIONS)}
 
 
 @bp.route("/models/new", methods=["GET", "POST"])
@@ -165,7 +210,8 @@ def model_edit(listing_id: int):
         if ok:
             flash(_("Model saved. A changed result waits for its evaluator's attestation again."), "success")
             return redirect(url_for("catalog.model_detail", listing_id=model.id))
-    return render_template("catalog/model_form.html", form=form, model=model), (422 if form.errors else 200)
+    return render_template("catalog/model_form.html", form=form, model=model, cover_form=ImageForm()), \
+        (422 if form.errors else 200)
 
 
 @bp.route("/offerings")
@@ -232,7 +278,7 @@ def offering_edit(listing_id: int):
         if ok:
             flash(_("Offering saved."), "success")
             return redirect(url_for("catalog.offering_detail", listing_id=offering.id))
-    return render_template("catalog/offering_form.html", form=form, offering=offering), \
+    return render_template("catalog/offering_form.html", form=form, offering=offering, cover_form=ImageForm()), \
         (422 if form.errors else 200)
 
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.db_types import contains_code
 from marketplace.kinds.base import Kind, ModelRef, register
@@ -47,8 +47,10 @@ class ListingKind(Kind):
         return process_of(record)
 
     def loads(self) -> list:
-        """The vendor organisation (cards, explanations and the API name it)."""
-        return [selectinload(self.model.organisation)]
+        """The vendor organisation with its logo (cards, explanations and the API name it; cards show the logo)."""
+        from marketplace.accounts.models import Organisation
+
+        return [selectinload(self.model.organisation).joinedload(Organisation.logo)]
 
     def findable(self, filters: dict, user) -> Select:
         """Published listings with the industry, scenario, city and deployment facets."""
@@ -115,7 +117,7 @@ class OfferingKind(ListingKind):
 
     def loads(self) -> list:
         """The vendor and the models behind the offering (its text and the API's model ids)."""
-        return [*super().loads(), selectinload(self.model.models),
+        return [*super().loads(), selectinload(self.model.models), joinedload(self.model.cover),
                 selectinload(self.model.catalogue_entries)]  # type: ignore[attr-defined]  # redemptions.models
 
     def findable(self, filters: dict, user) -> Select:
@@ -151,17 +153,23 @@ class ModelKind(ListingKind):
     similar_label = _l("Similar models")
 
     def loads(self) -> list:
-        """The vendor and the evaluation table (model cards and the API show it)."""
-        return [*super().loads(), selectinload(self.model.evaluations)]
+        """The vendor, the cover and the evaluation table (model cards and the API show it)."""
+        return [*super().loads(), joinedload(self.model.cover), selectinload(self.model.evaluations),
+                selectinload(self.model.versions)]
 
     def text_parts(self, record) -> list[str | None]:
-        """Name, summary, description, tasks and hardware."""
-        return [record.name, record.summary, record.description, record.tasks, record.hardware]
+        """Name, summary, description, intended use, tasks and hardware."""
+        return [record.name, record.summary, record.description, record.intended_use, record.tasks, record.hardware]
 
     def serialise(self, record, user) -> dict:
-        """Listing fields plus model kind, version, deployments and the evaluation table."""
+        """Listing fields plus model kind, version, deployments, the card's sections, the evaluation table and the
+        version history."""
         data = super().serialise(record, user)
         data.update(kind=record.kind, version=record.version, deployments=record.deployments,
+                    intended_use=record.intended_use, limitations=record.limitations,
+                    training_data=record.training_data,
+                    versions=[{"number": v.number, "released_on": v.released_on.isoformat(), "notes": v.notes}
+                              for v in record.versions],
                     evaluations=[{"id": e.id, "metric": e.metric, "value": e.value, "dataset": e.dataset,
                                   "evaluator": e.evaluator, "attestation": e.attestation,
                                   "third_party": e.is_attested,

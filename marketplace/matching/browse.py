@@ -37,19 +37,44 @@ def sort_choices(kind: str, has_query: bool) -> list[tuple[str, object]]:
     return [(name, SORT_LABELS[name]) for name in sorts_for(kind, has_query)]
 
 
-def rating_of(kind: str):
-    """A subquery of (key, average rating) of visible reviews for this kind's records, or None if unrated."""
+def rating_key(kind: str):
+    """Which reviews rate a record of this kind: (the review column, the record's attribute it matches), or None.
+
+    An offering is rated by the reviews of that offering; a model card and a provider profile by the reviews of
+    their vendor (a model has no reviews of its own, so its cards say the rating is the provider's)."""
     from marketplace.reviews.models import Review
 
     model = get_kind(kind).model
     if kind == "offering":
-        key = Review.offering_id
-    elif hasattr(model, "organisation_id"):
-        key = Review.vendor_id
-    else:
+        return Review.offering_id, "id"
+    if hasattr(model, "organisation_id"):
+        return Review.vendor_id, "organisation_id"
+    return None
+
+
+def rating_of(kind: str):
+    """A subquery of (key, average rating) of visible reviews for this kind's records, or None if unrated."""
+    from marketplace.reviews.models import Review
+
+    found = rating_key(kind)
+    if found is None:
         return None
+    key = found[0]
     return (select(key.label("key"), func.avg(Review.rating).label("rating"))
             .where(Review.hidden.is_(False), key.is_not(None)).group_by(key).subquery())
+
+
+def ratings_for(kind: str, records: list) -> dict[int, tuple[float, int]]:
+    """Return {record id: (average rating to one decimal, number of reviews)} for the rated records of a page, in
+    one query whatever the page's length."""
+    from marketplace.reviews.services import average_by
+
+    found = rating_key(kind)
+    if found is None or not records or not get_kind(kind).listing:
+        return {}
+    column, attribute = found
+    averages = average_by(column, {getattr(r, attribute) for r in records})
+    return {r.id: averages[getattr(r, attribute)] for r in records if getattr(r, attribute) in averages}
 
 
 def ordered(kind: str, stmt: Select, sort: str) -> Select:
@@ -90,4 +115,5 @@ def browse_page(kind: str, stmt: Select, filters: dict, user, sort: str | None =
         page = paginate(ordered(kind, stmt, sort).options(*get_kind(kind).loads()), page_size)
     page.relevance = matches
     page.sort = sort
+    page.ratings = ratings_for(kind, list(page.items))
     return page

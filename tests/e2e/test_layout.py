@@ -11,11 +11,13 @@ from tests.factories import make_case, make_model, make_need, make_offering, mak
 
 PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
-                "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules"],
+                "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
+                "/models/{model}", "/providers/{profile}"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
-               "/offerings/{offering}", "/models/{model}", "/leads"],
+               "/offerings/{offering}", "/models/{model}", "/models/{model}/edit", "/offerings/{offering}/edit",
+               "/accounts/organisation", "/leads"],
     "center": ["/dashboard", "/review", "/cases/manage", "/cases/new", "/moderation/", "/trust/queue",
                "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments"],
     "admin": ["/dashboard", "/accounts/admin/accounts", "/admin/audit"],
@@ -35,18 +37,42 @@ OVERFLOW = """() => {
 }"""
 
 
+def dress_up(vendor, offering, sme) -> None:
+    """Give the vendor a logo, its offering a cover and a review, so list cards show a picture and a rating."""
+    import io
+
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.reviews.models import Review
+    from marketplace.uploads.images import save_public_image
+
+    def photo(size) -> FileStorage:
+        """A plain JPEG of a size."""
+        buffer = io.BytesIO()
+        Image.new("RGB", size, (20, 110, 80)).save(buffer, format="JPEG")
+        return FileStorage(io.BytesIO(buffer.getvalue()), filename="image.jpg")
+
+    vendor.organisation.logo = save_public_image(photo((400, 300)), user=vendor, purpose="logo")
+    offering.cover = save_public_image(photo((1600, 900)), user=vendor, purpose="cover")
+    db.session.add(Review(reviewer_id=sme.organisation_id, author_id=sme.id, vendor_id=vendor.organisation_id,
+                          offering_id=offering.id, rating=5, text="交付及时，误报少。"))
+    db.session.commit()
+
+
 @pytest.fixture(scope="module")
 def people(live_server):
     """One account per role (the SME, vendor and center in zhuhai) with a record each to look at."""
     with live_server.app.app_context():
         sme, vendor = make_user("enterprise", city="zhuhai"), make_user("vendor", city="zhuhai")
         center, admin = make_user("center", city="zhuhai"), make_user("admin")
-        offering = make_offering(vendor.organisation)
-        model = make_model(vendor.organisation)
-        make_profile(vendor.organisation)
+        model = make_model(vendor.organisation, intended_use="用于 SMT 焊点外观复判。")
+        offering = make_offering(vendor.organisation, models=[model])
+        profile = make_profile(vendor.organisation)
         need = make_need(sme.organisation)
         make_case(center.organisation)
-        ids = {"need": need.id, "offering": offering.id, "model": model.id}
+        dress_up(vendor, offering, sme)
+        ids = {"need": need.id, "offering": offering.id, "model": model.id, "profile": profile.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids

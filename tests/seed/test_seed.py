@@ -112,3 +112,19 @@ def test_seeded_orders_happen_in_order(app, runner):
             for later in (order.fulfilled_at, order.refunded_at):
                 if later:
                     assert order.paid_at is not None and order.paid_at <= later, order.id
+
+
+def test_every_seeded_model_card_has_its_sections_and_a_history_ending_at_its_version():
+    """Each seeded model has intended use, limitations and training data within their limits, and releases in date
+    order whose last is the model's version."""
+    from marketplace.catalog.fields import MODEL_CARD_SECTIONS, MODEL_FIELDS
+
+    data = read_data()
+    cards = {card["model"]: card for card in data["model_cards"]}
+    assert set(cards) == {m["key"] for m in data["models"]}
+    for model in data["models"]:
+        card = cards[model["key"]]
+        for section in MODEL_CARD_SECTIONS:
+            assert 20 <= len(card[section]) <= MODEL_FIELDS[section].max, (model["key"], section)
+        dates = [v["released_on"] for v in card["versions"]]
+        assert dates == sorted(dates) and card["versions"][-1]["number"] == model["version"], model["key"]
