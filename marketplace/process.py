@@ -60,6 +60,9 @@ class Transition:
     asks: tuple[Ask, ...] = ()
     style: str = "primary"
     audit: str | None = None
+    confirm: str | None = None
+    """The endpoint of the page that confirms this move with its figures (a money action), when it is not a
+    bare button; the page takes the same ids as the transition's form."""
 
 
 @dataclass

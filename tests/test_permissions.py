@@ -107,6 +107,14 @@ def order_moved(*actions: str):
     return prepare
 
 
+def payable_in_yuan(w: dict) -> None:
+    """A prepare step reading the world order's amount payable as the payment form takes it (yuan text)."""
+    from marketplace.orders.models import Order
+
+    fen = db.session.get(Order, w["order"]).payable_fen
+    w["payable"] = f"{fen // 100}.{fen % 100:02d}"
+
+
 def with_review(w: dict) -> None:
     """The SME reviews the vendor after a contracted proposal."""
     from marketplace.accounts.models import User
@@ -432,7 +440,9 @@ ROUTES: dict[tuple[str, str], Route] = {
        for kind in LISTING_URL},
     # orders
     ("orders.new", ""): Route("/offerings/{offering}/order", roles(SME)),
-    ("orders.transition", "pay"): Route("/orders/{order}/pay", roles(VENDOR), owner=VENDOR),
+    ("orders.pay", ""): Route("/orders/{order}/pay", roles(VENDOR), owner=VENDOR, prepare=payable_in_yuan,
+                              data=lambda w: {"amount": w["payable"], "reference": "CMB20260310000123",
+                                              "idempotency_key": f"pay-{w['actor']}"}),
     ("orders.transition", "fulfil"): Route("/orders/{order}/fulfil", roles(VENDOR), owner=VENDOR,
                                            prepare=order_moved("pay")),
     ("orders.transition", "refund"): Route("/orders/{order}/refund", roles(VENDOR), owner=VENDOR,

@@ -144,15 +144,25 @@ def set_user_active(user: User, active: bool) -> User:
     return user
 
 
-def list_accounts(kind: str | None = None, query: str | None = None) -> Select:
-    """Select users with their organisations for the admin list, newest first: of one organisation kind, and
-    whose e-mail, name or organisation name contains `query` (case-insensitive), when given."""
+ACCOUNT_ROLES = ("admin", "enterprise", "vendor", "center", "evaluator", "platform")
+"""The roles an account acts in (`templating.role_name`): an administrator, or its organisation's kind."""
+
+
+def list_accounts(role: str | None = None, query: str | None = None, active: bool | None = None) -> Select:
+    """Select users with their organisations for the admin list, newest first: acting in one role (an
+    administrator, or a non-admin of one organisation kind), active or deactivated, and whose e-mail, name,
+    organisation name or unified social credit code contains `query` (case-insensitive), when given."""
     stmt = select(User).join(User.organisation).options(contains_eager(User.organisation)).order_by(User.id.desc())
-    if kind:
-        stmt = stmt.where(Organisation.kind == kind)
+    if role == "admin":
+        stmt = stmt.where(User.is_admin.is_(True))
+    elif role:
+        stmt = stmt.where(Organisation.kind == role, User.is_admin.is_(False))
+    if active is not None:
+        stmt = stmt.where(User.is_active_flag.is_(active))
     words = (query or "").strip()
     if words:
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(or_(User.email.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\"),
-                              Organisation.name.ilike(pattern, escape="\\")))
+                              Organisation.name.ilike(pattern, escape="\\"),
+                              Organisation.credit_code.ilike(pattern, escape="\\")))
     return stmt

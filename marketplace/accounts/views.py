@@ -20,6 +20,7 @@ from marketplace.accounts.forms import (
 from marketplace.accounts.mailing import queue_reset_link
 from marketplace.accounts.models import User, org_kind_labels
 from marketplace.accounts.services import (
+    ACCOUNT_ROLES,
     authenticate,
     change_password,
     create_trusted_account,
@@ -272,13 +273,16 @@ def admin_accounts():
             db.session.commit()
             flash(_("%(kind)s account created.", kind=org_kind_labels()[form.kind.data]), "success")
             return redirect(url_for("accounts.admin_accounts"))
-    kind = request.args.get("kind") or None
     tabs = [(None, _("All")), ("enterprise", _("Manufacturers")), ("vendor", _("Providers")),
-            ("center", _("Promotion centers")), ("evaluator", _("Evaluation bodies"))]
+            ("center", _("Promotion centers")), ("evaluator", _("Evaluation bodies")), ("admin", _("Administrators"))]
+    role = request.args.get("role") if request.args.get("role") in ACCOUNT_ROLES else None
+    chosen = request.args.get("active") if request.args.get("active") in ("1", "0") else ""
+    active = {"1": True, "0": False}.get(chosen)
     query = (request.args.get("q") or "").strip()[:100]
-    users = paginate(list_accounts(kind, query), LONG_PAGE_SIZE)
-    return render_template("accounts/admin_accounts.html", form=form, users=users, kind=kind, query=query,
-                           tabs=tabs), \
+    users = paginate(list_accounts(role, query, active), LONG_PAGE_SIZE)
+    statuses = [("", _("Active and deactivated")), ("1", _("Active")), ("0", _("Deactivated"))]
+    return render_template("accounts/admin_accounts.html", form=form, users=users, role=role, query=query,
+                           tabs=tabs, statuses=statuses, active=chosen), \
         (422 if form.errors else 200)
 
 

@@ -99,6 +99,10 @@ def dashboard_for(user: User, pages: dict[str, Any], today: date | None = None) 
         from marketplace.leads.services import unseen_count
 
         data["unseen_leads"] = unseen_count(user)
+    if sections["accounts"]:
+        from marketplace.main.overview import admin_overview
+
+        data["overview"] = admin_overview(user, today)
     if sections["seller"]:
         data["profile"] = db.session.scalar(select(ProviderProfile).where(ProviderProfile.organisation_id == org.id))
     return data

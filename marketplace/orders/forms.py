@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-from marketplace.forms_common import WholeNumberField
+from marketplace.forms_common import WholeNumberField, YuanField
 from marketplace.orders.services import MAX_QUANTITY
 
 
@@ -38,3 +38,17 @@ class OrderForm(QuoteConfirmForm):
 
     quantity = WholeNumberField(_l("Quantity"), default=1, min=1, max=MAX_QUANTITY,
                                 validators=[DataRequired(message=_l("Enter a whole number."))])
+
+
+class PaymentForm(FlaskForm):
+    """Record an order's payment: the amount received (元, up to two decimals, or 万) and the payment reference,
+    with a one-time key so a repeated submit records one payment."""
+
+    amount = YuanField(_l("Amount received (元)"), validators=[DataRequired(message=_l("Enter the amount received."))],
+                       description=_l("Exactly the amount payable, e.g. 12800, 12,800.50 or 1.28万."))
+    reference = StringField(_l("Payment reference"),
+                            validators=[DataRequired(message=_l("Enter the payment reference (the bank transfer "
+                                                                "number).")),
+                                        Length(max=64)],
+                            description=_l("The bank transfer number or another reference of the payment."))
+    idempotency_key = HiddenField(validators=[DataRequired(), Length(max=64)])

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import Organisation, utcnow
+from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering
 from marketplace.extensions import Model
 
@@ -132,3 +132,22 @@ class VoucherEntry(Model):
     def signed_fen(self) -> int:
         """The row's effect on the available balance: −amount reserved, +amount released, 0 otherwise."""
         return SIGN[self.kind] * self.amount_fen
+
+
+class PaymentReceipt(Model):
+    """The receipt of one order's payment, written when the vendor records it: the amount received, the
+    payment reference (bank transfer number) and who recorded it when. An order is paid once, so it has at
+    most one receipt; the one-time key of the form that recorded it makes a repeated submit return it."""
+
+    __tablename__ = "payment_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), unique=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship()
+    recorded_by: Mapped[User | None] = relationship()

@@ -1,7 +1,7 @@
 """Who may see, buy, and move orders and the 模型券 ledger: the order rules of `marketplace.permissions`."""
 from __future__ import annotations
 
-from marketplace.permissions import acts_as, member_of, oversees, rule
+from marketplace.permissions import acts_as, member_of, oversees, rule, signed_in
 
 
 @rule("order.place")
@@ -54,3 +54,9 @@ def may_review(user, order) -> bool:
 def may_view_vouchers(user, record=None) -> bool:
     """SMEs follow their own 模型券 ledger."""
     return acts_as(user, "enterprise")
+
+
+@rule("order.receipt")
+def may_see_receipt(user, order) -> bool:
+    """The buyer, the vendor and admins may read (and print) an order's payment receipt."""
+    return signed_in(user) and (user.is_admin or member_of(user, order.buyer_id) or member_of(user, order.vendor_id))

@@ -2,7 +2,7 @@
 
 | transition | from | to | actor | effects |
 |---|---|---|---|---|
-| pay | placed | paid | vendor | split revenue by the agreement in force; commit the 模型券 |
+| pay | placed | paid | vendor, confirming the amount received (exactly the amount payable: no partial payment) and the payment reference | split revenue by the agreement in force; commit the 模型券; write the payment receipt |
 | fulfil | paid | fulfilled | vendor | — |
 | refund | paid, fulfilled | refunded | vendor, with a reason | reverse the split, release the 模型券 |
 | cancel | placed | cancelled | buyer | release the 模型券 |
@@ -11,14 +11,32 @@ Every move notifies the other side and is audited (`marketplace.process`).
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from marketplace.errors import DomainError
+from marketplace.money import format_fen
 from marketplace.notifications.events import order_changed
 from marketplace.orders.models import OrderState
 from marketplace.process import Ask, Firing, Process, Transition
 
 PLACED, PAID, FULFILLED = OrderState.PLACED.value, OrderState.PAID.value, OrderState.FULFILLED.value
 REFUNDED, CANCELLED = OrderState.REFUNDED.value, OrderState.CANCELLED.value
+
+
+def amount_is_due(order, user, firing: Firing) -> None:
+    """Refuse a payment whose stated amount is not the amount payable: an order is paid in full, once."""
+    amount = firing.values.get("amount_fen")
+    if amount is not None and amount != order.payable_fen:
+        raise DomainError(_("The amount received must be the amount payable, %(due)s: this order is paid in "
+                            "full, in one payment.", due=format_fen(order.payable_fen)), field="amount")
+
+
+def issue_receipt_effect(order, user, firing: Firing) -> None:
+    """Write the payment's receipt: amount received, reference, who recorded it and when."""
+    from marketplace.orders.receipts import issue_receipt
+
+    issue_receipt(order, user, firing)
 
 
 def split_revenue_effect(order, user, firing: Firing) -> None:
@@ -59,7 +77,8 @@ def load_locked(order_id: int):
 
 ORDER = Process("order", [
     Transition("pay", frozenset({PLACED}), PAID, "order.pay", _l("Record payment received"), stamp="paid_at",
-               effects=(split_revenue_effect, commit_voucher_effect)),
+               guards=(amount_is_due,), effects=(split_revenue_effect, commit_voucher_effect, issue_receipt_effect),
+               confirm="orders.pay"),
     Transition("fulfil", frozenset({PAID}), FULFILLED, "order.fulfil", _l("Mark as delivered"),
                stamp="fulfilled_at"),
     Transition("refund", frozenset({PAID, FULFILLED}), REFUNDED, "order.refund", _l("Refund"),

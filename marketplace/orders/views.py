@@ -12,9 +12,16 @@ from sqlalchemy import select
 from marketplace.catalog.models import Offering
 from marketplace.extensions import db
 from marketplace.orders import bp
-from marketplace.orders.forms import OrderForm
+from marketplace.orders.forms import OrderForm, PaymentForm
 from marketplace.orders.models import Order
 from marketplace.orders.process import ORDER
+from marketplace.orders.receipts import (
+    payment_figures,
+    receipt_for,
+    receipt_ledger,
+    record_payment,
+    recorded_figures,
+)
 from marketplace.orders.services import (
     QuoteChanged,
     QuoteSeen,
@@ -26,7 +33,7 @@ from marketplace.orders.services import (
 from marketplace.permissions import can, permission_required, require
 from marketplace.redemptions.services import redemption_panel
 from marketplace.resonance.models import LedgerEntry
-from marketplace.web import LONG_PAGE_SIZE, paginate, perform
+from marketplace.web import LONG_PAGE_SIZE, paginate, perform, submit
 
 
 def published_offering_or_404(offering_id: int) -> Offering:
@@ -106,23 +113,60 @@ def detail(order_id: int):
     return render_template("orders/detail.html", order=order, entries=entries,
                            moves=ORDER.available(order, current_user),
                            may_review=can(current_user, "order.review", order),
+                           receipt=receipt_for(order.id) if can(current_user, "order.receipt", order) else None,
                            redemption_panel=redemption_panel(order, current_user))
 
 
-SUCCESS = {"pay": lambda: _("Payment recorded."),
-           "fulfil": lambda: _("Marked as delivered."),
+SUCCESS = {"fulfil": lambda: _("Marked as delivered."),
            "refund": lambda: _("Refunded. Revenue shares were reversed and the voucher amount released."),
            "cancel": lambda: _("Order cancelled; the voucher amount was released.")}
 
 
-@bp.route("/orders/<int:order_id>/<any(pay, fulfil, refund, cancel):action>", methods=["POST"])
+@bp.route("/orders/<int:order_id>/<any(fulfil, refund, cancel):action>", methods=["POST"])
 @login_required
 def transition(order_id: int, action: str):
-    """Fire one transition of the order process (record payment or delivery, refund, cancel)."""
+    """Fire one transition of the order process (record delivery, refund, cancel; payment has its own page)."""
     db.get_or_404(Order, order_id)
     values = {a.name: request.form.get(a.name, "")[:2000] for a in ORDER.transition(action).asks}
     perform(lambda: ORDER.fire(order_id, action, current_user, when=None, **values), SUCCESS[action])
     return redirect(url_for("orders.detail", order_id=order_id))
+
+
+@bp.route("/orders/<int:order_id>/pay", methods=["GET", "POST"])
+@login_required
+def pay(order_id: int):
+    """Confirm an order's payment (the vendor): the amounts it moves, the amount received and the payment
+    reference; on success, the receipt. A repeated submit of the same form shows the same receipt."""
+    order = db.get_or_404(Order, order_id)
+    require(current_user, "order.pay", order)
+    form = PaymentForm()
+    if request.method == "GET":
+        if receipt_for(order.id) is not None:
+            return redirect(url_for("orders.receipt", order_id=order.id))
+        form.idempotency_key.data = uuid.uuid4().hex
+    elif form.validate():
+        done, result = submit(form, lambda: record_payment(order.id, current_user, form.amount.fen or 0,
+                                                           form.reference.data, form.idempotency_key.data))
+        if done and result is not None:
+            if result[1]:
+                flash(_("Payment recorded. This is its receipt."), "success")
+            return redirect(url_for("orders.receipt", order_id=order.id))
+    return render_template("orders/pay.html", order=order, form=form, figures=payment_figures(order)), \
+        (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/orders/<int:order_id>/receipt")
+@login_required
+def receipt(order_id: int):
+    """The printable receipt of an order's payment: who recorded it when, the amounts, the reference and the
+    ledger entry ids (the buyer, the vendor and admins)."""
+    order = db.get_or_404(Order, order_id)
+    require(current_user, "order.receipt", order)
+    found = receipt_for(order.id)
+    if found is None:
+        abort(404)
+    return render_template("orders/receipt.html", order=order, receipt=found, ledger=receipt_ledger(order.id),
+                           figures=recorded_figures(order))
 
 
 @bp.route("/vouchers")

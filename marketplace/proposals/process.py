@@ -4,7 +4,7 @@
 |---|---|---|---|---|
 | submit | invited | submitted | the invited vendor, through the proposal form | the terms are stored; the SME is told |
 | shortlist | submitted | shortlisted | the SME | the vendor is told |
-| accept | submitted, shortlisted | accepted | the SME | the need starts talks (`start_talks`, the other bidders are told); the vendor is told; the SME's name and contact show to that vendor (rule `need.see_owner`) |
+| accept | submitted, shortlisted | accepted | the SME, after a page showing the price, the 模型券 part, what it pays and the revenue shares | the need starts talks (`start_talks`, the other bidders are told); the vendor is told; the SME's name and contact show to that vendor (rule `need.see_owner`) |
 | decline | invited, submitted, shortlisted | declined | the SME | the vendor is told |
 | decline_invitation | invited | declined | the invited vendor | the SME is told |
 | withdraw | submitted, shortlisted, accepted | withdrawn | the vendor | the SME is told |
@@ -104,7 +104,7 @@ PROPOSAL = Process("proposal", [
     Transition("shortlist", frozenset({SUBMITTED}), SHORTLISTED, "proposal.shortlist", _l("Shortlist"),
                effects=(tell_other_side,), style="secondary"),
     Transition("accept", frozenset({SUBMITTED, SHORTLISTED}), ACCEPTED, "proposal.accept", _l("Accept"),
-               effects=(start_talks, tell_other_side)),
+               effects=(start_talks, tell_other_side), confirm="proposals.confirm_accept"),
     Transition("decline", frozenset({INVITED, SUBMITTED, SHORTLISTED}), DECLINED, "proposal.decline",
                _l("Decline"), effects=(tell_other_side,), style="secondary"),
     Transition("decline_invitation", frozenset({INVITED}), DECLINED, "proposal.decline_invitation",

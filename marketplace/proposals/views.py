@@ -1,6 +1,8 @@
 """Proposal views: send a proposal, invite a provider, the proposal page with its actions and message thread."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +13,7 @@ from marketplace.money import fen_to_yuan_text
 from marketplace.needs.models import Need
 from marketplace.needs.permissions import owner_visible_ids
 from marketplace.needs.services import can_view_need, shows_owner
-from marketplace.permissions import can, permission_required
+from marketplace.permissions import can, permission_required, require
 from marketplace.proposals import bp
 from marketplace.proposals.forms import InviteForm, MessageForm, ProposalForm
 from marketplace.proposals.models import Proposal, ProposalState
@@ -214,6 +216,22 @@ def moved_message(proposal: Proposal, action: str) -> str:
         return _("Contract confirmed.") if proposal.state == ProposalState.CONTRACTED.value \
             else _("Your confirmation is recorded; waiting for the other side.")
     return MOVE_MESSAGES[action]()
+
+
+@bp.route("/<int:proposal_id>/accept/confirm")
+@login_required
+def confirm_accept(proposal_id: int):
+    """Confirm accepting a proposal (the SME): the agreed price, the 模型券 part, what the SME pays and, where a
+    模数共振 agreement covers the offering, each party's share; the page's button accepts."""
+    from marketplace.orders.receipts import acceptance_figures
+
+    proposal = proposal_or_404(proposal_id)
+    require(current_user, "proposal.accept", proposal)
+    if not any(t.name == "accept" for t in PROPOSAL.available(proposal, current_user)):
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    figures = acceptance_figures(proposal, current_user.organisation, date.today().year)
+    return render_template("proposals/accept.html", proposal=proposal, figures=figures,
+                           owner_visible=shows_owner(proposal.need, current_user))
 
 
 @bp.route("/<int:proposal_id>/messages", methods=["GET", "POST"])

@@ -238,6 +238,27 @@ def split_base(order) -> int:
     return order.list_fen
 
 
+@dataclass(frozen=True)
+class SharePreview:
+    """One party's part of a split not yet recorded: who, its share in basis points, its amount in fen."""
+
+    party: Organisation
+    share_bp: int
+    amount_fen: int
+
+
+def preview_revenue(offering_id: int | None, amount_fen: int) -> list[SharePreview]:
+    """Return how an amount for an offering would be split now (the version in force of the agreement covering
+    it, the same largest-remainder split `record_revenue` writes); empty when no agreement covers it."""
+    agreement = covering_agreement(offering_id) if offering_id is not None else None
+    version = agreement.active_version if agreement is not None else None
+    if version is None:
+        return []
+    parts = split_revenue(amount_fen, version.shares)
+    return [SharePreview(db.session.get_one(Organisation, party), version.shares[party], amount)
+            for party, amount in sorted(parts.items())]
+
+
 def record_revenue(order) -> list[LedgerEntry]:
     """Split a just-paid order by the version in force now, as append-only ledger rows (once per order)."""
     agreement = covering_agreement(order.offering_id)

@@ -7,20 +7,23 @@ import pytest
 from marketplace.extensions import db
 from tests.conftest import SHOTS
 from tests.e2e.test_journeys import sign_in
-from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_user
+from marketplace.orders.receipts import record_payment
+from marketplace.orders.services import place_order
+from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_proposal, make_user
 
 PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
                 "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
                 "/models/{model}", "/providers/{profile}"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
-                   "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}"],
+                   "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}",
+                   "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
                "/offerings/{offering}", "/models/{model}", "/models/{model}/edit", "/offerings/{offering}/edit",
-               "/accounts/organisation", "/leads"],
+               "/accounts/organisation", "/leads", "/orders/{order}/pay", "/orders/{paid}/receipt"],
     "center": ["/dashboard", "/review", "/cases/manage", "/cases/new", "/moderation/", "/trust/queue",
                "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments"],
-    "admin": ["/dashboard", "/accounts/admin/accounts", "/admin/audit"],
+    "admin": ["/dashboard", "/accounts/admin/accounts", "/admin/audit", "/orders/{paid}/receipt"],
 }
 
 OVERFLOW = """() => {
@@ -72,7 +75,13 @@ def people(live_server):
         need = make_need(sme.organisation)
         make_case(center.organisation)
         dress_up(vendor, offering, sme)
-        ids = {"need": need.id, "offering": offering.id, "model": model.id, "profile": profile.id}
+        proposal = make_proposal(need, vendor, [offering])
+        order, _ = place_order(sme, offering, 1, "layout-unpaid")
+        paid, _ = place_order(sme, offering, 2, "layout-paid")
+        record_payment(paid.id, vendor, paid.payable_fen, "CMB20261201000789", "layout-paid")
+        db.session.commit()
+        ids = {"need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
+               "order": order.id, "paid": paid.id, "profile": profile.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids

@@ -5,7 +5,7 @@ from marketplace.audit.models import AuditEvent
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from tests.factories import make_active_agreement, make_offering, make_user
-from tests.orders.test_orders import confirm
+from tests.orders.test_orders import confirm, pay
 
 
 def events() -> list[tuple[str, str | None, str | None, str | None]]:
@@ -27,7 +27,7 @@ def test_order_placed_paid_and_refunded_are_audited_with_actor_and_address(app, 
     auth.login(ids["vendor"])
     with app.app_context():
         order_id = db.session.scalar(select(Order.id))
-    client.post(f"/orders/{order_id}/pay")
+    assert pay(client, order_id, reference="ICBC-77881").status_code == 302
     client.post(f"/orders/{order_id}/refund", data={"reason": "验收未通过"})
     with app.app_context():
         money = [e for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))

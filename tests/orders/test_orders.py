@@ -54,6 +54,19 @@ def confirm(client, offering_id: int, quantity: int, key: str):
                        data={"quantity": str(quantity), "idempotency_key": key, **fields})
 
 
+def pay(client, order_id: int, amount: str | None = None, reference: str = "CMB20260310000123", key: str | None = None):
+    """Open the payment confirmation like a browser and submit it: the amount received (default: the amount
+    payable the page shows), the reference and the page's one-time key (or `key`)."""
+    page = client.get(f"/orders/{order_id}/pay").get_data(as_text=True)
+    found = re.search(r'name="idempotency_key" type="hidden" value="(\w+)"', page)
+    payable = re.search(r'<tr class="total"><th scope="row">[^<]*</th><td class="num" data-fen="(\d+)"', page)
+    if amount is None and payable:
+        fen = int(payable.group(1))
+        amount = f"{fen // 100}.{fen % 100:02d}"
+    return client.post(f"/orders/{order_id}/pay", data={"amount": amount or "", "reference": reference,
+                                                        "idempotency_key": key or (found.group(1) if found else "")})
+
+
 def test_quote_page_shows_voucher_deduction_and_payable(client, auth, shop):
     """The order page shows list price, a 30% 模型券 deduction and the amount payable."""
     auth.login(shop["sme_email"])
@@ -114,7 +127,8 @@ def test_vendors_and_visitors_cannot_order(client, auth, shop):
 
 
 def test_only_the_vendor_marks_paid(app, client, auth, shop):
-    """The buyer and other vendors get 403 on 'mark paid'; the vendor records it once; a second time is refused."""
+    """The buyer and other vendors get 403 on 'mark paid'; the vendor records it once; a second payment (a new
+    form) is refused."""
     with app.app_context():
         order, _ = place_order(user(shop["sme"]), offering(shop["eligible"]), 1, "pay-1")
         db.session.commit()
@@ -126,9 +140,9 @@ def test_only_the_vendor_marks_paid(app, client, auth, shop):
     assert client.post(f"/orders/{order_id}/pay").status_code == 403
     auth.logout()
     auth.login(shop["vendor_email"])
-    assert client.post(f"/orders/{order_id}/pay").status_code == 302
-    again = client.post(f"/orders/{order_id}/pay", follow_redirects=True)
-    assert "flash-error" in again.get_data(as_text=True)
+    assert pay(client, order_id).status_code == 302
+    again = pay(client, order_id, amount="123.45", key="a-second-form")
+    assert again.status_code == 422 and "flash-error" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Order, order_id).state == "paid"
 
