@@ -2,15 +2,19 @@
 menu button that opens the navigation) and a 1366 px laptop (the navigation on one line, in both languages)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from marketplace.catalog.models import ModelEvaluation
 from marketplace.extensions import db
 from tests.e2e.test_journeys import sign_in
 from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_user
 
 PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
-                "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules"],
+                "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
+                "/models/compare?ids={model},{model2}", "/models/leaderboard"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
@@ -42,10 +46,17 @@ def people(live_server):
         center, admin = make_user("center", city="zhuhai"), make_user("admin")
         offering = make_offering(vendor.organisation)
         model = make_model(vendor.organisation)
+        lab = make_user("evaluator", name="广东省工业模型评测中心")
+        model2 = make_model(vendor.organisation, name="PCB 焊点缺陷复判模型 Lite", evaluations=[
+            ModelEvaluation(metric="漏检率", value="0.5%", dataset="SMT 产线 5 万张", evaluator=lab.organisation.name,
+                            evaluator_org_id=lab.organisation_id, attestation="attested",
+                            attested_at=datetime(2026, 9, 15, tzinfo=UTC), attested_by_id=lab.id),
+            ModelEvaluation(metric="mAP@0.5", value="97.1%", dataset="DeepPCB 印制电路板缺陷数据集",
+                            evaluator="企业自测")])
         make_profile(vendor.organisation)
         need = make_need(sme.organisation)
         make_case(center.organisation)
-        ids = {"need": need.id, "offering": offering.id, "model": model.id}
+        ids = {"need": need.id, "offering": offering.id, "model": model.id, "model2": model2.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids
