@@ -157,6 +157,8 @@ def leaderboard():
     scenarios = scenarios_with_boards(evaluations)
     asked = request.args.get("scenario", "")
     chosen = asked if asked in codes(SCENARIOS) else (scenarios[0][0] if scenarios else None)
+    if chosen is not None and chosen not in dict(scenarios):
+        scenarios = [(chosen, 0), *scenarios]  # asked for (from a model card) though it has no board yet
     show_self_reported = request.args.get("self_reported") == "1"
     board = build_leaderboard(chosen, [e for e in evaluations if chosen in (e.model.scenarios or [])],
                               show_self_reported)

@@ -91,3 +91,13 @@ def test_htmx_gets_only_the_results(app, client):
     html = client.get("/models/leaderboard?scenario=online_inspection",
                       headers={"HX-Request": "true", "HX-Target": "results"}).get_data(as_text=True)
     assert "<html" not in html and "ranking" in html
+
+
+def test_a_scenario_without_boards_is_still_the_one_shown(app, client):
+    """Asked for a scenario with no shared dataset (a model card links to its own), is that scenario selected and
+    the empty state shown, rather than another scenario's boards under its name?"""
+    with app.app_context():
+        seed_boards()
+    page = client.get("/models/leaderboard?scenario=energy_management").get_data(as_text=True)
+    assert '<option value="energy_management" selected>' in page
+    assert 'class="table ranking"' not in page and 'class="empty"' in page

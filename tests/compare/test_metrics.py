@@ -33,7 +33,8 @@ def test_cases_read_the_same_direction():
 
 
 @pytest.mark.parametrize("value,read", [
-    ("0.35%", (Decimal("0.35"), "%")), ("120 ms", (Decimal("120"), "ms")), ("3,150 任务/小时", (Decimal("3150"), "任务/小时")),
+    ("0.35%", (Decimal("0.35"), "%")), ("120 ms", (Decimal("120"), "ms")),
+    ("3,150 任务/小时", (Decimal("3150"), "任务/小时")),
     ("0.93", (Decimal("0.93"), "")), ("约 12.4 循环", (Decimal("12.4"), "循环")),
     ("通过", None), ("L3（任务规划与工具调用）", None), ("14 轮 → 6 轮", None), ("≤1.2%", None),
 ])

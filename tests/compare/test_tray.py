@@ -113,3 +113,26 @@ def test_controls_on_the_list_and_the_model_card(app, client):
         page = client.get(path).get_data(as_text=True)
         assert f'id="compare-control-{model_id}"' in page and "/models/compare/tray/add" in page
         assert "/models/leaderboard" in page
+
+
+def test_a_model_in_search_results_has_the_control(app):
+    """Does a model's search-result card (the card every ranked list uses) carry the add-to-comparison control,
+    and no other kind's card?"""
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    from tests.factories import make_offering
+
+    with app.app_context():
+        vendor = make_user("vendor")
+        model = model_with(vendor.organisation, "搜索结果模型")
+        offering = make_offering(vendor.organisation)
+        match = SimpleNamespace(terms=[], label=SimpleNamespace(code="high", text="高"), percent=90, key_terms=[],
+                                same_scenario=True, same_industry=False, same_city=False, deployment_fit=None,
+                                budget_fit=None)
+        with app.test_request_context("/search?q=x"):
+            html = render_template_string('{% from "_macros/matching.html" import card %}'
+                                          "{{ card(model, match=match) }}{{ card(offering, match=match) }}",
+                                          model=model, offering=offering, match=match)
+    assert html.count('class="compare-control"') == 1 and f'id="compare-control-{model.id}"' in html
