@@ -99,6 +99,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.audit import bp as audit_bp
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
+    from marketplace.compare import bp as compare_bp
     from marketplace.events import bp as events_bp
     from marketplace.imports import bp as imports_bp
     from marketplace.leads import bp as leads_bp
@@ -121,6 +122,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/accounts")
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(compare_bp)
     app.register_blueprint(needs_bp, url_prefix="/needs")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(events_bp, url_prefix="/events")

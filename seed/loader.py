@@ -23,6 +23,7 @@ from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
 from marketplace.redemptions.models import CatalogueEntry
 from seed.centers import load_centers_work
+from seed.evaluations import load_shared_evaluations
 from seed.moderation import load_moderation_work
 from seed.redemptions import load_redemption_work
 from seed.resonance import load_resonance_work
@@ -152,6 +153,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         db.session.add(model)
     for card in data.get("model_cards", []):  # the card's sections and version history (model_cards.json)
         fill_model_card(models[card["model"]], card)
+    shared_work = load_shared_evaluations(data.get("shared_evaluations", []), models, evaluators, EPOCH)
     offerings: dict[str, Offering] = {}
     for i, row in enumerate(data["offerings"]):
         offerings[row["key"]] = offering = Offering(
@@ -205,4 +207,4 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
             "cases": len(data["cases"]), **centers_work, **voucher_work, **money_work, **workflow_work,
-            **redemption_work, **moderation_work, **trust_work}
+            **redemption_work, **moderation_work, **trust_work, **shared_work}

@@ -48,8 +48,9 @@ ROLES = (SME, VENDOR, CENTER, ADMIN)
 EVERYONE = frozenset(ROLES)
 
 PUBLIC_BY_DESIGN = {"accounts.login", "accounts.logout", "accounts.register", "accounts.reset_request",
-                    "accounts.reset_password_page", "main.set_language"}
-"""POST routes open to visitors on purpose: signing in and out, registering, password reset, language."""
+                    "accounts.reset_password_page", "main.set_language", "compare.tray"}
+"""POST routes open to visitors on purpose: signing in and out, registering, password reset, language, and the
+compare tray (it changes only the visitor's own session; tests/compare/test_tray.py covers it)."""
 
 
 @dataclass(frozen=True)

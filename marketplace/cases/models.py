@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering, ProviderProfile
 from marketplace.extensions import Model
+from marketplace.metrics import Better
 from marketplace.moderated import Moderated
 from marketplace.needs.models import Need
 
@@ -22,13 +23,6 @@ class CaseState(str, enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
     FEATURED = "featured"
-
-
-class Better(str, enum.Enum):
-    """Which way a measured indicator improves."""
-
-    LOWER = "lower"
-    HIGHER = "higher"
 
 
 class Case(Moderated, Model):

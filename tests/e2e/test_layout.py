@@ -2,8 +2,11 @@
 menu button that opens the navigation) and a 1366 px laptop (the navigation on one line, in both languages)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from marketplace.catalog.models import ModelEvaluation
 from marketplace.extensions import db
 from tests.conftest import SHOTS
 from tests.e2e.test_journeys import sign_in
@@ -14,7 +17,8 @@ from tests.factories import make_case, make_model, make_need, make_offering, mak
 PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
                 "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
-                "/models/{model}", "/providers/{profile}"],
+                "/models/{model}", "/providers/{profile}",
+                "/models/compare?ids={model},{model2}", "/models/leaderboard"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}",
                    "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt"],
@@ -74,6 +78,13 @@ def people(live_server):
         profile = make_profile(vendor.organisation)
         need = make_need(sme.organisation)
         make_case(center.organisation)
+        lab = make_user("evaluator", name="广东省工业模型评测中心")
+        model2 = make_model(vendor.organisation, name="PCB 焊点缺陷复判模型 Lite", evaluations=[
+            ModelEvaluation(metric="漏检率", value="0.5%", dataset="SMT 产线 5 万张", evaluator=lab.organisation.name,
+                            evaluator_org_id=lab.organisation_id, attestation="attested",
+                            attested_at=datetime(2026, 9, 15, tzinfo=UTC), attested_by_id=lab.id),
+            ModelEvaluation(metric="mAP@0.5", value="97.1%", dataset="DeepPCB 印制电路板缺陷数据集",
+                            evaluator="企业自测")])
         dress_up(vendor, offering, sme)
         proposal = make_proposal(need, vendor, [offering])
         order, _ = place_order(sme, offering, 1, "layout-unpaid")
@@ -81,7 +92,8 @@ def people(live_server):
         record_payment(paid.id, vendor, paid.payable_fen, "CMB20261201000789", "layout-paid")
         db.session.commit()
         ids = {"need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
-               "order": order.id, "paid": paid.id, "profile": profile.id}
+               "order": order.id, "paid": paid.id, "profile": profile.id,
+               "model2": model2.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids
