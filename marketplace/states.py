@@ -48,7 +48,9 @@ STATE_LABELS = {
     "accepted": _l("Accepted"),
     "declined": _l("Declined"),
     "confirmed": _l("Contract confirmed by one side"),
-    "scheduled": _l("Meeting scheduled"),
+    "scheduled": _l("Meeting scheduled"),  # a matchmaking meeting, or an expert's visit
+    "requested": _l("Awaiting the center's answer"),  # a request to an expert
+    "completed": _l("Visit held"),  # a request to an expert
     "recorded": _l("Outcome recorded"),
     "in_catalogue": _l("In the catalogue"),
     "catalogue_removed": _l("Removed from the catalogue"),
@@ -90,6 +92,8 @@ ACTION_LABELS = {
     "shortlist": _l("shortlist"),
     "accept": _l("accept"),
     "decline": _l("decline"),
+    "schedule": _l("schedule"),
+    "complete": _l("record as held"),
     "withdraw": _l("withdraw"),
     "confirm": _l("confirm the contract of"),
     "contract": _l("contract"),

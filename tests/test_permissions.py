@@ -221,6 +221,25 @@ def quota_application(state: str = "applied"):
     return prepare
 
 
+def without_expert_request(w: dict) -> None:
+    """The world's SME has no open request to the expert, so a new one may be made."""
+    from marketplace.experts.models import ExpertRequest
+
+    db.session.get(ExpertRequest, w["expert_request"]).state = "withdrawn"
+    db.session.commit()
+
+
+def visit_held(w: dict) -> None:
+    """The request to the expert was scheduled for a time that has passed."""
+    from datetime import UTC, datetime
+
+    from marketplace.experts.models import ExpertRequest
+
+    found = db.session.get(ExpertRequest, w["expert_request"])
+    found.state, found.scheduled_for, found.place = "scheduled", datetime.now(UTC) - timedelta(hours=2), "线上"
+    db.session.commit()
+
+
 def own_api_token(w: dict) -> None:
     """The acting user (the world's SME for a visitor or a stranger) has an API token."""
     from marketplace.accounts.models import User
@@ -510,6 +529,16 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("cases.directory_decide", "remove"): Route("/cases/directory/{profile}/remove", roles(CENTER),
                                                 prepare=with_directory_entry, data=lambda w: {"reason": "资质过期"}),
     # events
+    # the expert pool: a center keeps its experts and answers requests to them; an SME asks and withdraws
+    ("experts.new", ""): Route("/experts/new", roles(CENTER)),
+    ("experts.edit", ""): Route("/experts/{expert}/edit", roles(CENTER), owner=CENTER),
+    ("experts.request_help", ""): Route("/experts/{expert}/request", roles(SME), prepare=without_expert_request),
+    ("experts.schedule", ""): Route("/experts/requests/{expert_request}/schedule", roles(CENTER), owner=CENTER),
+    ("experts.request_move", "decline"): Route("/experts/requests/{expert_request}/decline", roles(CENTER),
+                                               owner=CENTER, data=lambda w: {"reason": "专家本月出差"}),
+    ("experts.request_move", "complete"): Route("/experts/requests/{expert_request}/complete", roles(CENTER),
+                                                owner=CENTER, prepare=visit_held),
+    ("experts.request_move", "withdraw"): Route("/experts/requests/{expert_request}/withdraw", roles(SME), owner=SME),
     ("events.new", ""): Route("/events/new", roles(CENTER)),
     ("events.edit", ""): Route("/events/{event}/edit", roles(CENTER), owner=CENTER),
     ("events.register", ""): Route("/events/{open_event}/register", roles(SME, VENDOR), data=registration_data),
@@ -612,6 +641,8 @@ def cases():
 def build_world() -> dict:
     """One of everything: an SME, a vendor, a center and an admin, each with the records they act on (ids)."""
     from marketplace.events.services import schedule_meeting
+    from marketplace.experts.models import ExpertRequest
+    from tests.experts.conftest import make_expert
     from marketplace.orders.services import place_order
     from marketplace.policy.rules import install_default_instruments
     from marketplace.resonance.services import PartyTerm, draft_agreement
@@ -630,13 +661,18 @@ def build_world() -> dict:
     event, open_event = make_event(center.organisation), make_event(center.organisation, title="东莞注塑对接会")
     need_registration, offering_registration = make_registration(event, need), make_registration(event, offering)
     meeting = schedule_meeting(event, need_registration, offering_registration, 0, 1, center)
+    expert = make_expert(center.organisation, commit=False)
+    expert_request = ExpertRequest(expert=expert, organisation_id=sme.organisation_id, requested_by_id=sme.id,
+                                   kind="diagnosis", topic="数字化水平诊断")
+    db.session.add(expert_request)
     db.session.commit()
     return {"sme_user": sme.id, "vendor_user": vendor.id, "center_user": center.id, "admin_user": admin.id,
             "target_user": make_user("enterprise").id, "invitee": make_user("vendor").organisation_id,
             "need": need.id, "need2": need2.id, "offering": offering.id, "model": model.id, "profile": profile.id,
             "proposal": proposal.id, "order": order.id, "agreement": agreement.id, "case": case.id,
             "event": event.id, "open_event": open_event.id, "registration": need_registration.id,
-            "meeting": meeting.id, "entry": offering.catalogue_entries[0].id}
+            "meeting": meeting.id, "entry": offering.catalogue_entries[0].id, "expert": expert.id,
+            "expert_request": expert_request.id}
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,11 @@ from marketplace.permissions import can
 if TYPE_CHECKING:  # annotations only: at run time this module imports no feature package
     from marketplace.cases.models import Case
     from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+    from marketplace.experts.models import Expert
     from marketplace.kinds.listings import ListingKind
     from marketplace.needs.models import Need
 
-    IndexedModel: TypeAlias = Need | Offering | IndustrialModel | ProviderProfile | Case
+    IndexedModel: TypeAlias = Need | Offering | IndustrialModel | ProviderProfile | Case | Expert
     """The model classes of the registered kinds (a new kind adds its model here)."""
 
 

@@ -59,6 +59,11 @@ TEXTS = {
                                "attest or decline it."),
     "evaluation_attested": _l("%(by)s attested the result “%(metric)s” on “%(model)s”."),
     "evaluation_declined": _l("%(by)s declined the result “%(metric)s” on “%(model)s”: %(reason)s"),
+    "expert_requested": _l("%(org)s asks your expert %(expert)s: “%(topic)s”."),
+    "expert_request_scheduled": _l("Your request to %(expert)s (“%(topic)s”) was accepted and the visit scheduled."),
+    "expert_request_declined": _l("Your request to %(expert)s (“%(topic)s”) was declined: %(reason)s"),
+    "expert_request_completed": _l("The visit of %(expert)s (“%(topic)s”) was recorded as held."),
+    "expert_request_withdrawn": _l("%(org)s withdrew its request to %(expert)s (“%(topic)s”)."),
     "webhook_disabled": _l("The webhook endpoint %(url)s was disabled after %(count)s failed deliveries."),
 }
 
