@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.accounts.forms import VALID_EMAIL
@@ -70,7 +70,7 @@ class ExpertBrowseForm(VocabMixin, FlaskForm):
 class RequestForm(FlaskForm):
     """An SME's request to an expert."""
 
-    kind = RadioField(_l("What you ask for"), choices=list(REQUEST_KIND_LABELS.items()),
+    kind = SelectField(_l("What you ask for"), choices=list(REQUEST_KIND_LABELS.items()),
                       default=RequestKind.DIAGNOSIS.value,
                       validators=[Chosen(_l("Choose a diagnosis or a consultation."))])
     topic = StringField(_l("Topic"), filters=[strip_filter], validators=[DataRequired(), Length(min=4, max=200)])
