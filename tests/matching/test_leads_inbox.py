@@ -163,7 +163,7 @@ def test_an_invitation_shows_as_sent_on_the_need_and_with_its_message_in_the_inb
             assert response.status_code == 302
         after = sme.get(f"/needs/{need_id}/solutions").get_data(as_text=True)
         assert f'name="vendor_id" value="{shown_vendor}"' not in after
-        assert re.search(r"<button[^>]*disabled>[^<]*\(\d{4}-\d\d-\d\d\)", after)
+        assert re.search(r"<button[^>]*disabled>已邀请（\d{4}-\d\d-\d\d）", after)
         assert sme.post(f"/proposals/needs/{need_id}/invite", data={"vendor_id": str(vendor_org)}).status_code == 302
         inbox = signed_in(seeded, "vendor").get("/leads").get_data(as_text=True)
         row = inbox.split(f'data-need="{need_id}"')[1].split("</article>")[0]
