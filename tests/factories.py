@@ -13,6 +13,7 @@ from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.accounts.services import hash_password
 from marketplace.cases.models import Case, CaseResult
 from marketplace.catalog.models import IndustrialModel, ModelEvaluation, Offering, ProviderProfile
+from marketplace.experts.models import Expert
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
@@ -222,3 +223,18 @@ def make_quota(org: Organisation, amount_fen: int = 100_000_000, year: int = 202
     if commit:
         db.session.commit()
     return quota
+
+
+def make_expert(center_org, commit: bool = True, **fields) -> Expert:
+    """Create an expert in a center's pool."""
+    values = dict(center_id=center_org.id, name="陈嘉禾", position="教授级高级工程师", employer="粤港澳智能制造研究院",
+                  fields="机器视觉质检；缺陷检测样本采集与标注规范", bio="从事机器视觉质检十余年。",
+                  industries=["electronics"], scenarios=["online_inspection"], cities=["zhuhai"],
+                  availability="available", phone="0756-3800-1200", email="chen@experts.example.cn", active=True)
+    values.update(fields)
+    expert = Expert(**values)
+    db.session.add(expert)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return expert

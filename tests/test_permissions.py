@@ -642,7 +642,7 @@ def build_world() -> dict:
     """One of everything: an SME, a vendor, a center and an admin, each with the records they act on (ids)."""
     from marketplace.events.services import schedule_meeting
     from marketplace.experts.models import ExpertRequest
-    from tests.experts.conftest import make_expert
+    from tests.factories import make_expert
     from marketplace.orders.services import place_order
     from marketplace.policy.rules import install_default_instruments
     from marketplace.resonance.services import PartyTerm, draft_agreement

@@ -5,24 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from marketplace.experts.models import Expert
 from marketplace.extensions import db
-from tests.factories import make_user
-
-
-def make_expert(center_org, commit: bool = True, **fields) -> Expert:
-    """Create an expert in a center's pool."""
-    values = dict(center_id=center_org.id, name="陈嘉禾", position="教授级高级工程师", employer="粤港澳智能制造研究院",
-                  fields="机器视觉质检；缺陷检测样本采集与标注规范", bio="从事机器视觉质检十余年。",
-                  industries=["electronics"], scenarios=["online_inspection"], cities=["zhuhai"],
-                  availability="available", phone="0756-3800-1200", email="chen@experts.example.cn", active=True)
-    values.update(fields)
-    expert = Expert(**values)
-    db.session.add(expert)
-    db.session.flush()
-    if commit:
-        db.session.commit()
-    return expert
+from tests.factories import make_expert, make_user
 
 
 @pytest.fixture

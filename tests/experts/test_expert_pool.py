@@ -10,7 +10,7 @@ from marketplace.experts.models import ExpertRequest
 from marketplace.extensions import db
 from marketplace.kinds import get_kind
 from marketplace.notifications.models import Notification
-from tests.experts.conftest import make_expert
+from tests.factories import make_expert
 
 PHONE = "0756-3800-1200"
 

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 
 from marketplace.kinds import REGISTRY, Kind, all_kinds, get_kind, kind_of, register, solution_kinds
 from marketplace.permissions import RULES
-from tests.experts.conftest import make_expert
+from tests.factories import make_expert
 from tests.factories import make_case, make_event, make_need, make_offering, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
