@@ -115,8 +115,8 @@ def install(app: Flask) -> None:
         def progress(done: int, total: int) -> None:
             """Draw the encoding progress; tqdm estimates the time left from the rate so far."""
             if not bars:
-                click.echo(f"Encoding {total} documents for the search index (the time left appears after the "
-                           "first batch)")
+                click.echo(f"Preparing {total} documents for the search index: texts encoded before are reused, the "
+                           "others are encoded (the time left appears after the first batch)")
                 bars.append(tqdm(total=total, unit="doc", desc="encoding"))
             bar = bars[0]
             bar.total = total
