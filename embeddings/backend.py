@@ -49,6 +49,16 @@ class StoredDocument:
     content_hash: str = ""
 
 
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What ranking reads about its candidate documents: vectors, auxiliary vectors, scenario codes, term counts."""
+
+    vectors: dict[str, npt.NDArray[np.float32]]
+    aux_vectors: dict[str, npt.NDArray[np.float32]]
+    scenarios: dict[str, str]
+    term_counts: dict[str, Counter[str]]
+
+
 def space_of(identity: EncoderInfo, aux_identity: EncoderInfo | None) -> str:
     """The encoder space a row belongs to: the main encoder's identity and the auxiliary one's."""
     main = f"{identity['backend']}/{identity['model_id']}/{identity['dim']}"
@@ -158,6 +168,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def n_docs(self) -> int:
         """How many documents the corpus statistics count."""
+
+    def facts(self, doc_ids: Sequence[str]) -> DocumentFacts:
+        """Everything ranking reads about the given documents (a database backend reads it in one query)."""
+        return DocumentFacts(self.vectors(doc_ids), self.aux_vectors(doc_ids) if self.has_aux else {},
+                             self.scenarios(doc_ids), self.term_counts(doc_ids))
 
     def self_score(self, terms: Iterable[str]) -> float:
         """The most BM25 the distinct terms could earn together: the sum of their IDFs (unseen terms count

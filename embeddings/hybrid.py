@@ -257,11 +257,11 @@ class HybridIndex:
     # ---- understanding a query ---------------------------------------------------------------
 
     def _doc_distributions(self, doc_ids: list[str], vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
-                           ) -> dict[str, dict[str, float] | None]:
+                           codes: Mapping[str, str] | None = None) -> dict[str, dict[str, float] | None]:
         """Scenario distributions of documents: their code, else predicted from their vector."""
         out: dict[str, dict[str, float] | None] = {}
         scenarios = self.scenarios
-        codes = self.backend.scenarios(doc_ids)
+        codes = self.backend.scenarios(doc_ids) if codes is None else codes
         need: list[str] = []
         for doc_id in doc_ids:
             code = codes.get(doc_id)
@@ -428,18 +428,19 @@ class HybridIndex:
         top = max_score(weights, list(lists)) or 1.0
         pool = fused[:max(3 * k, 50)]
         backend = self.backend
-        stored = backend.vectors(ids := [d for d, _ in pool])
+        facts = backend.facts([d for d, _ in pool])
+        stored = facts.vectors
         pool = [(d, s) for d, s in pool if d in stored]  # a document removed since the candidates were read
         ids = [d for d, _ in pool]
         if not ids:
             return []
-        dists = self._doc_distributions(ids, stored) if a.scenarios is not None else {}
+        dists = self._doc_distributions(ids, stored, facts.scenarios) if a.scenarios is not None else {}
         ranks = {name: {d: (i + 1, s) for i, (d, s) in enumerate(hits)} for name, hits in lists.items()}
         plain = dict(backend.lexical(dict.fromkeys(a.terms, 1.0), len(ids), allowed=set(ids)))
         self_score = backend.self_score(a.terms) or 1.0
         cosines = np.vstack([stored[d] for d in ids]) @ a.vector
-        aux_cosines = self.aux_cosines(ids, a.aux_vector)
-        counts = backend.term_counts(ids)
+        aux_cosines = self.aux_cosines(ids, a.aux_vector, facts.aux_vectors)
+        counts = facts.term_counts
         hits: list[Hit] = []
         for i, (doc_id, raw) in enumerate(pool):
             distinct = len(counts.get(doc_id) or ())
@@ -468,11 +469,13 @@ class HybridIndex:
             hit.matched_terms = self._explain(a.terms, counts.get(hit.doc_id), idf)
         return hits
 
-    def aux_cosines(self, ids: list[str], aux_vector: npt.NDArray[np.float32] | None) -> npt.NDArray[np.float32] | None:
-        """Auxiliary-encoder cosines of the query with each document (None without an auxiliary index)."""
+    def aux_cosines(self, ids: list[str], aux_vector: npt.NDArray[np.float32] | None,
+                    stored: Mapping[str, npt.NDArray[np.float32]] | None = None) -> npt.NDArray[np.float32] | None:
+        """Auxiliary-encoder cosines of the query with each document (None without an auxiliary index);
+        `stored`: their auxiliary vectors when the caller has read them already."""
         if not self.backend.has_aux or aux_vector is None:
             return None
-        stored = self.backend.aux_vectors(ids)
+        stored = self.backend.aux_vectors(ids) if stored is None else stored
         if any(d not in stored for d in ids):
             return None
         out: npt.NDArray[np.float32] = np.vstack([stored[d] for d in ids]) @ aux_vector

@@ -43,6 +43,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     column,
+    false,
     func,
     literal_column,
     or_,
@@ -54,7 +55,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSQUERY, TSVECTOR, inse
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
-from .backend import Allowed, Ranking, SearchBackend, StoredDocument, bm25_idf
+from .backend import Allowed, DocumentFacts, Ranking, SearchBackend, StoredDocument, bm25_idf
 from .encoder import EncoderInfo
 
 K1, B = 1.5, 0.75
@@ -67,6 +68,11 @@ EXACT_LEXICAL_DOCS = 2000
 embedded index scores it. Beyond it the query's own terms pick at most LEXICAL_CANDIDATES candidates (those
 matching most of them), which keeps a lexical search bounded however common the expansion terms are."""
 LEXICAL_CANDIDATES = 600
+LEXICAL_PICK_ROWS = 4 * LEXICAL_CANDIDATES
+"""Beyond EXACT_LEXICAL_DOCS the picking terms are taken rarest first while their document frequencies add up
+to at most this (the rarest always picks): ranking the matches reads each matching row's terms, so a query of
+common words (设备, 维护: tens of thousands of rows at province scale) would read a large part of the table
+for candidates whose BM25 weight is small. Rare terms carry BM25; the dense lists carry meaning."""
 EF_SEARCH = 400
 MAX_SCAN_TUPLES = 40000
 
@@ -121,6 +127,18 @@ def tsquery_of(terms: Iterable[str]) -> str:
     return " | ".join(quoted)
 
 
+def rarest(terms: Sequence[str], df: Mapping[str, int], budget: int) -> list[str]:
+    """The first of `terms` (rarest first) whose document frequencies add up to at most `budget`; at least one."""
+    chosen: list[str] = []
+    rows = 0
+    for term in terms:
+        if chosen and rows + df[term] > budget:
+            break
+        chosen.append(term)
+        rows += df[term]
+    return chosen
+
+
 def split_doc_id(doc_id: str) -> tuple[str, int]:
     """(kind, record id) of an id like "offering:12" (("", 0) for any other id)."""
     kind, sep, pk = doc_id.partition(":")
@@ -134,6 +152,14 @@ class RecordFilter:
     """A SQL filter on which documents a search may return: per kind, a select of admitted record ids."""
 
     clause: ColumnElement[bool]
+    kinds: tuple[str, ...] = ()
+
+    def kinds_only(self) -> RecordFilter:
+        """The same kinds with no per-record condition: a plain column test in the index scan, where a select of
+        ids would make PostgreSQL hash every admitted id of every kind first (100k at province scale) however
+        few candidates the scan then reads. The caller checks the candidates' ids against the selects."""
+        return RecordFilter(documents.c.kind.in_(self.kinds) if self.kinds else documents.c.doc_id.is_(None),
+                            self.kinds)
 
 
 class PostgresBackend(SearchBackend):
@@ -340,7 +366,7 @@ class PostgresBackend(SearchBackend):
         """A filter admitting, per kind, the records whose ids a select returns (evaluated by PostgreSQL)."""
         parts = [and_(documents.c.kind == kind, documents.c.record_id.in_(stmt.order_by(None)))
                  for kind, stmt in selects.items()]
-        return RecordFilter(or_(*parts) if parts else documents.c.doc_id.is_(None))
+        return RecordFilter(or_(*parts) if parts else documents.c.doc_id.is_(None), tuple(selects))
 
     def _where(self, allowed: Allowed) -> list[ColumnElement[bool]]:
         """The WHERE conditions of a search: this space, and the allowed documents."""
@@ -368,9 +394,10 @@ class PostgresBackend(SearchBackend):
         stmt = (select(documents.c.doc_id, distance.label("distance")).where(*self._where(allowed))
                 .order_by(distance).limit(k))
         with self.engine.begin() as conn:
-            conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(self.ef_search, min(1000, 2 * k))}"))
-            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-            conn.execute(text(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}"))
+            conn.execute(text("SELECT set_config('hnsw.ef_search', :ef, true),"  # one round trip for the three
+                              " set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+                              " set_config('hnsw.max_scan_tuples', :tuples, true)"),
+                         {"ef": str(max(self.ef_search, min(1000, 2 * k))), "tuples": str(MAX_SCAN_TUPLES)})
             rows = conn.execute(stmt).all()
         pairs = [(d, 1.0 - float(dist)) for d, dist in rows]
         pairs.sort(key=lambda p: (-p[1], p[0]))
@@ -388,12 +415,13 @@ class PostgresBackend(SearchBackend):
 
     def _stats(self, conn: Connection, terms: Sequence[str]) -> tuple[int, float, dict[str, int]]:
         """(documents, average length, {term: df}) for some terms."""
-        row = conn.execute(select(corpus.c.n_docs, corpus.c.total_length).where(corpus.c.space == self.space)).first()
-        n, total = (int(row[0]), int(row[1])) if row else (0, 0)
-        df: dict[str, int] = {}
-        if terms:
-            df = {t: int(d) for t, d in conn.execute(select(terms_table.c.term, terms_table.c.df).where(
-                terms_table.c.space == self.space, terms_table.c.term.in_(list(terms))))}
+        wanted = terms_table.c.term.in_(list(terms)) if terms else false()
+        rows = conn.execute(  # one round trip: the corpus row, joined to the rows of the terms it has
+            select(corpus.c.n_docs, corpus.c.total_length, terms_table.c.term, terms_table.c.df)
+            .select_from(corpus.outerjoin(terms_table, and_(terms_table.c.space == corpus.c.space, wanted)))
+            .where(corpus.c.space == self.space)).all()
+        n, total = (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
+        df = {t: int(d) for _, _, t, d in rows if t is not None}
         return n, (total / n if n else 0.0), df
 
     def lexical(self, terms: Mapping[str, float], k: int, allowed: Allowed = None) -> Ranking:
@@ -409,7 +437,8 @@ class PostgresBackend(SearchBackend):
             common = max(COMMON_TERM_MIN, COMMON_TERM_SHARE * n)
             picking = [t for t in known if df[t] <= common] or known
             if n > EXACT_LEXICAL_DOCS:  # a large corpus: the query's own terms pick, expansion terms only score
-                picking = [t for t in picking if wanted[t] >= 1.0] or picking
+                picking = rarest(sorted([t for t in picking if wanted[t] >= 1.0] or picking, key=lambda t: df[t]),
+                                 df, LEXICAL_PICK_ROWS)
             tsq = cast(bindparam("tsq", tsquery_of(picking)), TSQUERY)
             candidates = (select(documents.c.doc_id, documents.c.term_counts, documents.c.length)
                           .where(*self._where(allowed), documents.c.terms.bool_op("@@")(tsq)))
@@ -461,12 +490,30 @@ class PostgresBackend(SearchBackend):
         return {d: Counter({t: int(c) for t, c in counts.items()})
                 for d, counts in self._rows(doc_ids, documents.c.term_counts)}
 
+    def facts(self, doc_ids: Sequence[str]) -> DocumentFacts:
+        """Vectors, auxiliary vectors, scenarios and term counts of the given documents, in one query."""
+        aux = (func.vector_send(literal_column("search_document.aux_embedding")) if self.aux_dim
+               else literal_column("NULL"))
+        rows = self._rows(doc_ids, func.vector_send(literal_column("search_document.embedding")), aux,
+                          documents.c.scenario, documents.c.term_counts)
+        return DocumentFacts({d: parse_vector(v) for d, v, _, _, _ in rows},
+                             {d: parse_vector(a) for d, _, a, _, _ in rows if a is not None},
+                             {d: s for d, _, _, s, _ in rows if s},
+                             {d: Counter({t: int(c) for t, c in counts.items()}) for d, _, _, _, counts in rows})
+
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """IDFs from the stored document frequencies (0 for a term no document has)."""
         terms = list(dict.fromkeys(terms))
         with self.engine.connect() as conn:
             n, _, df = self._stats(conn, terms)
         return {t: bm25_idf(n, df[t]) if df.get(t) else 0.0 for t in terms}
+
+    def self_score(self, terms: Iterable[str]) -> float:
+        """As the base class computes it, from one read of the statistics."""
+        terms = list(dict.fromkeys(terms))
+        with self.engine.connect() as conn:
+            n, _, df = self._stats(conn, terms)
+        return sum(bm25_idf(n, df[t]) if df.get(t) else bm25_idf(n, 0.0) for t in terms)
 
     def n_docs(self) -> int:
         """Documents of this space."""

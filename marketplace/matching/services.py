@@ -218,9 +218,10 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
 
     The query is encoded once; the same vector predicts its scenarios. With `source` (the doc id of an
     indexed record: a need, a listing), its stored vector and key terms stand for the query and nothing is
-    encoded. The index ranks every document and the database checks only the candidates (their primary
-    keys) against the selects, so a keystroke never reads whole tables; when the filters are so narrow that
-    too few candidates pass, the index is asked again within exactly the admitted ids.
+    encoded. The index ranks the documents of the selected kinds and the database checks only the candidates
+    (their primary keys) against the selects, so a keystroke never reads whole tables; when the filters are
+    so narrow that too few candidates pass, the index is asked again within exactly the admitted records
+    (a database index by the selects in its own WHERE clause, the embedded index by their ids).
     """
     if not selects:
         return Results([])
@@ -239,17 +240,15 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
         def run(allowed=None):
             return index.search(text, k=limit, allowed=allowed, analysis=analysis, min_relevance=relevance.floor())
     where = index.backend.where_records(selects)
-    if where is not None:  # the database index filters in its own WHERE clause
-        hits = run(where)
-        matches = to_matches(hits, context)
-        predicted = sure_scenarios(analysis.top_scenarios(3)) if analysis is not None and scenario is None else []
-        return Results(matches, predicted)
-    hits = run()
+    hits = run(where.kinds_only() if where is not None else None)
     admitted = allowed_among(selects, hits)
     if len(hits) >= limit and len(admitted) < limit // 2:
-        everything = set().union(*({doc_id(kind, pk) for pk in db.session.scalars(stmt)}
-                                   for kind, stmt in selects.items()))
-        hits = run(everything) if everything else []
+        if where is not None:  # the database index filters by the selects in its own WHERE clause
+            hits = run(where)
+        else:
+            everything = set().union(*({doc_id(kind, pk) for pk in db.session.scalars(stmt)}
+                                       for kind, stmt in selects.items()))
+            hits = run(everything) if everything else []
         admitted = {h.doc_id for h in hits}
     matches = to_matches([h for h in hits if h.doc_id in admitted], context)
     predicted = sure_scenarios(analysis.top_scenarios(3)) if analysis is not None and scenario is None else []
@@ -379,21 +378,37 @@ def leads_for_listings(listings, needs: Select, k: int) -> dict[str, list[Match]
         return {}
     index = engine().index()
     threshold = relevance.floor()
-    allowed = index.backend.where_records({"need": needs})
-    if allowed is None:
+    where = index.backend.where_records({"need": needs})
+
+    def ask(listing, allowed, n: int) -> list:
+        source = doc_id(kind_of(listing).name, listing.id)
+        if source in index:
+            hits = index.similar(source, k=n, allowed=allowed, min_relevance=threshold)
+        else:  # not indexed yet (an edit still being applied): its text stands for it
+            scenario = listing.scenarios[0] if listing.scenarios else None
+            hits = index.search(listing_text(listing), k=n, allowed=allowed, scenario=scenario,
+                                min_relevance=threshold)
+        return [h for h in hits if hit_relevance(h) >= threshold]
+
+    found: dict[str, list] = {}
+    if where is not None:
+        # A database index: each listing asks among all needs for more than it shows, one query checks every
+        # candidate against the select, and only a listing left with fewer than half asks again within the
+        # admitted needs, filtered in the index's own WHERE clause (as `ranked` does; a select of ids is
+        # costly there at scale).
+        wide = min(3 * k, int(current_app.config["MATCHING_CANDIDATES"]))
+        asked = {doc_id(kind_of(listing).name, listing.id): (listing, ask(listing, where.kinds_only(), wide))
+                 for listing in listings}
+        admitted = allowed_among({"need": needs}, [h for _, hits in asked.values() for h in hits])
+        for source, (listing, hits) in asked.items():
+            kept = [h for h in hits if h.doc_id in admitted]
+            found[source] = kept if len(hits) < wide or len(kept) >= max(1, k // 2) else ask(listing, where, k)
+    else:
         allowed = {doc_id("need", pk) for pk in db.session.scalars(needs)}
         if not allowed:
             return {}
-    found: dict[str, list] = {}
-    for listing in listings:
-        source = doc_id(kind_of(listing).name, listing.id)
-        if source in index:
-            hits = index.similar(source, k=k, allowed=allowed, min_relevance=threshold)
-        else:  # not indexed yet (an edit still being applied): its text stands for it
-            scenario = listing.scenarios[0] if listing.scenarios else None
-            hits = index.search(listing_text(listing), k=k, allowed=allowed, scenario=scenario,
-                                min_relevance=threshold)
-        found[source] = [h for h in hits if hit_relevance(h) >= threshold]
+        for listing in listings:
+            found[doc_id(kind_of(listing).name, listing.id)] = ask(listing, allowed, k)
     records = load_records([h for hits in found.values() for h in hits])
     out: dict[str, list[Match]] = {}
     for listing in listings:
