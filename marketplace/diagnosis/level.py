@@ -59,7 +59,7 @@ class LevelStanding:
 
     def basis_label(self) -> str:
         """Name the basis alone: confirmed / self-assessed / declared / none."""
-        return {CONFIRMED: _("Confirmed"), SELF_ASSESSED: _("Self-assessed"), DECLARED: _("Declared"),
+        return {CONFIRMED: _("Confirmed by a center"), SELF_ASSESSED: _("Self-assessed"), DECLARED: _("Declared"),
                 NONE: _("None")}[self.basis]
 
 

@@ -57,6 +57,9 @@ def render_report_pdf(report: Report) -> bytes:
                                st["meta"]))
     story += [Paragraph(text(_("%(scenario)s (weight %(weight)s)", scenario=term_label(code, "scenario"),
                                weight=weight)), st["body"]) for code, weight in report.scenarios]
+    if report.matches_pending:
+        story.append(Paragraph(text(_("The search index is being built: the matching solutions appear here in a few "
+                                      "minutes.")), st["meta"]))
     for kind, heading in (("offering", _("Offerings")), ("case", _("Showcase cases")), ("provider", _("Providers"))):
         story.append(Paragraph(text(heading), st["h3"]))
         found = report.matches.get(kind) or []

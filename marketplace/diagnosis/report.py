@@ -64,6 +64,8 @@ class Report:
     scenarios: list[tuple[str, int]]
     scenarios_from_all_industries: bool
     matches: dict[str, list] = field(default_factory=dict)
+    matches_pending: bool = False
+    """True while the search index is being built: the rest of the report stands, the solutions follow later."""
 
 
 def dimension_scores(assessment: Assessment) -> list[DimensionScore]:
@@ -121,11 +123,19 @@ def matching_solutions(org: Organisation, scenarios: list[str], user: User) -> d
 
 
 def build_report(assessment: Assessment, user: User, with_matches: bool = True) -> Report:
-    """Assemble the diagnosis report of one assessment for a reader."""
+    """Assemble the diagnosis report of one assessment for a reader (without solutions while the index builds)."""
+    from marketplace.matching.engine import IndexNotReady
+
     org = assessment.organisation
     dims = dimension_scores(assessment)
     weakest = sorted(dims, key=lambda d: (d.tenths, [x.dimension.code for x in dims].index(d.dimension.code)))
     standing = effective_level(org)
     scenarios, everywhere = typical_scenarios(org.industry, assessment.level)
-    matches = matching_solutions(org, [code for code, _w in scenarios], user) if with_matches else {}
-    return Report(assessment, standing, dims, weakest[:WEAKEST], scenarios, everywhere, matches)
+    matches: dict[str, list] = {kind: [] for kind in REPORT_KINDS}
+    pending = False
+    if with_matches:
+        try:
+            matches = matching_solutions(org, [code for code, _w in scenarios], user)
+        except IndexNotReady:
+            pending = True
+    return Report(assessment, standing, dims, weakest[:WEAKEST], scenarios, everywhere, matches, pending)

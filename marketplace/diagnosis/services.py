@@ -108,10 +108,18 @@ class Distribution:
         """Count one enterprise under a key."""
         self.rows.setdefault(key, Counter())[level] += 1
 
-    def table(self) -> list[tuple[str, list[int], int]]:
-        """Return (key, counts for no level and levels 0–4, total) rows, largest first."""
-        return sorted(((key, [counts[None], *(counts[n] for n in range(5))], sum(counts.values()))
-                       for key, counts in self.rows.items()), key=lambda row: (-row[2], row[0]))
+    def table(self) -> list[tuple[str, list[int], int, list[tuple[float, float]]]]:
+        """Return (key, counts for no level and levels 0–4, total, bar segments) rows, largest first; a segment is
+        (start, width) in percent of the row's total, for the spread drawn beside the numbers."""
+        rows = []
+        for key, counts in self.rows.items():
+            numbers = [counts[None], *(counts[n] for n in range(5))]
+            total = sum(numbers)
+            starts = [sum(numbers[:i]) for i in range(len(numbers))]
+            segments = [(round(100 * start / total, 1), round(100 * n / total, 1))
+                        for start, n in zip(starts, numbers, strict=True)]
+            rows.append((key, numbers, total, segments))
+        return sorted(rows, key=lambda row: (-row[2], row[0]))
 
 
 def file_rows(orgs: list[Organisation]) -> list[FileRow]:
