@@ -30,7 +30,8 @@ def test_sme_assesses_center_confirms_sme_sees_confirmed(live_server, browser):
     enterprise.goto(f"{base}/diagnosis/assessment")
     for question in questions:  # the middle-high answer everywhere: 66.7 points, level 3
         enterprise.locator(f"#q-{question.code} input[value='2']").check()
-    enterprise.get_by_role("button", name=re.compile("Compute my level|计算我的等级")).click()
+    with enterprise.expect_navigation(timeout=180_000):  # the report's first search loads the index
+        enterprise.get_by_role("button", name=re.compile("Compute my level|计算我的等级")).click(no_wait_after=True)
     expect(enterprise).to_have_url(re.compile(r"/diagnosis/\d+$"))
     expect(enterprise.locator(".score-table")).to_contain_text("66.7")
     expect(enterprise.locator(".level-standing")).to_contain_text("self-assessed")
