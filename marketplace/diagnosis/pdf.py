@@ -63,12 +63,13 @@ def render_report_pdf(report: Report) -> bytes:
     for kind, heading in (("offering", _("Offerings")), ("case", _("Showcase cases")), ("provider", _("Providers"))):
         story.append(Paragraph(text(heading), st["h3"]))
         found = report.matches.get(kind) or []
-        story += [Paragraph(text(f"{m.record.title} · {m.percent}%"), st["body"]) for m in found]
+        story += [Paragraph(text(m.record.title), st["body"]) for m in found]
         if not found:
             story.append(Paragraph(text(_("Nothing suitable yet.")), st["meta"]))
     system = indicator_system()
     story += [Spacer(1, 4 * mm), Paragraph(text(_("Source and limits")), st["h3"]),
               Paragraph(text(system.source["document"]), st["meta"])]
     story += [Paragraph(text(str(t)), st["meta"]) for t in system.not_found]
+    story.append(Paragraph(text(str(system.derivation)), st["meta"]))
     doc.build(story)
     return buffer.getvalue()
