@@ -50,6 +50,12 @@ def enterprise_or_403(org_id: int, permission: str = "diagnosis.record_visit") -
     return org
 
 
+@bp.app_template_global("digital_level_of")
+def digital_level_of(org: Organisation) -> str:
+    """Say an organisation's level that counts and its basis, for any page (`diagnosis.level` decides)."""
+    return effective_level(org).describe()
+
+
 @bp.route("/")
 @permission_required("diagnosis.assess")
 def mine():

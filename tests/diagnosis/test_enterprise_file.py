@@ -196,3 +196,40 @@ def test_confirmation_notifies_the_enterprise_and_is_audited(in_app):
     assert db.session.scalar(db.select(Notification).where(Notification.user_id == sme.id,
                                                            Notification.kind == "diagnosis_level_confirmed"))
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "diagnosis.level_confirmed"))
+
+
+def test_the_organisation_page_shows_the_level_that_counts(client, auth, app):
+    """An SME's profile page says its declared level is not the one that counts once it has assessed itself."""
+    auth.as_role("enterprise", city="zhuhai")
+    client.post("/diagnosis/assessment", data=form_of(3))
+    page = client.get("/accounts/organisation", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The level that counts" in page and "self-assessed" in page
+
+
+def test_the_review_desk_counts_levels_waiting_in_the_centers_city_only(in_app):
+    """An assessment in the center's city waits on its desk until confirmed; one elsewhere never does."""
+    from marketplace.diagnosis.worklists import levels_to_confirm
+
+    here, elsewhere = make_user("enterprise", city="zhuhai"), make_user("enterprise", city="foshan")
+    center = make_user("center", city="zhuhai")
+    take_assessment(here, answers(1))
+    take_assessment(elsewhere, answers(1))
+    db.session.commit()
+    assert levels_to_confirm(center, 99) == 1
+    confirmed_visit(center, here.organisation, 1)
+    assert levels_to_confirm(center, 99) == 0
+
+
+def test_a_new_assessment_after_a_confirmation_waits_again_but_the_confirmed_level_still_counts(in_app):
+    """Confirmation is not overwritten by a later self-assessment; the later one goes back on the desk."""
+    from marketplace.diagnosis.worklists import levels_to_confirm
+
+    sme, center = make_user("enterprise", city="zhuhai"), make_user("center", city="zhuhai")
+    take_assessment(sme, answers(1))
+    confirmed_visit(center, sme.organisation, 1)
+    later = take_assessment(sme, answers(3))
+    later.taken_at = later.taken_at.replace(year=later.taken_at.year + 1)
+    db.session.commit()
+    standing = effective_level(sme.organisation)
+    assert (standing.level, standing.basis, standing.assessed_level) == (1, CONFIRMED, 4)
+    assert levels_to_confirm(center, 99) == 1
