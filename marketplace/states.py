@@ -51,6 +51,9 @@ STATE_LABELS = {
     "scheduled": _l("Meeting scheduled"),  # a matchmaking meeting, or an expert's visit
     "requested": _l("Awaiting the center's answer"),  # a request to an expert
     "completed": _l("Visit held"),  # a request to an expert
+    "awaiting_confirmation": _l("Level awaiting confirmation"),  # a diagnosis visit
+    "level_confirmed": _l("Level confirmed"),  # a diagnosis visit
+    "done": _l("Done"),  # a follow-up of an enterprise file
     "recorded": _l("Outcome recorded"),
     "in_catalogue": _l("In the catalogue"),
     "catalogue_removed": _l("Removed from the catalogue"),
@@ -95,6 +98,8 @@ ACTION_LABELS = {
     "schedule": _l("schedule"),
     "complete": _l("record as held"),
     "withdraw": _l("withdraw"),
+    "confirm_level": _l("confirm the level of"),
+    "mark_done": _l("mark as done"),
     "confirm": _l("confirm the contract of"),
     "contract": _l("contract"),
     "start_talks": _l("start talks on"),

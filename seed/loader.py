@@ -23,6 +23,7 @@ from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
 from marketplace.redemptions.models import CatalogueEntry
 from seed.centers import load_centers_work
+from seed.diagnosis import load_diagnosis_work
 from seed.evaluations import load_shared_evaluations
 from seed.experts import load_expert_work
 from seed.moderation import load_moderation_work
@@ -200,6 +201,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     redemption_work = load_redemption_work(offerings)
     moderation_work = load_moderation_work(pw, DEMO_ACCOUNTS["vendor"])
     expert_work = load_expert_work(centers, DEMO_ACCOUNTS["enterprise"])
+    diagnosis_work = load_diagnosis_work(centers, DEMO_ACCOUNTS["enterprise"])
     if keys is not None:
         keys.update({k: v for k, v in models.items()})
         keys.update({k: v for k, v in offerings.items()})
@@ -209,4 +211,4 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
             "cases": len(data["cases"]), **centers_work, **voucher_work, **money_work, **workflow_work,
-            **redemption_work, **moderation_work, **trust_work, **shared_work, **expert_work}
+            **redemption_work, **moderation_work, **trust_work, **shared_work, **expert_work, **diagnosis_work}

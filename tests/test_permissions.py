@@ -539,6 +539,15 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("experts.request_move", "complete"): Route("/experts/requests/{expert_request}/complete", roles(CENTER),
                                                 owner=CENTER, prepare=visit_held),
     ("experts.request_move", "withdraw"): Route("/experts/requests/{expert_request}/withdraw", roles(SME), owner=SME),
+    # the enterprise file: an SME assesses itself; a center of its city (admins: any) records visits, confirms
+    # levels and keeps follow-ups (the city scope is tested in tests/diagnosis/)
+    ("diagnosis.assessment", ""): Route("/diagnosis/assessment", roles(SME)),
+    ("diagnosis.new_visit", ""): Route("/diagnosis/files/{sme_org}/visits", roles(CENTER, ADMIN)),
+    ("diagnosis.new_follow_up", ""): Route("/diagnosis/files/{sme_org}/follow-ups", roles(CENTER, ADMIN)),
+    ("diagnosis.visit_move", "confirm_level"): Route("/diagnosis/visits/{diagnosis_visit}/confirm_level",
+                                                     roles(CENTER, ADMIN)),
+    ("diagnosis.follow_up_move", "mark_done"): Route("/diagnosis/follow-ups/{follow_up}/mark_done",
+                                                     roles(CENTER, ADMIN)),
     ("events.new", ""): Route("/events/new", roles(CENTER)),
     ("events.edit", ""): Route("/events/{event}/edit", roles(CENTER), owner=CENTER),
     ("events.register", ""): Route("/events/{open_event}/register", roles(SME, VENDOR), data=registration_data),
@@ -640,6 +649,7 @@ def cases():
 
 def build_world() -> dict:
     """One of everything: an SME, a vendor, a center and an admin, each with the records they act on (ids)."""
+    from marketplace.diagnosis.models import DiagnosisVisit, FollowUp
     from marketplace.events.services import schedule_meeting
     from marketplace.experts.models import ExpertRequest
     from tests.factories import make_expert
@@ -665,8 +675,16 @@ def build_world() -> dict:
     expert_request = ExpertRequest(expert=expert, organisation_id=sme.organisation_id, requested_by_id=sme.id,
                                    kind="diagnosis", topic="数字化水平诊断")
     db.session.add(expert_request)
+    visit = DiagnosisVisit(organisation_id=sme.organisation_id, center_id=center.organisation_id,
+                           recorded_by_id=center.id, visited_on=date(2026, 3, 1), findings="车间设备联网率低", level=2)
+    db.session.add(visit)
+    db.session.flush()
+    follow_up = FollowUp(organisation_id=sme.organisation_id, center_id=center.organisation_id, visit_id=visit.id,
+                         created_by_id=center.id, title="补充设备联网清单", due_on=date(2026, 4, 1))
+    db.session.add(follow_up)
     db.session.commit()
-    return {"sme_user": sme.id, "vendor_user": vendor.id, "center_user": center.id, "admin_user": admin.id,
+    return {"sme_org": sme.organisation_id, "diagnosis_visit": visit.id, "follow_up": follow_up.id,
+            "sme_user": sme.id, "vendor_user": vendor.id, "center_user": center.id, "admin_user": admin.id,
             "target_user": make_user("enterprise").id, "invitee": make_user("vendor").organisation_id,
             "need": need.id, "need2": need2.id, "offering": offering.id, "model": model.id, "profile": profile.id,
             "proposal": proposal.id, "order": order.id, "agreement": agreement.id, "case": case.id,

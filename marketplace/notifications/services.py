@@ -64,6 +64,7 @@ TEXTS = {
     "expert_request_declined": _l("Your request to %(expert)s (“%(topic)s”) was declined: %(reason)s"),
     "expert_request_completed": _l("The visit of %(expert)s (“%(topic)s”) was recorded as held."),
     "expert_request_withdrawn": _l("%(org)s withdrew its request to %(expert)s (“%(topic)s”)."),
+    "diagnosis_level_confirmed": _l("%(center)s confirmed your digital level after a diagnosis visit: %(level)s."),
     "webhook_disabled": _l("The webhook endpoint %(url)s was disabled after %(count)s failed deliveries."),
 }
 

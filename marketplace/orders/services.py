@@ -114,6 +114,7 @@ def quote(enterprise: Organisation, offering: Offering, quantity: int, year: int
 
 def price(enterprise: Organisation, unit_price_fen: int, quantity: int, eligible: bool, year: int) -> Quote:
     """Price any order (an offering or a contracted proposal) by the same 模型券 rules."""
+    from marketplace.diagnosis.level import rule_level
     from marketplace.vouchers.services import deduction_for, voucher_standing
 
     if not 1 <= quantity <= MAX_QUANTITY:
@@ -123,7 +124,7 @@ def price(enterprise: Organisation, unit_price_fen: int, quantity: int, eligible
         raise ValueError(_("An order may be at most %(max)s. Order a smaller quantity.",
                            max=format_fen(MAX_AMOUNT_FEN)))
     standing = voucher_standing(enterprise, year)
-    deduction = deduction_for(standing, list_fen, enterprise.digital_level) if eligible else 0
+    deduction = deduction_for(standing, list_fen, rule_level(enterprise)) if eligible else 0
     reason = None if eligible else "not_eligible"
     return Quote(unit_price_fen, quantity, list_fen, deduction, list_fen - deduction, year, standing.region,
                  standing.position.used_fen, standing.quota_fen if standing.reason is None else None,

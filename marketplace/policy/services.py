@@ -29,8 +29,10 @@ def estimate_subsidies(enterprise: Organisation, amount_fen: int, kind: str,
                        year: int) -> tuple[str | None, list[Estimate]]:
     """Return (region, estimates) for a planned purchase or project of one kind in a year; (None, []) for a
     city without rules."""
+    from marketplace.diagnosis.level import rule_level
     from marketplace.vouchers.services import VOUCHER, voucher_standing
 
+    level = rule_level(enterprise)  # the confirmed level only (see marketplace.diagnosis.level)
     results = []
     for rule in instruments_for(enterprise.city, year):
         if rule.code == "resonance_award":
@@ -43,10 +45,10 @@ def estimate_subsidies(enterprise: Organisation, amount_fen: int, kind: str,
             if standing.reason is not None:
                 results.append(Estimate(rule, 0, False, [(standing.reason, {})]))
                 continue
-            results.append(estimate(rule, amount_fen, enterprise.digital_level, standing.position.used_fen,
+            results.append(estimate(rule, amount_fen, level, standing.position.used_fen,
                                     quota_fen=standing.position.quota_fen))
             continue
-        results.append(estimate(rule, amount_fen, enterprise.digital_level, 0))
+        results.append(estimate(rule, amount_fen, level, 0))
     return region_for(enterprise.city, year), results
 
 

@@ -28,6 +28,7 @@ from marketplace.web import submit
 @permission_required("subsidy.estimate")
 def estimator():
     """Estimate what the SME may claim for a planned purchase or project."""
+    from marketplace.diagnosis.level import effective_level
     from marketplace.vouchers.services import explain, voucher_standing
 
     form = EstimateForm(request.args)
@@ -41,7 +42,8 @@ def estimator():
     example_region, example = example_instruments(year)
     return render_template("policy/estimate.html", form=form, region=region, results=results, asked=asked,
                            org=current_user.organisation, standing=standing, why=explain(standing),
-                           example_region=example_region, example=example), (422 if form.errors else 200)
+                           example_region=example_region, example=example,
+                           level=effective_level(current_user.organisation)), (422 if form.errors else 200)
 
 
 @bp.route("/rules")

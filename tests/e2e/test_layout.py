@@ -12,6 +12,8 @@ from tests.conftest import SHOTS
 from tests.e2e.test_journeys import sign_in
 from marketplace.orders.receipts import record_payment
 from marketplace.orders.services import place_order
+from marketplace.diagnosis.indicators import indicator_system
+from marketplace.diagnosis.services import take_assessment
 from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_proposal, make_user
 
 PAGES = {
@@ -21,12 +23,14 @@ PAGES = {
                 "/models/compare?ids={model},{model2}", "/models/leaderboard"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}",
-                   "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt"],
+                   "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt",
+                   "/diagnosis/", "/diagnosis/assessment", "/diagnosis/{assessment}"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
                "/offerings/{offering}", "/models/{model}", "/models/{model}/edit", "/offerings/{offering}/edit",
                "/accounts/organisation", "/leads", "/orders/{order}/pay", "/orders/{paid}/receipt"],
     "center": ["/dashboard", "/review", "/cases/manage", "/cases/new", "/moderation/", "/trust/queue",
-               "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments"],
+               "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments",
+               "/diagnosis/files", "/diagnosis/files/{sme_org}"],
     "admin": ["/dashboard", "/accounts/admin/accounts", "/admin/audit", "/orders/{paid}/receipt"],
 }
 
@@ -90,8 +94,9 @@ def people(live_server):
         order, _ = place_order(sme, offering, 1, "layout-unpaid")
         paid, _ = place_order(sme, offering, 2, "layout-paid")
         record_payment(paid.id, vendor, paid.payable_fen, "CMB20261201000789", "layout-paid")
+        assessment = take_assessment(sme, {q.code: (n % 4) for n, q in enumerate(indicator_system().questions)})
         db.session.commit()
-        ids = {"need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
+        ids = {"assessment": assessment.id, "sme_org": sme.organisation_id, "need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
                "order": order.id, "paid": paid.id, "profile": profile.id,
                "model2": model2.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
