@@ -100,6 +100,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
     from marketplace.compare import bp as compare_bp
+    from marketplace.datasets import bp as datasets_bp
     from marketplace.events import bp as events_bp
     from marketplace.experts import bp as experts_bp
     from marketplace.imports import bp as imports_bp
@@ -128,6 +129,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(experts_bp, url_prefix="/experts")
+    app.register_blueprint(datasets_bp, url_prefix="/datasets")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(matching_bp)
     app.register_blueprint(orders_bp)

@@ -51,6 +51,9 @@ STATE_LABELS = {
     "scheduled": _l("Meeting scheduled"),  # a matchmaking meeting, or an expert's visit
     "requested": _l("Awaiting the center's answer"),  # a request to an expert
     "completed": _l("Visit held"),  # a request to an expert
+    "awaiting_owner": _l("Awaiting the owner's answer"),  # a request to use a dataset
+    "access_granted": _l("Access granted"),
+    "access_refused": _l("Access refused"),
     "recorded": _l("Outcome recorded"),
     "in_catalogue": _l("In the catalogue"),
     "catalogue_removed": _l("Removed from the catalogue"),
