@@ -33,6 +33,7 @@ from marketplace.matching.forms import QUERY_MAX_LENGTH
 from tests.conftest import empty_tables
 from tests.factories import (
     make_case,
+    make_dataset,
     make_event,
     make_model,
     make_need,
@@ -219,6 +220,9 @@ def quota_application(state: str = "applied"):
         w["quota"] = application.id
 
     return prepare
+
+
+DATASET_MODEL = "marketplace.datasets.models.Dataset"
 
 
 def without_expert_request(w: dict) -> None:
@@ -539,6 +543,23 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("experts.request_move", "complete"): Route("/experts/requests/{expert_request}/complete", roles(CENTER),
                                                 owner=CENTER, prepare=visit_held),
     ("experts.request_move", "withdraw"): Route("/experts/requests/{expert_request}/withdraw", roles(SME), owner=SME),
+    # industrial datasets: the owner (here an SME) edits, publishes and answers access requests; a verified vendor
+    # asks and withdraws; moderators take a dataset down
+    ("datasets.new", ""): Route("/datasets/new", roles(SME, VENDOR)),
+    ("datasets.edit", ""): Route("/datasets/{dataset}/edit", roles(SME), owner=SME),
+    ("datasets.transition", "publish"): Route("/datasets/{dataset}/publish", roles(SME), owner=SME,
+                                              prepare=set_state(DATASET_MODEL, "dataset", "state", "delisted")),
+    ("datasets.transition", "delist"): Route("/datasets/{dataset}/delist", roles(SME), owner=SME),
+    ("datasets.transition", "moderate"): Route("/datasets/{dataset}/moderate", roles(CENTER, ADMIN), owner=SME,
+                                               data=lambda w: {"reason": "数据来源不明"}),
+    ("datasets.ask_access", ""): Route("/datasets/{dataset}/access", roles(VENDOR),
+                                       data=lambda w: {"purpose": "训练缺陷检测模型", "model_id": ""}),
+    ("datasets.request_move", "grant"): Route("/datasets/requests/{access_request}/grant", roles(SME), owner=SME,
+                                              data=lambda w: {"conditions": "仅在数据方环境内训练"}),
+    ("datasets.request_move", "refuse"): Route("/datasets/requests/{access_request}/refuse", roles(SME), owner=SME,
+                                               data=lambda w: {"reason": "暂不开放"}),
+    ("datasets.request_move", "withdraw"): Route("/datasets/requests/{access_request}/withdraw", roles(VENDOR),
+                                                 owner=VENDOR),
     ("events.new", ""): Route("/events/new", roles(CENTER)),
     ("events.edit", ""): Route("/events/{event}/edit", roles(CENTER), owner=CENTER),
     ("events.register", ""): Route("/events/{open_event}/register", roles(SME, VENDOR), data=registration_data),
@@ -640,6 +661,7 @@ def cases():
 
 def build_world() -> dict:
     """One of everything: an SME, a vendor, a center and an admin, each with the records they act on (ids)."""
+    from marketplace.datasets.models import AccessRequest
     from marketplace.events.services import schedule_meeting
     from marketplace.experts.models import ExpertRequest
     from tests.factories import make_expert
@@ -665,6 +687,10 @@ def build_world() -> dict:
     expert_request = ExpertRequest(expert=expert, organisation_id=sme.organisation_id, requested_by_id=sme.id,
                                    kind="diagnosis", topic="数字化水平诊断")
     db.session.add(expert_request)
+    dataset = make_dataset(sme.organisation, commit=False)
+    access_request = AccessRequest(dataset=dataset, organisation_id=vendor.organisation_id, requested_by_id=vendor.id,
+                                   purpose="训练缺陷检测模型")
+    db.session.add(access_request)
     db.session.commit()
     return {"sme_user": sme.id, "vendor_user": vendor.id, "center_user": center.id, "admin_user": admin.id,
             "target_user": make_user("enterprise").id, "invitee": make_user("vendor").organisation_id,
@@ -672,7 +698,7 @@ def build_world() -> dict:
             "proposal": proposal.id, "order": order.id, "agreement": agreement.id, "case": case.id,
             "event": event.id, "open_event": open_event.id, "registration": need_registration.id,
             "meeting": meeting.id, "entry": offering.catalogue_entries[0].id, "expert": expert.id,
-            "expert_request": expert_request.id}
+            "expert_request": expert_request.id, "dataset": dataset.id, "access_request": access_request.id}
 
 
 @pytest.fixture(scope="module")
