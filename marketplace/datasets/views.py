@@ -186,10 +186,10 @@ def requests():
     """Access requests: those to the organisation's datasets (its inbox) and those it made; admins read all."""
     if current_user.is_admin:
         return render_template("datasets/requests.html", incoming=paginate(requests_to_owner(None), LONG_PAGE_SIZE),
-                               outgoing=None)
+                               outgoing=None, name_owners=True)
     org_id = current_user.organisation_id
     return render_template("datasets/requests.html", incoming=paginate(requests_to_owner(org_id), LONG_PAGE_SIZE),
-                           outgoing=paginate(requests_by(org_id), LONG_PAGE_SIZE, arg="made"))
+                           outgoing=paginate(requests_by(org_id), LONG_PAGE_SIZE, arg="made"), name_owners=False)
 
 
 @bp.route("/requests/<int:request_id>")
