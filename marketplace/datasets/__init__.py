@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("datasets", __name__)
 
-from marketplace.datasets import views, worklists  # noqa: E402,F401
+from marketplace.datasets import views  # noqa: E402,F401
