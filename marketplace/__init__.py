@@ -101,6 +101,7 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.catalog import bp as catalog_bp
     from marketplace.compare import bp as compare_bp
     from marketplace.diagnosis import bp as diagnosis_bp
+    from marketplace.datasets import bp as datasets_bp
     from marketplace.events import bp as events_bp
     from marketplace.experts import bp as experts_bp
     from marketplace.imports import bp as imports_bp
@@ -130,6 +131,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(experts_bp, url_prefix="/experts")
     app.register_blueprint(diagnosis_bp, url_prefix="/diagnosis")
+    app.register_blueprint(datasets_bp, url_prefix="/datasets")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(matching_bp)
     app.register_blueprint(orders_bp)

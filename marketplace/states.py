@@ -54,6 +54,9 @@ STATE_LABELS = {
     "awaiting_confirmation": _l("Level awaiting confirmation"),  # a diagnosis visit
     "level_confirmed": _l("Level confirmed"),  # a diagnosis visit
     "done": _l("Done"),  # a follow-up of an enterprise file
+    "awaiting_owner": _l("Awaiting the owner's answer"),  # a request to use a dataset
+    "access_granted": _l("Access granted"),
+    "access_refused": _l("Access refused"),
     "recorded": _l("Outcome recorded"),
     "in_catalogue": _l("In the catalogue"),
     "catalogue_removed": _l("Removed from the catalogue"),

@@ -21,6 +21,9 @@ VOCABULARIES = {
     "provider_type": vocab.PROVIDER_TYPES,
     "plan": vocab.PRICING_PLANS,
     "modality": vocab.MODALITIES,
+    "sensitivity": vocab.DATA_SENSITIVITIES,
+    "access_mode": vocab.DATA_ACCESS_MODES,
+    "labelling": vocab.DATA_LABELLING,
 }
 
 

@@ -408,7 +408,33 @@ MODALITIES: tuple[Term, ...] = (
     Term("image", "图像", "Image"), Term("video", "视频", "Video"),
     Term("timeseries", "时序传感数据", "Time series"), Term("text", "文本", "Text"),
     Term("tabular", "结构化表格", "Tabular"), Term("cad", "CAD/三维模型", "CAD / 3D"),
-    Term("audio", "声音", "Audio"),
+    Term("audio", "声音", "Audio"), Term("point_cloud", "点云", "Point cloud"),
+    Term("multimodal", "多模态", "Multimodal"),
+)
+"""What a model takes in and what a dataset holds (one list, so a dataset's modality and a model's input compare)."""
+
+DATA_SENSITIVITIES: tuple[Term, ...] = (
+    Term("public", "公开数据", "Public", "可公开发布、无使用限制的数据"),
+    Term("general", "一般数据", "General",
+         "《工业领域数据安全管理办法（试行）》一般数据：泄露影响有限，限于企业内部与授权方"),
+    Term("important", "重要数据", "Important", "重要数据：泄露可能危害产业链安全或造成较大损失，须经评估后授权"),
+    Term("core", "核心数据", "Core", "核心数据：关系产业安全的关键数据，只可在所有方控制下使用（可用不可见）"),
+)
+"""A dataset's sensitivity class: the industrial data classes of 《工业领域数据安全管理办法（试行）》 (一般 / 重要 /
+核心, the 重要数据和核心数据 of the Zhuhai plan, seed 001 item 18) with 公开 for open data."""
+
+DATA_ACCESS_MODES: tuple[Term, ...] = (
+    Term("metadata", "仅元数据", "Metadata only", "只公开数据卡，不提供样本或数据"),
+    Term("sample", "样本可申请", "Sample on request", "获批后由所有方线下提供样本"),
+    Term("licensed", "授权使用", "Licensed use", "获批后按协议条款授权使用"),
+    Term("compute_to_data", "可用不可见", "Computation goes to the data",
+         "数据不出所有方环境：模型在所有方的可信数据空间或私有算力中训练与评测"),
+)
+"""How a dataset can be used once its owner grants access (the data itself never passes through the site)."""
+
+DATA_LABELLING: tuple[Term, ...] = (
+    Term("none", "无标注", "Not labelled"), Term("partial", "部分标注", "Partly labelled"),
+    Term("full", "全量标注", "Fully labelled"),
 )
 
 

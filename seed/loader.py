@@ -24,6 +24,7 @@ from marketplace.policy.rules import load_rules
 from marketplace.redemptions.models import CatalogueEntry
 from seed.centers import load_centers_work
 from seed.diagnosis import load_diagnosis_work
+from seed.datasets import load_dataset_work
 from seed.evaluations import load_shared_evaluations
 from seed.experts import load_expert_work
 from seed.moderation import load_moderation_work
@@ -195,7 +196,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
     db.session.flush()
     centers_work = load_centers_work(centers, profiles, cases, needs, offerings)
     voucher_work = load_voucher_work(orgs)
-    money_work = load_resonance_work(orgs, offerings)
+    datasets, dataset_work = load_dataset_work(orgs, models)
+    money_work = load_resonance_work(orgs, offerings, datasets, models)
     trust_work = load_trust_work(make_org, pw)
     workflow_work = load_workflow_work(needs, offerings, DEMO_ACCOUNTS["enterprise"], DEMO_ACCOUNTS["vendor"])
     redemption_work = load_redemption_work(offerings)
@@ -208,7 +210,9 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         keys.update({k: v for k, v in cases.items()})
         keys.update({k: v for k, v in needs.items()})
         keys.update({k: profiles[k] for k in profiles})
+        keys.update(datasets)
     return {"vendors": len(data["providers"]), "models": len(data["models"]), "offerings": len(data["offerings"]),
             "enterprises": len(data["enterprises"]), "needs": len(data["needs"]), "centers": len(data["centers"]),
             "cases": len(data["cases"]), **centers_work, **voucher_work, **money_work, **workflow_work,
-            **redemption_work, **moderation_work, **trust_work, **shared_work, **expert_work, **diagnosis_work}
+            **redemption_work, **moderation_work, **trust_work, **shared_work, **expert_work, **diagnosis_work,
+            **dataset_work}

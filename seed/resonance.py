@@ -53,14 +53,26 @@ def first_user(org):
     return org.users[0]
 
 
-def load_resonance_work(orgs: dict, offerings: dict) -> dict[str, int]:
-    """Create the demo agreements, orders, payments, a refund, an amendment and a demonstration selection."""
+SIDES = {  # agreement key: the datasets (data side) and model cards (model side) its versions name
+    "tile": (["ds_hongtao_tile"], ["ma_taoyun_tile_defect"]),
+    "imm": (["ds_xinlian_imm"], ["ma_songhu_imm_pdm"]),
+    "quality": (["ds_ruichu_quality"], ["ma_lanjing_quality_agent"]),
+}
+
+
+def load_resonance_work(orgs: dict, offerings: dict, datasets: dict | None = None,
+                        models: dict | None = None) -> dict[str, int]:
+    """Create the demo agreements (naming their datasets and models where the seed has them), orders, payments, a
+    refund, an amendment and a demonstration selection."""
     agreements: dict[str, Agreement] = {}
     for key, drafter, title, agent, data, parties, offering_keys, signed in AGREEMENTS:
         when = T0 + timedelta(days=len(agreements))
         terms = [PartyTerm(orgs[k].id, role, bp) for k, role, bp in parties]
+        dataset_keys, model_keys = SIDES.get(key, ([], []))
         agreement = draft_agreement(first_user(orgs[drafter]), title, agent, data, terms,
-                                    [offerings[k].id for k in offering_keys], when=when)
+                                    [offerings[k].id for k in offering_keys], when=when,
+                                    dataset_ids=[datasets[k].id for k in dataset_keys] if datasets else [],
+                                    model_ids=[models[k].id for k in model_keys] if models else [])
         db.session.flush()
         if signed:
             for k, _role, _bp in parties:

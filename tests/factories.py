@@ -1,5 +1,5 @@
 """Plain data factories for tests: make_org, make_user, make_offering (admit_to_catalogue), make_model, make_need, make_case,
-make_event, make_registration, make_proposal.
+make_event, make_registration, make_proposal, make_expert, make_dataset.
 
 Each factory adds to the session and flushes; the test (or the `commit` argument) decides when to commit.
 """
@@ -238,3 +238,23 @@ def make_expert(center_org, commit: bool = True, **fields) -> Expert:
     if commit:
         db.session.commit()
     return expert
+
+
+def make_dataset(org, commit: bool = True, **fields):
+    """Create a published dataset owned by an enterprise or a vendor."""
+    from decimal import Decimal
+
+    from marketplace.datasets.models import Dataset
+
+    values = dict(organisation=org, title="注塑件外观缺陷图像集", summary="注塑件外观检测工位的缺陷图像，含飞边、缩痕与银纹标注。",
+                  industries=["mould_plastics"], scenarios=["online_inspection"], modalities=["image"],
+                  volume_amount=Decimal("48000"), volume_unit="张", labelling="full", labels="飞边、缩痕、银纹",
+                  sample_available=True, sensitivity="general", access_mode="sample",
+                  collection="8 个工位面阵相机拍摄，多角度环形光。", state="published")
+    values.update(fields)
+    dataset = Dataset(**values)
+    db.session.add(dataset)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return dataset

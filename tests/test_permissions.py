@@ -33,6 +33,7 @@ from marketplace.matching.forms import QUERY_MAX_LENGTH
 from tests.conftest import empty_tables
 from tests.factories import (
     make_case,
+    make_dataset,
     make_event,
     make_model,
     make_need,
@@ -219,6 +220,9 @@ def quota_application(state: str = "applied"):
         w["quota"] = application.id
 
     return prepare
+
+
+DATASET_MODEL = "marketplace.datasets.models.Dataset"
 
 
 def without_expert_request(w: dict) -> None:
@@ -548,6 +552,23 @@ ROUTES: dict[tuple[str, str], Route] = {
                                                      roles(CENTER, ADMIN)),
     ("diagnosis.follow_up_move", "mark_done"): Route("/diagnosis/follow-ups/{follow_up}/mark_done",
                                                      roles(CENTER, ADMIN)),
+    # industrial datasets: the owner (here an SME) edits, publishes and answers access requests; a verified vendor
+    # asks and withdraws; moderators take a dataset down
+    ("datasets.new", ""): Route("/datasets/new", roles(SME, VENDOR)),
+    ("datasets.edit", ""): Route("/datasets/{dataset}/edit", roles(SME), owner=SME),
+    ("datasets.transition", "publish"): Route("/datasets/{dataset}/publish", roles(SME), owner=SME,
+                                              prepare=set_state(DATASET_MODEL, "dataset", "state", "delisted")),
+    ("datasets.transition", "delist"): Route("/datasets/{dataset}/delist", roles(SME), owner=SME),
+    ("datasets.transition", "moderate"): Route("/datasets/{dataset}/moderate", roles(CENTER, ADMIN), owner=SME,
+                                               data=lambda w: {"reason": "数据来源不明"}),
+    ("datasets.ask_access", ""): Route("/datasets/{dataset}/access", roles(VENDOR),
+                                       data=lambda w: {"purpose": "训练缺陷检测模型", "model_id": ""}),
+    ("datasets.request_move", "grant"): Route("/datasets/requests/{access_request}/grant", roles(SME), owner=SME,
+                                              data=lambda w: {"conditions": "仅在数据方环境内训练"}),
+    ("datasets.request_move", "refuse"): Route("/datasets/requests/{access_request}/refuse", roles(SME), owner=SME,
+                                               data=lambda w: {"reason": "暂不开放"}),
+    ("datasets.request_move", "withdraw"): Route("/datasets/requests/{access_request}/withdraw", roles(VENDOR),
+                                                 owner=VENDOR),
     ("events.new", ""): Route("/events/new", roles(CENTER)),
     ("events.edit", ""): Route("/events/{event}/edit", roles(CENTER), owner=CENTER),
     ("events.register", ""): Route("/events/{open_event}/register", roles(SME, VENDOR), data=registration_data),
@@ -650,6 +671,7 @@ def cases():
 def build_world() -> dict:
     """One of everything: an SME, a vendor, a center and an admin, each with the records they act on (ids)."""
     from marketplace.diagnosis.models import DiagnosisVisit, FollowUp
+    from marketplace.datasets.models import AccessRequest
     from marketplace.events.services import schedule_meeting
     from marketplace.experts.models import ExpertRequest
     from tests.factories import make_expert
@@ -682,6 +704,10 @@ def build_world() -> dict:
     follow_up = FollowUp(organisation_id=sme.organisation_id, center_id=center.organisation_id, visit_id=visit.id,
                          created_by_id=center.id, title="补充设备联网清单", due_on=date(2026, 4, 1))
     db.session.add(follow_up)
+    dataset = make_dataset(sme.organisation, commit=False)
+    access_request = AccessRequest(dataset=dataset, organisation_id=vendor.organisation_id, requested_by_id=vendor.id,
+                                   purpose="训练缺陷检测模型")
+    db.session.add(access_request)
     db.session.commit()
     return {"sme_org": sme.organisation_id, "diagnosis_visit": visit.id, "follow_up": follow_up.id,
             "sme_user": sme.id, "vendor_user": vendor.id, "center_user": center.id, "admin_user": admin.id,
@@ -690,7 +716,7 @@ def build_world() -> dict:
             "proposal": proposal.id, "order": order.id, "agreement": agreement.id, "case": case.id,
             "event": event.id, "open_event": open_event.id, "registration": need_registration.id,
             "meeting": meeting.id, "entry": offering.catalogue_entries[0].id, "expert": expert.id,
-            "expert_request": expert_request.id}
+            "expert_request": expert_request.id, "dataset": dataset.id, "access_request": access_request.id}
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The registry of searchable kinds: every part of a kind that the rest of the site needs, registered once.
 
-A kind (offering, model, provider, case, expert, need) is a subclass of `Kind` registered with `@register`: its
+A kind (offering, model, provider, case, expert, dataset, need) is a subclass of `Kind` registered with `@register`: its
 name and model class, its label in both languages, which records the index holds (from the feature's
 selectors) and which of them a user may find with the search filters, the text a record is indexed by,
 its card template (`templates/_cards/<name>.html`), its detail page, its JSON form, and whether it is
@@ -9,12 +9,13 @@ templates read `REGISTRY` (through `get_kind`, `kind_of`, `all_kinds`, `solution
 table of kinds of their own, so adding a searchable kind is one registered class in this package and one
 card template.
 
-`base` holds `Kind` and the registry; `listings` (offering, model, provider), `case`, `expert` and `need` the kinds,
+`base` holds `Kind` and the registry; `listings` (offering, model, provider), `case`, `expert`, `dataset` and `need`
+the kinds,
 imported here in the order search offers them.
 """
 # isort: off
 # The kinds register on import, and the registry keeps that order (search offers them in it): not sorted.
-from marketplace.kinds import listings, case, expert, need  # noqa: F401
+from marketplace.kinds import listings, case, expert, dataset, need  # noqa: F401
 # isort: on
 from marketplace.kinds.base import (
                                     REGISTRY,

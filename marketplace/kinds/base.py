@@ -21,11 +21,12 @@ from marketplace.permissions import can
 if TYPE_CHECKING:  # annotations only: at run time this module imports no feature package
     from marketplace.cases.models import Case
     from marketplace.catalog.models import IndustrialModel, Offering, ProviderProfile
+    from marketplace.datasets.models import Dataset
     from marketplace.experts.models import Expert
     from marketplace.kinds.listings import ListingKind
     from marketplace.needs.models import Need
 
-    IndexedModel: TypeAlias = Need | Offering | IndustrialModel | ProviderProfile | Case | Expert
+    IndexedModel: TypeAlias = Need | Offering | IndustrialModel | ProviderProfile | Case | Expert | Dataset
     """The model classes of the registered kinds (a new kind adds its model here)."""
 
 
@@ -58,6 +59,7 @@ class Kind(ABC):
     detail_arg: str = "id"
     view_permission: str = ""  # the named rule that says who may read one record
     solution: bool = False  # offered to a need as a solution (推荐方案)
+    demand: bool = False  # asks for solutions: what the search's needs tab (a vendor's default) covers
     listing: bool = False  # a vendor's published listing (profile, model card, offering)
     similar_label: Any = None  # a listing page's heading over similar records (相似方案, 相似模型, …)
     hidden_status: int = 404  # what the API answers for a record the caller may not read

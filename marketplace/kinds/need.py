@@ -19,6 +19,7 @@ class NeedKind(Kind):
     detail_endpoint, detail_arg = "needs.detail", "need_id"
     view_permission = "need.view"
     hidden_status = 403
+    demand = True
 
     def indexed(self) -> Select:
         """Select the live needs."""

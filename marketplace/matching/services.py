@@ -275,7 +275,7 @@ def search_kinds(filters: dict) -> list[str]:
     if wanted in REGISTRY:
         return [wanted]
     if wanted == NEEDS_TAB:
-        return [k.name for k in all_kinds() if not k.solution]
+        return [k.name for k in all_kinds() if k.demand]
     return [k.name for k in solution_kinds()]
 
 

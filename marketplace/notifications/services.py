@@ -65,6 +65,10 @@ TEXTS = {
     "expert_request_completed": _l("The visit of %(expert)s (“%(topic)s”) was recorded as held."),
     "expert_request_withdrawn": _l("%(org)s withdrew its request to %(expert)s (“%(topic)s”)."),
     "diagnosis_level_confirmed": _l("%(center)s confirmed your digital level after a diagnosis visit: %(level)s."),
+    "dataset_access_requested": _l("%(org)s asks to use your dataset “%(dataset)s”: %(purpose)s"),
+    "dataset_access_granted": _l("Your request to use “%(dataset)s” was granted. Conditions: %(conditions)s"),
+    "dataset_access_refused": _l("Your request to use “%(dataset)s” was refused: %(reason)s"),
+    "dataset_access_withdrawn": _l("%(org)s withdrew its request to use “%(dataset)s”."),
     "webhook_disabled": _l("The webhook endpoint %(url)s was disabled after %(count)s failed deliveries."),
 }
 

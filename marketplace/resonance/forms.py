@@ -1,4 +1,5 @@
-"""Agreement forms: title, descriptions, party rows (organisation, role, share in %) and covered offerings."""
+"""Agreement forms: title, descriptions, party rows (organisation, role, share in %), covered offerings, and the
+datasets and models it names."""
 from __future__ import annotations
 
 from datetime import date
@@ -60,6 +61,8 @@ class AgreementForm(FlaskForm):
                                      filters=[strip_filter], validators=[DataRequired(), Length(max=3000)])
     parties = FieldList(FormField(PartyRow), min_entries=4, max_entries=8)
     offering_ids = SelectMultipleField(_l("Offerings it covers"), coerce=int, validators=[Optional()])
+    dataset_ids = SelectMultipleField(_l("Datasets: the data side"), coerce=int, validators=[Optional()])
+    model_ids = SelectMultipleField(_l("Models: the model side"), coerce=int, validators=[Optional()])
     note = StringField(_l("What changes (for an amendment)"), filters=[strip_filter],
                        validators=[Optional(), Length(max=500)])
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, utcnow
-from marketplace.catalog.models import Offering
+from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.extensions import Model, db
+
+if TYPE_CHECKING:  # imported where used: the datasets package is mapped when the app registers its blueprint
+    from marketplace.datasets.models import Dataset
 
 
 class AgreementState(str, enum.Enum):
@@ -49,6 +53,22 @@ version_offering = Table(
     Column("offering_id", ForeignKey("offering.id"), primary_key=True),
 )
 
+version_dataset = Table(
+    "agreement_version_dataset",
+    db.metadata,
+    Column("version_id", ForeignKey("agreement_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("dataset_id", ForeignKey("dataset.id"), primary_key=True, index=True),
+)
+"""The datasets a version names as its data side."""
+
+version_model = Table(
+    "agreement_version_model",
+    db.metadata,
+    Column("version_id", ForeignKey("agreement_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_id", ForeignKey("industrial_model.id"), primary_key=True, index=True),
+)
+"""The model cards a version names as its model side."""
+
 
 class Agreement(Model):
     """A 模数共振 agreement: manufacturers' data and a vendor's model become an agent whose revenue is shared."""
@@ -84,7 +104,8 @@ class Agreement(Model):
 
 
 class AgreementVersion(Model):
-    """One version of an agreement's terms: parties with shares and the offerings it covers."""
+    """One version of an agreement's terms: parties with shares, the offerings it covers, and the datasets (data
+    side) and models (model side) it names; the agreement's free texts describe them."""
 
     __tablename__ = "agreement_version"
     __table_args__ = (UniqueConstraint("agreement_id", "number"),)
@@ -102,6 +123,20 @@ class AgreementVersion(Model):
     parties: Mapped[list[AgreementParty]] = relationship(back_populates="version", cascade="all, delete-orphan",
                                                            order_by="AgreementParty.id")
     offerings: Mapped[list[Offering]] = relationship(secondary=version_offering, order_by="Offering.id")
+    models: Mapped[list[IndustrialModel]] = relationship(secondary=version_model, order_by="IndustrialModel.id")
+
+    @property
+    def datasets(self) -> list[Dataset]:
+        """The datasets this version names as its data side (read from the link table: the datasets package is
+        mapped with its blueprint, after this module, so no ORM relationship points at it)."""
+        from sqlalchemy import select
+
+        from marketplace.datasets.models import Dataset
+
+        if self.id is None:
+            return []
+        return list(db.session.scalars(select(Dataset).join(version_dataset, version_dataset.c.dataset_id == Dataset.id)
+                                       .where(version_dataset.c.version_id == self.id).order_by(Dataset.id)))
 
     @property
     def shares(self) -> dict[int, int]:

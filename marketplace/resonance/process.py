@@ -70,7 +70,8 @@ def propose_version(agreement, user, firing: Firing) -> None:
     from marketplace.resonance.services import new_version
 
     values = firing.values
-    version = new_version(agreement, values["parties"], values["offering_ids"], values.get("note"), firing.when)
+    version = new_version(agreement, values["parties"], values["offering_ids"], values.get("note"), firing.when,
+                          values.get("dataset_ids"), values.get("model_ids"), user.organisation_id)
     db.session.flush()
     agreement_awaiting_signature(agreement, version, user)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Organisation, User
 from marketplace.audit.services import record_audit
-from marketplace.catalog.models import Offering
+from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db
 from marketplace.locks import load_locked
@@ -29,6 +29,7 @@ from marketplace.resonance.models import (
     AgreementVersion,
     LedgerEntry,
     VersionState,
+    version_dataset,
     version_offering,
 )
 
@@ -120,10 +121,56 @@ def validate_terms(parties: list[PartyTerm], offering_ids: list[int]) -> tuple[l
     return [orgs[i] for i in ids], offerings
 
 
+def named_sides(parties: list[PartyTerm], dataset_ids, model_ids, actor_org_id: int,
+                already_named: set[int]) -> tuple[list, list[IndustrialModel]]:
+    """Check the datasets (data side) and models (model side) a version names; return them, or raise DomainError.
+
+    A dataset must be one the acting organisation may use — its own, or one whose owner granted it access — unless
+    the version being amended already named it; and its owner must be a party, as must each model's developer.
+    """
+    from marketplace.datasets.models import Dataset
+    from marketplace.datasets.selectors import usable_datasets
+
+    party_ids = {p.organisation_id for p in parties}
+    dataset_ids, model_ids = sorted(set(dataset_ids or [])), sorted(set(model_ids or []))
+    datasets = list(db.session.scalars(select(Dataset).where(Dataset.id.in_(dataset_ids)).order_by(Dataset.id)))
+    if len(datasets) != len(dataset_ids):
+        raise DomainError(_("A dataset in the list does not exist."), "datasets")
+    usable = set(db.session.scalars(usable_datasets(actor_org_id).with_only_columns(Dataset.id))) | already_named
+    for dataset in datasets:
+        if dataset.id not in usable:
+            raise DomainError(_("“%(title)s” is neither your organisation's nor granted to it; request access "
+                                "first.", title=dataset.title), "datasets")
+        if dataset.organisation_id not in party_ids:
+            raise DomainError(_("The owner of “%(title)s” must be a party to the agreement.", title=dataset.title),
+                              "datasets")
+    models = list(db.session.scalars(select(IndustrialModel).where(IndustrialModel.id.in_(model_ids))
+                                     .order_by(IndustrialModel.id)))
+    if len(models) != len(model_ids):
+        raise DomainError(_("A model in the list does not exist."), "models")
+    for model in models:
+        if model.organisation_id not in party_ids:
+            raise DomainError(_("The developer of “%(name)s” must be a party to the agreement.", name=model.name),
+                              "models")
+    return datasets, models
+
+
 def new_version(agreement: Agreement, parties: list[PartyTerm], offering_ids: list[int],
-                note: str | None, when: datetime) -> AgreementVersion:
-    """Add a version awaiting every party's signature; an older pending version is withdrawn."""
+                note: str | None, when: datetime, dataset_ids=None, model_ids=None,
+                actor_org_id: int | None = None) -> AgreementVersion:
+    """Add a version awaiting every party's signature; an older pending version is withdrawn.
+
+    The version names the datasets and models the agreement is about (see `named_sides`); an amendment that does
+    not say otherwise keeps the ones the latest version named.
+    """
     _orgs, offerings = validate_terms(parties, offering_ids)
+    before = agreement.versions[-1] if agreement.versions else None
+    already = {d.id for d in before.datasets} if before is not None else set()
+    if dataset_ids is None:
+        dataset_ids = sorted(already)
+    if model_ids is None:
+        model_ids = [m.id for m in before.models] if before is not None else []
+    datasets, models = named_sides(parties, dataset_ids, model_ids, actor_org_id or 0, already)
     pending = agreement.pending_version
     if pending is not None:
         pending.state = VersionState.WITHDRAWN.value
@@ -132,13 +179,20 @@ def new_version(agreement: Agreement, parties: list[PartyTerm], offering_ids: li
                                created_at=when, offerings=offerings,
                                parties=[AgreementParty(organisation_id=p.organisation_id, role=p.role,
                                                        share_bp=p.share_bp) for p in parties])
+    version.models = models
     db.session.add(version)
+    if datasets:
+        db.session.flush()
+        db.session.execute(version_dataset.insert(), [{"version_id": version.id, "dataset_id": d.id}
+                                                      for d in datasets])
     return version
 
 
 def draft_agreement(user: User, title: str, agent_description: str, data_description: str,
-                    parties: list[PartyTerm], offering_ids: list[int], when: datetime | None = None) -> Agreement:
-    """Draft an agreement (by a vendor or an SME that is one of its parties); the caller commits."""
+                    parties: list[PartyTerm], offering_ids: list[int], when: datetime | None = None,
+                    dataset_ids=(), model_ids=()) -> Agreement:
+    """Draft an agreement (by a vendor or an SME that is one of its parties), naming its datasets and models;
+    the caller commits."""
     require(user, "agreement.draft")
     org = user.organisation
     if org.id not in {p.organisation_id for p in parties}:
@@ -147,7 +201,7 @@ def draft_agreement(user: User, title: str, agent_description: str, data_descrip
     agreement = Agreement(title=title, agent_description=agent_description, data_description=data_description,
                           created_by_org_id=org.id, state=AgreementState.DRAFT.value, created_at=when)
     db.session.add(agreement)
-    version = new_version(agreement, parties, offering_ids, None, when)
+    version = new_version(agreement, parties, offering_ids, None, when, dataset_ids, model_ids, org.id)
     db.session.flush()
     record_audit("agreement.drafted", user, agreement, {"shares": {p.organisation_id: p.share_bp for p in parties}})
     agreement_awaiting_signature(agreement, version, user)
@@ -209,12 +263,13 @@ def sign(agreement_id: int, user: User, when: datetime | None = None) -> Agreeme
 
 
 def amend(agreement_id: int, user: User, parties: list[PartyTerm], offering_ids: list[int], note: str,
-          when: datetime | None = None) -> AgreementVersion:
-    """Propose new terms as a new version; the version in force stays in force until everyone signs."""
+          when: datetime | None = None, dataset_ids=None, model_ids=None) -> AgreementVersion:
+    """Propose new terms as a new version; the version in force stays in force until everyone signs. Without
+    `dataset_ids` / `model_ids` the new version names what the latest one named."""
     from marketplace.resonance.process import AGREEMENT
 
     agreement = AGREEMENT.fire(agreement_id, "amend", user, when, parties=parties, offering_ids=offering_ids,
-                               note=note)
+                               note=note, dataset_ids=dataset_ids, model_ids=model_ids)
     return agreement.pending_version
 
 

@@ -5,10 +5,10 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from marketplace.accounts.models import Organisation
-from marketplace.catalog.models import Offering
+from marketplace.catalog.models import IndustrialModel, Offering
 from marketplace.catalog.selectors import published
 from marketplace.errors import DomainError, PermissionDenied
 from marketplace.extensions import db, login_manager
@@ -33,7 +33,7 @@ def agreement_or_404(agreement_id: int) -> Agreement:
     return agreement
 
 
-def fill_choices(form: AgreementForm) -> None:
+def fill_choices(form: AgreementForm, agreement: Agreement | None = None) -> None:
     """Offer organisations that can be parties and published offerings as choices."""
     orgs = db.session.scalars(select(Organisation).where(Organisation.kind.in_(["enterprise", "vendor", "center"]))
                               .order_by(Organisation.kind, Organisation.name)).all()
@@ -44,12 +44,33 @@ def fill_choices(form: AgreementForm) -> None:
     offerings = db.session.scalars(published(Offering).join(Offering.organisation)
                                    .order_by(Organisation.name, Offering.title)).all()
     form.offering_ids.choices = [(o.id, f"{o.title} — {o.organisation.name}") for o in offerings]
+    fill_sides(form, agreement)
+
+
+def fill_sides(form: AgreementForm, agreement: Agreement | None) -> None:
+    """Offer the datasets the user's organisation may use (its own, those granted to it, and any the agreement
+    already names) and the models: its own in any state, and every published one."""
+    from marketplace.datasets.selectors import usable_datasets
+
+    datasets = list(db.session.scalars(usable_datasets(current_user.organisation_id)))
+    named = [d for d in agreement.latest_version.datasets if d not in datasets] if agreement is not None else []
+    form.dataset_ids.choices = [(d.id, f"{d.title} — {d.organisation.name}")
+                                for d in sorted([*datasets, *named], key=lambda d: (d.title, d.id))]
+    models = db.session.scalars(select(IndustrialModel).join(IndustrialModel.organisation).where(or_(
+        IndustrialModel.organisation_id == current_user.organisation_id,
+        IndustrialModel.id.in_(published(IndustrialModel).with_only_columns(IndustrialModel.id))))
+        .order_by(Organisation.name, IndustrialModel.name)).all()
+    form.model_ids.choices = [(m.id, f"{m.name} — {m.organisation.name}") for m in models]
 
 
 def attach_error(form: AgreementForm, exc: DomainError) -> None:
     """Show an agreement error on the form field it belongs to."""
     if exc.field == "offerings":
         form.offering_ids.errors = [*form.offering_ids.errors, str(exc)]
+    elif exc.field == "datasets":
+        form.dataset_ids.errors = [*form.dataset_ids.errors, str(exc)]
+    elif exc.field == "models":
+        form.model_ids.errors = [*form.model_ids.errors, str(exc)]
     elif exc.field in ("title",):
         form.title.errors = [*form.title.errors, str(exc)]
     else:
@@ -79,7 +100,8 @@ def new():
     if form.validate_on_submit():
         drafted, agreement = submit(form, lambda: draft_agreement(
             current_user, form.title.data, form.agent_description.data, form.data_description.data,
-            form.party_terms(), form.offering_ids.data or []), show=attach_error)
+            form.party_terms(), form.offering_ids.data or [], dataset_ids=form.dataset_ids.data or [],
+            model_ids=form.model_ids.data or []), show=attach_error)
         if drafted and agreement is not None:
             flash(_("Agreement drafted. It comes into force when every party has signed."), "success")
             return redirect(url_for("resonance.detail", agreement_id=agreement.id))
@@ -93,6 +115,7 @@ def detail(agreement_id: int):
     agreement = agreement_or_404(agreement_id)
     moves = {t.name: t for t in AGREEMENT.available(agreement, current_user)}
     return render_template("resonance/detail.html", agreement=agreement, moves=moves,
+                           sides=agreement.active_version or (agreement.latest_version if agreement.versions else None),
                            totals=agreement_totals().get(agreement.id))
 
 
@@ -121,15 +144,19 @@ def amend_view(agreement_id: int):
     require(current_user, "agreement.amend", agreement)
     base = agreement.latest_version
     form = AgreementForm(obj=agreement)
-    fill_choices(form)
+    fill_choices(form, agreement)
     if request.method == "GET":
         for entry, party in zip(form.parties.entries, base.parties, strict=False):  # more rows than parties
             entry.form.organisation_id.data, entry.form.role.data = party.organisation_id, party.role
             entry.form.share.data = format_bp(party.share_bp).rstrip("%")
         form.offering_ids.data = [o.id for o in base.offerings]
+        form.dataset_ids.data = [d.id for d in base.datasets]
+        form.model_ids.data = [m.id for m in base.models]
     if form.validate_on_submit():
         amended, _version = submit(form, lambda: amend(agreement_id, current_user, form.party_terms(),
-                                                       form.offering_ids.data or [], form.note.data), show=attach_error)
+                                                       form.offering_ids.data or [], form.note.data,
+                                                       dataset_ids=form.dataset_ids.data or [],
+                                                       model_ids=form.model_ids.data or []), show=attach_error)
         if amended:
             flash(_("Amendment proposed as a new version. The current terms stay in force until every party signs."),
                   "success")

@@ -14,20 +14,32 @@ from marketplace.orders.receipts import record_payment
 from marketplace.orders.services import place_order
 from marketplace.diagnosis.indicators import indicator_system
 from marketplace.diagnosis.services import take_assessment
-from tests.factories import make_case, make_model, make_need, make_offering, make_profile, make_proposal, make_user
+from marketplace.datasets.services import request_access
+from tests.factories import (
+    make_case,
+    make_dataset,
+    make_model,
+    make_need,
+    make_offering,
+    make_profile,
+    make_proposal,
+    make_user,
+)
 
 PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
                 "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
                 "/models/{model}", "/providers/{profile}",
-                "/models/compare?ids={model},{model2}", "/models/leaderboard"],
+                "/models/compare?ids={model},{model2}", "/models/leaderboard", "/datasets/", "/datasets/{dataset}"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}",
                    "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt",
-                   "/diagnosis/", "/diagnosis/assessment", "/diagnosis/{assessment}"],
+                   "/diagnosis/", "/diagnosis/assessment", "/diagnosis/{assessment}", "/datasets/new", "/datasets/mine",
+                   "/datasets/requests", "/datasets/requests/{access}", "/datasets/{dataset}"],
     "vendor": ["/dashboard", "/offerings/new", "/models/new", "/providers/mine", "/resonance/", "/resonance/new",
                "/offerings/{offering}", "/models/{model}", "/models/{model}/edit", "/offerings/{offering}/edit",
-               "/accounts/organisation", "/leads", "/orders/{order}/pay", "/orders/{paid}/receipt"],
+               "/accounts/organisation", "/leads", "/orders/{order}/pay", "/orders/{paid}/receipt",
+               "/datasets/{dataset}", "/datasets/requests"],
     "center": ["/dashboard", "/review", "/cases/manage", "/cases/new", "/moderation/", "/trust/queue",
                "/vouchers/applications", "/catalogues/review", "/analytics/", "/events/new", "/policy/instruments",
                "/diagnosis/files", "/diagnosis/files/{sme_org}"],
@@ -95,10 +107,12 @@ def people(live_server):
         paid, _ = place_order(sme, offering, 2, "layout-paid")
         record_payment(paid.id, vendor, paid.payable_fen, "CMB20261201000789", "layout-paid")
         assessment = take_assessment(sme, {q.code: (n % 4) for n, q in enumerate(indicator_system().questions)})
+        dataset = make_dataset(sme.organisation, registration_no="DGIDR-2026-00318")
+        access = request_access(dataset, vendor, "训练注塑件外观缺陷检测模型", "在数据方环境内调优", model.id)
         db.session.commit()
         ids = {"assessment": assessment.id, "sme_org": sme.organisation_id, "need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
                "order": order.id, "paid": paid.id, "profile": profile.id,
-               "model2": model2.id}
+               "model2": model2.id, "dataset": dataset.id, "access": access.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 
 from marketplace.kinds import REGISTRY, Kind, all_kinds, get_kind, kind_of, register, solution_kinds
 from marketplace.permissions import RULES
-from tests.factories import make_expert
+from tests.factories import make_dataset, make_expert
 from tests.factories import make_case, make_event, make_need, make_offering, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,13 +20,14 @@ OLD_TABLES = ("KINDS", "SOLUTION_KINDS", "SEARCH_KINDS", "KIND_OF", "LISTINGS", 
 
 def test_every_kind_has_all_its_parts(app):
     """Each entry names its model, labels in both languages, selector, rule, card, detail page and serialiser."""
-    assert [k.name for k in all_kinds()] == ["offering", "model", "provider", "case", "expert", "need"]
+    assert [k.name for k in all_kinds()] == ["offering", "model", "provider", "case", "expert", "dataset", "need"]
     assert [k.name for k in solution_kinds()] == ["offering", "model", "provider", "case", "expert"]
     with app.test_request_context():
         with app.app_context():
             vendor = make_user("vendor").organisation
             center = make_user("center").organisation
             records = {"offering": make_offering(vendor), "case": make_case(center), "expert": make_expert(center),
+                       "dataset": make_dataset(vendor),
                        "need": make_need(make_user("enterprise").organisation)}
             for kind in all_kinds():
                 assert isinstance(kind.indexed(), Select), kind
