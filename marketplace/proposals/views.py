@@ -228,6 +228,9 @@ def confirm_accept(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     require(current_user, "proposal.accept", proposal)
     if not any(t.name == "accept" for t in PROPOSAL.available(proposal, current_user)):
+        done = PROPOSAL.done_message(proposal, "accept")
+        if done:
+            flash(done, "info")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     figures = acceptance_figures(proposal, current_user.organisation, date.today().year)
     return render_template("proposals/accept.html", proposal=proposal, figures=figures,
