@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 from flask import request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.api import bp
