@@ -98,7 +98,7 @@ class Process:
             return None
         if move.done is not None:
             return str(move.done)
-        return _("This was done already: the record is %(state)s now.", state=STATE_LABELS.get(state, state))
+        return str(_("This was done already: the record is %(state)s now.", state=STATE_LABELS.get(state, state)))
 
     def check_state(self, record: Any, move: Transition) -> None:
         """Refuse a move the record's current state does not allow, saying why (kindly when it was made already)."""
