@@ -78,10 +78,11 @@ def ratings_for(kind: str, records: list) -> dict[int, tuple[float, int]]:
 
 
 class CardRating(NamedTuple):
-    """A card's rating: the average (one decimal), the number of reviews, and whether they rate the vendor."""
+    """A card's rating: the average (one decimal), the number of reviews, and whether they rate the vendor
+    (indexable as the list pages' (average, reviews) pairs are)."""
 
     average: float
-    count: int
+    reviews: int
     of_vendor: bool
 
 
