@@ -70,7 +70,9 @@ def index():
     sends = can(current_user, "proposal.send")
     rows = [{"proposal": p, "counterpart": (p.need.organisation.name if p.need_id in shown else _("Name hidden"))
              if sends else p.vendor.name} for p in proposals]
-    return render_template("proposals/index.html", rows=rows,
+    next_step = (url_for("leads.inbox"), _("Find needs that match your listings")) if sends \
+        else (url_for("needs.new"), _("Post a need to receive proposals"))
+    return render_template("proposals/index.html", rows=rows, next_step=next_step,
                            counterpart_label=_("Enterprise") if sends else _("Provider"))
 
 
