@@ -18,7 +18,8 @@ PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
                 "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
                 "/models/{model}", "/providers/{profile}",
-                "/models/compare?ids={model},{model2}", "/models/leaderboard"],
+                "/models/compare?ids={model},{model2}", "/models/leaderboard", "/cases/{case}",
+                "/cases/collection/2025"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}",
                    "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt"],
@@ -77,7 +78,7 @@ def people(live_server):
         offering = make_offering(vendor.organisation, models=[model])
         profile = make_profile(vendor.organisation)
         need = make_need(sme.organisation)
-        make_case(center.organisation)
+        case = make_case(center.organisation)
         lab = make_user("evaluator", name="广东省工业模型评测中心")
         model2 = make_model(vendor.organisation, name="PCB 焊点缺陷复判模型 Lite", evaluations=[
             ModelEvaluation(metric="漏检率", value="0.5%", dataset="SMT 产线 5 万张", evaluator=lab.organisation.name,
@@ -93,7 +94,7 @@ def people(live_server):
         db.session.commit()
         ids = {"need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
                "order": order.id, "paid": paid.id, "profile": profile.id,
-               "model2": model2.id}
+               "model2": model2.id, "case": case.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids
