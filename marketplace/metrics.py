@@ -27,17 +27,22 @@ class Better(str, enum.Enum):
 
 LOWER_WORDS = ("漏检", "误报", "误检", "过杀", "错分", "错误", "误差", "偏差", "耗时", "时延", "延迟",
                "时长", "响应时间", "求解时间", "处理时间", "超时", "延误", "报损", "节拍", "次数", "轮次",
-               "极差", "色差", "比功率", "能耗", "消耗", "样本数", "mae", "mse", "rmse", "mape", "wmape", "arpd",
+               "极差", "色差", "比功率", "能耗", "消耗", "样本数", "周期", "用时", "时间", "天数", "成本", "工时",
+               "用电量", "不良", "报废", "返工", "泄漏", "漏油", "流出", "退货", "损坏", "事故", "人员", "操作工",
+               "坐席", "岗位", "mae", "mse", "rmse", "mape", "wmape", "arpd",
                "latency", "error", "loss", "miss", "false")
-"""Words that name something to keep small: misses, false alarms, errors, time taken, consumption, tries."""
+"""Words that name something to keep small: misses, false alarms, errors, time taken, cycles, consumption, cost,
+defects, scrap, rework, incidents, tries, and the people a task needs."""
 
 HIGHER_WORDS = ("准确", "正确", "精度", "召回", "查准", "查全", "检出", "发现", "命中", "一致", "成功",
                 "完成", "解决", "合格", "合规", "通过", "对色", "达成", "利用率", "符合", "完整", "采纳", "准交",
-                "覆盖", "吞吐", "提前", "cop", "cpk", "auroc", "auc", "map", "f1", "r²", "r2", "iou", "accuracy",
+                "覆盖", "吞吐", "提前", "稼动率", "产量", "优等品", "日处理", "准时",
+                "cop", "cpk", "auroc", "auc", "map", "f1", "r²", "r2", "iou", "accuracy",
                 "precision", "recall", "throughput",
                 # an improvement ("库存金额下降 18%", "误报压降率") is better when larger, whatever it improves
                 "下降", "降幅", "压降", "缩短", "节省", "提升", "提高", "减少", "reduction", "saving")
-"""Words that name something to make large: accuracy, recall, hit and pass rates, efficiency, improvements."""
+"""Words that name something to make large: accuracy, recall, hit and pass rates, utilisation, output per shift or
+day, on-time rates, efficiency, improvements."""
 
 WORDS = {**{w: Better.LOWER for w in LOWER_WORDS}, **{w: Better.HIGHER for w in HIGHER_WORDS}}
 

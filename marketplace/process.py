@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from marketplace.audit.services import record_audit
 from marketplace.permissions import can, require
-from marketplace.states import ACTION_LABELS, STATE_LABELS, IllegalTransition
+from marketplace.states import ACTION_LABELS, STATE_LABELS, AlreadyDone, IllegalTransition
 
 Effect = Callable[[Any, Any, "Firing"], None]
 
@@ -63,6 +63,9 @@ class Transition:
     confirm: str | None = None
     """The endpoint of the page that confirms this move with its figures (a money action), when it is not a
     bare button; the page takes the same ids as the transition's form."""
+    done: Any = None
+    """What to say when the move is asked for again after it was made ("This proposal has already been
+    accepted."); without it, a general sentence naming the state."""
 
 
 @dataclass
@@ -87,9 +90,22 @@ class Process:
         except KeyError:
             raise IllegalTransition(_("Unknown action.")) from None
 
-    def check_state(self, record: Any, move: Transition) -> None:
-        """Refuse a move the record's current state does not allow, saying why."""
+    def done_message(self, record: Any, action: str) -> str | None:
+        """Say that a move was made already when the record is where it leads (a double submit), else None."""
+        move = self.transition(action)
         state = getattr(record, self.state_attr)
+        if move.target is None or state != move.target or state in move.sources:
+            return None
+        if move.done is not None:
+            return str(move.done)
+        return str(_("This was done already: the record is %(state)s now.", state=STATE_LABELS.get(state, state)))
+
+    def check_state(self, record: Any, move: Transition) -> None:
+        """Refuse a move the record's current state does not allow, saying why (kindly when it was made already)."""
+        state = getattr(record, self.state_attr)
+        done = self.done_message(record, move.name)
+        if done is not None:
+            raise AlreadyDone(done)
         if state not in move.sources:
             raise IllegalTransition(_("Cannot %(action)s a record that is %(state)s.",
                                       action=ACTION_LABELS.get(move.name, move.name),

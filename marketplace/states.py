@@ -12,6 +12,11 @@ class IllegalTransition(DomainError):
     """Raised when an action is not allowed from the record's current state."""
 
 
+class AlreadyDone(IllegalTransition):
+    """Raised when a move is asked for again after it was made (a double submit, a second tab): the record is
+    already where the move leads. Pages say so kindly and show the record; the API answers 409 as before."""
+
+
 class ListingState(str, enum.Enum):
     """Lifecycle of anything vendors list: profiles, models, offerings."""
 

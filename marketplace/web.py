@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
 from marketplace.errors import DomainError
+from marketplace.states import AlreadyDone
 
 T = TypeVar("T")
 
@@ -198,16 +199,19 @@ def show_refusal(form, exc: DomainError) -> None:
             form.form_errors.append(message)
 
 
-def submit(form, action: Callable[[], T], show: Callable[[Any, DomainError], None] = show_refusal
-           ) -> tuple[bool, T | None]:
+def submit(form, action: Callable[[], T], show: Callable[[Any, DomainError], None] = show_refusal,
+           passes: tuple[type[DomainError], ...] = ()) -> tuple[bool, T | None]:
     """Run the service call behind a validated form: commit and return (True, result), or roll back, put the
-    refusal on the form (`show`) and return (False, None)."""
+    refusal on the form (`show`) and return (False, None). Refusals of the kinds in `passes` are rolled back and
+    raised for the view to answer (e.g. `AlreadyDone`: show the record instead of the form)."""
     from marketplace.extensions import db
 
     try:
         result = action()
     except DomainError as exc:
         db.session.rollback()
+        if isinstance(exc, passes):
+            raise
         show(form, exc)
         return False, None
     db.session.commit()
@@ -215,14 +219,15 @@ def submit(form, action: Callable[[], T], show: Callable[[Any, DomainError], Non
 
 
 def perform(action, success, refusals: tuple = (DomainError,)) -> bool:
-    """Run a state-changing service call: commit and flash `success`, or roll back and flash the refusal."""
+    """Run a state-changing service call: commit and flash `success`, or roll back and flash the refusal — as
+    information, not an error, when the move was made already (a double submit or a second tab)."""
     from marketplace.extensions import db
 
     try:
         action()
     except refusals as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(str(exc), "info" if isinstance(exc, AlreadyDone) else "error")
         return False
     db.session.commit()
     flash(success() if callable(success) else success, "success")

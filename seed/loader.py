@@ -191,7 +191,8 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
             scenario=row["scenario"], city=row.get("city"), problem=row["problem"], solution=row["solution"],
             investment_fen=row.get("investment_fen"), year=int(row["year"]), state=row.get("status", "published"),
             results=[CaseResult(indicator=r["indicator"], before=Decimal(str(r["before"])),
-                                after=Decimal(str(r["after"])), unit=r["unit"]) for r in row.get("results", [])])
+                                after=Decimal(str(r["after"])), unit=r["unit"], better=r.get("better"))
+                     for r in row.get("results", [])])
         db.session.add(case)
     db.session.flush()
     centers_work = load_centers_work(centers, profiles, cases, needs, offerings)

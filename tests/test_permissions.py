@@ -371,6 +371,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("api.revise_proposal_api", ""): Route("/api/v1/proposals/{proposal}/revisions", roles(VENDOR), owner=VENDOR,
                                            stranger=404),
     ("api.place_order_api", ""): Route("/api/v1/orders", roles(SME)),
+    ("api.pay_order", ""): Route("/api/v1/orders/{order}/pay", roles(VENDOR), owner=VENDOR, stranger=404),
     # webhooks (issue #14): an SME, a vendor or a center manages its own organisation's endpoints; another
     # organisation's endpoint looks missing
     ("api.webhook_create", ""): Route("/api/v1/webhooks", roles(SME, VENDOR, CENTER)),

@@ -2,8 +2,9 @@
 Idempotency-Key, the caller's own); agreements and statements are `marketplace.api.deals_agreements`.
 
 Every write goes through the same service as the page (`proposals.services`, `orders.services`), every read asks
-the same permission rules; moves (accept, pay, refund, sign, …) are `POST /api/v1/{collection}/{id}/transitions/
-{name}` (`marketplace.api.transitions`). A record the caller may not read answers 404, as the transitions do.
+the same permission rules; moves (accept, refund, sign, …) are `POST /api/v1/{collection}/{id}/transitions/
+{name}` (`marketplace.api.transitions`), recording a payment is `POST /api/v1/orders/{id}/pay`
+(`marketplace.api.payments`). A record the caller may not read answers 404, as the transitions do.
 """
 from __future__ import annotations
 

@@ -199,7 +199,37 @@ class Order(OrderBrief):
     fulfilled_at: datetime | None
     refunded_at: datetime | None
     cancelled_at: datetime | None
-    transitions: list[str] = Field(description="Moves the caller may make now (POST …/transitions/{name}).")
+    transitions: list[str] = Field(description="Moves the caller may make now (POST …/transitions/{name}; pay is "
+                                               "POST /api/v1/orders/{id}/pay, with the amount and reference).")
+
+
+class PaymentIn(BaseModel):
+    """A vendor's record of an order's payment, as the payment page takes it: the amount received (exactly the
+    amount payable) and the payment reference."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount_fen: WholeNumber = Field(ge=1, le=MAX_AMOUNT_FEN,
+                                    description="The amount received in fen: exactly the order's payable_fen.")
+    reference: str = Field(min_length=1, max_length=64,
+                           description="The bank transfer number or another reference of the payment.")
+
+
+class ReceiptOut(BaseModel):
+    """The receipt of an order's payment: the amount received, the reference, who recorded it and when."""
+
+    id: int
+    amount_fen: int
+    reference: str | None
+    recorded_by: str | None
+    recorded_at: datetime
+
+
+class Payment(BaseModel):
+    """A recorded payment: the order as it is now (paid) and its receipt."""
+
+    order: Order
+    receipt: ReceiptOut
 
 
 class OrderPage(Page):

@@ -3,7 +3,8 @@ now, and `POST /api/v1/{collection}/{id}/transitions/{name}` makes one.
 
 Both read the process definitions (`marketplace/*/process.py`) through `Process.available` and `Process.fire`,
 exactly as the pages' buttons do, so the API and the buttons cannot disagree. Moves that need a form (a new
-proposal version, an amendment's terms) are not offered here; they have their own endpoints.
+proposal version, an amendment's terms, a payment's amount and reference) are not offered here; they have their own
+endpoints (`POST /api/v1/orders/{id}/pay` is `marketplace.api.payments`).
 """
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ MOVABLE: dict[str, Movable] = {m.collection: m for m in (
     Movable("providers", "marketplace.catalog.models:ProviderProfile", "listings", "listing.view", listing_process),
     Movable("proposals", "marketplace.proposals.models:Proposal", "orders", "proposal.view", proposal_process,
             form_only=frozenset({"submit", "revise"}), fire=fire_proposal),
-    Movable("orders", "marketplace.orders.models:Order", "orders", "order.view", order_process),
+    Movable("orders", "marketplace.orders.models:Order", "orders", "order.view", order_process,
+            form_only=frozenset({"pay"})),
     Movable("agreements", "marketplace.resonance.models:Agreement", "orders", "agreement.view", agreement_process,
             form_only=frozenset({"amend"})),
 )}

@@ -38,6 +38,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from marketplace.cases.models import Case
+from marketplace.cases.results import BETTER, WORSE, ResultChange
 from marketplace.money import format_fen
 from marketplace.templating import current_locale, term_label
 
@@ -107,17 +108,27 @@ def number(value) -> str:
     return formatted or "0"
 
 
+TONE_COLOURS = {BETTER: "#15692d", WORSE: "#c8102e"}
+"""The site's improvement and worsening colours (`--ok`, `--accent` in site.css)."""
+
+
+def change_text(change: ResultChange) -> str:
+    """Return a result's change as the pages show it ("降低 59.5%"), in its tone's colour, with the tone in
+    words (an improvement or a worsening) so a printout in grey still says which it is."""
+    shown = text(change.text + (f"（{change.tone_text}）" if change.tone_text else ""))
+    colour = TONE_COLOURS.get(change.tone)
+    return f'<font color="{colour}">{shown}</font>' if colour else shown
+
+
 def results_table(case: Case, st: dict) -> Table:
     """Return the measured results of a case as a table with the improvement computed."""
-    head = [_("Indicator"), _("Before"), _("After"), _("Improvement")]
+    head = [_("Indicator"), _("Before"), _("After"), _("Change")]
     rows = [[Paragraph(text(h), st["cell"]) for h in head]]
     for r in case.results:
-        improvement = r.improvement_percent if r.improvement_percent is not None else r.change_percent
-        shown = "—" if improvement is None else f"{float(improvement):+.1f}%"
         rows.append([Paragraph(text(r.indicator), st["cell"]),
                      Paragraph(text(f"{number(r.before)} {r.unit}"), st["cell"]),
                      Paragraph(text(f"{number(r.after)} {r.unit}"), st["cell"]),
-                     Paragraph(text(shown), st["cell"])])
+                     Paragraph(change_text(r.change), st["cell"])])
     table = Table(rows, colWidths=[62 * mm, 36 * mm, 36 * mm, 32 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f6")),
@@ -192,7 +203,7 @@ def collection_stamp(year: int, cases: list[Case], locale: str) -> str:
     for case in cases:
         parts = [case.id, case.state, case.updated_at.isoformat() if case.updated_at else "",
                  case.vendor.name if case.vendor else "", case.offering.title if case.offering else "",
-                 [(r.indicator, str(r.before), str(r.after), r.unit, r.better) for r in case.results]]
+                 [(r.indicator, str(r.before), str(r.after), r.unit, r.change.tone) for r in case.results]]
         digest.update(repr(parts).encode())
     return digest.hexdigest()[:16]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organisation, User, utcnow
 from marketplace.catalog.models import Offering, ProviderProfile
 from marketplace.extensions import Model
-from marketplace.metrics import Better
+from marketplace.metrics import Better, direction_of
 from marketplace.moderated import Moderated
 from marketplace.needs.models import Need
+
+if TYPE_CHECKING:
+    from marketplace.cases.results import ResultChange
 
 
 class CaseState(str, enum.Enum):
@@ -87,12 +91,20 @@ class CaseResult(Model):
     case: Mapped[Case] = relationship(back_populates="results")
 
     @property
+    def direction(self) -> Better | None:
+        """Return which way the indicator improves: as the curator chose, else as its name says (`metrics`)."""
+        if self.better in (Better.LOWER.value, Better.HIGHER.value):
+            return Better(self.better)
+        return direction_of(self.indicator)
+
+    @property
     def improvement_percent(self) -> Decimal | None:
         """Return the relative improvement in percent (positive = better), or None without a direction."""
         change = self.change_percent
-        if change is None or self.better not in (Better.LOWER.value, Better.HIGHER.value):
+        direction = self.direction
+        if change is None or direction is None:
             return None
-        return -change if self.better == Better.LOWER.value else change
+        return -change if direction is Better.LOWER else change
 
     @property
     def change_percent(self) -> Decimal | None:
@@ -100,6 +112,13 @@ class CaseResult(Model):
         if not self.before:
             return None
         return ((Decimal(self.after) - Decimal(self.before)) / Decimal(self.before) * 100).quantize(Decimal("0.1"))
+
+    @property
+    def change(self) -> ResultChange:
+        """Return the change as every page, card, the PDF and the API show it (`cases.results.change_of`)."""
+        from marketplace.cases.results import change_of
+
+        return change_of(self)
 
 
 class DirectoryStatus(str, enum.Enum):

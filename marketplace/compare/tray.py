@@ -1,43 +1,82 @@
-"""The compare tray: the models a visitor or user has picked for comparison, kept in their session.
+"""The compare tray: the models a visitor or user has picked for comparison, at most `MAX_MODELS`.
 
-The tray is a list of model ids, at most `MAX_MODELS` long; the functions here take the list and return the new
-one (the view keeps it in the session), and refuse a fifth model with a message the user can act on.
+The tray lives in the database (`CompareTrayEntry`), named by a random key the visitor's session holds
+(`TRAY_KEY`). Adding writes one row under a lock on the tray's name, so two quick adds never overtake each
+other (as two writes of a whole session-kept list did), the same model is added once, and a fifth is refused
+with a message the user can act on; entries older than `KEPT_FOR` are dropped as new ones come. The caller
+commits.
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
+import secrets
+from datetime import timedelta
 
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from marketplace.accounts.models import utcnow
+from marketplace.compare.models import CompareTrayEntry
 from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.locks import lock_name
 
 MIN_MODELS = 2
 MAX_MODELS = 4
 """A comparison shows two to four models side by side: fewer is no comparison, more no longer fits a screen."""
 
-SESSION_KEY = "compare_tray"
+TRAY_KEY = "compare_tray_key"
+"""The session entry naming the visitor's tray."""
+
+KEPT_FOR = timedelta(days=30)
+"""How long a tray's entries are kept: a tray is a pick list for one visit, not a saved list."""
 
 
-def read_tray(stored: object) -> list[int]:
-    """Return the tray from what the session holds: whole positive ids, no repeats, at most MAX_MODELS."""
-    ids: list[int] = []
-    for value in stored if isinstance(stored, list) else []:
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0 and value not in ids:
-            ids.append(value)
-    return ids[:MAX_MODELS]
+def new_tray_key() -> str:
+    """Return a fresh, unguessable tray name."""
+    return secrets.token_hex(16)
 
 
-def add_to_tray(tray: list[int], model_id: int) -> list[int]:
-    """Add a model to the tray (already there: unchanged); a fifth model is refused."""
-    if model_id in tray:
-        return list(tray)
-    if len(tray) >= MAX_MODELS:
+def is_tray_key(value: object) -> bool:
+    """Tell whether a session value is a tray name this module made (32 hex digits)."""
+    return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+def tray_ids(key: str | None) -> list[int]:
+    """Return the ids of the models in a tray, in the order they were added (none without a key)."""
+    if not key:
+        return []
+    return list(db.session.scalars(select(CompareTrayEntry.model_id).where(CompareTrayEntry.tray_key == key)
+                                   .order_by(CompareTrayEntry.added_at, CompareTrayEntry.id).limit(MAX_MODELS)))
+
+
+def add_to_tray(key: str, model_id: int) -> list[int]:
+    """Add a model to a tray (already there: unchanged) and return the tray; a fifth model is refused."""
+    lock_name(f"compare-tray:{key}")
+    ids = tray_ids(key)
+    if model_id in ids:
+        return ids
+    held = db.session.scalar(select(func.count()).select_from(CompareTrayEntry)
+                             .where(CompareTrayEntry.tray_key == key))
+    if (held or 0) >= MAX_MODELS:
         raise DomainError(_("You can compare at most %(n)s models at a time. Remove one from the comparison "
                             "before adding another.", n=MAX_MODELS))
-    return [*tray, model_id]
+    db.session.add(CompareTrayEntry(tray_key=key, model_id=model_id))
+    db.session.execute(delete(CompareTrayEntry).where(CompareTrayEntry.added_at < utcnow() - KEPT_FOR))
+    db.session.flush()
+    return [*ids, model_id]
 
 
-def remove_from_tray(tray: list[int], model_id: int) -> list[int]:
-    """Take a model out of the tray."""
-    return [i for i in tray if i != model_id]
+def remove_from_tray(key: str, model_id: int) -> list[int]:
+    """Take a model out of a tray and return the tray."""
+    db.session.execute(delete(CompareTrayEntry).where(CompareTrayEntry.tray_key == key,
+                                                      CompareTrayEntry.model_id == model_id))
+    return tray_ids(key)
+
+
+def clear_tray(key: str) -> list[int]:
+    """Empty a tray."""
+    db.session.execute(delete(CompareTrayEntry).where(CompareTrayEntry.tray_key == key))
+    return []
 
 
 def parse_ids(text: str | list[str] | None) -> list[int]:

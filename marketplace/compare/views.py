@@ -15,13 +15,17 @@ from marketplace.compare.services import PriceRange, build_leaderboard, compare_
 from marketplace.compare.tray import (
     MAX_MODELS,
     MIN_MODELS,
-    SESSION_KEY,
+    TRAY_KEY,
     add_to_tray,
+    clear_tray,
+    is_tray_key,
+    new_tray_key,
     parse_ids,
-    read_tray,
     remove_from_tray,
+    tray_ids,
 )
 from marketplace.errors import DomainError
+from marketplace.extensions import db
 from marketplace.metrics import Better
 from marketplace.templating import current_locale, money
 from marketplace.vocab import PLAN_UNITS, SCENARIOS, codes
@@ -65,9 +69,23 @@ class TrayView:
         return "remove" if self.holds(model) else "add"
 
 
+def tray_key() -> str | None:
+    """The name of the visitor's tray from their session, if they have one."""
+    key = session.get(TRAY_KEY)
+    return key if is_tray_key(key) else None
+
+
+def own_tray_key() -> str:
+    """The name of the visitor's tray, given to their session now when they have none."""
+    key = tray_key()
+    if key is None:
+        session[TRAY_KEY] = key = new_tray_key()
+    return key
+
+
 def stored_tray() -> list[int]:
-    """The model ids the session's tray holds."""
-    return read_tray(session.get(SESSION_KEY))
+    """The model ids the visitor's tray holds."""
+    return tray_ids(tray_key())
 
 
 def compare_tray() -> TrayView:
@@ -78,8 +96,11 @@ def compare_tray() -> TrayView:
 
 
 @bp.app_template_global("compare_tray")
-def compare_tray_global() -> TrayView:
-    """Let templates show the tray bar and each model's compare control."""
+def compare_tray_global(for_adding: bool = False) -> TrayView:
+    """Let templates show the tray bar and each model's compare control. A page with an add control names the
+    visitor's tray first, so the quick adds that follow it all reach the same tray."""
+    if for_adding:
+        own_tray_key()
     return compare_tray()
 
 
@@ -124,7 +145,7 @@ TRAY_MESSAGES = {"add": lambda: _("Added to the comparison."), "remove": lambda:
 @bp.route("/models/compare/tray/<any(add, remove, clear):action>", methods=["POST"])
 def tray(action: str):
     """Add a model to the compare tray, take one out, or empty it; a fifth model is refused with a message."""
-    ids = stored_tray()
+    key = own_tray_key()
     asked = parse_ids(request.form.get("model_id"))
     model_id = asked[0] if asked else 0
     found = models_for([model_id], current_user) if model_id else []
@@ -133,15 +154,16 @@ def tray(action: str):
     refusal = None
     try:
         if action == "add":
-            ids = add_to_tray(ids, model_id)
+            add_to_tray(key, model_id)
         elif action == "remove":
-            ids = remove_from_tray(ids, model_id)
+            remove_from_tray(key, model_id)
         else:
-            ids = []
+            clear_tray(key)
     except DomainError as exc:
+        db.session.rollback()
         refusal = str(exc)
     else:
-        session[SESSION_KEY] = ids
+        db.session.commit()
         g.pop("compare_tray", None)
     if request.headers.get("HX-Request") and found:
         return render_template("compare/_tray_response.html", model=found[0], refusal=refusal,

@@ -65,6 +65,14 @@ class Kind(ABC):
     hidden_status: int = 404  # what the API answers for a record the caller may not read
     city_reason: Any = None  # what "same city" means for this kind, e.g. "Based in your city"
 
+    picture_class: str = "pic-thumb"  # how a card draws the record's picture (a cover; a provider: a logo)
+    rated_by_vendor: bool = False  # a card's rating is the vendor's reviews, and says so (a model card)
+
+    def picture(self, record) -> tuple[Any, str, str] | None:
+        """Return what a card shows as the record's picture — (uploaded image or None, the name its initials
+        stand in for, the text alternative) — or None when this kind's cards have no picture."""
+        return None
+
     @property
     def card_template(self) -> str:
         """The template that draws one record of this kind as a card (search, solutions, home)."""

@@ -63,5 +63,15 @@ class CaseKind(Kind):
                 "industry": record.industry, "scenario": record.scenario, "city": record.city,
                 "year": record.year, "state": record.state, "problem": record.problem,
                 "solution": record.solution,
-                "results": [{"indicator": r.indicator, "before": float(r.before), "after": float(r.after),
-                             "unit": r.unit} for r in record.results]}
+                "results": [result_json(r) for r in record.results]}
+
+
+def result_json(result) -> dict:
+    """A measured result with its change as the pages show it (`cases.results.change_of`): the direction that is
+    better for the indicator, the change in words and its tone (better, worse, same, unknown)."""
+    change = result.change
+    direction = result.direction
+    return {"indicator": result.indicator, "before": float(result.before), "after": float(result.after),
+            "unit": result.unit, "better": direction.value if direction else None,
+            "change_percent": float(change.percent) if change.percent is not None else None,
+            "change": change.text, "tone": change.tone}

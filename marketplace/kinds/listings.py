@@ -28,6 +28,10 @@ class ListingKind(Kind):
     detail_arg = "listing_id"
     similar_label: Any = _l("Similar solutions")  # the heading of 相似方案 on a listing's page
 
+    def picture(self, record) -> tuple[Any, str, str] | None:
+        """The listing's cover (a provider: its logo), else the vendor's initials."""
+        return record.picture, record.organisation.name, record.picture_alt
+
     def indexed(self) -> Select:
         """Select the published listings of this kind."""
         from marketplace.catalog.selectors import published
@@ -151,6 +155,7 @@ class ModelKind(ListingKind):
     label, plural = _l("Model"), _l("Models")
     detail_endpoint = "catalog.model_detail"
     similar_label = _l("Similar models")
+    rated_by_vendor = True
 
     def loads(self) -> list:
         """The vendor, the cover and the evaluation table (model cards and the API show it)."""
@@ -186,6 +191,7 @@ class ProviderKind(ListingKind):
     label, plural = _l("Provider"), _l("Providers")
     detail_endpoint = "catalog.provider_detail"
     similar_label = _l("Similar providers")
+    picture_class = "pic-logo"
 
     def text_parts(self, record) -> list[str | None]:
         """The organisation's name, summary, capabilities and reference cases."""

@@ -13,13 +13,16 @@ from marketplace.main.services import (
     latest_public,
     marketplace_counts,
 )
+from marketplace.matching.browse import CardRatings
 from marketplace.web import paginate, redirect_back, safe_url
 
 
 @bp.route("/")
 def home():
     """Show what the marketplace holds and where each role starts."""
-    return render_template("main/home.html", counts=marketplace_counts(current_user), latest=latest_public())
+    latest = latest_public()
+    return render_template("main/home.html", counts=marketplace_counts(current_user), latest=latest,
+                           ratings=CardRatings([r for records in latest.values() for r in records]))
 
 
 @bp.route("/dashboard")

@@ -7,12 +7,12 @@ keeps its filters and can be sorted by newest, price or rating, a numbered page 
 """
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
-from marketplace.kinds import get_kind
+from marketplace.kinds import get_kind, kind_of
 from marketplace.web import paginate, paginate_list
 
 RELEVANCE, NEWEST, PRICE_ASC, PRICE_DESC, RATING = "relevance", "newest", "price_asc", "price_desc", "rating"
@@ -75,6 +75,35 @@ def ratings_for(kind: str, records: list) -> dict[int, tuple[float, int]]:
     column, attribute = found
     averages = average_by(column, {getattr(r, attribute) for r in records})
     return {r.id: averages[getattr(r, attribute)] for r in records if getattr(r, attribute) in averages}
+
+
+class CardRating(NamedTuple):
+    """A card's rating: the average (one decimal), the number of reviews, and whether they rate the vendor
+    (indexable as the list pages' (average, reviews) pairs are)."""
+
+    average: float
+    reviews: int
+    of_vendor: bool
+
+
+class CardRatings:
+    """The ratings of the records a page draws as cards (search results, the home page), found in one query per
+    kind; the cards ask `of(record)`, as the list pages read `page.ratings`."""
+
+    def __init__(self, records: list):
+        """Find the ratings of the records, grouped by kind."""
+        self.found: dict[tuple[str, int], CardRating] = {}
+        by_kind: dict[str, list] = {}
+        for record in records:
+            by_kind.setdefault(kind_of(record).name, []).append(record)
+        for name, group in by_kind.items():
+            of_vendor = get_kind(name).rated_by_vendor
+            for record_id, (average, count) in ratings_for(name, group).items():
+                self.found[(name, record_id)] = CardRating(average, count, of_vendor)
+
+    def of(self, record) -> CardRating | None:
+        """Return a record's rating, or None when it has no reviews (or its kind is not rated)."""
+        return self.found.get((kind_of(record).name, record.id))
 
 
 def ordered(kind: str, stmt: Select, sort: str) -> Select:

@@ -23,11 +23,13 @@ def index_building(exc: IndexNotReady):
     if request.headers.get("HX-Request"):
         return render_template("matching/_index_building.html", message=message), 503, headers
     if request.endpoint == "matching.search_page":
+        from marketplace.matching.browse import CardRatings
         from marketplace.matching.services import Results
         from marketplace.matching.views import filter_form
         from marketplace.web import paginate_list
 
         form = filter_form()
         return render_template("matching/search.html", form=form, results=Results([]), page=paginate_list([]),
-                               tab=form.kind.data or "", query=form.q.data or "", building=message), 503, headers
+                               tab=form.kind.data or "", query=form.q.data or "", building=message,
+                               ratings=CardRatings([])), 503, headers
     return render_template("errors/error.html", status=503, message=message), 503, headers

@@ -10,6 +10,7 @@ from marketplace.analytics import services as analytics
 from marketplace.extensions import db, limiter
 from marketplace.kinds import REGISTRY, get_kind
 from marketplace.matching import bp
+from marketplace.matching.browse import CardRatings
 from marketplace.matching.forms import SearchForm
 from marketplace.matching.services import (
     Results,
@@ -64,14 +65,15 @@ def render_search(form: SearchForm, status: int = 200, record: bool = True):
     tab = form.tab(default_tab(current_user))
     if form.q.errors:
         return render_page("matching/search.html", form=form, results=Results([]), page=paginate_list([]),
-                           query="", tab=tab), 422
+                           query="", tab=tab, ratings=CardRatings([])), 422
     query = form.q.data or ""
     filters = {**form.filters(), "kind": tab}
     results = search(query, filters, current_user) if query else Results([])
     if record:
         record_after_response(query, filters, results)
-    return render_page("matching/search.html", form=form, results=results, query=query, tab=tab,
-                       page=paginate_list(results.matches, SEARCH_PAGE_SIZE)), status
+    page = paginate_list(results.matches, SEARCH_PAGE_SIZE)
+    return render_page("matching/search.html", form=form, results=results, query=query, tab=tab, page=page,
+                       ratings=CardRatings([m.record for m in page.items])), status
 
 
 def record_after_response(query: str, filters: dict, results: Results) -> None:

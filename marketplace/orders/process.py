@@ -78,7 +78,7 @@ def load_locked(order_id: int):
 ORDER = Process("order", [
     Transition("pay", frozenset({PLACED}), PAID, "order.pay", _l("Record payment received"), stamp="paid_at",
                guards=(amount_is_due,), effects=(split_revenue_effect, commit_voucher_effect, issue_receipt_effect),
-               confirm="orders.pay"),
+               confirm="orders.pay", done=_l("This order's payment is recorded already; here is its receipt.")),
     Transition("fulfil", frozenset({PAID}), FULFILLED, "order.fulfil", _l("Mark as delivered"),
                stamp="fulfilled_at"),
     Transition("refund", frozenset({PAID, FULFILLED}), REFUNDED, "order.refund", _l("Refund"),

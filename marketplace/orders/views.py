@@ -33,6 +33,7 @@ from marketplace.orders.services import (
 from marketplace.permissions import can, permission_required, require
 from marketplace.redemptions.services import redemption_panel
 from marketplace.resonance.models import LedgerEntry
+from marketplace.states import AlreadyDone
 from marketplace.web import LONG_PAGE_SIZE, paginate, perform, submit
 
 
@@ -145,8 +146,13 @@ def pay(order_id: int):
             return redirect(url_for("orders.receipt", order_id=order.id))
         form.idempotency_key.data = uuid.uuid4().hex
     elif form.validate():
-        done, result = submit(form, lambda: record_payment(order.id, current_user, form.amount.fen or 0,
-                                                           form.reference.data, form.idempotency_key.data))
+        try:
+            done, result = submit(form, lambda: record_payment(order.id, current_user, form.amount.fen or 0,
+                                                               form.reference.data, form.idempotency_key.data),
+                                  passes=(AlreadyDone,))
+        except AlreadyDone as exc:
+            flash(str(exc), "info")
+            return redirect(url_for("orders.receipt", order_id=order.id))
         if done and result is not None:
             if result[1]:
                 flash(_("Payment recorded. This is its receipt."), "success")

@@ -70,7 +70,9 @@ def index():
     sends = can(current_user, "proposal.send")
     rows = [{"proposal": p, "counterpart": (p.need.organisation.name if p.need_id in shown else _("Name hidden"))
              if sends else p.vendor.name} for p in proposals]
-    return render_template("proposals/index.html", rows=rows,
+    next_step = (url_for("leads.inbox"), _("Find needs that match your listings")) if sends \
+        else (url_for("needs.new"), _("Post a need to receive proposals"))
+    return render_template("proposals/index.html", rows=rows, next_step=next_step,
                            counterpart_label=_("Enterprise") if sends else _("Provider"))
 
 
@@ -228,6 +230,9 @@ def confirm_accept(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     require(current_user, "proposal.accept", proposal)
     if not any(t.name == "accept" for t in PROPOSAL.available(proposal, current_user)):
+        done = PROPOSAL.done_message(proposal, "accept")
+        if done:
+            flash(done, "info")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     figures = acceptance_figures(proposal, current_user.organisation, date.today().year)
     return render_template("proposals/accept.html", proposal=proposal, figures=figures,

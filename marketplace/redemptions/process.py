@@ -123,7 +123,7 @@ def tell_vendor_of_redemption(redemption: Redemption, user) -> None:
 REDEMPTION = Process("redemption", [
     Transition("redeem", frozenset({CLAIMED}), REDEEMED, "redemption.decide", _l("Confirm the redemption"),
                stamp="redeemed_at", guards=(order_still_delivered,), effects=(append_redeem_entry,),
-               audit="redemption.confirmed"),
+               audit="redemption.confirmed", done=_l("This redemption is confirmed already.")),
     Transition("send_back", frozenset({CLAIMED}), RETURNED, "redemption.decide", _l("Return to the provider"),
                stamp="returned_at", style="secondary", effects=(keep_return_reason,), audit="redemption.returned",
                asks=(Ask("reason", _l("What must the provider correct?"), _l("Say what the provider must correct.")),)),

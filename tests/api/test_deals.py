@@ -51,6 +51,12 @@ def move(client, secret: str, collection: str, record_id: int, name: str, **valu
                        json={"values": values})
 
 
+def pay(client, secret: str, order: dict, reference: str = "CMB20260310000123"):
+    """Record an order's payment through the API with its amount payable and a reference; return the answer."""
+    return client.post(f"/api/v1/orders/{order['id']}/pay", headers=bearer(secret),
+                       json={"amount_fen": order["payable_fen"], "reference": reference})
+
+
 def test_the_whole_deal_through_the_api(app, client, deal):
     """Propose → revise → shortlist → accept → both confirm → order with the 模型券 → pay → statements → refund:
     does every step go through the API alone, with the amounts exact to the fen?"""
@@ -92,7 +98,7 @@ def test_the_whole_deal_through_the_api(app, client, deal):
     assert order["payable_fen"] == quoted["payable_fen"] and order["transitions"] == ["cancel"]
     assert client.get(f"/api/v1/proposals/{proposal['id']}", headers=bearer(sme)).get_json()["order_id"] == order["id"]
 
-    assert move(client, vendor, "orders", order["id"], "pay").get_json()["state"] == "paid"
+    assert pay(client, vendor, order).get_json()["order"]["state"] == "paid"
     periods = client.get("/api/v1/statements", headers=bearer(vendor)).get_json()
     assert [(p["period"], p["entries"], p["total_fen"]) for p in periods["months"]] == [("2026-03", 1, 200_000)]
     assert [p["period"] for p in periods["years"]] == ["2026"]
@@ -170,7 +176,7 @@ def test_statement_csv_is_exact_fen(app, client, deal):
         placed = client.post("/api/v1/orders", headers=bearer(sme, **{"Idempotency-Key": key}),
                              json={"offering_id": deal["offering"], "quantity": 1, "quoted_unit_fen": 500,
                                    "quoted_payable_fen": 350})
-        assert move(client, vendor, "orders", placed.get_json()["id"], "pay").status_code == 200
+        assert pay(client, vendor, placed.get_json()).status_code == 201
     as_json = client.get("/api/v1/statements/2026", headers=bearer(vendor)).get_json()
     assert [e["amount_fen"] for e in as_json["entries"]] == [300, 300] and as_json["total_fen"] == 600
     by_path = client.get("/api/v1/statements/2026.csv", headers=bearer(vendor))

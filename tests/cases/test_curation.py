@@ -37,8 +37,8 @@ def test_center_creates_a_case_as_a_draft_with_structured_results(app, client, a
         assert (result.indicator, result.before, result.after, result.unit) == ("漏检率", Decimal("3.2"),
                                                                              Decimal("0.4"), "%")
         assert result.improvement_percent == Decimal("87.5")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "+87.5%" in page
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert '<span class="change change-better" title="improvement">down 87.5%' in page and "+87.5%" not in page
 
 
 def test_improvement_follows_the_better_direction():

@@ -30,7 +30,8 @@ PAGES = {
     "visitor": ["/", "/search?q=注塑件外观缺陷检测", "/needs/", "/offerings", "/models", "/providers", "/cases/",
                 "/events/", "/analytics/map", "/accounts/login", "/accounts/register", "/policy/rules",
                 "/models/{model}", "/providers/{profile}",
-                "/models/compare?ids={model},{model2}", "/models/leaderboard", "/datasets/", "/datasets/{dataset}"],
+                "/models/compare?ids={model},{model2}", "/models/leaderboard", "/cases/{case}",
+                "/cases/collection/2025", "/datasets/", "/datasets/{dataset}"],
     "enterprise": ["/dashboard", "/needs/new", "/orders", "/proposals/", "/notifications/", "/vouchers",
                    "/policy/estimate", "/accounts/tokens", "/trust/verification", "/needs/{need}",
                    "/proposals/{proposal}/accept/confirm", "/orders/{paid}/receipt",
@@ -93,7 +94,7 @@ def people(live_server):
         offering = make_offering(vendor.organisation, models=[model])
         profile = make_profile(vendor.organisation)
         need = make_need(sme.organisation)
-        make_case(center.organisation)
+        case = make_case(center.organisation)
         lab = make_user("evaluator", name="广东省工业模型评测中心")
         model2 = make_model(vendor.organisation, name="PCB 焊点缺陷复判模型 Lite", evaluations=[
             ModelEvaluation(metric="漏检率", value="0.5%", dataset="SMT 产线 5 万张", evaluator=lab.organisation.name,
@@ -110,9 +111,10 @@ def people(live_server):
         dataset = make_dataset(sme.organisation, registration_no="DGIDR-2026-00318")
         access = request_access(dataset, vendor, "训练注塑件外观缺陷检测模型", "在数据方环境内调优", model.id)
         db.session.commit()
-        ids = {"assessment": assessment.id, "sme_org": sme.organisation_id, "need": need.id, "offering": offering.id, "model": model.id, "proposal": proposal.id,
+        ids = {"assessment": assessment.id, "sme_org": sme.organisation_id, "need": need.id, "offering": offering.id,
+               "model": model.id, "proposal": proposal.id,
                "order": order.id, "paid": paid.id, "profile": profile.id,
-               "model2": model2.id, "dataset": dataset.id, "access": access.id}
+               "model2": model2.id, "dataset": dataset.id, "access": access.id, "case": case.id}
         emails = {"enterprise": sme.email, "vendor": vendor.email, "center": center.email, "admin": admin.email}
         db.session.remove()
     return emails, ids

@@ -102,10 +102,10 @@ def test_search_handles_mixed_and_english_queries(seeded):
     """Mixed Chinese/English and English-only queries find relevant listings."""
     client = seeded.app.test_client()
     mixed = client.get("/search?q=FANUC+0i-MF+报警+维修").get_data(as_text=True)
-    results = mixed.split('class="listing-card match"')[1:]
+    results = mixed.split('class="listing-card match')[1:]
     assert any("FANUC" in card for card in results[:5]), "no FANUC listing among the first results"
     english = client.get("/search?q=predictive+maintenance+for+CNC+spindle+vibration").get_data(as_text=True)
-    assert 'class="listing-card match"' in english
+    assert 'class="listing-card match' in english
 
 
 def test_htmx_search_returns_the_results_fragment(seeded):
@@ -170,3 +170,20 @@ def test_need_form_suggests_online_inspection_for_a_scratch_inspection_text(seed
     assert "在线智能检测" in fragment
     short = client.post("/needs/scenario-suggestions", data={"title": "划痕"}).get_data(as_text=True)
     assert "data-value" not in short
+
+
+def test_search_result_cards_show_the_picture_and_rating(seeded):
+    """Does a search result for a reviewed offering carry its picture and rating, as its list card does?"""
+    from marketplace.catalog.models import Offering
+    from marketplace.reviews.models import Review
+
+    with seeded.app.app_context():
+        reviewed = db.session.scalar(db.select(Offering).join(Review, Review.offering_id == Offering.id)
+                                     .where(Review.hidden.is_(False)).limit(1))
+        assert reviewed is not None, "the demo data has a reviewed offering"
+        title, offering_id = reviewed.title, reviewed.id
+    page = seeded.app.test_client().get("/search", query_string={"q": title, "kind": "offering"})
+    card = next(c for c in re.findall(r"<article.*?</article>", page.get_data(as_text=True), re.S)
+                if f'href="/offerings/{offering_id}"' in c)
+    assert 'class="listing-card match with-pic"' in card and 'class="pic ' in card
+    assert 'class="rating"' in card

@@ -61,7 +61,7 @@ def test_out_of_domain_queries_say_nothing_fits(seeded):
     client = seeded.app.test_client()
     for query in OUT_OF_DOMAIN:
         html = client.get("/search", query_string={"q": query}).get_data(as_text=True)
-        assert 'class="no-match"' in html and 'class="listing-card match"' not in html, query
+        assert 'class="no-match"' in html and 'class="listing-card match' not in html, query
         body = client.get("/api/v1/search", query_string={"q": query}).get_json()
         assert body["items"] == [] and body["no_good_match"] is True and body["total"] == 0, query
 

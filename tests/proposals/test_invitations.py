@@ -103,3 +103,16 @@ def test_the_invited_vendor_reads_the_message_on_the_need_page_and_the_proposal_
     assert "请重点说明私有化部署方案" in block
     form = client.get(f"/proposals/needs/{need_id}/new").get_data(as_text=True)
     assert "请重点说明私有化部署方案" in form
+
+
+def test_the_sme_sees_the_message_it_sent_in_its_proposals_tables(app, client, auth):
+    """Do the SME's proposals list and its need's proposals block show the invitation as sent, with its message?"""
+    sme_email, need_id, vendor_org, _vendor_email = world(app)
+    sign_in(client, auth, sme_email)
+    text = "请在下周五前报一个两周试点的方案。"
+    invite(client, need_id, vendor_org, text)
+    client.get("/lang/en")
+    for url in ("/proposals/", f"/proposals/needs/{need_id}/list"):
+        page = client.get(url).get_data(as_text=True)
+        sent = page[page.index('<div class="invitation-sent">'):]
+        assert "Invited on" in sent[:200] and text in sent[:400], url
