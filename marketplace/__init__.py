@@ -100,8 +100,8 @@ def configure_blueprints(app: Flask) -> None:
     from marketplace.cases import bp as cases_bp
     from marketplace.catalog import bp as catalog_bp
     from marketplace.compare import bp as compare_bp
-    from marketplace.diagnosis import bp as diagnosis_bp
     from marketplace.datasets import bp as datasets_bp
+    from marketplace.diagnosis import bp as diagnosis_bp
     from marketplace.events import bp as events_bp
     from marketplace.experts import bp as experts_bp
     from marketplace.imports import bp as imports_bp

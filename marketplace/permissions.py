@@ -101,8 +101,8 @@ def install(app: Flask) -> None:
     """Let templates ask `user is permitted(name, record)` and call `can(name, record)` for the current user."""
     import marketplace.cases.permissions  # noqa: F401  (registers the rules)
     import marketplace.catalog.permissions  # noqa: F401
-    import marketplace.diagnosis.permissions  # noqa: F401
     import marketplace.datasets.permissions  # noqa: F401
+    import marketplace.diagnosis.permissions  # noqa: F401
     import marketplace.events.permissions  # noqa: F401
     import marketplace.experts.permissions  # noqa: F401
     import marketplace.imports.permissions  # noqa: F401

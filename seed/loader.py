@@ -23,8 +23,8 @@ from marketplace.needs.models import Need
 from marketplace.policy.rules import load_rules
 from marketplace.redemptions.models import CatalogueEntry
 from seed.centers import load_centers_work
-from seed.diagnosis import load_diagnosis_work
 from seed.datasets import load_dataset_work
+from seed.diagnosis import load_diagnosis_work
 from seed.evaluations import load_shared_evaluations
 from seed.experts import load_expert_work
 from seed.moderation import load_moderation_work

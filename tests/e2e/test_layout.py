@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from marketplace.catalog.models import ModelEvaluation
-from marketplace.extensions import db
-from tests.conftest import SHOTS
-from tests.e2e.test_journeys import sign_in
-from marketplace.orders.receipts import record_payment
-from marketplace.orders.services import place_order
+from marketplace.datasets.services import request_access
 from marketplace.diagnosis.indicators import indicator_system
 from marketplace.diagnosis.services import take_assessment
-from marketplace.datasets.services import request_access
+from marketplace.extensions import db
+from marketplace.orders.receipts import record_payment
+from marketplace.orders.services import place_order
+from tests.conftest import SHOTS
+from tests.e2e.test_journeys import sign_in
 from tests.factories import (
     make_case,
     make_dataset,
