@@ -27,6 +27,10 @@ MAX_MODELS = 4
 TRAY_KEY = "compare_tray_key"
 """The session entry naming the visitor's tray."""
 
+TRAY_FILLED = "compare_tray_filled"
+"""Whether the visitor has models in their tray, so pages read the tray only then (a visitor who never added one
+costs no query). Racing adds all write True; a removal writes whether any model is left."""
+
 KEPT_FOR = timedelta(days=30)
 """How long a tray's entries are kept: a tray is a pick list for one visit, not a saved list."""
 

@@ -15,6 +15,7 @@ from marketplace.compare.services import PriceRange, build_leaderboard, compare_
 from marketplace.compare.tray import (
     MAX_MODELS,
     MIN_MODELS,
+    TRAY_FILLED,
     TRAY_KEY,
     add_to_tray,
     clear_tray,
@@ -84,8 +85,8 @@ def own_tray_key() -> str:
 
 
 def stored_tray() -> list[int]:
-    """The model ids the visitor's tray holds."""
-    return tray_ids(tray_key())
+    """The model ids the visitor's tray holds (no query until they have added a model: `TRAY_FILLED`)."""
+    return tray_ids(tray_key()) if session.get(TRAY_FILLED) else []
 
 
 def compare_tray() -> TrayView:
@@ -154,16 +155,17 @@ def tray(action: str):
     refusal = None
     try:
         if action == "add":
-            add_to_tray(key, model_id)
+            held = add_to_tray(key, model_id)
         elif action == "remove":
-            remove_from_tray(key, model_id)
+            held = remove_from_tray(key, model_id)
         else:
-            clear_tray(key)
+            held = clear_tray(key)
     except DomainError as exc:
         db.session.rollback()
         refusal = str(exc)
     else:
         db.session.commit()
+        session[TRAY_FILLED] = bool(held)
         g.pop("compare_tray", None)
     if request.headers.get("HX-Request") and found:
         return render_template("compare/_tray_response.html", model=found[0], refusal=refusal,
