@@ -188,6 +188,7 @@ def load(data_dir: Path = DATA_DIR, password: str = DEMO_PASSWORD, keys: dict | 
         cases[row["key"]] = case = Case(
             center=center, vendor=orgs.get(row.get("vendor")), offering=offerings.get(row.get("offering")),
             title=row["title"], enterprise_name=row["enterprise_name"], industry=row["industry"],
+            anonymous=bool(row.get("anonymous", True)),  # the seeded cases' titles already describe, not name
             scenario=row["scenario"], city=row.get("city"), problem=row["problem"], solution=row["solution"],
             investment_fen=row.get("investment_fen"), year=int(row["year"]), state=row.get("status", "published"),
             results=[CaseResult(indicator=r["indicator"], before=Decimal(str(r["before"])),

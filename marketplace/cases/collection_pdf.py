@@ -141,7 +141,7 @@ def results_table(case: Case, st: dict) -> Table:
 def case_flowables(number_: int, case: Case, st: dict) -> list:
     """Return the flowables of one case: heading, facts, problem, solution, results."""
     locale = current_locale()
-    facts = " · ".join(filter(None, [case.enterprise_name, term_label(case.city, "city") if case.city else None,
+    facts = " · ".join(filter(None, [case.shown_enterprise, term_label(case.city, "city") if case.city else None,
                                      term_label(case.industry, "industry"), term_label(case.scenario, "scenario"),
                                      str(case.year)]))
     delivered = []

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.forms_common import Chosen, MeasureField, VocabMixin, WholeNumberField, YuanField, strip_filter
@@ -38,6 +38,7 @@ class CaseForm(VocabMixin, FlaskForm):
     title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(max=160)])
     enterprise_name = StringField(_l("Enterprise"), filters=[strip_filter],
                                   validators=[DataRequired(), Length(max=120)])
+    anonymous = BooleanField(_l("Do not publish the enterprise's name (the public reads the city and industry)"))
     vendor_id = SelectField(_l("Provider that delivered it"), validators=[Optional()])
     offering_id = SelectField(_l("Offering it used"), validators=[Optional()])
     need_id = SelectField(_l("Need it answered"), validators=[Optional()])

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, event
+from flask_babel import gettext as _
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organisation, User, utcnow
@@ -41,6 +42,9 @@ class Case(Moderated, Model):
     need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     enterprise_name: Mapped[str] = mapped_column(String(120))
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Published without the enterprise's name: the public reads `shown_enterprise`, a description by city and
+    industry, everywhere (pages, cards, the collection and its PDF, the API, search)."""
     industry: Mapped[str] = mapped_column(String(40), index=True)
     scenario: Mapped[str] = mapped_column(String(40), index=True)
     city: Mapped[str | None] = mapped_column(String(20))
@@ -65,6 +69,16 @@ class Case(Moderated, Model):
         from marketplace.cases.selectors import is_public
 
         return is_public(self)
+
+    @property
+    def shown_enterprise(self) -> str:
+        """The enterprise as the public reads it: its name, or for an anonymised case 深圳某电子信息企业."""
+        if not self.anonymous:
+            return self.enterprise_name
+        from marketplace.templating import term_label
+
+        return str(_("%(city)s %(industry)s enterprise (not named)", city=term_label(self.city, "city")
+                     if self.city else _("Guangdong"), industry=term_label(self.industry, "industry")))
 
     @property
     def scenarios(self) -> list[str]:

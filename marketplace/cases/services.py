@@ -21,7 +21,7 @@ from marketplace.extensions import db
 from marketplace.moderated import shown
 from marketplace.needs.models import Need, NeedStatus
 
-CASE_FIELDS = ("title", "enterprise_name", "industry", "scenario", "city", "problem", "solution",
+CASE_FIELDS = ("title", "enterprise_name", "anonymous", "industry", "scenario", "city", "problem", "solution",
                "investment_fen", "year")
 RESULT_FIELDS = ("indicator", "before", "after", "unit", "better")
 

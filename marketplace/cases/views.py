@@ -125,8 +125,8 @@ def case_form(case: Case | None = None) -> CaseForm:
 
 def case_fields(form: CaseForm) -> dict:
     """Collect the case fields from a validated form."""
-    fields = {k: getattr(form, k).data for k in ("title", "enterprise_name", "industry", "scenario", "problem",
-                                                 "solution", "year")}
+    fields = {k: getattr(form, k).data for k in ("title", "enterprise_name", "anonymous", "industry", "scenario",
+                                                 "problem", "solution", "year")}
     fields["city"] = form.city.data or None
     fields["investment_fen"] = form.investment.fen
     fields.update(form.link_ids())

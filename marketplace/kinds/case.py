@@ -59,7 +59,8 @@ class CaseKind(Kind):
 
     def serialise(self, record, user) -> dict:
         """The case's public fields and measured results."""
-        return {"id": record.id, "title": record.title, "enterprise_name": record.enterprise_name,
+        return {"id": record.id, "title": record.title, "enterprise_name": record.shown_enterprise,
+                "anonymous": record.anonymous,
                 "industry": record.industry, "scenario": record.scenario, "city": record.city,
                 "year": record.year, "state": record.state, "problem": record.problem,
                 "solution": record.solution,
