@@ -151,4 +151,6 @@ def trust_panel(user: User) -> dict:
     if can(user, "evaluation.attest"):
         waiting = attestation_queue(user).where(ModelEvaluation.attestation == Attestation.PENDING.value)
         panel["attest_count"] = db.session.scalar(select(func.count()).select_from(waiting.order_by(None).subquery()))
+    if panel:  # an evaluation body's block holds only attestations: headed by what it is, not by verification
+        panel["title"] = _("Evaluation results to attest") if set(panel) == {"attest_count"} else _("Verification")
     return panel

@@ -172,3 +172,15 @@ def test_the_attestation_queue_lists_rows_naming_the_lab(app, client, auth):
     with app.app_context():
         assert db.session.get(ModelEvaluation, mine_id).is_attested
     assert client.get("/dashboard").status_code == 200
+
+
+def test_an_evaluation_bodys_dashboard_heads_its_block_by_attestation_not_verification(app, client, auth):
+    """Is the lab's dashboard block headed 待确认的评测结果, where SMEs and vendors read 企业认证?"""
+    with app.app_context():
+        lab_email = make_user("evaluator").email
+    auth.login(lab_email)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="trust-panel-title">待确认的评测结果<' in page and ">企业认证<" not in page
+    auth.logout()
+    auth.as_role("vendor")
+    assert 'id="trust-panel-title">企业认证<' in client.get("/dashboard").get_data(as_text=True)
