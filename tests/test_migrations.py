@@ -96,8 +96,10 @@ def store_code_lists_as_text() -> None:
 
 LENT_COLUMNS = {"industrial_model": ("sku VARCHAR(64)", "intended_use TEXT", "limitations TEXT", "training_data TEXT",
                                       "cover_id INTEGER"),
-                "offering": ("sku VARCHAR(64)", "cover_id INTEGER")}
-"""Columns later revisions added to the listing tables (0019_imports, 0021_model_cards) that the ORM writes."""
+                "offering": ("sku VARCHAR(64)", "cover_id INTEGER"),
+                '"case"': ("anonymous BOOLEAN NOT NULL DEFAULT false",)}
+"""Columns later revisions added to the listing and case tables (0019_imports, 0021_model_cards,
+0025_case_anonymous) that the ORM writes."""
 
 
 def test_scenario_migration_rewrites_every_stored_old_code_and_maps_back(app):
