@@ -90,6 +90,7 @@ def parse_ids(text: str | list[str] | None) -> list[int]:
     for part in parts:
         for piece in part.replace("，", ",").split(","):
             piece = piece.strip()
-            if piece.isascii() and piece.isdigit() and 0 < int(piece) < 2**31 and int(piece) not in ids:
+            if piece.isascii() and piece.isdigit() and len(piece) <= 10 and 0 < int(piece) < 2**31 \
+                    and int(piece) not in ids:
                 ids.append(int(piece))
     return ids

@@ -151,14 +151,14 @@ def test_the_estimator_uses_the_confirmed_level_and_says_so(in_app):
     confirmed_visit(center, sme.organisation, 2)
     granted = sme_ai(sme.organisation)
     assert granted.eligible and granted.amount_fen == 30_000_000
-    assert "confirmed" in effective_level(sme.organisation).describe()
+    assert "已确认" in effective_level(sme.organisation).describe()
 
 
 def test_estimator_page_names_the_level_it_used(client, auth, app):
     """The estimator page says the level and that it is self-assessed."""
     sme = auth.as_role("enterprise", city="zhuhai")
     client.post("/diagnosis/assessment", data=form_of(2))
-    page = client.get("/policy/estimate?amount=100000&kind=ai_project&year=2026", headers={"Accept-Language": "en"})
+    page = client.get("/policy/estimate?amount=100000&kind=ai_project&year=2026&lang=en")
     assert b"self-assessed" in page.data and b"not yet confirmed" in page.data
     assert sme
 
@@ -202,7 +202,7 @@ def test_the_organisation_page_shows_the_level_that_counts(client, auth, app):
     """An SME's profile page says its declared level is not the one that counts once it has assessed itself."""
     auth.as_role("enterprise", city="zhuhai")
     client.post("/diagnosis/assessment", data=form_of(3))
-    page = client.get("/accounts/organisation", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get("/accounts/organisation?lang=en").get_data(as_text=True)
     assert "The level that counts" in page and "self-assessed" in page
 
 
