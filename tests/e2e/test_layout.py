@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.catalog.models import ModelEvaluation
 from marketplace.datasets.services import request_access
@@ -162,9 +163,9 @@ def test_phone_menu_opens_the_navigation(live_server, page, people):
     assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
     assert not page.locator("#site-nav a[href='/offerings']").is_visible()
     toggle.click()
-    assert toggle.get_attribute("aria-expanded") == "true"
+    expect(toggle).to_have_attribute("aria-expanded", "true")  # waits for the script, as a person sees the menu open
     page.locator("#site-nav a[href='/offerings']").click()
-    assert page.url.endswith("/offerings")
+    page.wait_for_url("**/offerings")
 
 
 def test_phone_filters_fold_behind_a_button(live_server, page, people):
