@@ -96,7 +96,7 @@ def test_a_model_of_an_organisation_that_is_no_party_is_refused(app, client, aut
         other_id = other.id
     auth.login(sides.sme)
     response = client.post("/resonance/new", data=form(sides, model_ids=[str(other_id)]))
-    assert response.status_code == 422 and "must be a party" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "“别家的模型”的开发方必须是协议的一方" in response.get_data(as_text=True)
 
 
 def test_an_amendment_keeps_the_named_sides_unless_it_changes_them(app, sides):

@@ -34,7 +34,7 @@ def test_sme_assesses_center_confirms_sme_sees_confirmed(live_server, browser):
         enterprise.get_by_role("button", name=re.compile("Compute my level|计算我的等级")).click(no_wait_after=True)
     expect(enterprise).to_have_url(re.compile(r"/diagnosis/\d+$"))
     expect(enterprise.locator(".score-table")).to_contain_text("66.7")
-    expect(enterprise.locator(".level-standing")).to_contain_text("self-assessed")
+    expect(enterprise.locator(".level-standing")).to_contain_text("自评")
 
     office = new_page(browser)
     sign_in(office, base, center_email)
@@ -45,8 +45,8 @@ def test_sme_assesses_center_confirms_sme_sees_confirmed(live_server, browser):
     office.fill("#findings", "设备联网率低于自评，经营维度按二级认定。")
     office.get_by_role("button", name=re.compile("Record the visit|记录走访")).click()
     office.locator("form.action-confirm_level button").click()
-    expect(office.locator(".level-standing")).to_contain_text("confirmed")
+    expect(office.locator(".level-standing")).to_contain_text("已确认")
 
     enterprise.goto(f"{base}/diagnosis/")
-    expect(enterprise.locator(".level-standing")).to_contain_text("confirmed")
+    expect(enterprise.locator(".level-standing")).to_contain_text("已确认")
     expect(enterprise.locator(".level-standing")).to_contain_text("江门市数智赋能中心")
