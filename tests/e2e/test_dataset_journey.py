@@ -33,6 +33,7 @@ def test_a_vendor_finds_a_dataset_and_the_owner_grants_access(live_server, page)
     page.click("#access form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/datasets/requests/\d+$"))
     request_url = page.url
+    page.wait_for_load_state("networkidle")  # a fragment still loading would set the old session cookie again
     page.context.clear_cookies()
 
     sign_in(page, base, owner_email)
@@ -41,6 +42,7 @@ def test_a_vendor_finds_a_dataset_and_the_owner_grants_access(live_server, page)
     page.fill("form.action-grant textarea[name=conditions]", "使用期一年，数据不出本企业私有云。")
     page.click("form.action-grant button[type=submit]")
     expect(page.locator("h1 .badge, h1 span").first).to_be_visible()
+    page.wait_for_load_state("networkidle")  # a fragment still loading would set the old session cookie again
     page.context.clear_cookies()
 
     sign_in(page, base, vendor_email)
