@@ -160,8 +160,9 @@ def test_phone_menu_opens_the_navigation(live_server, page, people):
     page.set_viewport_size({"width": 390, "height": 800})
     sign_in(page, live_server.url, emails["vendor"])
     toggle = page.locator(".menu-toggle")
-    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
-    assert not page.locator("#site-nav a[href='/offerings']").is_visible()
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#site-nav a[href='/offerings']")).to_be_hidden()
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")  # waits for the script, as a person sees the menu open
     page.locator("#site-nav a[href='/offerings']").click()
