@@ -104,6 +104,10 @@ corpus = Table(
     Column("n_docs", BigInteger, nullable=False),
     Column("total_length", BigInteger, nullable=False),
 )
+SCENARIO_VECTORS_DDL = ("CREATE TABLE IF NOT EXISTS search_scenario_vectors (key varchar(64) PRIMARY KEY,"
+                        " rows integer NOT NULL, dim integer NOT NULL, vectors bytea NOT NULL)")
+"""The taxonomy's description vectors per encoder (`embeddings.scenarios.vectors_key`), kept so that a new web
+worker reads them instead of encoding the descriptions again."""
 
 
 def vector_literal(vector: npt.ArrayLike) -> str:
@@ -210,6 +214,7 @@ class PostgresBackend(SearchBackend):
                               " term text NOT NULL, df integer NOT NULL, PRIMARY KEY (space, term))"))
             conn.execute(text("CREATE TABLE IF NOT EXISTS search_corpus (space varchar(200) PRIMARY KEY,"
                               " n_docs bigint NOT NULL, total_length bigint NOT NULL)"))
+            conn.execute(text(SCENARIO_VECTORS_DDL))
 
     def schema_ready(self) -> bool:
         """Tell whether the tables and this space's vector index exist."""
@@ -230,6 +235,27 @@ class PostgresBackend(SearchBackend):
             conn.execute(text(f"REINDEX INDEX {self._hnsw}"))
             if self.aux_dim:
                 conn.execute(text(f"REINDEX INDEX {self._aux_hnsw}"))
+
+    def kept_scenario_vectors(self, key: str) -> npt.NDArray[np.float32] | None:
+        """The scenario description vectors kept under `key`, or None."""
+        with self.engine.connect() as conn:
+            if not conn.execute(text("SELECT to_regclass('search_scenario_vectors') IS NOT NULL")).scalar():
+                return None
+            row = conn.execute(text("SELECT rows, dim, vectors FROM search_scenario_vectors WHERE key = :key"),
+                               {"key": key}).first()
+        if row is None or len(row[2]) != 4 * row[0] * row[1]:
+            return None
+        return np.frombuffer(bytes(row[2]), dtype="<f4").reshape(row[0], row[1]).astype(np.float32)
+
+    def keep_scenario_vectors(self, key: str, vectors: npt.NDArray[np.float32]) -> None:
+        """Keep scenario description vectors under `key` (the first writer wins; they are the same)."""
+        arr = np.ascontiguousarray(vectors, dtype="<f4")
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('search_document schema'))"))
+            conn.execute(text(SCENARIO_VECTORS_DDL))
+            conn.execute(text("INSERT INTO search_scenario_vectors (key, rows, dim, vectors)"
+                              " VALUES (:key, :rows, :dim, :vectors) ON CONFLICT (key) DO NOTHING"),
+                         {"key": key, "rows": arr.shape[0], "dim": arr.shape[1], "vectors": arr.tobytes()})
 
     # ---- contents ----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from the database first and the transaction is ended before anything is encoded.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import threading
@@ -32,16 +33,18 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar, cast
 
+import numpy as np
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from embeddings import HybridIndex, ScenarioModel, load_encoder
 from embeddings.backend import StoredDocument
 from embeddings.defaults import DEFAULT_OPTIONS
-from embeddings.encoder import canonical_backend
-from embeddings.fsio import exclusive_lock
+from embeddings.encoder import Encoder, canonical_backend
+from embeddings.fsio import atomic_write, exclusive_lock
 from embeddings.hybrid import AUX_FOR, load_aux_encoder
 from embeddings.pgbackend import PostgresBackend
+from embeddings.scenarios import vectors_key
 from marketplace import vocab
 from marketplace.matching.documents import current_stamps, document_for, indexed_records
 from marketplace.matching.models import StoredVector  # noqa: F401  (the table belongs to this feature)
@@ -361,19 +364,48 @@ class MatchingEngine(ChangeSync):
         other = encoder_name is not None and canonical_backend(encoder_name) != canonical_backend(self.backend)
         encoder = load_encoder(encoder_name if other and encoder_name else self.backend,
                                None if other else self.model_path, threads=int(threads) if threads else None)
-        if other:
-            scenarios = ScenarioModel(scenario_descriptions(), encoder)
-        elif self._scenarios is None:
-            self._scenarios = scenarios = ScenarioModel(scenario_descriptions(), encoder)
-        else:
-            scenarios = self._scenarios
         aux = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
         backend = None
         if self.persistent:
             backend = PostgresBackend(self._db_engine(), encoder.info(), aux.info() if aux is not None else None)
+        if other:
+            scenarios = self.scenario_model(encoder, backend)
+        elif self._scenarios is None:
+            self._scenarios = scenarios = self.scenario_model(encoder, backend)
+        else:
+            scenarios = self._scenarios
         return HybridIndex(encoder, None if self.persistent else self.directory, scenarios=scenarios,
                            aux_encoder=aux, backend=backend,
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
+
+    def scenario_model(self, encoder: Encoder, backend: PostgresBackend | None = None) -> ScenarioModel:
+        """The taxonomy's scenario model, its description vectors read where an earlier process kept them (the
+        database store's table, else a file in the index folder) and kept there when they had to be encoded.
+        Encoding them costs seconds per process; a web worker reads them in milliseconds."""
+        descriptions = scenario_descriptions()
+        key = vectors_key(descriptions, encoder)
+        path = self.directory / f"scenario-vectors-{key}.npy"
+        kept = None
+        try:
+            if backend is not None:
+                kept = backend.kept_scenario_vectors(key)
+            elif path.is_file():
+                kept = np.load(path, allow_pickle=False)
+        except Exception:  # derived data: encode instead
+            log.warning("kept scenario vectors could not be read; encoding them", exc_info=True)
+        model = ScenarioModel(descriptions, encoder, vectors=kept)
+        if model.encoded:
+            try:
+                if backend is not None:
+                    backend.keep_scenario_vectors(key, model.vectors)
+                else:
+                    buffer = io.BytesIO()
+                    np.save(buffer, model.vectors, allow_pickle=False)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(path, [buffer.getvalue()])
+            except Exception:
+                log.warning("scenario vectors could not be kept", exc_info=True)
+        return model
 
     def _db_engine(self):
         """The app's SQLAlchemy engine, reachable outside an app context."""
