@@ -45,6 +45,7 @@ from embeddings.fsio import atomic_write, exclusive_lock
 from embeddings.hybrid import AUX_FOR, load_aux_encoder
 from embeddings.pgbackend import PostgresBackend
 from embeddings.scenarios import vectors_key
+from embeddings.text import tokenize
 from marketplace import vocab
 from marketplace.matching.documents import current_stamps, document_for, indexed_records
 from marketplace.matching.models import StoredVector  # noqa: F401  (the table belongs to this feature)
@@ -384,16 +385,7 @@ class MatchingEngine(ChangeSync):
         Encoding them costs seconds per process; a web worker reads them in milliseconds."""
         descriptions = scenario_descriptions()
         key = vectors_key(descriptions, encoder)
-        path = self.directory / f"scenario-vectors-{key}.npy"
-        kept = None
-        try:
-            if backend is not None:
-                kept = backend.kept_scenario_vectors(key)
-            elif path.is_file():
-                kept = np.load(path, allow_pickle=False)
-        except Exception:  # derived data: encode instead
-            log.warning("kept scenario vectors could not be read; encoding them", exc_info=True)
-        model = ScenarioModel(descriptions, encoder, vectors=kept)
+        model = ScenarioModel(descriptions, encoder, vectors=self._kept_scenario_vectors(key, backend))
         if model.encoded:
             try:
                 if backend is not None:
@@ -401,11 +393,44 @@ class MatchingEngine(ChangeSync):
                 else:
                     buffer = io.BytesIO()
                     np.save(buffer, model.vectors, allow_pickle=False)
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write(path, [buffer.getvalue()])
-            except Exception:
+                    self.directory.mkdir(parents=True, exist_ok=True)
+                    atomic_write(self._scenario_vectors_path(key), [buffer.getvalue()])
+            except Exception:  # derived data: the next process encodes them again
                 log.warning("scenario vectors could not be kept", exc_info=True)
         return model
+
+    def _scenario_vectors_path(self, key: str) -> Path:
+        """Where the embedded store keeps the scenario vectors of one encoder."""
+        return self.directory / f"scenario-vectors-{key}.npy"
+
+    def _kept_scenario_vectors(self, key: str, backend: PostgresBackend | None) -> np.ndarray | None:
+        """The kept scenario vectors under `key`, or None (none kept, or unreadable: they are derived data)."""
+        try:
+            if backend is not None:
+                return backend.kept_scenario_vectors(key)
+            path = self._scenario_vectors_path(key)
+            return np.load(path, allow_pickle=False) if path.is_file() else None
+        except Exception:
+            log.warning("kept scenario vectors could not be read; encoding them", exc_info=True)
+            return None
+
+    def prepare(self) -> None:
+        """Load what the web workers of one server can share, and run no model: the encoders, the tokenizer's
+        dictionary and the kept scenario vectors. gunicorn's master calls it before it forks the workers
+        (`gunicorn.conf.py`), so they start with these in memory shared page by page; each worker then warms up
+        on its own (`warm`), since a model's thread pool does not survive a fork. Never fails."""
+        try:
+            threads = self.app.config.get("MATCHING_THREADS")
+            encoder = load_encoder(self.backend, self.model_path, threads=int(threads) if threads else None)
+            if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR:
+                load_aux_encoder()
+            tokenize("预热")
+            backend = (PostgresBackend(self._db_engine(), encoder.info()) if self.persistent else None)
+            kept = self._kept_scenario_vectors(vectors_key(scenario_descriptions(), encoder), backend)
+            if kept is not None and self._scenarios is None:
+                self._scenarios = ScenarioModel(scenario_descriptions(), encoder, vectors=kept)
+        except Exception:
+            log.exception("could not prepare the search encoders")
 
     def _db_engine(self):
         """The app's SQLAlchemy engine, reachable outside an app context."""

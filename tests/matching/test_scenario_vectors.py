@@ -108,3 +108,21 @@ def test_the_database_store_keeps_them_in_a_table_every_worker_reads(tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_preloading_master_loads_the_encoders_and_kept_vectors_but_runs_no_model(engine_app, monkeypatch):
+    """gunicorn's master prepares before it forks: a model run there would leave the workers a dead thread pool."""
+    from embeddings.encoder import load_encoder
+    from embeddings.scenarios import vectors_key
+
+    engine = MatchingEngine(engine_app)
+    encoder = load_encoder(engine.backend, engine.model_path)
+    kept = np.random.default_rng(1).standard_normal((len(scenario_descriptions()), encoder.dim)).astype(np.float32)
+    engine.directory.mkdir(parents=True, exist_ok=True)
+    np.save(engine.directory / f"scenario-vectors-{vectors_key(scenario_descriptions(), encoder)}.npy", kept)
+    runs = []
+    monkeypatch.setattr(Encoder, "_run", lambda self, texts, is_query: runs.append(texts))
+    engine.prepare()
+    assert runs == []
+    assert engine._scenarios is not None and not engine._scenarios.encoded
+    assert np.array_equal(engine._scenarios.vectors, kept)
