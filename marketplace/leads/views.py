@@ -59,14 +59,23 @@ leads seen counts again at once): every page of a vendor shows it, and counting 
 @bp.route("/leads/unseen")
 @permission_required("lead.list")
 def unseen():
-    """The navigation badge of unseen leads (an htmx fragment loaded after the page, so no page waits on it)."""
+    """The unseen leads, loaded after the page so no page waits on them: the navigation's badge, or with
+    `?part=dashboard` the dashboard's sentence (counting asks the index once per listing: seconds for a vendor
+    with many listings at province scale)."""
+    count = kept_unseen_count()
+    if request.args.get("part") == "dashboard":
+        return render_template("leads/_dashboard_count.html", unseen_leads=count)
+    return render_template("leads/_unseen.html", unseen=count)
+
+
+def kept_unseen_count() -> int | None:
+    """The user's organisation's count of unseen leads, kept in the session for UNSEEN_SECONDS."""
     kept = session.get(UNSEEN_KEY)
     now = time.time()
     if isinstance(kept, list) and len(kept) == 3 and kept[0] == current_user.organisation_id \
             and now - UNSEEN_SECONDS < kept[1] <= now:
-        count = kept[2]
-    else:
-        count = unseen_count(current_user)
-        if count is not None:
-            session[UNSEEN_KEY] = [current_user.organisation_id, now, count]
-    return render_template("leads/_unseen.html", unseen=count)
+        return int(kept[2])
+    count = unseen_count(current_user)
+    if count is not None:
+        session[UNSEEN_KEY] = [current_user.organisation_id, now, count]
+    return count

@@ -95,10 +95,6 @@ def dashboard_for(user: User, pages: dict[str, Any], today: date | None = None) 
         from marketplace.vouchers.services import pending_count
 
         data["quota_pending"] = pending_count(user)
-    if sections["leads"]:
-        from marketplace.leads.services import unseen_count
-
-        data["unseen_leads"] = unseen_count(user)
     if sections["accounts"]:
         from marketplace.main.overview import admin_overview
 
