@@ -174,6 +174,12 @@ class SearchBackend(ABC):
         return DocumentFacts(self.vectors(doc_ids), self.aux_vectors(doc_ids) if self.has_aux else {},
                              self.scenarios(doc_ids), self.term_counts(doc_ids))
 
+    def bm25(self, terms: Mapping[str, float], doc_ids: Sequence[str],
+             counts: Mapping[str, Counter[str]]) -> dict[str, float]:
+        """BM25 of the given documents for weighted terms (those scoring nothing left out); `counts` are their term
+        counts as `facts` read them (a database backend scores from them instead of asking again)."""
+        return dict(self.lexical(terms, len(doc_ids), allowed=set(doc_ids))) if doc_ids else {}
+
     def self_score(self, terms: Iterable[str]) -> float:
         """The most BM25 the distinct terms could earn together: the sum of their IDFs (unseen terms count
         with the IDF of a term in no document), so a score divided by it lies in [0, 1)."""

@@ -402,13 +402,16 @@ class HybridIndex:
         top = [(c, p) for c, p in a.top_scenarios(opts.expansion_scenarios)] if opts.expansion > 0 else []
         lex_query = expansion_terms(a.terms, self._scenario_terms, top, opts.expansion)
         backend = self.backend
-        dense = backend.dense(a.vector, n, allowed)
-        if opts.prf > 0 and dense:
-            top_ids = [d for d, _ in dense[:opts.prf_docs]]
-            stored = backend.vectors(top_ids)  # a document removed meanwhile gives no feedback
+        if opts.prf > 0:  # the list comes from the query moved towards its best documents: ask only for those first
+            top_ids = [d for d, _ in backend.dense(a.vector, opts.prf_docs, allowed)]
+            stored = backend.vectors(top_ids) if top_ids else {}  # a document removed meanwhile gives no feedback
             if stored:
                 feedback = np.vstack([stored[d] for d in top_ids if d in stored])
                 dense = backend.dense(rocchio(a.vector, feedback, opts.prf), n, allowed)
+            else:
+                dense = backend.dense(a.vector, n, allowed) if top_ids else []
+        else:
+            dense = backend.dense(a.vector, n, allowed)
         lists: dict[str, Ranking] = {"dense": dense, "lexical": backend.lexical(lex_query, n, allowed)}
         if opts.aux_weight > 0 and backend.has_aux and a.aux_vector is not None:
             lists["aux"] = backend.aux_dense(a.aux_vector, n, allowed)
@@ -436,11 +439,11 @@ class HybridIndex:
             return []
         dists = self._doc_distributions(ids, stored, facts.scenarios) if a.scenarios is not None else {}
         ranks = {name: {d: (i + 1, s) for i, (d, s) in enumerate(hits)} for name, hits in lists.items()}
-        plain = dict(backend.lexical(dict.fromkeys(a.terms, 1.0), len(ids), allowed=set(ids)))
+        counts = facts.term_counts
+        plain = backend.bm25(dict.fromkeys(a.terms, 1.0), ids, counts)
         self_score = backend.self_score(a.terms) or 1.0
         cosines = np.vstack([stored[d] for d in ids]) @ a.vector
         aux_cosines = self.aux_cosines(ids, a.aux_vector, facts.aux_vectors)
-        counts = facts.term_counts
         hits: list[Hit] = []
         for i, (doc_id, raw) in enumerate(pool):
             distinct = len(counts.get(doc_id) or ())

@@ -74,6 +74,10 @@ to at most this (the rarest always picks): ranking the matches reads each matchi
 common words (设备, 维护: tens of thousands of rows at province scale) would read a large part of the table
 for candidates whose BM25 weight is small. Rare terms carry BM25; the dense lists carry meaning."""
 EF_SEARCH = 400
+SMALL_K, SMALL_EF_SEARCH = 20, 100
+"""A lookup of at most SMALL_K documents (a query's nearest neighbours for its scenario estimate, the best few for
+feedback) searches the graph with SMALL_EF_SEARCH instead of EF_SEARCH: the candidate lists need a wide search, a
+handful of nearest documents does not (an iterative scan goes on anyway until enough pass a filter)."""
 MAX_SCAN_TUPLES = 40000
 
 metadata = MetaData()
@@ -419,11 +423,12 @@ class PostgresBackend(SearchBackend):
             bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(dim)))
         stmt = (select(documents.c.doc_id, distance.label("distance")).where(*self._where(allowed))
                 .order_by(distance).limit(k))
+        ef = SMALL_EF_SEARCH if k <= SMALL_K else max(self.ef_search, min(1000, 2 * k))
         with self.engine.begin() as conn:
             conn.execute(text("SELECT set_config('hnsw.ef_search', :ef, true),"  # one round trip for the three
                               " set_config('hnsw.iterative_scan', 'relaxed_order', true),"
                               " set_config('hnsw.max_scan_tuples', :tuples, true)"),
-                         {"ef": str(max(self.ef_search, min(1000, 2 * k))), "tuples": str(MAX_SCAN_TUPLES)})
+                         {"ef": str(ef), "tuples": str(MAX_SCAN_TUPLES)})
             rows = conn.execute(stmt).all()
         pairs = [(d, 1.0 - float(dist)) for d, dist in rows]
         pairs.sort(key=lambda p: (-p[1], p[0]))
@@ -484,6 +489,27 @@ class PostgresBackend(SearchBackend):
                     .group_by(cand.c.doc_id).order_by(score.desc(), cand.c.doc_id).limit(k))
             rows = conn.execute(stmt).all()
         return [(d, float(sc)) for d, sc in rows if sc and sc > 0]
+
+    def bm25(self, terms: Mapping[str, float], doc_ids: Sequence[str],
+             counts: Mapping[str, Counter[str]]) -> dict[str, float]:
+        """BM25 of the given documents from their term counts and one read of the statistics: the formula `lexical`
+        sums in SQL (a document's length is the sum of its counts, as `_write` stores it)."""
+        wanted = {t: float(w) for t, w in terms.items() if t and w > 0}
+        if not wanted or not doc_ids:
+            return {}
+        with self.engine.connect() as conn:
+            n, avgdl, df = self._stats(conn, list(wanted))
+        weights = {t: wanted[t] * bm25_idf(n, df[t]) for t in wanted if df.get(t, 0) > 0}
+        out: dict[str, float] = {}
+        for doc_id in doc_ids:
+            doc = counts.get(doc_id)
+            if not doc:
+                continue
+            norm = K1 * (1 - B + B * sum(doc.values()) / max(avgdl, 1e-9))
+            score = sum(w * doc[t] / (doc[t] + norm) for t, w in weights.items() if doc.get(t))
+            if score > 0:
+                out[doc_id] = score
+        return out
 
     # ---- what is stored about given documents --------------------------------------------------
 

@@ -126,6 +126,21 @@ def test_bm25_scores_agree_between_the_backends(pair):
     assert abs(embedded.backend.self_score(["视觉", "新词"]) - pg.backend.self_score(["视觉", "新词"])) < 1e-9
 
 
+def test_bm25_of_given_documents_agrees_with_their_lexical_scores(pair):
+    """Ranking scores its pooled candidates' BM25: the database backend from the term counts it has already read,
+    with no second query, and every backend as its own lexical search scores those documents."""
+    embedded, pg = pair
+    ids = [f"offering:{i}" for i in range(0, 120, 3)] + ["offering:999"]
+    terms = {"缺陷": 1.0, "检测": 1.0, "机器人": 1.0, "不存在": 1.0}
+    counts = pg.backend.term_counts(ids)
+    for backend in (embedded.backend, pg.backend):
+        scores = backend.bm25(terms, ids, counts)
+        searched = dict(backend.lexical(terms, 500, allowed=set(ids)))
+        assert scores.keys() == searched.keys() and scores
+        assert all(abs(scores[d] - searched[d]) < 1e-4 for d in scores)
+    assert pg.backend.bm25(terms, [], counts) == {} and pg.backend.bm25({}, ids, counts) == {}
+
+
 def test_statistics_stay_exact_after_edits(pair):
     embedded, pg = pair
     for backend_index in (embedded, pg):
