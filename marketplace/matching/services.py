@@ -34,6 +34,8 @@ SCENARIO_SURE = 0.40
 """The probability the best predicted scenario needs before any prediction is shown."""
 SCENARIO_SHOWN = 0.15
 """The probability a further predicted scenario needs to be shown beside the best one."""
+SHORT_LIST_POOL = 40
+"""The fewest results a short list ranks (see `short_list_pool`); the evaluation grades nDCG@10 from a pool of 50."""
 
 
 @dataclass
@@ -359,10 +361,17 @@ def lead_needs(user: User) -> Select:
     return visible_to(needs_for_leads(date.today(), grace), user).with_only_columns(Need.id)
 
 
+def short_list_pool(k: int) -> int:
+    """How many results a list that shows `k` (a listing's leads, its similar listings) ranks: a few times `k`, at
+    least SHORT_LIST_POOL; the full MATCHING_CANDIDATES only where every result is shown (search, the inbox). The
+    candidate lists are as long either way; what shrinks is the pool re-ranked and explained and the number of
+    admitted results a filtered list must keep before the index is asked again within the filter."""
+    return min(int(current_app.config["MATCHING_CANDIDATES"]), max(SHORT_LIST_POOL, 5 * k))
+
+
 def leads_for_listing(listing, user: User, k: int = 8) -> list[Match]:
     """Return the live needs a listing answers (a vendor's leads), explained; long-stale needs are left out."""
-    pool = int(current_app.config["MATCHING_CANDIDATES"])
-    found = leads_for_listings([listing], lead_needs(user), pool)
+    found = leads_for_listings([listing], lead_needs(user), short_list_pool(k))
     return found.get(doc_id(kind_of(listing).name, listing.id), [])[:k]
 
 
@@ -424,7 +433,7 @@ def similar_listings(listing, user: User, k: int = 5) -> list[Match]:
     stmt = get_kind(kind).findable({}, user).where(model.id != listing.id)
     scenario = listing.scenarios[0] if listing.scenarios else None
     return ranked(listing_text(listing), {kind: stmt}, listing_context(listing), scenario=scenario,
-                  source=doc_id(kind, listing.id)).matches[:k]
+                  source=doc_id(kind, listing.id), limit=short_list_pool(k)).matches[:k]
 
 
 def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user: User,
