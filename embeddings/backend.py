@@ -77,6 +77,9 @@ class SearchBackend(ABC):
 
     persistent = False
     """True when every edit is durable once applied (nothing to save, nothing to reload)."""
+    concurrent = False
+    """True when candidate queries may run at the same time from several threads (each on its own connection), so
+    a search asks for its dense, lexical and auxiliary lists at once instead of one after the other."""
 
     def __init__(self, identity: EncoderInfo, aux_identity: EncoderInfo | None = None) -> None:
         self.identity = identity

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -402,19 +403,36 @@ class HybridIndex:
         top = [(c, p) for c, p in a.top_scenarios(opts.expansion_scenarios)] if opts.expansion > 0 else []
         lex_query = expansion_terms(a.terms, self._scenario_terms, top, opts.expansion)
         backend = self.backend
-        if opts.prf > 0:  # the list comes from the query moved towards its best documents: ask only for those first
+
+        def dense_list() -> Ranking:
+            if opts.prf <= 0:
+                return backend.dense(a.vector, n, allowed)
+            # the list comes from the query moved towards its best documents: ask only for those first
             top_ids = [d for d, _ in backend.dense(a.vector, opts.prf_docs, allowed)]
             stored = backend.vectors(top_ids) if top_ids else {}  # a document removed meanwhile gives no feedback
             if stored:
                 feedback = np.vstack([stored[d] for d in top_ids if d in stored])
-                dense = backend.dense(rocchio(a.vector, feedback, opts.prf), n, allowed)
-            else:
-                dense = backend.dense(a.vector, n, allowed) if top_ids else []
+                return backend.dense(rocchio(a.vector, feedback, opts.prf), n, allowed)
+            return backend.dense(a.vector, n, allowed) if top_ids else []
+
+        def aux_list() -> Ranking | None:
+            if opts.aux_weight > 0 and backend.has_aux and a.aux_vector is not None:
+                return backend.aux_dense(a.aux_vector, n, allowed)
+            return None
+
+        def lexical_list() -> Ranking:
+            return backend.lexical(lex_query, n, allowed)
+
+        if backend.concurrent:  # three queries to the database at once: the search waits for the slowest only
+            with ThreadPoolExecutor(max_workers=3, thread_name_prefix="search") as pool:
+                dense_f, lexical_f, aux_f = (pool.submit(dense_list), pool.submit(lexical_list),
+                                             pool.submit(aux_list))
+                dense, lexical, aux = dense_f.result(), lexical_f.result(), aux_f.result()
         else:
-            dense = backend.dense(a.vector, n, allowed)
-        lists: dict[str, Ranking] = {"dense": dense, "lexical": backend.lexical(lex_query, n, allowed)}
-        if opts.aux_weight > 0 and backend.has_aux and a.aux_vector is not None:
-            lists["aux"] = backend.aux_dense(a.aux_vector, n, allowed)
+            dense, lexical, aux = dense_list(), lexical_list(), aux_list()
+        lists: dict[str, Ranking] = {"dense": dense, "lexical": lexical}
+        if aux is not None:
+            lists["aux"] = aux
         if exclude is not None:
             lists = {name: [h for h in hits if h[0] != exclude] for name, hits in lists.items()}
         return self._rank(a, lists, k, weights, boost, opts, min_relevance)

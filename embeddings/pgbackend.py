@@ -174,6 +174,7 @@ class PostgresBackend(SearchBackend):
     """Documents as rows of PostgreSQL: pgvector HNSW for the dense lists, tsvector + GIN for BM25."""
 
     persistent = True
+    concurrent = True
 
     def __init__(self, engine: Engine, identity: EncoderInfo, aux_identity: EncoderInfo | None = None,
                  ef_search: int = EF_SEARCH) -> None:

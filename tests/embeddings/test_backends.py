@@ -160,3 +160,18 @@ def test_hybrid_rankings_agree_between_the_backends(pair):
         a, b = embedded.search(query, k=10), pg.search(query, k=10)
         assert [h.doc_id for h in a] == [h.doc_id for h in b]
         assert [h.relevance for h in a] == pytest.approx([h.relevance for h in b], abs=2e-3)  # float32 BM25 there
+
+
+def test_the_database_backend_asks_for_its_lists_at_once_and_ranks_as_if_one_after_the_other(pair):
+    """The PostgreSQL store runs the dense, lexical and auxiliary queries of a search in parallel threads (each on
+    its own connection); the ranking is the one the same queries give in turn."""
+    _, pg = pair
+    assert pg.backend.concurrent
+    at_once = {q: pg.search(q, k=10) for q in ("视觉 质检 缺陷", "预测性 维护 轴承", "能耗 节能 安全")}
+    pg.backend.concurrent = False
+    try:
+        for query, hits in at_once.items():
+            again = pg.search(query, k=10)
+            assert [(h.doc_id, h.relevance) for h in hits] == [(h.doc_id, h.relevance) for h in again]
+    finally:
+        pg.backend.concurrent = True
