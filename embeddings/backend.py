@@ -57,6 +57,16 @@ class DocumentFacts:
     aux_vectors: dict[str, npt.NDArray[np.float32]]
     scenarios: dict[str, str]
     term_counts: dict[str, Counter[str]]
+    cosines: dict[str, float] | None = None
+    """The query's cosine with each document, when the backend computed it where the vectors are (then `vectors`
+    holds only the documents without a scenario code, whose scenario is predicted from their vector)."""
+    aux_cosines: dict[str, float] | None = None
+    """The same for the auxiliary vectors (then `aux_vectors` is empty)."""
+
+    @property
+    def found(self) -> set[str]:
+        """The documents that are stored (one removed since it was a candidate is missing)."""
+        return set(self.vectors) if self.cosines is None else set(self.cosines)
 
 
 def space_of(identity: EncoderInfo, aux_identity: EncoderInfo | None) -> str:
@@ -172,8 +182,10 @@ class SearchBackend(ABC):
     def n_docs(self) -> int:
         """How many documents the corpus statistics count."""
 
-    def facts(self, doc_ids: Sequence[str]) -> DocumentFacts:
-        """Everything ranking reads about the given documents (a database backend reads it in one query)."""
+    def facts(self, doc_ids: Sequence[str], vector: npt.NDArray[np.float32] | None = None,
+              aux_vector: npt.NDArray[np.float32] | None = None) -> DocumentFacts:
+        """Everything ranking reads about the given documents (a database backend reads it in one query, and with
+        the query's vectors gives their cosines instead of sending every document's vectors)."""
         return DocumentFacts(self.vectors(doc_ids), self.aux_vectors(doc_ids) if self.has_aux else {},
                              self.scenarios(doc_ids), self.term_counts(doc_ids))
 

@@ -449,9 +449,9 @@ class HybridIndex:
         top = max_score(weights, list(lists)) or 1.0
         pool = fused[:max(3 * k, 50)]
         backend = self.backend
-        facts = backend.facts([d for d, _ in pool])
-        stored = facts.vectors
-        pool = [(d, s) for d, s in pool if d in stored]  # a document removed since the candidates were read
+        facts = backend.facts([d for d, _ in pool], a.vector, a.aux_vector)
+        stored, found = facts.vectors, facts.found
+        pool = [(d, s) for d, s in pool if d in found]  # a document removed since the candidates were read
         ids = [d for d, _ in pool]
         if not ids:
             return []
@@ -460,8 +460,15 @@ class HybridIndex:
         counts = facts.term_counts
         plain = backend.bm25(dict.fromkeys(a.terms, 1.0), ids, counts)
         self_score = backend.self_score(a.terms) or 1.0
-        cosines = np.vstack([stored[d] for d in ids]) @ a.vector
-        aux_cosines = self.aux_cosines(ids, a.aux_vector, facts.aux_vectors)
+        if facts.cosines is not None:
+            cosines = np.array([facts.cosines[d] for d in ids], dtype=np.float32)
+        else:
+            cosines = np.vstack([stored[d] for d in ids]) @ a.vector
+        if facts.aux_cosines is not None:
+            aux_cosines = (np.array([facts.aux_cosines[d] for d in ids], dtype=np.float32)
+                           if all(d in facts.aux_cosines for d in ids) else None)
+        else:
+            aux_cosines = self.aux_cosines(ids, a.aux_vector, facts.aux_vectors)
         hits: list[Hit] = []
         for i, (doc_id, raw) in enumerate(pool):
             distinct = len(counts.get(doc_id) or ())

@@ -41,6 +41,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     column,
     false,
@@ -543,16 +544,36 @@ class PostgresBackend(SearchBackend):
         return {d: Counter({t: int(c) for t, c in counts.items()})
                 for d, counts in self._rows(doc_ids, documents.c.term_counts)}
 
-    def facts(self, doc_ids: Sequence[str]) -> DocumentFacts:
-        """Vectors, auxiliary vectors, scenarios and term counts of the given documents, in one query."""
-        aux = (func.vector_send(literal_column("search_document.aux_embedding")) if self.aux_dim
-               else literal_column("NULL"))
-        rows = self._rows(doc_ids, func.vector_send(literal_column("search_document.embedding")), aux,
-                          documents.c.scenario, documents.c.term_counts)
-        return DocumentFacts({d: parse_vector(v) for d, v, _, _, _ in rows},
-                             {d: parse_vector(a) for d, _, a, _, _ in rows if a is not None},
-                             {d: s for d, _, _, s, _ in rows if s},
-                             {d: Counter({t: int(c) for t, c in counts.items()}) for d, _, _, _, counts in rows})
+    def facts(self, doc_ids: Sequence[str], vector: npt.NDArray[np.float32] | None = None,
+              aux_vector: npt.NDArray[np.float32] | None = None) -> DocumentFacts:
+        """Vectors, auxiliary vectors, scenarios and term counts of the given documents, in one query. With the
+        query's vectors, PostgreSQL computes their cosines and sends the vectors only of documents without a
+        scenario code (a pool of 600 candidates is 2 MB of vectors otherwise)."""
+        embedding: ColumnElement[Any] = literal_column("search_document.embedding")
+        aux_column: ColumnElement[Any] = literal_column("search_document.aux_embedding")
+        if vector is None:
+            aux = func.vector_send(aux_column) if self.aux_dim else literal_column("NULL")
+            rows = self._rows(doc_ids, func.vector_send(embedding), aux, documents.c.scenario,
+                              documents.c.term_counts)
+            return DocumentFacts({d: parse_vector(v) for d, v, _, _, _ in rows},
+                                 {d: parse_vector(a) for d, _, a, _, _ in rows if a is not None},
+                                 {d: s for d, _, _, s, _ in rows if s},
+                                 {d: Counter({t: int(c) for t, c in counts.items()}) for d, _, _, _, counts in rows})
+        q = bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(self.dim))
+        cosine = 1 - cast(embedding, Vector(self.dim)).cosine_distance(q)
+        if self.aux_dim and aux_vector is not None:
+            aq = bindparam("aq", np.asarray(aux_vector, dtype=np.float32), type_=Vector(self.aux_dim))
+            aux_cosine: ColumnElement[Any] = 1 - cast(aux_column, Vector(self.aux_dim)).cosine_distance(aq)
+        else:
+            aux_cosine = literal_column("NULL")
+        uncoded = case((documents.c.scenario.is_(None), func.vector_send(embedding)), else_=None)
+        rows = self._rows(doc_ids, cosine, aux_cosine, uncoded, documents.c.scenario, documents.c.term_counts)
+        aux_cosines = ({d: float(x) for d, _, x, _, _, _ in rows if x is not None}
+                       if self.aux_dim and aux_vector is not None else None)
+        return DocumentFacts({d: parse_vector(v) for d, _, _, v, _, _ in rows if v is not None}, {},
+                             {d: s for d, _, _, _, s, _ in rows if s},
+                             {d: Counter({t: int(c) for t, c in counts.items()}) for d, _, _, _, _, counts in rows},
+                             cosines={d: float(c) for d, c, _, _, _, _ in rows}, aux_cosines=aux_cosines)
 
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """IDFs from the stored document frequencies (0 for a term no document has)."""

@@ -175,3 +175,19 @@ def test_the_database_backend_asks_for_its_lists_at_once_and_ranks_as_if_one_aft
             assert [(h.doc_id, h.relevance) for h in hits] == [(h.doc_id, h.relevance) for h in again]
     finally:
         pg.backend.concurrent = True
+
+
+def test_the_database_computes_the_pools_cosines_where_the_vectors_are(pair, fake_encoder):
+    """Ranking reads its pooled candidates' cosines with the query from PostgreSQL (and their vectors only where
+    no scenario code stands for them): the cosines numpy gives from the stored vectors, and the same ranking."""
+    embedded, pg = pair
+    ids = [f"offering:{i}" for i in range(2, 60, 4)] + ["offering:999"]
+    query = fake_encoder.query(["视觉 质检 缺陷 检测"])[0]
+    facts = pg.backend.facts(ids, query)
+    plain = pg.backend.facts(ids)
+    assert facts.found == plain.found == set(plain.vectors) and "offering:999" not in facts.found
+    assert facts.cosines is not None
+    for doc_id in facts.found:
+        assert facts.cosines[doc_id] == pytest.approx(float(plain.vectors[doc_id] @ query), abs=1e-5)
+    assert set(facts.vectors) == {d for d in facts.found if d not in plain.scenarios}  # these docs carry no code
+    assert facts.term_counts == plain.term_counts
