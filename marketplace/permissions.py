@@ -28,6 +28,7 @@ RULES: dict[str, Rule] = {}
 
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M")
 
 
 def rule(name: str) -> Callable[[Rule], Rule]:
@@ -75,6 +76,20 @@ def require(user: object, name: str, record: Any = None) -> None:
     """Raise PermissionDenied unless the user may do the named thing."""
     if not can(user, name, record):
         raise PermissionDenied()
+
+
+def permitted_or_404(model: type[M], record_id: int, name: str, of: Callable[[M], Any] | None = None) -> M:
+    """Return the record if the current user holds permission `name` on it (or on `of(record)`, e.g. its
+    organisation), else answer 404: a record someone may not see does not exist for them. Views use this, never
+    their own copy of the rule."""
+    from flask import abort
+
+    from marketplace.extensions import db
+
+    record = db.session.get(model, record_id)
+    if record is None or not can(current_user, name, of(record) if of is not None else record):
+        abort(404)
+    return record
 
 
 def permission_required(name: str) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:

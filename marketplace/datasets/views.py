@@ -23,24 +23,18 @@ from marketplace.datasets.selectors import (
 from marketplace.datasets.services import DATASET_FIELDS, browse_datasets, request_access, save_dataset
 from marketplace.extensions import db
 from marketplace.kinds import get_kind
-from marketplace.permissions import can, permission_required, require
+from marketplace.permissions import can, permission_required, permitted_or_404, require
 from marketplace.web import LONG_PAGE_SIZE, paginate, perform, render_page, submit
 
 
 def dataset_or_404(dataset_id: int) -> Dataset:
     """Return a dataset the current user may see, else 404."""
-    dataset = db.get_or_404(Dataset, dataset_id)
-    if not can(current_user, "dataset.view", dataset):
-        abort(404)
-    return dataset
+    return permitted_or_404(Dataset, dataset_id, "dataset.view")
 
 
 def request_or_404(request_id: int) -> AccessRequest:
     """Return an access request the current user may read, else 404."""
-    found = db.get_or_404(AccessRequest, request_id)
-    if not can(current_user, "access_request.view", found):
-        abort(404)
-    return found
+    return permitted_or_404(AccessRequest, request_id, "access_request.view")
 
 
 @bp.route("/")

@@ -2,7 +2,7 @@
 enterprise files a promotion center keeps (list, one file, visits, follow-ups)."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,16 +31,13 @@ from marketplace.diagnosis.services import (
     take_assessment,
 )
 from marketplace.extensions import db
-from marketplace.permissions import can, permission_required, require
+from marketplace.permissions import can, permission_required, permitted_or_404, require
 from marketplace.web import LONG_PAGE_SIZE, paginate, perform, submit
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
     """Return an assessment whose report the current user may read, else 404."""
-    found = db.get_or_404(Assessment, assessment_id)
-    if not can(current_user, "diagnosis.view", found.organisation):
-        abort(404)
-    return found
+    return permitted_or_404(Assessment, assessment_id, "diagnosis.view", of=lambda found: found.organisation)
 
 
 def enterprise_or_403(org_id: int, permission: str = "diagnosis.record_visit") -> Organisation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from marketplace.experts.services import EXPERT_FIELDS, browse_experts, request_
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.needs.selectors import is_live
-from marketplace.permissions import can, permission_required, require
+from marketplace.permissions import can, permission_required, permitted_or_404, require
 from marketplace.web import LONG_PAGE_SIZE, paginate, perform, render_page, submit
 
 LABELS = {"availability": AVAILABILITY_LABELS, "request_kind": REQUEST_KIND_LABELS}
@@ -33,18 +33,12 @@ LABELS = {"availability": AVAILABILITY_LABELS, "request_kind": REQUEST_KIND_LABE
 
 def expert_or_404(expert_id: int) -> Expert:
     """Return an expert the current user may see, else 404."""
-    expert = db.get_or_404(Expert, expert_id)
-    if not can(current_user, "expert.view", expert):
-        abort(404)
-    return expert
+    return permitted_or_404(Expert, expert_id, "expert.view")
 
 
 def request_or_404(request_id: int) -> ExpertRequest:
     """Return a request the current user may read, else 404."""
-    found = db.get_or_404(ExpertRequest, request_id)
-    if not can(current_user, "expert_request.view", found):
-        abort(404)
-    return found
+    return permitted_or_404(ExpertRequest, request_id, "expert_request.view")
 
 
 @bp.route("/")

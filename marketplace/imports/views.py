@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.extensions import db
 from marketplace.imports import bp
 from marketplace.imports.forms import ImportForm
 from marketplace.imports.models import ImportJob
@@ -18,7 +17,7 @@ from marketplace.imports.services import (
     template_csv,
     template_xlsx,
 )
-from marketplace.permissions import can, permission_required
+from marketplace.permissions import permission_required, permitted_or_404
 from marketplace.templating import current_locale
 from marketplace.web import render_page, submit
 
@@ -27,10 +26,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def job_or_404(job_id: int) -> ImportJob:
     """Return an import of the current user's organisation, else 404."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or not can(current_user, "import.view", job):
-        abort(404)
-    return job
+    return permitted_or_404(ImportJob, job_id, "import.view")
 
 
 @bp.route("/imports", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from marketplace.money import fen_to_yuan_text
 from marketplace.needs.models import Need
 from marketplace.needs.permissions import owner_visible_ids
 from marketplace.needs.services import can_view_need, shows_owner
-from marketplace.permissions import can, permission_required, require
+from marketplace.permissions import can, permission_required, permitted_or_404, require
 from marketplace.proposals import bp
 from marketplace.proposals.forms import InviteForm, MessageForm, ProposalForm
 from marketplace.proposals.models import Proposal, ProposalState
@@ -55,10 +55,7 @@ def visible_need_or_404(need_id: int) -> Need:
 
 def proposal_or_404(proposal_id: int) -> Proposal:
     """Return a proposal the current user may read, or answer 404."""
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not can(current_user, "proposal.view", proposal):
-        abort(404)
-    return proposal
+    return permitted_or_404(Proposal, proposal_id, "proposal.view")
 
 
 @bp.route("/")

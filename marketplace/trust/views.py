@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from marketplace.accounts.models import Organisation
 from marketplace.catalog.models import ModelEvaluation
 from marketplace.extensions import db
-from marketplace.permissions import can, permission_required
+from marketplace.permissions import can, permission_required, permitted_or_404
 from marketplace.trust import bp
 from marketplace.trust.forms import LicenceForm
 from marketplace.trust.models import VerificationRequest
@@ -59,10 +59,7 @@ def queue():
 
 def reviewable_or_404(request_id: int) -> VerificationRequest:
     """Return a verification request the current user may see the licence of, else 404."""
-    record = db.get_or_404(VerificationRequest, request_id)
-    if not can(current_user, "verification.view_licence", record):
-        abort(404)
-    return record
+    return permitted_or_404(VerificationRequest, request_id, "verification.view_licence")
 
 
 @bp.route("/requests/<int:request_id>")
