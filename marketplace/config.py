@@ -111,6 +111,7 @@ class Config:
     NEED_ALERT_WINDOW_DAYS = env_int("NEED_ALERT_WINDOW_DAYS", 7)
     LEADS_LISTINGS_MAX = env_int("LEADS_LISTINGS_MAX", 50)  # a vendor's listings the leads inbox asks the index about
     LEADS_PER_LISTING = env_int("LEADS_PER_LISTING", 20)  # the best needs asked for per listing
+    HOME_COUNTS_SECONDS = env_int("HOME_COUNTS_SECONDS", 60)  # how long a worker keeps the home page's counts
     SITE_URL = env("SITE_URL", "")
     PG_BIN = env("PG_BIN")
     BACKUP_DIR = env("BACKUP_DIR")
@@ -176,6 +177,7 @@ class TestConfig(Config):
     HTTPS = FORCE_HTTPS = SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = False
     PROXY_COUNT = 0
     JOBS_IMMEDIATE = True
+    HOME_COUNTS_SECONDS = 0  # counted on every request: tests create records and read the counts at once
     WEBHOOK_ALLOW_LOCAL = True
 
 

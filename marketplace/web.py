@@ -35,13 +35,16 @@ def page_number(arg: str = "page") -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def paginate(select, page_size: int | None = None, arg: str = "page"):
+def paginate(select, page_size: int | None = None, arg: str = "page", total: int | None = None):
     """Paginate a SQLAlchemy select by the ?page= argument, or another for a page with several lists (clamped, so
-    no offset overflows the database); `page.arg` names the argument for the pagination macro."""
+    no offset overflows the database); `page.arg` names the argument for the pagination macro. `total`, when the
+    caller knows how many rows the select gives, saves counting them."""
     from marketplace.extensions import db
 
     page = db.paginate(select, page=page_number(arg), per_page=page_size or current_app.config["PAGE_SIZE"],
-                       error_out=False)
+                       error_out=False, count=total is None)
+    if total is not None:
+        page.total = total
     page.arg = arg  # type: ignore[attr-defined]  # read by the pagination macro
     return page
 

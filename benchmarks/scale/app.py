@@ -37,9 +37,13 @@ def backend_available(backend: str) -> str | None:
 
 
 def app_settings(database_url: str, instance: str | Path | None, backend: str = "embedded") -> dict:
-    """The settings of an in-process benchmark app: the given database and index folder, no rate limits."""
+    """The settings of an in-process benchmark app: the given database and index folder, no rate limits, and
+    the served app's caching of the home page's counts (the test settings turn it off)."""
+    from marketplace.config import Config
+
     settings = {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False, "MATCHING_BUILD_WAIT": 0.0,
-                "MAIL_BACKEND": "file", "MAIL_SUPPRESS_SEND": True}
+                "MAIL_BACKEND": "file", "MAIL_SUPPRESS_SEND": True,
+                "HOME_COUNTS_SECONDS": Config.HOME_COUNTS_SECONDS}  # as served: tests count on every view
     if instance is not None:
         settings["INSTANCE_PATH"] = str(instance)
     if backend != "embedded":

@@ -139,9 +139,14 @@ def browse_page(kind: str, stmt: Select, filters: dict, user, sort: str | None =
     if matches is not None and sort == RELEVANCE:
         page = paginate_list([m.record for m in results.matches], page_size)
     else:
+        total = None
         if matches is not None:
             stmt = stmt.where(get_kind(kind).model.id.in_(list(matches)))
-        page = paginate(ordered(kind, stmt, sort).options(*get_kind(kind).loads()), page_size)
+        elif not any(filters.values()):  # the whole list: the home page's count of the same records, kept a minute
+            from marketplace.main.services import marketplace_counts
+
+            total = marketplace_counts(user).get(get_kind(kind).collection)
+        page = paginate(ordered(kind, stmt, sort).options(*get_kind(kind).loads()), page_size, total=total)
     page.relevance = matches
     page.sort = sort
     page.ratings = ratings_for(kind, list(page.items))

@@ -36,6 +36,7 @@ class Need(Moderated, Model):
     """A scenario need posted by an SME: the problem, the data it has, budget, deadline and constraints."""
 
     __table_args__ = (Index("ix_need_status_created_at", "status", "created_at", "id"),
+                      Index("ix_need_created_at_id", "created_at", "id"),  # live needs newest first
                       Index("ix_need_updated_at", "updated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
