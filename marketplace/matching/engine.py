@@ -361,11 +361,8 @@ class MatchingEngine(ChangeSync):
 
     def _new_index(self, encoder_name: str | None = None) -> HybridIndex:
         """Create an index with the configured encoder (or another, to prepare a switch), store and taxonomy."""
-        threads = self.app.config.get("MATCHING_THREADS")
         other = encoder_name is not None and canonical_backend(encoder_name) != canonical_backend(self.backend)
-        encoder = load_encoder(encoder_name if other and encoder_name else self.backend,
-                               None if other else self.model_path, threads=int(threads) if threads else None)
-        aux = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
+        encoder, aux = self._encoders(encoder_name if other else None)
         backend = None
         if self.persistent:
             backend = PostgresBackend(self._db_engine(), encoder.info(), aux.info() if aux is not None else None)
@@ -378,6 +375,15 @@ class MatchingEngine(ChangeSync):
         return HybridIndex(encoder, None if self.persistent else self.directory, scenarios=scenarios,
                            aux_encoder=aux, backend=backend,
                            vector_options={"hnsw_threshold": int(self.app.config["MATCHING_HNSW_THRESHOLD"])})
+
+    def _encoders(self, encoder_name: str | None = None) -> tuple[Encoder, Encoder | None]:
+        """The configured encoder (or another one, by name, to prepare a switch) and the auxiliary encoder that goes
+        with it, loaded once per process."""
+        threads = self.app.config.get("MATCHING_THREADS")
+        encoder = load_encoder(encoder_name or self.backend, None if encoder_name else self.model_path,
+                               threads=int(threads) if threads else None)
+        aux = load_aux_encoder() if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR else None
+        return encoder, aux
 
     def scenario_model(self, encoder: Encoder, backend: PostgresBackend | None = None) -> ScenarioModel:
         """The taxonomy's scenario model, its description vectors read where an earlier process kept them (the
@@ -420,10 +426,7 @@ class MatchingEngine(ChangeSync):
         (`gunicorn.conf.py`), so they start with these in memory shared page by page; each worker then warms up
         on its own (`warm`), since a model's thread pool does not survive a fork. Never fails."""
         try:
-            threads = self.app.config.get("MATCHING_THREADS")
-            encoder = load_encoder(self.backend, self.model_path, threads=int(threads) if threads else None)
-            if DEFAULT_OPTIONS.aux_weight > 0 and encoder.backend in AUX_FOR:
-                load_aux_encoder()
+            encoder, _ = self._encoders()
             tokenize("预热")
             backend = (PostgresBackend(self._db_engine(), encoder.info()) if self.persistent else None)
             kept = self._kept_scenario_vectors(vectors_key(scenario_descriptions(), encoder), backend)
