@@ -28,6 +28,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -59,6 +60,9 @@ BATCH = 256
 BUILD_LOCK = "build.lock"
 RETRY_FAILED_BUILD_SECONDS = 30.0
 T = TypeVar("T")
+_SCENARIO_VECTORS: weakref.WeakKeyDictionary[Encoder, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+"""Scenario vectors this process has encoded or read, per encoder object (`load_encoder` shares one per process)
+and vectors key: an app opened on a new store in the same process (tests, the CLI) does not encode them again."""
 
 
 class IndexNotReady(Exception):
@@ -387,12 +391,16 @@ class MatchingEngine(ChangeSync):
 
     def scenario_model(self, encoder: Encoder, backend: PostgresBackend | None = None) -> ScenarioModel:
         """The taxonomy's scenario model, its description vectors read where an earlier process kept them (the
-        database store's table, else a file in the index folder) and kept there when they had to be encoded.
-        Encoding them costs seconds per process; a web worker reads them in milliseconds."""
+        database store's table, else a file in the index folder), else taken from this process's memory of them,
+        else encoded; kept in the store whenever it did not have them. Encoding them costs seconds per process; a
+        web worker reads them in milliseconds."""
         descriptions = scenario_descriptions()
         key = vectors_key(descriptions, encoder)
-        model = ScenarioModel(descriptions, encoder, vectors=self._kept_scenario_vectors(key, backend))
-        if model.encoded:
+        kept = self._kept_scenario_vectors(key, backend)
+        seen = _SCENARIO_VECTORS.setdefault(encoder, {})
+        model = ScenarioModel(descriptions, encoder, vectors=kept if kept is not None else seen.get(key))
+        seen[key] = model.vectors
+        if kept is None:
             try:
                 if backend is not None:
                     backend.keep_scenario_vectors(key, model.vectors)

@@ -27,12 +27,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """Serve a freshly migrated app (CSRF enabled, as in production) on 127.0.0.1 and a free port."""
+    """Serve a freshly migrated app (CSRF enabled, as in production) on 127.0.0.1 and a free port, its search index
+    built before the first request as in production."""
     folder = tmp_path_factory.mktemp("e2e")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/e2e.sqlite", "INSTANCE_PATH": str(folder),
                       "WTF_CSRF_ENABLED": True})
     with app.app_context():
         upgrade(revision="heads")
+    app.extensions["matching"].ensure_index()  # as `make run` and a deployment do: no page waits for a build
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

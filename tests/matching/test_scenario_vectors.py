@@ -78,6 +78,19 @@ def test_the_embedded_store_keeps_them_in_the_index_folder_for_the_next_worker(e
     assert other.encoded == len(scenario_descriptions())
 
 
+def test_an_app_on_a_new_store_in_the_same_process_takes_them_from_memory(engine_app, tmp_path):
+    """Tests and the CLI open several apps in one process on the shared encoder: it encodes the descriptions once."""
+    encoder = CountingEncoder()
+    first = MatchingEngine(engine_app).scenario_model(encoder)
+    other_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/other.sqlite",
+                            "INSTANCE_PATH": str(tmp_path / "other")})
+    other = MatchingEngine(other_app)
+    second = other.scenario_model(encoder)
+    assert encoder.encoded == len(scenario_descriptions()) and not second.encoded
+    assert np.array_equal(first.vectors, second.vectors)
+    assert list(other.directory.glob("scenario-vectors-*.npy"))  # and kept in the new store for its next process
+
+
 def test_damaged_kept_vectors_are_encoded_again(engine_app):
     engine = MatchingEngine(engine_app)
     engine.scenario_model(CountingEncoder())
