@@ -62,6 +62,17 @@ class DocumentFacts:
     holds only the documents without a scenario code, whose scenario is predicted from their vector)."""
     aux_cosines: dict[str, float] | None = None
     """The same for the auxiliary vectors (then `aux_vectors` is empty)."""
+    lengths: dict[str, int] | None = None
+    """Each document's length (its terms counted with repeats), when the backend read `term_counts` only for the
+    query's terms (a document's whole term list is its longest column: 600 of them cost more to send and decode
+    than to rank); then `distinct` holds how many distinct terms each has."""
+    distinct: dict[str, int] | None = None
+
+    def distinct_terms(self, doc_id: str) -> int:
+        """How many distinct terms a document has."""
+        if self.distinct is not None:
+            return self.distinct.get(doc_id, 0)
+        return len(self.term_counts.get(doc_id) or ())
 
     @property
     def found(self) -> set[str]:
@@ -183,16 +194,18 @@ class SearchBackend(ABC):
         """How many documents the corpus statistics count."""
 
     def facts(self, doc_ids: Sequence[str], vector: npt.NDArray[np.float32] | None = None,
-              aux_vector: npt.NDArray[np.float32] | None = None) -> DocumentFacts:
+              aux_vector: npt.NDArray[np.float32] | None = None, terms: Sequence[str] | None = None) -> DocumentFacts:
         """Everything ranking reads about the given documents (a database backend reads it in one query, and with
-        the query's vectors gives their cosines instead of sending every document's vectors)."""
+        the query's vectors gives their cosines instead of sending every document's vectors; given the query's
+        `terms`, it may send the counts of those terms only, with each document's length and distinct terms)."""
         return DocumentFacts(self.vectors(doc_ids), self.aux_vectors(doc_ids) if self.has_aux else {},
                              self.scenarios(doc_ids), self.term_counts(doc_ids))
 
     def bm25(self, terms: Mapping[str, float], doc_ids: Sequence[str],
-             counts: Mapping[str, Counter[str]]) -> dict[str, float]:
+             counts: Mapping[str, Counter[str]], lengths: Mapping[str, int] | None = None) -> dict[str, float]:
         """BM25 of the given documents for weighted terms (those scoring nothing left out); `counts` are their term
-        counts as `facts` read them (a database backend scores from them instead of asking again)."""
+        counts as `facts` read them, and `lengths` their lengths when the counts hold only some terms (a database
+        backend scores from them instead of asking again)."""
         return dict(self.lexical(terms, len(doc_ids), allowed=set(doc_ids))) if doc_ids else {}
 
     def self_score(self, terms: Iterable[str]) -> float:

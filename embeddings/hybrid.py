@@ -449,7 +449,7 @@ class HybridIndex:
         top = max_score(weights, list(lists)) or 1.0
         pool = fused[:max(3 * k, 50)]
         backend = self.backend
-        facts = backend.facts([d for d, _ in pool], a.vector, a.aux_vector)
+        facts = backend.facts([d for d, _ in pool], a.vector, a.aux_vector, terms=a.terms)
         stored, found = facts.vectors, facts.found
         pool = [(d, s) for d, s in pool if d in found]  # a document removed since the candidates were read
         ids = [d for d, _ in pool]
@@ -458,7 +458,7 @@ class HybridIndex:
         dists = self._doc_distributions(ids, stored, facts.scenarios) if a.scenarios is not None else {}
         ranks = {name: {d: (i + 1, s) for i, (d, s) in enumerate(hits)} for name, hits in lists.items()}
         counts = facts.term_counts
-        plain = backend.bm25(dict.fromkeys(a.terms, 1.0), ids, counts)
+        plain = backend.bm25(dict.fromkeys(a.terms, 1.0), ids, counts, facts.lengths)
         self_score = backend.self_score(a.terms) or 1.0
         if facts.cosines is not None:
             cosines = np.array([facts.cosines[d] for d in ids], dtype=np.float32)
@@ -471,7 +471,7 @@ class HybridIndex:
             aux_cosines = self.aux_cosines(ids, a.aux_vector, facts.aux_vectors)
         hits: list[Hit] = []
         for i, (doc_id, raw) in enumerate(pool):
-            distinct = len(counts.get(doc_id) or ())
+            distinct = facts.distinct_terms(doc_id)
             base = raw / top * content_factor(distinct, opts.content_terms)
             agree: float | None = None
             if a.scenarios is not None:

@@ -148,6 +148,11 @@ def rarest(terms: Sequence[str], df: Mapping[str, int], budget: int) -> list[str
     return chosen
 
 
+def _counter(counts: Mapping[str, Any] | None) -> Counter[str]:
+    """Term counts as read from the JSON column (or its query-term part, NULL when the document has none)."""
+    return Counter({t: int(c) for t, c in (counts or {}).items()})
+
+
 def split_doc_id(doc_id: str) -> tuple[str, int]:
     """(kind, record id) of an id like "offering:12" (("", 0) for any other id)."""
     kind, sep, pk = doc_id.partition(":")
@@ -493,9 +498,10 @@ class PostgresBackend(SearchBackend):
         return [(d, float(sc)) for d, sc in rows if sc and sc > 0]
 
     def bm25(self, terms: Mapping[str, float], doc_ids: Sequence[str],
-             counts: Mapping[str, Counter[str]]) -> dict[str, float]:
+             counts: Mapping[str, Counter[str]], lengths: Mapping[str, int] | None = None) -> dict[str, float]:
         """BM25 of the given documents from their term counts and one read of the statistics: the formula `lexical`
-        sums in SQL (a document's length is the sum of its counts, as `_write` stores it)."""
+        sums in SQL (a document's length is its stored length, else the sum of its counts, as `_write` stores
+        it)."""
         wanted = {t: float(w) for t, w in terms.items() if t and w > 0}
         if not wanted or not doc_ids:
             return {}
@@ -507,7 +513,8 @@ class PostgresBackend(SearchBackend):
             doc = counts.get(doc_id)
             if not doc:
                 continue
-            norm = K1 * (1 - B + B * sum(doc.values()) / max(avgdl, 1e-9))
+            length = lengths[doc_id] if lengths is not None else sum(doc.values())
+            norm = K1 * (1 - B + B * length / max(avgdl, 1e-9))
             score = sum(w * doc[t] / (doc[t] + norm) for t, w in weights.items() if doc.get(t))
             if score > 0:
                 out[doc_id] = score
@@ -545,20 +552,31 @@ class PostgresBackend(SearchBackend):
                 for d, counts in self._rows(doc_ids, documents.c.term_counts)}
 
     def facts(self, doc_ids: Sequence[str], vector: npt.NDArray[np.float32] | None = None,
-              aux_vector: npt.NDArray[np.float32] | None = None) -> DocumentFacts:
+              aux_vector: npt.NDArray[np.float32] | None = None, terms: Sequence[str] | None = None) -> DocumentFacts:
         """Vectors, auxiliary vectors, scenarios and term counts of the given documents, in one query. With the
         query's vectors, PostgreSQL computes their cosines and sends the vectors only of documents without a
-        scenario code (a pool of 600 candidates is 2 MB of vectors otherwise)."""
+        scenario code (a pool of 600 candidates is 2 MB of vectors otherwise). With the query's terms, it sends the
+        counts of those terms only, with each document's length and number of distinct terms."""
         embedding: ColumnElement[Any] = literal_column("search_document.embedding")
         aux_column: ColumnElement[Any] = literal_column("search_document.aux_embedding")
+        if terms is not None:
+            each = func.jsonb_each(documents.c.term_counts).table_valued("key", "value").alias("each_term")
+            counts_column: ColumnElement[Any] = (
+                select(func.jsonb_object_agg(each.c.key, each.c.value)).select_from(each)
+                .where(each.c.key == func.any(bindparam("query_terms", sorted(set(terms)), type_=ARRAY(Text))))
+                .scalar_subquery())
+            extra: tuple[Any, ...] = (documents.c.length, func.length(documents.c.terms))
+        else:
+            counts_column, extra = documents.c.term_counts, ()
         if vector is None:
             aux = func.vector_send(aux_column) if self.aux_dim else literal_column("NULL")
-            rows = self._rows(doc_ids, func.vector_send(embedding), aux, documents.c.scenario,
-                              documents.c.term_counts)
-            return DocumentFacts({d: parse_vector(v) for d, v, _, _, _ in rows},
-                                 {d: parse_vector(a) for d, _, a, _, _ in rows if a is not None},
-                                 {d: s for d, _, _, s, _ in rows if s},
-                                 {d: Counter({t: int(c) for t, c in counts.items()}) for d, _, _, _, counts in rows})
+            rows = self._rows(doc_ids, func.vector_send(embedding), aux, documents.c.scenario, counts_column, *extra)
+            return DocumentFacts({r[0]: parse_vector(r[1]) for r in rows},
+                                 {r[0]: parse_vector(r[2]) for r in rows if r[2] is not None},
+                                 {r[0]: r[3] for r in rows if r[3]},
+                                 {r[0]: _counter(r[4]) for r in rows},
+                                 lengths={r[0]: int(r[5]) for r in rows} if extra else None,
+                                 distinct={r[0]: int(r[6]) for r in rows} if extra else None)
         q = bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(self.dim))
         cosine = 1 - cast(embedding, Vector(self.dim)).cosine_distance(q)
         if self.aux_dim and aux_vector is not None:
@@ -567,13 +585,15 @@ class PostgresBackend(SearchBackend):
         else:
             aux_cosine = literal_column("NULL")
         uncoded = case((documents.c.scenario.is_(None), func.vector_send(embedding)), else_=None)
-        rows = self._rows(doc_ids, cosine, aux_cosine, uncoded, documents.c.scenario, documents.c.term_counts)
-        aux_cosines = ({d: float(x) for d, _, x, _, _, _ in rows if x is not None}
+        rows = self._rows(doc_ids, cosine, aux_cosine, uncoded, documents.c.scenario, counts_column, *extra)
+        aux_cosines = ({r[0]: float(r[2]) for r in rows if r[2] is not None}
                        if self.aux_dim and aux_vector is not None else None)
-        return DocumentFacts({d: parse_vector(v) for d, _, _, v, _, _ in rows if v is not None}, {},
-                             {d: s for d, _, _, _, s, _ in rows if s},
-                             {d: Counter({t: int(c) for t, c in counts.items()}) for d, _, _, _, _, counts in rows},
-                             cosines={d: float(c) for d, c, _, _, _, _ in rows}, aux_cosines=aux_cosines)
+        return DocumentFacts({r[0]: parse_vector(r[3]) for r in rows if r[3] is not None}, {},
+                             {r[0]: r[4] for r in rows if r[4]},
+                             {r[0]: _counter(r[5]) for r in rows},
+                             cosines={r[0]: float(r[1]) for r in rows}, aux_cosines=aux_cosines,
+                             lengths={r[0]: int(r[6]) for r in rows} if extra else None,
+                             distinct={r[0]: int(r[7]) for r in rows} if extra else None)
 
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """IDFs from the stored document frequencies (0 for a term no document has)."""

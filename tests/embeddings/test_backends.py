@@ -191,3 +191,26 @@ def test_the_database_computes_the_pools_cosines_where_the_vectors_are(pair, fak
         assert facts.cosines[doc_id] == pytest.approx(float(plain.vectors[doc_id] @ query), abs=1e-5)
     assert set(facts.vectors) == {d for d in facts.found if d not in plain.scenarios}  # these docs carry no code
     assert facts.term_counts == plain.term_counts
+
+
+def test_the_database_sends_only_the_query_terms_counts_with_each_documents_length(pair, fake_encoder):
+    """Given the query's terms, PostgreSQL sends the pool's counts of those terms only (a document's whole term
+    list is its longest column), with each document's length and number of distinct terms: BM25 and the content
+    factor come out as from the whole lists."""
+    _, pg = pair
+    ids = [f"offering:{i}" for i in range(2, 80, 3)] + ["offering:999"]
+    query = fake_encoder.query(["视觉 质检 缺陷 检测"])[0]
+    terms = ["视觉", "缺陷", "机器人", "不存在"]
+    whole = pg.backend.facts(ids, query)
+    some = pg.backend.facts(ids, query, terms=terms)
+    assert some.found == whole.found and some.cosines == whole.cosines
+    for doc_id in whole.found:
+        counts = whole.term_counts[doc_id]
+        assert some.term_counts[doc_id] == Counter({t: n for t, n in counts.items() if t in terms})
+        assert some.lengths is not None and some.lengths[doc_id] == sum(counts.values())
+        assert some.distinct_terms(doc_id) == whole.distinct_terms(doc_id) == len(counts)
+    weights = dict.fromkeys(terms, 1.0)
+    assert pg.backend.bm25(weights, ids, some.term_counts, some.lengths) == \
+        pytest.approx(pg.backend.bm25(weights, ids, whole.term_counts))
+    plain = pg.backend.facts(ids, terms=terms)  # without the query's vectors too
+    assert plain.term_counts == some.term_counts and plain.lengths == some.lengths
