@@ -45,7 +45,7 @@ from .ranking import (
     neighbour_distribution,
     rocchio,
 )
-from .scenarios import ScenarioModel, agreement, one_hot
+from .scenarios import AgreementWith, ScenarioModel, one_hot
 from .text import FUNCTION_WORDS, collapse_repeats, prune_subwords, tokenize
 from .vector import VectorIndex, VectorOptions
 
@@ -470,13 +470,14 @@ class HybridIndex:
         else:
             aux_cosines = self.aux_cosines(ids, a.aux_vector, facts.aux_vectors)
         hits: list[Hit] = []
+        agreeing = AgreementWith(a.scenarios)
         for i, (doc_id, raw) in enumerate(pool):
             distinct = facts.distinct_terms(doc_id)
             base = raw / top * content_factor(distinct, opts.content_terms)
             agree: float | None = None
             if a.scenarios is not None:
                 ddist = dists.get(doc_id)
-                agree = agreement(a.scenarios, ddist) if ddist is not None else NEUTRAL_AGREEMENT
+                agree = agreeing(ddist) if ddist is not None else NEUTRAL_AGREEMENT
             score = (1.0 - boost) * base + boost * agree if agree is not None and boost else base
             d_rank, _ = ranks["dense"].get(doc_id, (None, None))
             l_rank, l_score = ranks["lexical"].get(doc_id, (None, None))

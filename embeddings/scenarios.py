@@ -97,17 +97,29 @@ def one_hot(code: str) -> dict[str, float]:
 
 def agreement(dist_a: Distribution | None, dist_b: Distribution | None) -> float:
     """Bhattacharyya coefficient of two scenario distributions, in [0, 1] (0 if either is empty)."""
-    if not dist_a or not dist_b:
-        return 0.0
-    total_a = sum(max(v, 0.0) for v in dist_a.values())
-    total_b = sum(max(v, 0.0) for v in dist_b.values())
-    if total_a <= 0 or total_b <= 0:
-        return 0.0
-    small, large = (dist_a, dist_b) if len(dist_a) <= len(dist_b) else (dist_b, dist_a)
-    coeff = 0.0
-    for code, p in small.items():
-        q = large.get(code, 0.0)
-        if p > 0 and q > 0:
-            coeff += (p * q) ** 0.5
-    coeff /= (total_a * total_b) ** 0.5
-    return float(min(1.0, max(0.0, coeff)))
+    return AgreementWith(dist_a)(dist_b)
+
+
+class AgreementWith:
+    """`agreement(dist_a, ·)` for many distributions: ranking compares one query with hundreds of documents, and
+    summing the query's distribution once instead of per document was a tenth of a search's Python time."""
+
+    def __init__(self, dist_a: Distribution | None) -> None:
+        self.dist = dist_a or {}
+        self.total = sum(max(v, 0.0) for v in self.dist.values())
+
+    def __call__(self, dist_b: Distribution | None) -> float:
+        dist_a = self.dist
+        if not dist_a or not dist_b:
+            return 0.0
+        total_b = sum(max(v, 0.0) for v in dist_b.values())
+        if self.total <= 0 or total_b <= 0:
+            return 0.0
+        small, large = (dist_a, dist_b) if len(dist_a) <= len(dist_b) else (dist_b, dist_a)
+        coeff = 0.0
+        for code, p in small.items():
+            q = large.get(code, 0.0)
+            if p > 0 and q > 0:
+                coeff += (p * q) ** 0.5
+        coeff /= (self.total * total_b) ** 0.5
+        return float(min(1.0, max(0.0, coeff)))

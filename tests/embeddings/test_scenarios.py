@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from embeddings.scenarios import ScenarioModel, agreement, one_hot
+from embeddings.scenarios import AgreementWith, ScenarioModel, agreement, one_hot
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,15 @@ def test_agreement_bounds_and_known_values():
     assert agreement(one_hot("x"), a) == pytest.approx(0.5)
     assert agreement(a, one_hot("x")) == agreement(one_hot("x"), a)
     assert agreement(None, a) == 0.0 and agreement({}, a) == 0.0
+
+
+def test_one_query_compared_with_many_documents_keeps_the_known_values():
+    """Ranking compares one query distribution with hundreds of documents through one AgreementWith."""
+    query = {"x": 0.25, "y": 0.75, "z": 0.0}
+    against = AgreementWith(query)
+    assert [against(d) for d in (one_hot("x"), one_hot("y"), one_hot("z"), {"x": 0.25, "y": 0.75}, None, {})] == \
+        pytest.approx([0.5, 0.75 ** 0.5, 0.0, 1.0, 0.0, 0.0])
+    assert AgreementWith(None)(one_hot("x")) == 0.0
 
 
 def test_agreement_of_predictions_is_higher_for_related_texts(model):
