@@ -75,6 +75,8 @@ to at most this (the rarest always picks): ranking the matches reads each matchi
 common words (设备, 维护: tens of thousands of rows at province scale) would read a large part of the table
 for candidates whose BM25 weight is small. Rare terms carry BM25; the dense lists carry meaning."""
 EF_SEARCH = 400
+EF_PER_RESULT = 1.0
+"""A candidate list of k documents searches the graph max(EF_SEARCH, EF_PER_RESULT * k) wide (at most 1000)."""
 SMALL_K, SMALL_EF_SEARCH = 20, 100
 """A lookup of at most SMALL_K documents (a query's nearest neighbours for its scenario estimate, the best few for
 feedback) searches the graph with SMALL_EF_SEARCH instead of EF_SEARCH: the candidate lists need a wide search, a
@@ -430,7 +432,7 @@ class PostgresBackend(SearchBackend):
             bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(dim)))
         stmt = (select(documents.c.doc_id, distance.label("distance")).where(*self._where(allowed))
                 .order_by(distance).limit(k))
-        ef = SMALL_EF_SEARCH if k <= SMALL_K else max(self.ef_search, min(1000, 2 * k))
+        ef = SMALL_EF_SEARCH if k <= SMALL_K else max(self.ef_search, min(1000, int(EF_PER_RESULT * k)))
         with self.engine.begin() as conn:
             conn.execute(text("SELECT set_config('hnsw.ef_search', :ef, true),"  # one round trip for the three
                               " set_config('hnsw.iterative_scan', 'relaxed_order', true),"
