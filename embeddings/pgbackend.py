@@ -489,8 +489,15 @@ class PostgresBackend(SearchBackend):
             tsq = cast(bindparam("tsq", tsquery_of(picking)), TSQUERY)
             candidates = (select(documents.c.doc_id, documents.c.term_counts, documents.c.length)
                           .where(*self._where(allowed), documents.c.terms.bool_op("@@")(tsq)))
-            if n > EXACT_LEXICAL_DOCS:  # at most this many candidates, those matching the most picking terms
-                candidates = candidates.order_by(func.ts_rank(documents.c.terms, tsq).desc()).limit(LEXICAL_CANDIDATES)
+            if n > EXACT_LEXICAL_DOCS:
+                # At most this many candidates: those holding the most of the query's own terms, shorter first, as
+                # BM25 ranks them. The stored tsvector has no counts, so ranking by the picking terms alone (often
+                # one rare term) tied thousands of rows and kept an arbitrary 600: at 100k documents they held
+                # 33 % of the full score's top 100 over twelve queries; now 72 %, at the same cost.
+                own = [t for t in known if wanted[t] >= 1.0] or known
+                own_tsq = cast(bindparam("own_tsq", tsquery_of(own)), TSQUERY)
+                candidates = candidates.order_by(func.ts_rank(documents.c.terms, own_tsq).desc(), documents.c.length,
+                                                 documents.c.doc_id).limit(LEXICAL_CANDIDATES)
             cand = candidates.subquery("cand")
             q = func.unnest(bindparam("terms", known, type_=ARRAY(Text)),
                             bindparam("weights", [wanted[t] * bm25_idf(n, df[t]) for t in known],

@@ -214,3 +214,24 @@ def test_the_database_sends_only_the_query_terms_counts_with_each_documents_leng
         pytest.approx(pg.backend.bm25(weights, ids, whole.term_counts))
     plain = pg.backend.facts(ids, terms=terms)  # without the query's vectors too
     assert plain.term_counts == some.term_counts and plain.lengths == some.lengths
+
+
+def test_bounded_lexical_candidates_are_the_ones_bm25_ranks_first(fake_encoder, monkeypatch):
+    """Beyond EXACT_LEXICAL_DOCS only LEXICAL_CANDIDATES rows are scored. The rarest query term picks the rows; the
+    ones kept are those holding most of the query's own terms, shorter first: the full score's best, not an
+    arbitrary few of the rows the rare term ties (the stored tsvector has no counts)."""
+    import embeddings.pgbackend as pgbackend
+
+    index = HybridIndex(fake_encoder, backend=make_backend("postgres", fake_encoder))
+    filler = " ".join(["仓储", "物流", "调度", "排产", "能耗", "巡检", "安全", "节能"] * 3)
+    docs = [(f"case:{i}", f"焊点 {filler} {i}", None) for i in range(25)]  # stored before the best (ids in order)
+    docs += [(f"need:{i}", f"缺陷 检测 {filler}", None) for i in range(40)]  # the common terms, without 焊点
+    docs += [(f"provider:{i}", "焊点 缺陷 检测", None) for i in range(5)]  # what BM25 ranks first
+    index.upsert_many(docs)
+    terms = {"焊点": 1.0, "缺陷": 1.0, "检测": 1.0}
+    best = {f"provider:{i}" for i in range(5)}
+    assert {d for d, _ in index.backend.lexical(terms, 5)} == best  # exact below EXACT_LEXICAL_DOCS
+    monkeypatch.setattr(pgbackend, "EXACT_LEXICAL_DOCS", 10)
+    monkeypatch.setattr(pgbackend, "LEXICAL_CANDIDATES", 5)
+    monkeypatch.setattr(pgbackend, "LEXICAL_PICK_ROWS", 30)  # 焊点 (in 30 rows) alone picks
+    assert {d for d, _ in index.backend.lexical(terms, 5)} == best
