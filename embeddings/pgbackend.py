@@ -564,8 +564,7 @@ class PostgresBackend(SearchBackend):
 
     def term_counts(self, doc_ids: Sequence[str]) -> dict[str, Counter[str]]:
         """Term counts from the JSON column."""
-        return {d: Counter({t: int(c) for t, c in counts.items()})
-                for d, counts in self._rows(doc_ids, documents.c.term_counts)}
+        return {d: _counter(counts) for d, counts in self._rows(doc_ids, documents.c.term_counts)}
 
     def facts(self, doc_ids: Sequence[str], vector: npt.NDArray[np.float32] | None = None,
               aux_vector: npt.NDArray[np.float32] | None = None, terms: Sequence[str] | None = None) -> DocumentFacts:
