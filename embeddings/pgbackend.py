@@ -574,41 +574,41 @@ class PostgresBackend(SearchBackend):
         counts of those terms only, with each document's length and number of distinct terms."""
         embedding: ColumnElement[Any] = literal_column("search_document.embedding")
         aux_column: ColumnElement[Any] = literal_column("search_document.aux_embedding")
+        columns: list[Any] = [documents.c.scenario.label("scenario")]
         if terms is not None:
             each = func.jsonb_each(documents.c.term_counts).table_valued("key", "value").alias("each_term")
-            counts_column: ColumnElement[Any] = (
-                select(func.jsonb_object_agg(each.c.key, each.c.value)).select_from(each)
-                .where(each.c.key == any_(bindparam("query_terms", sorted(set(terms)), type_=ARRAY(Text))))
-                .scalar_subquery())
-            extra: tuple[Any, ...] = (documents.c.length, func.length(documents.c.terms))
+            columns += [(select(func.jsonb_object_agg(each.c.key, each.c.value)).select_from(each)
+                         .where(each.c.key == any_(bindparam("query_terms", sorted(set(terms)), type_=ARRAY(Text))))
+                         .scalar_subquery()).label("counts"),
+                        documents.c.length.label("length"), func.length(documents.c.terms).label("distinct_terms")]
         else:
-            counts_column, extra = documents.c.term_counts, ()
+            columns.append(documents.c.term_counts.label("counts"))
+        with_aux_cosines = vector is not None and bool(self.aux_dim) and aux_vector is not None
         if vector is None:
-            aux = func.vector_send(aux_column) if self.aux_dim else literal_column("NULL")
-            rows = self._rows(doc_ids, func.vector_send(embedding), aux, documents.c.scenario, counts_column, *extra)
-            return DocumentFacts({r[0]: parse_vector(r[1]) for r in rows},
-                                 {r[0]: parse_vector(r[2]) for r in rows if r[2] is not None},
-                                 {r[0]: r[3] for r in rows if r[3]},
-                                 {r[0]: _counter(r[4]) for r in rows},
-                                 lengths={r[0]: int(r[5]) for r in rows} if extra else None,
-                                 distinct={r[0]: int(r[6]) for r in rows} if extra else None)
-        q = bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(self.dim))
-        cosine = 1 - cast(embedding, Vector(self.dim)).cosine_distance(q)
-        if self.aux_dim and aux_vector is not None:
-            aq = bindparam("aq", np.asarray(aux_vector, dtype=np.float32), type_=Vector(self.aux_dim))
-            aux_cosine: ColumnElement[Any] = 1 - cast(aux_column, Vector(self.aux_dim)).cosine_distance(aq)
+            columns += [func.vector_send(embedding).label("vector"),
+                        (func.vector_send(aux_column) if self.aux_dim else literal_column("NULL")).label("aux")]
         else:
-            aux_cosine = literal_column("NULL")
-        uncoded = case((documents.c.scenario.is_(None), func.vector_send(embedding)), else_=None)
-        rows = self._rows(doc_ids, cosine, aux_cosine, uncoded, documents.c.scenario, counts_column, *extra)
-        aux_cosines = ({r[0]: float(r[2]) for r in rows if r[2] is not None}
-                       if self.aux_dim and aux_vector is not None else None)
-        return DocumentFacts({r[0]: parse_vector(r[3]) for r in rows if r[3] is not None}, {},
-                             {r[0]: r[4] for r in rows if r[4]},
-                             {r[0]: _counter(r[5]) for r in rows},
-                             cosines={r[0]: float(r[1]) for r in rows}, aux_cosines=aux_cosines,
-                             lengths={r[0]: int(r[6]) for r in rows} if extra else None,
-                             distinct={r[0]: int(r[7]) for r in rows} if extra else None)
+            q = bindparam("q", np.asarray(vector, dtype=np.float32), type_=Vector(self.dim))
+            aux_cosine: ColumnElement[Any] = literal_column("NULL")
+            if with_aux_cosines:
+                aq = bindparam("aq", np.asarray(aux_vector, dtype=np.float32), type_=Vector(self.aux_dim))
+                aux_cosine = 1 - cast(aux_column, Vector(self.aux_dim)).cosine_distance(aq)
+            columns += [(1 - cast(embedding, Vector(self.dim)).cosine_distance(q)).label("cosine"),
+                        aux_cosine.label("aux_cosine"),
+                        case((documents.c.scenario.is_(None), func.vector_send(embedding)), else_=None).label("vector")]
+        rows = self._rows(doc_ids, *columns)
+        scenarios = {r.doc_id: r.scenario for r in rows if r.scenario}
+        counts = {r.doc_id: _counter(r.counts) for r in rows}
+        lengths = {r.doc_id: int(r.length) for r in rows} if terms is not None else None
+        distinct = {r.doc_id: int(r.distinct_terms) for r in rows} if terms is not None else None
+        if vector is None:
+            return DocumentFacts({r.doc_id: parse_vector(r.vector) for r in rows},
+                                 {r.doc_id: parse_vector(r.aux) for r in rows if r.aux is not None},
+                                 scenarios, counts, lengths=lengths, distinct=distinct)
+        return DocumentFacts({r.doc_id: parse_vector(r.vector) for r in rows if r.vector is not None}, {},
+                             scenarios, counts, cosines={r.doc_id: float(r.cosine) for r in rows},
+                             aux_cosines=({r.doc_id: float(r.aux_cosine) for r in rows if r.aux_cosine is not None}
+                                          if with_aux_cosines else None), lengths=lengths, distinct=distinct)
 
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """IDFs from the stored document frequencies (0 for a term no document has)."""
