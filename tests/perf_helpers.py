@@ -15,6 +15,7 @@ class StatementLog:
     def __init__(self) -> None:
         """Start with none."""
         self.statements: list[str] = []
+        self.parameters: list = []
 
     @property
     def count(self) -> int:
@@ -33,9 +34,10 @@ def count_statements(app) -> Iterator[StatementLog]:
         engine = db.engine
     log = StatementLog()
 
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        """Keep one executed statement."""
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        """Keep one executed statement and its parameters."""
         log.statements.append(statement)
+        log.parameters.append(parameters)
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -129,7 +129,7 @@ def match_json(match) -> dict:
 def search_api():
     """Search every kind with the same filters as /search; each item carries its reasons."""
     from marketplace.matching.forms import SearchForm
-    from marketplace.matching.services import search
+    from marketplace.matching.services import search, with_cards
 
     form = SearchForm(request.args)
     form.fill_vocab()
@@ -139,8 +139,9 @@ def search_api():
     if not query:
         raise ApiError(400, "missing_query", _("Give the search text in the q parameter."))
     limit = min(max(request.args.get("limit", 20, type=int) or 20, 1), 50)
-    results = search(query, form.filters(), current_user)
+    results = search(query, form.filters(), current_user, cards=False)
     page = ListPage(results.matches, page_number(), limit)
+    with_cards(page.items)
     return jsonify({"query": query, "items": [match_json(m) for m in page.items], "total": page.total,
                     "page": page.page, "pages": page.pages, "no_good_match": not results.matches,
                     "predicted_scenarios": [code for code, _p in results.predicted]})

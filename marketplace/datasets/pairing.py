@@ -12,7 +12,7 @@ from sqlalchemy import false, or_
 from marketplace.db_types import contains_code
 from marketplace.kinds import get_kind
 from marketplace.matching.documents import doc_id
-from marketplace.matching.services import Match, listing_context, listing_text, ranked
+from marketplace.matching.services import Match, listing_context, listing_text, ranked, with_cards
 
 
 def sharing_work(model_class, record):
@@ -27,8 +27,8 @@ def paired(record, source_kind: str, wanted_kind: str, user, k: int) -> list[Mat
     wanted = get_kind(wanted_kind)
     stmt = wanted.findable({}, user).where(sharing_work(wanted.model, record))
     scenario = record.scenarios[0] if record.scenarios else None
-    return ranked(listing_text(record), {wanted_kind: stmt}, listing_context(record), scenario=scenario,
-                  source=doc_id(source_kind, record.id)).matches[:k]
+    return with_cards(ranked(listing_text(record), {wanted_kind: stmt}, listing_context(record), scenario=scenario,
+                             source=doc_id(source_kind, record.id), cards=False).matches[:k])
 
 
 def models_for_dataset(dataset, user, k: int = 6) -> list[Match]:

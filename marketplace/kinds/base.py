@@ -100,6 +100,15 @@ class Kind(ABC):
         """
         return []
 
+    def explain_loads(self) -> list:
+        """Return the loader options that fetch what an explanation reads (`cities`, `deployments`, `price`,
+        `budget_cap`), and no more.
+
+        A search explains every good match, to count and order them, but shows a page of them: the page's
+        cards then get the rest with `loads()` (`marketplace.matching.services.with_cards`).
+        """
+        return []
+
     def is_visible_to(self, record, user) -> bool:
         """Tell whether the user may read one record (its named view rule)."""
         return can(user, self.view_permission, record)

@@ -47,6 +47,12 @@ class DatasetKind(Kind):
 
         return [selectinload(self.model.organisation).joinedload(Organisation.logo)]
 
+    def explain_loads(self) -> list:
+        """The owner's city (`cities`)."""
+        from marketplace.accounts.models import Organisation
+
+        return [selectinload(self.model.organisation).load_only(Organisation.city)]
+
     def findable(self, filters: dict, user) -> Select:
         """Published datasets with the industry, scenario, modality, access-mode and city facets."""
         cls = self.model

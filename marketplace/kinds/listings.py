@@ -56,6 +56,12 @@ class ListingKind(Kind):
 
         return [selectinload(self.model.organisation).joinedload(Organisation.logo)]
 
+    def explain_loads(self) -> list:
+        """The vendor's city (`cities`)."""
+        from marketplace.accounts.models import Organisation
+
+        return [selectinload(self.model.organisation).load_only(Organisation.city)]
+
     def findable(self, filters: dict, user) -> Select:
         """Published listings with the industry, scenario, city and deployment facets."""
         cls = self.model

@@ -127,17 +127,18 @@ def browse_page(kind: str, stmt: Select, filters: dict, user, sort: str | None =
     for, and `page.relevance` maps each record id to its `Match` (relevance label, reasons); without a
     keyword it is None.
     """
-    from marketplace.matching.services import rank_select  # the engine's services load the feature models
+    from marketplace.matching.services import rank_select, with_cards  # the engine's services load the feature models
 
     query = (filters.get("q") or "").strip()
     allowed = sorts_for(kind, bool(query))
     sort = sort if sort in allowed else allowed[0]
     matches = None
     if query:
-        results = rank_select(kind, stmt, query, filters, user)
+        results = rank_select(kind, stmt, query, filters, user, cards=False)
         matches = {m.record.id: m for m in results.matches}
     if matches is not None and sort == RELEVANCE:
         page = paginate_list([m.record for m in results.matches], page_size)
+        with_cards(page.items)
     else:
         total = None
         if matches is not None:

@@ -9,9 +9,10 @@ registry of kinds (`marketplace.kinds`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from flask import current_app
 from sqlalchemy import ScalarResult, Select, select
@@ -29,6 +30,8 @@ from marketplace.permissions import acts_as
 
 if TYPE_CHECKING:
     from marketplace.kinds.base import IndexedModel
+
+T = TypeVar("T")
 
 SCENARIO_SURE = 0.40
 """The probability the best predicted scenario needs before any prediction is shown."""
@@ -113,7 +116,10 @@ def encoder_text(text: str) -> str:
 
 
 def load_records(hits) -> dict[str, IndexedModel]:
-    """Fetch the records behind index hits, one query per kind."""
+    """Fetch the records behind index hits with what their explanations read, one query per kind.
+
+    What their cards read besides comes with `with_cards`, for the records shown.
+    """
     wanted: dict[str, list[int]] = {}
     for hit in hits:
         kind, pk = parse_doc_id(hit.doc_id)
@@ -123,11 +129,29 @@ def load_records(hits) -> dict[str, IndexedModel]:
         if kind not in REGISTRY:
             continue
         cls = get_kind(kind).model
-        stmt = select(cls).where(cls.id.in_(pks)).options(*get_kind(kind).loads())  # what cards read, one query each
+        stmt = select(cls).where(cls.id.in_(pks)).options(*get_kind(kind).explain_loads())
         found: ScalarResult[IndexedModel] = db.session.scalars(stmt)
         for record in found:
             records[doc_id(kind, record.id)] = record
     return records
+
+
+def with_cards(shown: Iterable[T]) -> list[T]:
+    """Load what the cards of the shown matches (or records) read, one query per kind; return them as given.
+
+    A ranking explains all its matches but a page shows a few: their organisations' logos, covers, models and
+    results are read for those only (`Kind.loads`), into the records already loaded, not one query per card.
+    """
+    shown = list(shown)
+    wanted: dict[str, list[int]] = {}
+    for item in shown:
+        record: IndexedModel = item.record if isinstance(item, Match) else cast("IndexedModel", item)
+        wanted.setdefault(kind_of(record).name, []).append(record.id)
+    for kind, pks in wanted.items():
+        entry = get_kind(kind)
+        if entry.loads():
+            db.session.scalars(select(entry.model).where(entry.model.id.in_(pks)).options(*entry.loads())).all()
+    return shown
 
 
 def display_terms(terms) -> list[str]:
@@ -215,7 +239,7 @@ def allowed_among(selects: dict[str, Select], hits) -> set[str]:
 
 
 def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | None = None,
-           scenario: str | None = None, source: str | None = None) -> Results:
+           scenario: str | None = None, source: str | None = None, cards: bool = True) -> Results:
     """Rank the records the per-kind selects of ids admit for a free-text query, above the relevance floor.
 
     The query is encoded once; the same vector predicts its scenarios. With `source` (the doc id of an
@@ -224,6 +248,9 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
     (their primary keys) against the selects, so a keystroke never reads whole tables; when the filters are
     so narrow that too few candidates pass, the index is asked again within exactly the admitted records
     (a database index by the selects in its own WHERE clause, the embedded index by their ids).
+
+    Every match is explained (counted, ordered); what its card reads besides is loaded for all of them, or,
+    with `cards=False`, by the caller for the ones it shows (`with_cards`).
     """
     if not selects:
         return Results([])
@@ -253,6 +280,8 @@ def ranked(query: str, selects: dict[str, Select], context: dict, limit: int | N
             hits = run(everything) if everything else []
         admitted = {h.doc_id for h in hits}
     matches = to_matches([h for h in hits if h.doc_id in admitted], context)
+    if cards:
+        with_cards(matches)
     predicted = sure_scenarios(analysis.top_scenarios(3)) if analysis is not None and scenario is None else []
     return Results(matches, predicted)
 
@@ -281,21 +310,23 @@ def search_kinds(filters: dict) -> list[str]:
     return [k.name for k in solution_kinds()]
 
 
-def search(query: str, filters: dict, user: User, k: int | None = None) -> Results:
+def search(query: str, filters: dict, user: User, k: int | None = None, cards: bool = True) -> Results:
     """Search the solutions (or the needs, or one kind: filters['kind']) for a free-text query, explained.
 
     Without a kind, the searcher's default tab decides: needs for vendors, solutions for everyone else.
+    A caller that shows a page of the matches passes `cards=False` and loads that page's cards (`with_cards`).
     """
     filters = {**filters, "kind": filters.get("kind") or default_tab(user)}
     selects = {kind: get_kind(kind).findable(filters, user) for kind in search_kinds(filters)}
-    return ranked(query, selects, search_context(filters, user), limit=k, scenario=filters.get("scenario"))
+    return ranked(query, selects, search_context(filters, user), limit=k, scenario=filters.get("scenario"),
+                  cards=cards)
 
 
-def rank_select(kind: str, stmt: Select, query: str, filters: dict, user: User) -> Results:
+def rank_select(kind: str, stmt: Select, query: str, filters: dict, user: User, cards: bool = True) -> Results:
     """Rank the records of one kind that a browse page's select admits, by the query (the keyword boxes)."""
     model = get_kind(kind).model
     ids = stmt.with_only_columns(model.id).order_by(None)
-    return ranked(query, {kind: ids}, search_context(filters, user), scenario=filters.get("scenario"))
+    return ranked(query, {kind: ids}, search_context(filters, user), scenario=filters.get("scenario"), cards=cards)
 
 
 def sure_scenarios(top: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -333,11 +364,12 @@ def rank_for_need(need: Need, user: User, per_kind: int = 5, filters: dict | Non
     filters = dict(filters or {})
     selects = {k.name: k.findable(filters, user) for k in solution_kinds()}
     found = ranked(need_text(need), selects, need_context(need), scenario=need.scenario,
-                   source=doc_id("need", need.id)).matches
+                   source=doc_id("need", need.id), cards=False).matches
     result: dict[str, list[Match]] = {kind: [] for kind in selects}
     for match in found:
         if len(result[match.kind]) < per_kind:
             result[match.kind].append(match)
+    with_cards(m for shown in result.values() for m in shown)
     return result
 
 
@@ -423,6 +455,7 @@ def leads_for_listings(listings, needs: Select, k: int) -> dict[str, list[Match]
     for listing in listings:
         source = doc_id(kind_of(listing).name, listing.id)
         out[source] = to_matches(found.get(source, []), listing_context(listing), records)[:k]
+    with_cards(m for shown in out.values() for m in shown)
     return out
 
 
@@ -432,8 +465,8 @@ def similar_listings(listing, user: User, k: int = 5) -> list[Match]:
     model = get_kind(kind).model
     stmt = get_kind(kind).findable({}, user).where(model.id != listing.id)
     scenario = listing.scenarios[0] if listing.scenarios else None
-    return ranked(listing_text(listing), {kind: stmt}, listing_context(listing), scenario=scenario,
-                  source=doc_id(kind, listing.id), limit=short_list_pool(k)).matches[:k]
+    return with_cards(ranked(listing_text(listing), {kind: stmt}, listing_context(listing), scenario=scenario,
+                             source=doc_id(kind, listing.id), limit=short_list_pool(k), cards=False).matches[:k])
 
 
 def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user: User,
@@ -447,8 +480,8 @@ def pair_needs_with_offerings(needs: list[Need], offerings: list[Offering], user
             continue
         stmt = select(Offering.id).where(Offering.id.in_(ids))
         found = ranked(need_text(need), {"offering": stmt}, need_context(need), scenario=need.scenario,
-                       source=doc_id("need", need.id))
-        out.append((need, found.matches[:per_need]))
+                       source=doc_id("need", need.id), cards=False)
+        out.append((need, with_cards(found.matches[:per_need])))
     return out
 
 
@@ -463,7 +496,7 @@ def best_solution_relevance(needs: list[Need], user: User) -> dict[int, float] |
     out: dict[int, float] = {}
     for need in needs:
         best = ranked(need_text(need), selects, need_context(need), scenario=need.scenario,
-                      source=doc_id("need", need.id), limit=20).best
+                      source=doc_id("need", need.id), limit=20, cards=False).best
         if best is not None:
             out[need.id] = best
     return out

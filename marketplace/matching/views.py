@@ -19,6 +19,7 @@ from marketplace.matching.services import (
     rank_for_need,
     search,
     similar_listings,
+    with_cards,
 )
 from marketplace.needs.models import Need
 from marketplace.permissions import can
@@ -68,10 +69,11 @@ def render_search(form: SearchForm, status: int = 200, record: bool = True):
                            query="", tab=tab, ratings=CardRatings([])), 422
     query = form.q.data or ""
     filters = {**form.filters(), "kind": tab}
-    results = search(query, filters, current_user) if query else Results([])
+    results = search(query, filters, current_user, cards=False) if query else Results([])
     if record:
         record_after_response(query, filters, results)
     page = paginate_list(results.matches, SEARCH_PAGE_SIZE)
+    with_cards(page.items)
     return render_page("matching/search.html", form=form, results=results, query=query, tab=tab, page=page,
                        ratings=CardRatings([m.record for m in page.items])), status
 

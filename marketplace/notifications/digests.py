@@ -41,7 +41,7 @@ def need_relevance(need: Need, vendor_id: int) -> float | None:
     from marketplace.matching.services import need_context, need_text, ranked
 
     return ranked(need_text(need), vendor_listings(vendor_id), need_context(need), scenario=need.scenario,
-                  source=doc_id("need", need.id), limit=20).best
+                  source=doc_id("need", need.id), limit=20, cards=False).best
 
 
 def digest_vendors(vendor_ids=None) -> list[int]:
@@ -136,7 +136,7 @@ def result_ids(saved: SavedSearch) -> set[str]:
     """Run a saved search as its owner and return the doc ids found."""
     from marketplace.matching.services import search
 
-    return {doc_id(m.kind, m.record.id) for m in search(saved.query, saved.filters, saved.user).matches}
+    return {doc_id(m.kind, m.record.id) for m in search(saved.query, saved.filters, saved.user, cards=False).matches}
 
 
 def send_saved_search_digests(today: date, run=result_ids, saved_ids=None) -> int:

@@ -154,3 +154,32 @@ def test_stuffing_a_need_with_one_phrase_does_not_pay(seeded):
             for pk in (said_once, stuffed):
                 db.session.delete(db.session.get(Need, pk))
             db.session.commit()
+
+
+def bound_ids(log, table: str) -> list[int]:
+    """The record ids bound by the statements that read from `table` (SQLite binds each id as a parameter)."""
+    found: list[int] = []
+    for statement, parameters in zip(log.statements, log.parameters, strict=True):
+        if f"FROM {table}" in statement:
+            found += [p for p in (parameters or ()) if isinstance(p, int)]
+    return found
+
+
+def test_a_search_page_reads_the_cards_of_the_matches_it_shows_only(seeded):
+    """Every good match is explained and counted, but a card's models and catalogue entries are read for the page
+    shown, in one query each, not for every match."""
+    from tests.perf_helpers import count_statements
+
+    client = seeded.app.test_client()
+    query = {"q": "视觉检测 缺陷", "kind": "offering", "lang": "en"}
+    total = client.get("/api/v1/search", query_string={**query, "limit": 1}).get_json()["total"]
+    assert total > 10
+    for path in ("/search", "/offerings", "/api/v1/search"):
+        with count_statements(seeded.app) as log:
+            response = client.get(path, query_string={**query, "limit": 10})
+        assert response.status_code == 200
+        shown = set(ids_on(response.get_data(as_text=True), "/offerings/")) if path != "/api/v1/search" else \
+            {item["id"] for item in response.get_json()["items"]}
+        assert 0 < len(shown) < total, path
+        for table in ("offering_model", "catalogue_entry"):
+            assert sorted(bound_ids(log, table)) == sorted(shown), (path, table, log)
