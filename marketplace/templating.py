@@ -168,3 +168,16 @@ def install(app: Flask) -> None:
                                  url_with=url_with, vocab=vocab, org_kind=org_kind,
                                  role_name=role_name)
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def compile_templates(app: Flask) -> int:
+    """Compile every template of the app once, and return how many.
+
+    gunicorn's preloading master calls it before it forks (`marketplace.wsgi`): each worker then starts with all
+    templates compiled, in memory it shares with the others, instead of compiling each one on its first page
+    (the search page's templates cost a worker's first search about a third of its time).
+    """
+    names = [name for name in app.jinja_env.list_templates() if name.endswith((".html", ".txt", ".xml"))]
+    for name in names:
+        app.jinja_env.get_template(name)
+    return len(names)
