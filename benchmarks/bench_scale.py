@@ -9,7 +9,8 @@ without encoding every document (`benchmarks.scale.vectors.make_vectors`). Then,
 
 - every page of the study, in-process as the role that uses it, at seed size and at the generated size:
   p50/p95 and SQL statements per request, and the p95 ratio between the two sizes;
-- at the generated size, gunicorn with 4 web workers: cold start to the first `/search` answered, a
+- at the generated size, gunicorn with 4 web workers: the first `/search` after a cold start (answered how long
+  after the server accepted it, and how long after the process started), a
   bounded mixed load (12 client threads for a fixed time: browse, search, detail) with throughput,
   p50/p95/p99 and errors, PSS/RSS per web worker, and how long an edit made through one worker takes to be
   found by a search through any worker;
