@@ -602,12 +602,14 @@ class PostgresBackend(SearchBackend):
                         case((documents.c.scenario.is_(None), func.vector_send(embedding)), else_=None).label("vector")]
         rows = self._rows(doc_ids, *columns)
         scenarios = {r.doc_id: r.scenario for r in rows if r.scenario}
+        lengths: dict[str, int] | None = None
+        distinct: dict[str, int] | None = None
         if terms is not None:
             counts = {r.doc_id: Counter({t: c for t, c in zip(asked, r.counts, strict=True) if c}) for r in rows}
+            lengths = {r.doc_id: int(r.length) for r in rows}
+            distinct = {r.doc_id: int(r.distinct_terms) for r in rows}
         else:
             counts = {r.doc_id: _counter(r.counts) for r in rows}
-        lengths = {r.doc_id: int(r.length) for r in rows} if terms is not None else None
-        distinct = {r.doc_id: int(r.distinct_terms) for r in rows} if terms is not None else None
         if vector is None:
             return DocumentFacts({r.doc_id: parse_vector(r.vector) for r in rows},
                                  {r.doc_id: parse_vector(r.aux) for r in rows if r.aux is not None},

@@ -6,10 +6,9 @@ unless the settings, the database schema and the search index are ready (`market
 Warming up: the encoders, the tokenizer's dictionary and the kept scenario vectors are loaded once here
 (`prepare`). Under gunicorn with `gunicorn.conf.py` (preload) that happens in the master before it forks, with
 every template compiled, so every worker starts with them in memory it shares with the others, and each worker
-then warms itself
-(`warm_worker`, the config's post-fork hooks) before it takes its first request. Served any other way (one
-process: `flask run`), the process warms at once. So the first search after a restart is as fast as the
-tenth. When no usable index is saved (development), the worker starts building it in the background and
+then warms itself (`warm_worker`, the config's post-fork hooks) before it takes its first request. Served any
+other way (one process: `flask run`), the process warms at once. So the first search after a restart is as fast
+as the tenth. When no usable index is saved (development), the worker starts building it in the background and
 serves at once (search says "being built").
 """
 from __future__ import annotations
@@ -26,11 +25,12 @@ PRELOADED = "MARKETPLACE_PRELOADED"
 app = create_app()
 if is_production(app):
     require_production_ready(app)
+preloaded = bool(os.environ.get(PRELOADED))
 if app.config.get("MATCHING_WARM_ON_START"):
     app.extensions["matching"].prepare()
-    if not os.environ.get(PRELOADED):
+    if not preloaded:
         app.extensions["matching"].warm()
-if os.environ.get(PRELOADED):
+if preloaded:
     compile_templates(app)
 
 

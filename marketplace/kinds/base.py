@@ -190,6 +190,16 @@ def get_kind(name: str) -> Kind:
     return REGISTRY[name]
 
 
+def organisation_city(model) -> list:
+    """The loader options that fetch a record's organisation with its city alone (the `explain_loads` of the kinds
+    whose `cities` read the organisation's)."""
+    from sqlalchemy.orm import selectinload
+
+    from marketplace.accounts.models import Organisation
+
+    return [selectinload(model.organisation).load_only(Organisation.city)]
+
+
 def kind_of(record) -> Kind:
     """Return the registered kind of a record (TypeError if its class is not a searchable kind)."""
     for kind in REGISTRY.values():

@@ -6,7 +6,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from marketplace.db_types import contains_code
-from marketplace.kinds.base import Kind, ModelRef, register
+from marketplace.kinds.base import Kind, ModelRef, organisation_city, register
 from marketplace.moderated import VISIBLE
 
 
@@ -49,9 +49,7 @@ class DatasetKind(Kind):
 
     def explain_loads(self) -> list:
         """The owner's city (`cities`)."""
-        from marketplace.accounts.models import Organisation
-
-        return [selectinload(self.model.organisation).load_only(Organisation.city)]
+        return organisation_city(self.model)
 
     def findable(self, filters: dict, user) -> Select:
         """Published datasets with the industry, scenario, modality, access-mode and city facets."""

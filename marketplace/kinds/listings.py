@@ -8,7 +8,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.db_types import contains_code
-from marketplace.kinds.base import Kind, ModelRef, register
+from marketplace.kinds.base import Kind, ModelRef, organisation_city, register
 from marketplace.moderated import VISIBLE
 
 if TYPE_CHECKING:  # annotations only: the models are imported on first use (`ModelRef`)
@@ -58,9 +58,7 @@ class ListingKind(Kind):
 
     def explain_loads(self) -> list:
         """The vendor's city (`cities`)."""
-        from marketplace.accounts.models import Organisation
-
-        return [selectinload(self.model.organisation).load_only(Organisation.city)]
+        return organisation_city(self.model)
 
     def findable(self, filters: dict, user) -> Select:
         """Published listings with the industry, scenario, city and deployment facets."""

@@ -126,14 +126,16 @@ def load_records(hits) -> dict[str, IndexedModel]:
         wanted.setdefault(kind, []).append(pk)
     records: dict[str, IndexedModel] = {}
     for kind, pks in wanted.items():
-        if kind not in REGISTRY:
-            continue
-        cls = get_kind(kind).model
-        stmt = select(cls).where(cls.id.in_(pks)).options(*get_kind(kind).explain_loads())
-        found: ScalarResult[IndexedModel] = db.session.scalars(stmt)
-        for record in found:
-            records[doc_id(kind, record.id)] = record
+        if kind in REGISTRY:
+            for record in by_id(kind, pks, get_kind(kind).explain_loads()):
+                records[doc_id(kind, record.id)] = record
     return records
+
+
+def by_id(kind: str, pks: list[int], options: list) -> ScalarResult[IndexedModel]:
+    """The records of a kind with these primary keys, with the loader options, in one query."""
+    cls = get_kind(kind).model
+    return db.session.scalars(select(cls).where(cls.id.in_(pks)).options(*options))
 
 
 def with_cards(shown: Iterable[T]) -> list[T]:
@@ -148,9 +150,9 @@ def with_cards(shown: Iterable[T]) -> list[T]:
         record: IndexedModel = item.record if isinstance(item, Match) else cast("IndexedModel", item)
         wanted.setdefault(kind_of(record).name, []).append(record.id)
     for kind, pks in wanted.items():
-        entry = get_kind(kind)
-        if entry.loads():
-            db.session.scalars(select(entry.model).where(entry.model.id.in_(pks)).options(*entry.loads())).all()
+        loads = get_kind(kind).loads()
+        if loads:
+            by_id(kind, pks, loads).all()  # into the records the session holds already
     return shown
 
 
